@@ -1,0 +1,67 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { runCoverage } from "./commands/coverage";
+import { runValidate } from "./commands/validate";
+import { processOutput, type Output } from "./output";
+import { EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error";
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig["options"]>;
+  run(args: { values: Record<string, unknown>; positionals: string[] }, output: Output): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  validate: {
+    summary: "check a JSONL dataset against a toolset catalog",
+    usage: "vault-tuner validate FILE [--profile strict|recorded] [--catalog NAME|PATH] [--json] [--all]",
+    options: {
+      profile: { type: "string", default: "strict" },
+      catalog: { type: "string" },
+      json: { type: "boolean", default: false },
+      all: { type: "boolean", default: false },
+    },
+    run: runValidate,
+  },
+  coverage: {
+    summary: "count which catalog tools a dataset calls, by agent and label",
+    usage: "vault-tuner coverage FILE [--catalog NAME|PATH] [--json]",
+    options: { catalog: { type: "string" }, json: { type: "boolean", default: false } },
+    run: runCoverage,
+  },
+};
+
+function help(): string {
+  const lines = ["Vault Tuner: teach a local model to use your Obsidian vault's tools.", "", "Commands:"];
+  for (const [name, command] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${command.summary}`, `             ${command.usage}`);
+  lines.push("", "Run `vault-tuner <command> --help` for one command.");
+  return `${lines.join("\n")}\n`;
+}
+
+/** Runs one CLI invocation and returns its exit code: 0 fine, 1 findings, 2 usage or input errors. */
+export async function main(argv: string[], output: Output = processOutput): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    output.out(help());
+    return name ? EXIT_OK : EXIT_USAGE;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    output.err(`vault-tuner: unknown command "${name}"\n\n${help()}`);
+    return EXIT_USAGE;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    output.out(`usage: ${command.usage}\n`);
+    return EXIT_OK;
+  }
+  try {
+    const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    return await command.run(parsed as { values: Record<string, unknown>; positionals: string[] }, output);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      output.err(`vault-tuner ${name}: ${(error as Error).message}\nusage: ${command.usage}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,58 @@
+// Runtime-neutral entry of @vault-tuner/shared: safe to bundle into the Obsidian plugin (no Node builtins).
+export { CONTEXT_FIELDS, CONTEXT_MIN_LENGTHS, ContextSchema, type Context, type ContextField } from "./schemas/context";
+export { CALL_FORMS, CallFormSchema, JsonObjectSchema, ToolCallSchema, type CallForm, type JsonObject, type ToolCall } from "./schemas/tool-call";
+export {
+  ChatMessageSchema,
+  KtoRecordSchema,
+  MESSAGE_ROLES,
+  OpenAiChatRecordSchema,
+  OpenAiToolCallSchema,
+  SeedChatRecordSchema,
+  type ChatMessage,
+  type KtoRecord,
+  type OpenAiChatRecord,
+  type OpenAiToolCall,
+  type SeedChatRecord,
+} from "./schemas/dataset";
+export {
+  LABELS,
+  LabelSchema,
+  LabelValueSchema,
+  McpToolSchema,
+  ToolResultSchema,
+  ToolsListResultSchema,
+  TraceSchema,
+  TraceSourceSchema,
+  type Label,
+  type LabelValue,
+  type McpTool,
+  type ToolResult,
+  type ToolsListResult,
+  type Trace,
+  type TraceSource,
+} from "./schemas/trace";
+
+export { CatalogSchema, type Catalog, type CatalogCommand, type CatalogTool, type ContextStyle, type JsonSchema } from "./catalog/catalog-types";
+export { BUILTIN_CATALOG_IDS, DEFAULT_CATALOG_ID, builtinCatalog } from "./catalog/builtin-catalogs";
+export { catalogFromToolsList } from "./catalog/recorded-catalog";
+export { wireTools } from "./catalog/wire-form";
+export { catalogHasTool, resolveTool, type ResolvedTool } from "./catalog/resolve-tool";
+export { checkAgainstSchema, type SchemaFinding } from "./catalog/json-schema";
+
+export { scanJsonValue, type JsonScan } from "./codecs/json-scanner";
+export { pythonJsonDumps } from "./codecs/python-json";
+export type { CallParseError, ExtractedCalls, ParsedCall } from "./codecs/parsed-call";
+export { parseSeedText, renderSeedText, renderSeedTextCall, extractSeedTextCalls, type SeedTextSegment } from "./codecs/seed-text";
+export { extractOpenAiCalls, renderOpenAiCalls } from "./codecs/openai";
+export { extractHermesCalls, renderHermesCalls, renderHermesResponse } from "./codecs/hermes";
+export { extractMistralCalls, renderMistralCalls, renderMistralResults } from "./codecs/mistral";
+export { extractCalls, extractTextCalls } from "./codecs/extract-calls";
+export { splitCliCommands, type CliToken } from "./codecs/cli-command";
+
+export { RULES, type RuleId, type RuleInfo } from "./validator/rules";
+export type { ValidationIssue } from "./validator/issue";
+export { PROFILES, type Profile } from "./validator/profiles";
+export { inspectRecord, type RecordInspection } from "./validator/inspect-record";
+export { DatasetValidator, type LineResult, type RuleCount, type ValidationSummary, type ValidatorOptions } from "./validator/dataset-validator";
+export { readSessionContext, type SessionContextIds } from "./validator/session-context";
+export { CoverageCounter, type AgentCoverage, type CoverageReport, type ToolCount } from "./coverage/coverage";

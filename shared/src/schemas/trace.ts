@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { JsonObjectSchema } from "./tool-call";
+
+/** Where a trace was recorded. */
+export const TraceSourceSchema = z.object({
+  /** `stdio-tap`: the relay between the MCP client and the connector; `in-process`: the hook inside Obsidian; `import`: a file. */
+  transport: z.enum(["stdio-tap", "in-process", "import"]),
+  /** MCP client name from `initialize` (e.g. `claude-ai`). */
+  client: z.string().optional(),
+  /** MCP server name from the `initialize` result (e.g. `nexus-my-vault`). */
+  server: z.string(),
+  serverVersion: z.string().optional(),
+});
+export type TraceSource = z.infer<typeof TraceSourceSchema>;
+
+/** An MCP `tools/call` result as the server returned it. */
+export const ToolResultSchema = z.object({
+  content: z.array(z.unknown()),
+  isError: z.boolean(),
+});
+export type ToolResult = z.infer<typeof ToolResultSchema>;
+
+/** A JSON-RPC error returned instead of a result. */
+export const RpcErrorSchema = z.object({
+  code: z.number().int(),
+  message: z.string(),
+});
+
+/** One recorded tool call. */
+export const TraceSchema = z.object({
+  /** Client-chosen id; a retry with the same id is stored once. */
+  id: z.string().min(1).max(200).optional(),
+  recordedAt: z.iso.datetime({ offset: true }),
+  source: TraceSourceSchema,
+  /** Session key the recorder grouped the call under. */
+  session: z.string().min(1),
+  /** Content hash of the `tools/list` result the client saw. */
+  toolsetHash: z.string().optional(),
+  call: z.object({ name: z.string().min(1), arguments: JsonObjectSchema }),
+  result: ToolResultSchema.optional(),
+  error: RpcErrorSchema.optional(),
+  latencyMs: z.number().nonnegative().optional(),
+});
+export type Trace = z.infer<typeof TraceSchema>;
+
+/** The user's verdict on a trace. */
+export const LABELS = ["desirable", "undesirable", "unlabeled"] as const;
+export const LabelValueSchema = z.enum(LABELS);
+export type LabelValue = z.infer<typeof LabelValueSchema>;
+
+/** A label put on a trace; a correction of an undesirable call yields a paired desirable example. */
+export const LabelSchema = z.object({
+  label: LabelValueSchema,
+  note: z.string().max(10_000).optional(),
+  correction: z
+    .object({
+      /** The right tool, when the model picked the wrong one. */
+      name: z.string().min(1).optional(),
+      arguments: JsonObjectSchema,
+    })
+    .optional(),
+});
+export type Label = z.infer<typeof LabelSchema>;
+
+/** An MCP tool as `tools/list` describes it. */
+export const McpToolSchema = z.object({
+  name: z.string().min(1),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  inputSchema: z.record(z.string(), z.unknown()),
+});
+export type McpTool = z.infer<typeof McpToolSchema>;
+
+/** A `tools/list` result as recorded. */
+export const ToolsListResultSchema = z.object({
+  tools: z.array(McpToolSchema),
+  nextCursor: z.string().optional(),
+});
+export type ToolsListResult = z.infer<typeof ToolsListResultSchema>;
