@@ -44,12 +44,14 @@ function validateOneCommand(tokens: CliToken[], commands: CatalogCommand[], valu
     const token = rest[i] as CliToken;
     if (!token.quoted && token.text.startsWith("--")) {
       const argument = command.arguments.find((candidate) => candidate.flag === token.text);
+      const next = rest[i + 1];
+      const nextIsFlag = next !== undefined && !next.quoted && next.text.startsWith("--");
       if (!argument) {
         issues.push({ rule: "param-unexpected", message: `${command.command}: unknown flag ${token.text} (usage: ${command.usage})` });
+        if (next && !nextIsFlag) i++; // its value goes with it, not into the positionals
         continue;
       }
-      const next = rest[i + 1];
-      if (argument.type === "boolean" && (!next || (!next.quoted && next.text.startsWith("--")) || !/^(true|false)$/.test(next.text))) {
+      if (argument.type === "boolean" && (!next || nextIsFlag || !/^(true|false)$/.test(next.text))) {
         parsed[argument.name] = true;
         continue;
       }

@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { buildClaudesidianCatalog } from "../scripts/claudesidian-catalog";
+import { buildNexusCatalog } from "../scripts/nexus-catalog";
+import { builtinCatalog, catalogFromToolsList, CONTEXT_FIELDS, resolveTool, wireTools } from "../src/index";
+import { REFERENCE_DATA } from "./reference-data";
+
+const readJson = (path: string): unknown => JSON.parse(readFileSync(`${REFERENCE_DATA}${path}`, "utf8"));
+const claudesidian = builtinCatalog("claudesidian-3")!;
+const nexus = builtinCatalog("nexus-5")!;
+
+describe("claudesidian-3 catalog", () => {
+  it("is what the build script derives from the reference description (the committed file is current)", () => {
+    const derived = buildClaudesidianCatalog(readJson("anchor/tool_schemas.json"));
+    expect(JSON.parse(JSON.stringify(derived))).toEqual(JSON.parse(readFileSync(new URL("../catalogs/claudesidian-3.json", import.meta.url), "utf8")));
+  });
+
+  it("has the 46 agent modes of six agents plus get_tools", () => {
+    expect(claudesidian.tools).toHaveLength(47);
+    expect(claudesidian.tools.filter((t) => t.agent).length).toBe(46);
+    expect(new Set(claudesidian.tools.map((t) => t.agent).filter(Boolean)).size).toBe(6);
+    expect(claudesidian.tools.map((t) => t.name)).toContain("get_tools");
+  });
+
+  it("gives every tool a real JSON Schema with context first and required", () => {
+    for (const tool of claudesidian.tools) {
+      const properties = tool.inputSchema.properties as Record<string, { type?: string }>;
+      expect(Object.keys(properties)[0]).toBe("context");
+      expect(tool.inputSchema.required).toContain("context");
+      const context = properties.context as { required: string[] };
+      expect(context.required).toEqual([...CONTEXT_FIELDS]);
+      for (const [name, property] of Object.entries(properties)) {
+        expect(property, `${tool.name}.${name}`).not.toHaveProperty("type", expect.stringMatching(/[|[\]']/));
+      }
+    }
+  });
+
+  it("turns TypeScript unions into enums and arrays into typed arrays", () => {
+    const props = (name: string) => claudesidian.tools.find((t) => t.name === name)!.inputSchema.properties as Record<string, unknown>;
+    expect(props("vaultManager_openNote").mode).toMatchObject({ type: "string", enum: ["tab", "split", "window", "current"] });
+    expect(props("vaultLibrarian_searchDirectory").paths).toMatchObject({ type: "array", items: { type: "string" } });
+    expect(props("vaultLibrarian_searchDirectory").searchType).toMatchObject({ enum: ["files", "folders", "both"] });
+    expect(props("memoryManager_createSession").workspaceContext).toHaveProperty("anyOf");
+  });
+
+  it("has a wire form of six agent tools with a mode enum", () => {
+    const wire = wireTools(claudesidian);
+    expect(wire.map((t) => t.name).sort()).toEqual(["agentManager", "commandManager", "contentManager", "memoryManager", "vaultLibrarian", "vaultManager"]);
+    const content = wire.find((t) => t.name === "contentManager")!;
+    expect((content.inputSchema.properties as Record<string, { enum: string[] }>).mode.enum).toHaveLength(9);
+    expect(content.inputSchema.required).toEqual(["mode", "context"]);
+  });
+
+  it("maps a wire call onto its flat tool", () => {
+    const resolved = resolveTool(claudesidian, "contentManager", { mode: "readContent" });
+    expect(resolved).toMatchObject({ kind: "tool", tool: { name: "contentManager_readContent" }, ignoredArguments: ["mode"] });
+    expect(resolveTool(claudesidian, "contentManager", { mode: "nope" })).toMatchObject({ kind: "unknown", message: expect.stringContaining("no mode") });
+    expect(resolveTool(claudesidian, "contentManager_updateContent", {})).toMatchObject({ kind: "unknown", message: expect.stringContaining("did you mean") });
+  });
+});
+
+describe("nexus-5 catalog", () => {
+  it("is what the build script derives from the recorded tools/list and CLI help", () => {
+    const derived = buildNexusCatalog(readJson("nexus-5.17.2/mcp-tools.json"), readJson("nexus-5.17.2/cli-tools.json"));
+    expect(JSON.parse(JSON.stringify(derived))).toEqual(JSON.parse(readFileSync(new URL("../catalogs/nexus-5.json", import.meta.url), "utf8")));
+  });
+
+  it("keeps the two MCP tools exactly and the 79 CLI commands", () => {
+    const recorded = readJson("nexus-5.17.2/mcp-tools.json") as { tools: Array<{ name: string; inputSchema: unknown }> };
+    expect(nexus.tools.map((t) => t.inputSchema)).toEqual(recorded.tools.map((t) => t.inputSchema));
+    expect(nexus.commands).toHaveLength(79);
+    expect(nexus.contextStyle).toBe("top-level");
+    const read = nexus.commands!.find((c) => c.command === "content read")!;
+    expect(read.inputSchema.required).toContain("path");
+  });
+});
+
+describe("a catalog from a recorded tools/list", () => {
+  it("reads the tools and the context style the client saw", () => {
+    const catalog = catalogFromToolsList(readJson("nexus-5.17.2/mcp-tools.json"), "session-1");
+    expect(catalog.tools.map((t) => t.name)).toEqual(["toolManager_getTools", "toolManager_useTools"]);
+    expect(catalog.contextStyle).toBe("top-level");
+    const wire = catalogFromToolsList({ tools: wireTools(claudesidian).map(({ name, inputSchema }) => ({ name, inputSchema })) });
+    expect(wire.contextStyle).toBe("context-object");
+  });
+
+  it("says what is wrong with something that is not a tools/list", () => {
+    expect(() => catalogFromToolsList({ tools: [{ name: "x" }] })).toThrow(/tools\.0\.inputSchema/);
+  });
+});
