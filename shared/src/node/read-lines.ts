@@ -17,8 +17,10 @@ export async function* readLines(path: string, maxLineBytes = MAX_LINE_BYTES): A
   let skipping = false;
   let line = 0;
 
+  const tooLong = (): FileLine => ({ line, problem: "line-too-long", message: `the line is longer than ${maxLineBytes} bytes` });
   const emit = (parts: Buffer[]): FileLine => {
     line++;
+    if (parts.reduce((sum, part) => sum + part.length, 0) > maxLineBytes) return tooLong();
     let bytes = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
     if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
     try {
@@ -46,7 +48,7 @@ export async function* readLines(path: string, maxLineBytes = MAX_LINE_BYTES): A
       pendingBytes += chunk.length - start;
       if (pendingBytes > maxLineBytes) {
         line++;
-        yield { line, problem: "line-too-long", message: `the line is longer than ${maxLineBytes} bytes` };
+        yield tooLong();
         pending = [];
         pendingBytes = 0;
         skipping = true;
