@@ -47,7 +47,7 @@ describe("claudesidian-3 catalog", () => {
     const wire = wireTools(claudesidian);
     expect(wire.map((t) => t.name).sort()).toEqual(["agentManager", "commandManager", "contentManager", "memoryManager", "vaultLibrarian", "vaultManager"]);
     const content = wire.find((t) => t.name === "contentManager")!;
-    expect((content.inputSchema.properties as Record<string, { enum: string[] }>).mode.enum).toHaveLength(9);
+    expect((content.inputSchema.properties as Record<string, { enum: string[] }>).mode?.enum).toHaveLength(9);
     expect(content.inputSchema.required).toEqual(["mode", "context"]);
   });
 

@@ -5,12 +5,23 @@ export type ResolvedTool =
   | { kind: "tool"; tool: CatalogTool; /** arguments that only select the tool (the wire `mode`) */ ignoredArguments: readonly string[] }
   | { kind: "unknown"; message: string };
 
-const toolIndexes = new WeakMap<Catalog, Map<string, CatalogTool>>();
+interface ToolIndex {
+  byName: Map<string, CatalogTool>;
+  byAgent: Map<string, CatalogTool[]>;
+  names: string[];
+  /** Suggestions already worked out for unknown names (datasets repeat the same wrong names). */
+  suggestions: Map<string, string | undefined>;
+}
 
-function toolIndex(catalog: Catalog): Map<string, CatalogTool> {
+const MAX_CACHED_SUGGESTIONS = 10_000;
+const toolIndexes = new WeakMap<Catalog, ToolIndex>();
+
+function toolIndex(catalog: Catalog): ToolIndex {
   let index = toolIndexes.get(catalog);
   if (!index) {
-    index = new Map(catalog.tools.map((tool) => [tool.name, tool]));
+    const byAgent = new Map<string, CatalogTool[]>();
+    for (const tool of catalog.tools) if (tool.agent) byAgent.set(tool.agent, [...(byAgent.get(tool.agent) ?? []), tool]);
+    index = { byName: new Map(catalog.tools.map((tool) => [tool.name, tool])), byAgent, names: catalog.tools.map((t) => t.name), suggestions: new Map() };
     toolIndexes.set(catalog, index);
   }
   return index;
@@ -18,7 +29,8 @@ function toolIndex(catalog: Catalog): Map<string, CatalogTool> {
 
 /** True when the name is a tool of the catalog, flat or (for 3.x) a wire agent name. */
 export function catalogHasTool(catalog: Catalog, name: string): boolean {
-  return toolIndex(catalog).has(name) || catalog.tools.some((tool) => tool.agent === name);
+  const index = toolIndex(catalog);
+  return index.byName.has(name) || index.byAgent.has(name);
 }
 
 /**
@@ -27,12 +39,12 @@ export function catalogHasTool(catalog: Catalog, name: string): boolean {
  */
 export function resolveTool(catalog: Catalog, name: string, args: unknown): ResolvedTool {
   const index = toolIndex(catalog);
-  const direct = index.get(name);
+  const direct = index.byName.get(name);
   if (direct) return { kind: "tool", tool: direct, ignoredArguments: [] };
-  const modes = catalog.tools.filter((tool) => tool.agent === name);
-  if (modes.length > 0) {
+  const modes = index.byAgent.get(name);
+  if (modes) {
     const mode = isObject(args) ? args.mode : undefined;
-    const tool = typeof mode === "string" ? index.get(`${name}_${mode}`) : undefined;
+    const tool = typeof mode === "string" ? index.byName.get(`${name}_${mode}`) : undefined;
     if (tool) return { kind: "tool", tool, ignoredArguments: ["mode"] };
     const known = modes.map((t) => t.mode).join(", ");
     return {
@@ -40,7 +52,11 @@ export function resolveTool(catalog: Catalog, name: string, args: unknown): Reso
       message: typeof mode === "string" ? `${name} has no mode "${mode}" (modes: ${known})` : `${name} is called without a "mode" (modes: ${known})`,
     };
   }
-  const suggestion = closestName(name, [...index.keys()]);
+  if (!index.suggestions.has(name)) {
+    if (index.suggestions.size >= MAX_CACHED_SUGGESTIONS) index.suggestions.clear();
+    index.suggestions.set(name, closestName(name, index.names));
+  }
+  const suggestion = index.suggestions.get(name);
   return { kind: "unknown", message: `unknown tool "${name}" in ${catalog.id}${suggestion ? `; did you mean "${suggestion}"?` : ""}` };
 }
 

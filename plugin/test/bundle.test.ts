@@ -1,0 +1,15 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+describe("the plugin bundle", () => {
+  it("builds with esbuild.config.mjs and needs nothing at run time but Obsidian (no Node builtins)", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "vault-tuner-bundle-")), "main.js");
+    execFileSync(process.execPath, ["esbuild.config.mjs", "production"], { env: { ...process.env, VAULT_TUNER_PLUGIN_OUTFILE: out }, stdio: "pipe" });
+    const bundle = readFileSync(out, "utf8");
+    expect([...new Set(bundle.match(/require\("[^"]+"\)/g))]).toEqual(['require("obsidian")']);
+    expect(bundle).toContain("validate-active-dataset");
+  });
+});
