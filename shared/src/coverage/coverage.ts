@@ -1,6 +1,7 @@
 import type { Catalog } from "../catalog/catalog-types";
 import { resolveTool } from "../catalog/resolve-tool";
 import type { CallForm } from "../schemas/tool-call";
+import { withoutBom } from "../validator/dataset-validator";
 import { inspectRecord } from "../validator/inspect-record";
 
 export interface ToolCount {
@@ -60,7 +61,7 @@ export class CoverageCounter {
   constructor(private readonly catalog: Catalog) {}
 
   addLine(text: string, line: number): void {
-    const body = line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const body = withoutBom(text, line);
     if (body.trim() === "") return;
     let record: unknown;
     try {

@@ -73,7 +73,7 @@ export class DatasetValidator {
   }
 
   addLine(text: string, line: number): LineResult {
-    const body = line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const body = withoutBom(text, line);
     if (body.trim() === "") {
       this.counts.blankLines++;
       return { issues: [] };
@@ -126,4 +126,9 @@ function placeIssue(issue: RawIssue, line: number, label: boolean | undefined, p
   if (label === false && !rule.structural) return { line, severity: "warning", rule: issue.rule, message: issue.message, expected: true };
   const severity = PROFILE_SEVERITY[profile][issue.rule] ?? rule.severity;
   return { line, severity, rule: issue.rule, message: issue.message };
+}
+
+/** A UTF-8 byte-order mark at the very start of a file is not part of the first record. */
+export function withoutBom(text: string, line: number): string {
+  return line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

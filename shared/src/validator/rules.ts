@@ -1,3 +1,5 @@
+import type { SchemaFindingKind } from "../catalog/json-schema";
+
 /**
  * Every rule the dataset validator applies. `structural` rules are errors whatever the row's label (the
  * row cannot be read or trained on); the others are tool-level defects, which an undesirable row is
@@ -51,3 +53,12 @@ export const RULES = {
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;
+
+/** The rule each kind of JSON Schema finding is reported under. */
+export const SCHEMA_FINDING_RULES: Record<SchemaFindingKind, RuleId> = {
+  required: "param-missing",
+  type: "param-type",
+  enum: "param-enum",
+  unexpected: "param-unexpected",
+  constraint: "param-constraint",
+};

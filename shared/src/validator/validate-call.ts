@@ -1,11 +1,11 @@
-import { checkAgainstSchema, isObject, type SchemaFindingKind } from "../catalog/json-schema";
+import { checkAgainstSchema, isObject } from "../catalog/json-schema";
 import type { Catalog, CatalogTool, JsonSchema } from "../catalog/catalog-types";
 import { resolveTool } from "../catalog/resolve-tool";
 import { CONTEXT_FIELDS, CONTEXT_MIN_LENGTHS } from "../schemas/context";
 import type { ParsedCall } from "../codecs/parsed-call";
 import type { RawIssue } from "./issue";
 import { isStrictWorkspaceId, STRICT_SESSION_ID, type Profile } from "./profiles";
-import type { RuleId } from "./rules";
+import { SCHEMA_FINDING_RULES } from "./rules";
 import type { SessionContextIds } from "./session-context";
 import { validateDispatchedCommands } from "./validate-commands";
 
@@ -14,14 +14,6 @@ export interface CallCheckOptions {
   profile: Profile;
   sessionContext?: SessionContextIds;
 }
-
-const FINDING_RULES: Record<SchemaFindingKind, RuleId> = {
-  required: "param-missing",
-  type: "param-type",
-  enum: "param-enum",
-  unexpected: "param-unexpected",
-  constraint: "param-constraint",
-};
 
 /** Tool-level checks of one call: the tool exists, its context, its ids and its parameters. */
 export function validateCall(call: ParsedCall, options: CallCheckOptions): RawIssue[] {
@@ -127,7 +119,7 @@ function checkParameters(args: Record<string, unknown>, tool: CatalogTool, ignor
   for (const [key, value] of Object.entries(args)) if (key !== "context" && !ignored.includes(key)) checked[key] = value;
   const schema = withoutContext(tool.inputSchema);
   for (const finding of checkAgainstSchema(checked, schema)) {
-    issues.push({ rule: FINDING_RULES[finding.kind], message: finding.message });
+    issues.push({ rule: SCHEMA_FINDING_RULES[finding.kind], message: finding.message });
   }
 }
 

@@ -3,15 +3,7 @@ import { checkAgainstSchema, isObject } from "../catalog/json-schema";
 import { closestName } from "../catalog/resolve-tool";
 import { splitCliCommands, type CliToken } from "../codecs/cli-command";
 import type { RawIssue } from "./issue";
-import type { RuleId } from "./rules";
-
-const KIND_RULES: Record<string, RuleId> = {
-  required: "param-missing",
-  type: "param-type",
-  enum: "param-enum",
-  unexpected: "param-unexpected",
-  constraint: "param-constraint",
-};
+import { SCHEMA_FINDING_RULES } from "./rules";
 
 /** Checks each CLI command of a dispatcher call (Nexus `toolManager_useTools`) against the catalog's commands. */
 export function validateDispatchedCommands(args: Record<string, unknown>, catalog: Catalog): RawIssue[] {
@@ -71,7 +63,7 @@ function validateOneCommand(tokens: CliToken[], commands: CatalogCommand[], valu
     }
   }
   for (const finding of checkAgainstSchema(parsed, command.inputSchema)) {
-    issues.push({ rule: KIND_RULES[finding.kind] ?? "param-type", message: `${command.command}: ${finding.message}` });
+    issues.push({ rule: SCHEMA_FINDING_RULES[finding.kind], message: `${command.command}: ${finding.message}` });
   }
   return issues;
 }
