@@ -53,6 +53,52 @@ export { RULES, type RuleId, type RuleInfo } from "./validator/rules";
 export type { ValidationIssue } from "./validator/issue";
 export { PROFILES, type Profile } from "./validator/profiles";
 export { inspectRecord, type RecordInspection } from "./validator/inspect-record";
-export { DatasetValidator, type LineResult, type RuleCount, type ValidationSummary, type ValidatorOptions } from "./validator/dataset-validator";
+export { validateCall, type CallCheckOptions } from "./validator/validate-call";
+export { DatasetValidator, placeIssue, type LineResult, type RuleCount, type ValidationSummary, type ValidatorOptions } from "./validator/dataset-validator";
 export { readSessionContext, type SessionContextIds } from "./validator/session-context";
 export { CoverageCounter, type AgentCoverage, type CoverageReport, type ToolCount } from "./coverage/coverage";
+
+export { canonicalJson } from "./api/canonical-json";
+export { ApiErrorBodySchema, ApiIssueSchema, type ApiErrorBody, type ApiIssue } from "./api/errors";
+export {
+  CorrectionSchema,
+  LabelChangeSchema,
+  MAX_TRACE_PAGE,
+  MAX_TRACES_PER_POST,
+  PostToolsetReplySchema,
+  PostTracesBodySchema,
+  PostTracesReplySchema,
+  PutLabelBodySchema,
+  StoredTraceSchema,
+  SuggestionSchema,
+  TraceDetailSchema,
+  TraceFilterSchema,
+  TraceIdParamsSchema,
+  TraceListQuerySchema,
+  TraceListReplySchema,
+  type Correction,
+  type LabelChange,
+  type PostTracesBody,
+  type StoredTrace,
+  type Suggestion,
+  type TraceDetail,
+  type TraceFilter,
+  type TraceListQuery,
+  type TraceListReply,
+} from "./api/traces-api";
+export { DaemonEventSchema, type DaemonEvent, type DaemonEventType } from "./api/events";
+export {
+  BALANCE_MODES,
+  DATASET_FORMATS,
+  DatasetBuildRequestSchema,
+  DatasetCardSchema,
+  DatasetDownloadQuerySchema,
+  DatasetNameParamsSchema,
+  DatasetNameSchema,
+  MUTATION_KINDS,
+  type DatasetBuildOptions,
+  type DatasetBuildRequest,
+  type DatasetCard,
+  type DatasetFormat,
+  type MutationKind,
+} from "./api/datasets-api";

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { runCoverage } from "./commands/coverage";
+import { runDaemon } from "./commands/daemon";
 import { runValidate } from "./commands/validate";
 import { processOutput, type Output } from "./output";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error";
@@ -12,6 +13,12 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  daemon: {
+    summary: "run the background service on 127.0.0.1 (stop it with Ctrl-C or SIGTERM)",
+    usage: "vault-tuner daemon [--port N] [--data-dir DIR] [--log-level info|debug|warn|error]",
+    options: { port: { type: "string" }, "data-dir": { type: "string" }, "log-level": { type: "string", default: "info" } },
+    run: runDaemon,
+  },
   validate: {
     summary: "check a JSONL dataset against a toolset catalog",
     usage: "vault-tuner validate FILE [--profile strict|recorded] [--catalog NAME|PATH] [--json] [--all]",

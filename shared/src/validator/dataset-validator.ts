@@ -121,7 +121,7 @@ export class DatasetValidator {
 }
 
 /** Tool-level defects of a row labelled false are what it is meant to show: reported, as expected warnings. */
-function placeIssue(issue: RawIssue, line: number, label: boolean | undefined, profile: Profile): ValidationIssue {
+export function placeIssue(issue: RawIssue, line: number, label: boolean | undefined, profile: Profile): ValidationIssue {
   const rule = RULES[issue.rule];
   if (label === false && !rule.structural) return { line, severity: "warning", rule: issue.rule, message: issue.message, expected: true };
   const severity = PROFILE_SEVERITY[profile][issue.rule] ?? rule.severity;

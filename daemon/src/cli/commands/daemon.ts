@@ -1,0 +1,38 @@
+import { resolveDataDir } from "../../config/data-dir";
+import { startDaemon } from "../../http/server";
+import type { Output } from "../output";
+import { EXIT_OK, UsageError } from "../usage-error";
+
+/** Starts the daemon and keeps it running until SIGINT or SIGTERM, then shuts it down cleanly. */
+export async function runDaemon(args: { values: Record<string, unknown> }, output: Output): Promise<number> {
+  const port = parsePort(args.values.port);
+  const daemon = await startDaemon({
+    dataDir: resolveDataDir(args.values["data-dir"] as string | undefined),
+    port,
+    logLevel: args.values["log-level"] as string,
+  });
+  output.out(`listening on ${daemon.url}\n`);
+  output.out(`token file: ${daemon.tokenFile}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      output.err(`received ${signal}, shutting down\n`);
+      void daemon.close().then(resolve);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  return EXIT_OK;
+}
+
+function parsePort(value: unknown): number {
+  if (value === undefined) return DEFAULT_PORT;
+  const text = String(value);
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (0 picks a free port), got "${text}"`);
+  return port;
+}
+
+/** The port the plugin and the tap look for first. */
+export const DEFAULT_PORT = 51717;

@@ -1,0 +1,42 @@
+import websocket from "@fastify/websocket";
+import Fastify, { type FastifyInstance } from "fastify";
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { AppContext } from "./app-context";
+import { installErrorReplies } from "./error-replies";
+import { logOptions, logRequestOutcomes } from "./log-options";
+import { installRequestGuard } from "./request-guard";
+import { eventRoutes } from "./routes/events";
+import { healthRoutes } from "./routes/health";
+import { traceRoutes } from "./routes/traces";
+
+export interface AppOptions {
+  token: string;
+  /** Largest request body accepted, in bytes (a full 1,000-trace batch with results fits the default). */
+  bodyLimit?: number;
+  logLevel?: string;
+}
+
+export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
+
+/** The daemon's HTTP application, without a listening socket: the server binds it, tests drive it directly. */
+export async function buildApp(context: AppContext, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logOptions(options.logLevel ?? "info"),
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Label ids and dataset names go in paths; keep them readable in logs and errors.
+    routerOptions: { maxParamLength: 256 },
+    forceCloseConnections: true,
+    // One line per request at ingest rates is noise; see logRequestOutcomes.
+    disableRequestLogging: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorReplies(app);
+  installRequestGuard(app, options.token);
+  logRequestOutcomes(app);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(healthRoutes);
+  await app.register(traceRoutes(context));
+  await app.register(eventRoutes(context));
+  return app;
+}

@@ -1,0 +1,53 @@
+import type { FastifyInstance } from "fastify";
+import { prepareDataDir } from "../config/data-dir";
+import { loadOrCreateToken } from "../config/token";
+import { EventBus } from "../events/event-bus";
+import { Store } from "../store/store";
+import { buildApp } from "./app";
+import { projectDatasetsDir } from "../datasets/source-files";
+
+export interface DaemonOptions {
+  dataDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  logLevel?: string;
+  bodyLimit?: number;
+}
+
+export interface RunningDaemon {
+  app: FastifyInstance;
+  url: string;
+  port: number;
+  tokenFile: string;
+  /** Stops accepting, lets requests in flight finish, closes sockets and the database. */
+  close(): Promise<void>;
+}
+
+/** Loopback only: the daemon is reachable from this machine and nowhere else. */
+export const DAEMON_HOST = "127.0.0.1";
+
+export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const dataDir = prepareDataDir(options.dataDir);
+  const { token } = loadOrCreateToken(dataDir.token);
+  const store = Store.open(dataDir.database);
+  const context = { store, events: new EventBus(), dataDir, sourceRoots: [projectDatasetsDir(), dataDir.root] };
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(context, { token, logLevel: options.logLevel, bodyLimit: options.bodyLimit });
+    await app.listen({ host: DAEMON_HOST, port: options.port });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url: `http://${DAEMON_HOST}:${port}`,
+    port,
+    tokenFile: dataDir.token,
+    close: () =>
+      (closing ??= app.close().finally(() => store.close())),
+  };
+}

@@ -1,0 +1,25 @@
+import { DatasetStore } from "./dataset-store";
+import { openDatabase, type Db } from "./open-database";
+import { ToolsetStore } from "./toolset-store";
+import { TraceStore } from "./trace-store";
+
+/** The daemon's durable state, in one SQLite file. */
+export class Store {
+  readonly toolsets: ToolsetStore;
+  readonly traces: TraceStore;
+  readonly datasets: DatasetStore;
+
+  private constructor(private readonly db: Db) {
+    this.toolsets = new ToolsetStore(db);
+    this.traces = new TraceStore(db, this.toolsets);
+    this.datasets = new DatasetStore(db);
+  }
+
+  static open(file: string): Store {
+    return new Store(openDatabase(file));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from "node:crypto";
+import type { Correction, Label, LabelChange, LabelValue, StoredTrace, Suggestion, Trace, TraceDetail, TraceFilter } from "@vault-tuner/shared";
+import { failureOf } from "../traces/failure";
+import { suggestLabel } from "../traces/suggest-label";
+import { decodeCursor, encodeCursor } from "./cursor";
+import type { Db } from "./open-database";
+import type { ToolsetStore } from "./toolset-store";
+
+interface TraceRow {
+  seq: number;
+  recorded_ms: number;
+  received_at: string;
+  failed: number;
+  suggestion: string | null;
+  label: LabelValue;
+  note: string | null;
+  correction: string | null;
+  body: string;
+}
+
+/** What the live feed needs to know about a newly stored trace. */
+export interface CreatedTrace {
+  id: string;
+  session: string;
+  tool: string;
+  failed: boolean;
+  suggested: boolean;
+}
+
+export class InvalidCursorError extends Error {}
+
+const ROW_COLUMNS = "seq, recorded_ms, received_at, failed, suggestion, label, note, correction, body";
+
+/** Recorded tool calls and the user's labels on them. Every write is one transaction. */
+export class TraceStore {
+  private readonly insertRow;
+  private readonly selectById;
+  private readonly selectHistory;
+  private readonly updateLabel;
+  private readonly insertHistory;
+  private readonly insertMany;
+
+  constructor(
+    private readonly db: Db,
+    private readonly toolsets: ToolsetStore,
+  ) {
+    this.insertRow = db.prepare(
+      `INSERT OR IGNORE INTO traces (id, recorded_at, recorded_ms, received_at, session, tool, toolset_hash, failed, suggestion, body)
+       VALUES (@id, @recordedAt, @recordedMs, @receivedAt, @session, @tool, @toolsetHash, @failed, @suggestion, @body)`,
+    );
+    this.selectById = db.prepare<[string], TraceRow>(`SELECT ${ROW_COLUMNS} FROM traces WHERE id = ?`);
+    this.selectHistory = db.prepare<[string], { label: LabelValue; note: string | null; correction: string | null; at: string }>(
+      "SELECT label, note, correction, at FROM label_history WHERE trace_id = ? ORDER BY seq",
+    );
+    this.updateLabel = db.prepare("UPDATE traces SET label = ?, note = ?, correction = ? WHERE id = ?");
+    this.insertHistory = db.prepare("INSERT INTO label_history (trace_id, label, note, correction, at) VALUES (?, ?, ?, ?, ?)");
+    this.insertMany = db.transaction((traces: Trace[], receivedAt: string) => {
+      const ids: string[] = [];
+      const created: CreatedTrace[] = [];
+      for (const trace of traces) {
+        const stored = { ...trace, id: trace.id ?? `tr_${randomUUID()}` };
+        const failure = failureOf(stored);
+        const catalog = stored.toolsetHash ? this.toolsets.catalog(stored.toolsetHash) : undefined;
+        const suggestion = suggestLabel(stored, failure, catalog);
+        const { changes } = this.insertRow.run({
+          id: stored.id,
+          recordedAt: stored.recordedAt,
+          recordedMs: Date.parse(stored.recordedAt),
+          receivedAt,
+          session: stored.session,
+          tool: stored.call.name,
+          toolsetHash: stored.toolsetHash ?? null,
+          failed: failure === undefined ? 0 : 1,
+          suggestion: suggestion ? JSON.stringify(suggestion) : null,
+          body: JSON.stringify(stored),
+        });
+        ids.push(stored.id);
+        if (changes > 0) created.push({ id: stored.id, session: stored.session, tool: stored.call.name, failed: failure !== undefined, suggested: suggestion !== null });
+      }
+      return { ids, created };
+    });
+  }
+
+  /** Stores a batch atomically. A trace whose id is already stored is left as it was (a retried post). */
+  insert(traces: Trace[], receivedAt: string): { ids: string[]; created: CreatedTrace[] } {
+    return this.insertMany(traces, receivedAt);
+  }
+
+  get(id: string): TraceDetail | undefined {
+    const row = this.selectById.get(id);
+    if (!row) return undefined;
+    const history: LabelChange[] = this.selectHistory.all(id).map((change) => ({
+      label: change.label,
+      note: change.note,
+      correction: parseCorrection(change.correction),
+      at: change.at,
+    }));
+    return { trace: toStoredTrace(row), label: row.label, note: row.note, correction: parseCorrection(row.correction), history };
+  }
+
+  /** Sets the label and appends it to the history, in one transaction. undefined when there is no such trace. */
+  label(id: string, label: Label, at: string): { detail: TraceDetail; previous: LabelValue } | undefined {
+    return this.db.transaction(() => {
+      const row = this.selectById.get(id);
+      if (!row) return undefined;
+      const note = label.note ?? null;
+      const correction = label.correction ? JSON.stringify(label.correction) : null;
+      this.updateLabel.run(label.label, note, correction, id);
+      this.insertHistory.run(id, label.label, note, correction, at);
+      return { detail: this.get(id) as TraceDetail, previous: row.label };
+    })();
+  }
+
+  /** One page, newest first (by recording time, then arrival). */
+  list(filter: TraceFilter, limit: number, cursorText?: string): { items: StoredTrace[]; nextCursor: string | null } {
+    const { where, params } = filterClause(filter);
+    if (cursorText !== undefined) {
+      const cursor = decodeCursor(cursorText);
+      if (!cursor) throw new InvalidCursorError("cursor is not one this daemon returned");
+      where.push("(recorded_ms < @cursorMs OR (recorded_ms = @cursorMs AND seq < @cursorSeq))");
+      params.cursorMs = cursor.recordedMs;
+      params.cursorSeq = cursor.seq;
+    }
+    const sql = `SELECT ${ROW_COLUMNS} FROM traces ${whereText(where)} ORDER BY recorded_ms DESC, seq DESC LIMIT ${limit + 1}`;
+    const rows = this.db.prepare<Record<string, unknown>, TraceRow>(sql).all(params);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const nextCursor = rows.length > limit && last ? encodeCursor({ recordedMs: last.recorded_ms, seq: last.seq }) : null;
+    return { items: page.map(toStoredTrace), nextCursor };
+  }
+
+  /** Every matching trace with its label and correction, grouped by session in recording order. */
+  *iterate(filter: TraceFilter): Generator<TraceDetail> {
+    const { where, params } = filterClause(filter);
+    const sql = `SELECT ${ROW_COLUMNS} FROM traces ${whereText(where)} ORDER BY session, recorded_ms, seq`;
+    for (const row of this.db.prepare<Record<string, unknown>, TraceRow>(sql).iterate(params)) {
+      yield { trace: toStoredTrace(row), label: row.label, note: row.note, correction: parseCorrection(row.correction), history: [] };
+    }
+  }
+
+  /** Every trace of one session in recording order: the conversation a call belongs to. */
+  session(session: string): StoredTrace[] {
+    return this.db
+      .prepare<[string], TraceRow>(`SELECT ${ROW_COLUMNS} FROM traces WHERE session = ? ORDER BY recorded_ms, seq`)
+      .all(session)
+      .map(toStoredTrace);
+  }
+
+  count(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM traces").get() as { n: number }).n;
+  }
+}
+
+function filterClause(filter: TraceFilter): { where: string[]; params: Record<string, unknown> } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (filter.label) {
+    where.push("label = @label");
+    params.label = filter.label;
+  }
+  if (filter.tool) {
+    where.push("tool = @tool");
+    params.tool = filter.tool;
+  }
+  if (filter.session) {
+    where.push("session = @session");
+    params.session = filter.session;
+  }
+  if (filter.failed !== undefined) {
+    where.push("failed = @failed");
+    params.failed = filter.failed ? 1 : 0;
+  }
+  if (filter.suggested) where.push("suggestion IS NOT NULL");
+  if (filter.q) {
+    where.push("body LIKE @q ESCAPE '\\'");
+    params.q = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  }
+  return { where, params };
+}
+
+function whereText(where: string[]): string {
+  return where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+}
+
+function toStoredTrace(row: TraceRow): StoredTrace {
+  const trace = JSON.parse(row.body) as Trace & { id: string };
+  return { ...trace, receivedAt: row.received_at, failed: row.failed === 1, suggestion: row.suggestion ? (JSON.parse(row.suggestion) as Suggestion) : null, label: row.label };
+}
+
+function parseCorrection(text: string | null): Correction | null {
+  return text ? (JSON.parse(text) as Correction) : null;
+}

@@ -1,0 +1,34 @@
+import { BUILTIN_CATALOG_IDS, builtinCatalog, catalogHasTool, placeIssue, validateCall, type Catalog, type Suggestion, type Trace } from "@vault-tuner/shared";
+
+const MAX_REASON_LENGTH = 300;
+
+/**
+ * Pre-marks calls that are probably undesirable: those that failed and those that break the toolset's
+ * schema. A suggestion is shown to the user; it never becomes a label by itself.
+ */
+export function suggestLabel(trace: Trace, failure: string | undefined, catalog: Catalog | undefined): Suggestion | null {
+  const reasons: string[] = [];
+  if (failure !== undefined) reasons.push(`the call failed: ${clip(failure)}`);
+  const checkedAgainst = catalog ?? guessCatalog(trace.call.name);
+  if (checkedAgainst) {
+    const issues = validateCall({ form: "openai", name: trace.call.name, arguments: trace.call.arguments }, { catalog: checkedAgainst, profile: "recorded" });
+    for (const issue of issues) {
+      const placed = placeIssue(issue, 0, undefined, "recorded");
+      if (placed.severity === "error") reasons.push(`${issue.rule}: ${clip(issue.message)}`);
+    }
+  }
+  return reasons.length > 0 ? { label: "undesirable", reasons } : null;
+}
+
+/** Without a recorded toolset, the built-in catalog that knows the tool; none when no catalog does. */
+function guessCatalog(toolName: string): Catalog | undefined {
+  for (const id of BUILTIN_CATALOG_IDS) {
+    const catalog = builtinCatalog(id);
+    if (catalog && catalogHasTool(catalog, toolName)) return catalog;
+  }
+  return undefined;
+}
+
+function clip(text: string): string {
+  return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}…` : text;
+}

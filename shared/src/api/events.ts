@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { LabelValueSchema } from "../schemas/trace";
+
+/** A trace as the live feed announces it: enough to update a list without fetching. */
+const CreatedTraceSchema = z.object({
+  id: z.string(),
+  session: z.string(),
+  tool: z.string(),
+  failed: z.boolean(),
+  suggested: z.boolean(),
+});
+
+/** Everything the daemon pushes over `GET /v1/events`, one JSON object per websocket message. */
+export const DaemonEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("hello"), at: z.string(), version: z.string() }),
+  /** One per acknowledged `POST /v1/traces`, listing only the traces that were new. */
+  z.object({ type: z.literal("trace.created"), at: z.string(), traces: z.array(CreatedTraceSchema) }),
+  z.object({
+    type: z.literal("trace.labelled"),
+    at: z.string(),
+    traceId: z.string(),
+    label: LabelValueSchema,
+    previous: LabelValueSchema,
+    corrected: z.boolean(),
+  }),
+  z.object({
+    type: z.literal("dataset.built"),
+    at: z.string(),
+    name: z.string(),
+    format: z.string(),
+    train: z.number().int(),
+    holdout: z.number().int(),
+  }),
+]);
+export type DaemonEvent = z.infer<typeof DaemonEventSchema>;
+export type DaemonEventType = DaemonEvent["type"];

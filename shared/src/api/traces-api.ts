@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { JsonObjectSchema } from "../schemas/tool-call";
+import { LabelSchema, LabelValueSchema, TraceSchema } from "../schemas/trace";
+
+/** Most traces one `POST /v1/traces` may carry. */
+export const MAX_TRACES_PER_POST = 1000;
+/** Largest page `GET /v1/traces` returns. */
+export const MAX_TRACE_PAGE = 100;
+
+export const PostTracesBodySchema = z.object({
+  traces: z.array(TraceSchema).min(1).max(MAX_TRACES_PER_POST),
+});
+export type PostTracesBody = z.infer<typeof PostTracesBodySchema>;
+
+export const PostTracesReplySchema = z.object({
+  /** One id per posted trace, in order: the client's id, or the one the daemon gave it. */
+  ids: z.array(z.string()),
+});
+
+export const PostToolsetReplySchema = z.object({
+  hash: z.string(),
+  /** false when this exact toolset was already stored. */
+  created: z.boolean(),
+  tools: z.number().int(),
+});
+
+/** Why the daemon pre-marks a call as probably undesirable (never a label by itself). */
+export const SuggestionSchema = z.object({
+  label: z.literal("undesirable"),
+  reasons: z.array(z.string()).min(1),
+});
+export type Suggestion = z.infer<typeof SuggestionSchema>;
+
+/** A correction: the call the model should have made instead. */
+export const CorrectionSchema = z.object({
+  name: z.string().min(1).optional(),
+  arguments: JsonObjectSchema,
+});
+export type Correction = z.infer<typeof CorrectionSchema>;
+
+/** A trace as stored: the recorded fields plus what the daemon derived and the user decided. */
+export const StoredTraceSchema = TraceSchema.extend({
+  id: z.string(),
+  receivedAt: z.string(),
+  failed: z.boolean(),
+  suggestion: SuggestionSchema.nullable(),
+  label: LabelValueSchema,
+});
+export type StoredTrace = z.infer<typeof StoredTraceSchema>;
+
+export const LabelChangeSchema = z.object({
+  label: LabelValueSchema,
+  note: z.string().nullable(),
+  correction: CorrectionSchema.nullable(),
+  at: z.string(),
+});
+export type LabelChange = z.infer<typeof LabelChangeSchema>;
+
+export const TraceDetailSchema = z.object({
+  trace: StoredTraceSchema,
+  label: LabelValueSchema,
+  note: z.string().nullable(),
+  correction: CorrectionSchema.nullable(),
+  /** Every label change, oldest first. */
+  history: z.array(LabelChangeSchema),
+});
+export type TraceDetail = z.infer<typeof TraceDetailSchema>;
+
+/** A correction only makes sense on a call marked undesirable: it is what the model should have done. */
+export const PutLabelBodySchema = LabelSchema.refine((body) => body.correction === undefined || body.label === "undesirable", {
+  message: "a correction can only go with the label \"undesirable\"",
+  path: ["correction"],
+});
+
+const booleanText = z.enum(["true", "false"]).transform((text) => text === "true");
+
+/** Which traces a listing or a dataset takes. Every field narrows; none given means all. */
+export const TraceFilterSchema = z.object({
+  label: LabelValueSchema.optional(),
+  tool: z.string().min(1).optional(),
+  session: z.string().min(1).optional(),
+  /** Text the call or its result contains (case-insensitive for ASCII). */
+  q: z.string().min(1).max(500).optional(),
+  failed: z.boolean().optional(),
+  /** Only calls the daemon suggests marking undesirable. */
+  suggested: z.literal("undesirable").optional(),
+});
+export type TraceFilter = z.infer<typeof TraceFilterSchema>;
+
+export const TraceListQuerySchema = TraceFilterSchema.extend({
+  failed: booleanText.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_TRACE_PAGE).default(50),
+  cursor: z.string().min(1).optional(),
+});
+export type TraceListQuery = z.infer<typeof TraceListQuerySchema>;
+
+export const TraceListReplySchema = z.object({
+  items: z.array(StoredTraceSchema),
+  nextCursor: z.string().nullable(),
+});
+export type TraceListReply = z.infer<typeof TraceListReplySchema>;
+
+export const TraceIdParamsSchema = z.object({ id: z.string().min(1).max(200) });
