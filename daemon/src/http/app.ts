@@ -1,5 +1,5 @@
 import websocket from "@fastify/websocket";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { AppContext } from "./app-context";
 import { installErrorReplies } from "./error-replies";
@@ -27,7 +27,7 @@ export async function buildApp(context: AppContext, options: AppOptions): Promis
     routerOptions: { maxParamLength: 256 },
     forceCloseConnections: true,
     // One line per request at ingest rates is noise; see logRequestOutcomes.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -13,6 +13,7 @@ const PUBLIC_ROUTES = new Set(["GET /v1/health"]);
  * from the `Authorization` header or, for the websocket (browsers cannot set its headers), `?token=`.
  */
 export function installRequestGuard(app: FastifyInstance, token: string): void {
+  closeRefusedUpgrades(app);
   app.addHook("onRequest", async (request, reply) => {
     const origin = request.headers.origin;
     if (origin !== undefined) {
@@ -31,6 +32,16 @@ export function installRequestGuard(app: FastifyInstance, token: string): void {
     const given = bearerToken(request);
     if (given === undefined) return sendError(reply, 401, "unauthorized", "missing token: send Authorization: Bearer <token> (the token file is in the daemon's data dir)");
     if (!tokenMatches(given, token)) return sendError(reply, 401, "unauthorized", "wrong token");
+  });
+}
+
+/**
+ * A websocket upgrade that is refused gets its HTTP answer, but its socket has left the HTTP server's
+ * keeping, so nothing would ever close it: close it here once the answer is out.
+ */
+function closeRefusedUpgrades(app: FastifyInstance): void {
+  app.addHook("onResponse", async (request, reply) => {
+    if (request.headers.upgrade !== undefined && reply.statusCode !== 101) request.raw.socket.destroy();
   });
 }
 

@@ -1,4 +1,4 @@
-import { BUILTIN_CATALOG_IDS, builtinCatalog, catalogHasTool, placeIssue, validateCall, type Catalog, type Suggestion, type Trace } from "@vault-tuner/shared";
+import { BUILTIN_CATALOG_IDS, DEFAULT_CATALOG_ID, builtinCatalog, catalogHasTool, placeIssue, validateCall, type Catalog, type Suggestion, type Trace } from "@vault-tuner/shared";
 
 const MAX_REASON_LENGTH = 300;
 
@@ -9,7 +9,7 @@ const MAX_REASON_LENGTH = 300;
 export function suggestLabel(trace: Trace, failure: string | undefined, catalog: Catalog | undefined): Suggestion | null {
   const reasons: string[] = [];
   if (failure !== undefined) reasons.push(`the call failed: ${clip(failure)}`);
-  const checkedAgainst = catalog ?? guessCatalog(trace.call.name);
+  const checkedAgainst = catalog ?? guessCatalog(trace.call.name, trace.source.server);
   if (checkedAgainst) {
     const issues = validateCall({ form: "openai", name: trace.call.name, arguments: trace.call.arguments }, { catalog: checkedAgainst, profile: "recorded" });
     for (const issue of issues) {
@@ -20,13 +20,17 @@ export function suggestLabel(trace: Trace, failure: string | undefined, catalog:
   return reasons.length > 0 ? { label: "undesirable", reasons } : null;
 }
 
-/** Without a recorded toolset, the built-in catalog that knows the tool; none when no catalog does. */
-function guessCatalog(toolName: string): Catalog | undefined {
+/**
+ * Without a recorded toolset: the built-in catalog that knows the tool. A tool none knows, called on a
+ * Claudesidian / Nexus server, is checked against the default catalog (and reported unknown there); on
+ * any other server we cannot tell, so it is not checked.
+ */
+function guessCatalog(toolName: string, server: string): Catalog | undefined {
   for (const id of BUILTIN_CATALOG_IDS) {
     const catalog = builtinCatalog(id);
     if (catalog && catalogHasTool(catalog, toolName)) return catalog;
   }
-  return undefined;
+  return /^(claudesidian|nexus)/i.test(server) ? builtinCatalog(DEFAULT_CATALOG_ID) : undefined;
 }
 
 function clip(text: string): string {

@@ -1,0 +1,73 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Trace } from "@vault-tuner/shared";
+import { startDaemon, type RunningDaemon } from "../src/http/server";
+
+export interface TestDaemon {
+  daemon: RunningDaemon;
+  url: string;
+  token: string;
+  dataDir: string;
+  /** fetch against the daemon with the token (unless `auth: false`). */
+  call(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; auth?: boolean }): Promise<{ status: number; body: any; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+/** A real daemon on a free loopback port over a fresh temporary data dir. */
+export async function startTestDaemon(options: { bodyLimit?: number; dataDir?: string } = {}): Promise<TestDaemon> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "vault-tuner-test-"));
+  const daemon = await startDaemon({ dataDir, port: 0, logLevel: "silent", bodyLimit: options.bodyLimit });
+  const token = readFileSync(daemon.tokenFile, "utf8").trim();
+  return {
+    daemon,
+    url: daemon.url,
+    token,
+    dataDir,
+    async call(method, path, { body, headers = {}, auth = true } = {}) {
+      const allHeaders: Record<string, string> = { ...headers };
+      if (auth) allHeaders.authorization = `Bearer ${token}`;
+      if (body !== undefined && typeof body !== "string") allHeaders["content-type"] = "application/json";
+      else if (typeof body === "string") allHeaders["content-type"] ??= "application/json";
+      const response = await fetch(`${daemon.url}${path}`, { method, headers: allHeaders, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    },
+    async stop() {
+      await daemon.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+
+/** A well-formed 3.x wire call (`contentManager` with a `mode`), recorded by the tap. */
+export function makeTrace(overrides: Partial<Trace> = {}): Trace {
+  counter++;
+  return {
+    recordedAt: new Date(Date.UTC(2026, 10, 27, 10, 0, 0, counter)).toISOString(),
+    source: { transport: "stdio-tap", client: "claude-ai", server: "claudesidian-mcp-notes" },
+    session: "session-a",
+    call: {
+      name: "contentManager",
+      arguments: {
+        mode: "readContent",
+        context: {
+          sessionId: "session_1731000000000_abc123def",
+          workspaceId: "default",
+          sessionDescription: "Reading meeting notes",
+          sessionMemory: "The user keeps meeting notes in Meetings/.",
+          toolContext: "Open the standup note",
+          primaryGoal: "Summarise the standup",
+          subgoal: "Read the note",
+        },
+        sessionId: "session_1731000000000_abc123def",
+        filePath: `Meetings/standup-${counter}.md`,
+      },
+    },
+    result: { content: [{ type: "text", text: '{"success":true,"data":{"content":"# Standup"}}' }], isError: false },
+    latencyMs: 12,
+    ...overrides,
+  };
+}
