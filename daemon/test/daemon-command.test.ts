@@ -12,7 +12,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 it("starts on a free loopback port, creates a private token and database, and stops cleanly on SIGTERM", { timeout: 30_000 }, async () => {
   const { child, url, exited } = await spawnDaemon(dataDir);
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-  expect((await (await fetch(`${url}/v1/health`)).json()).status).toBe("ok");
+  expect(((await (await fetch(`${url}/v1/health`)).json()) as { status: string }).status).toBe("ok");
   expect(statSync(join(dataDir, "token")).mode & 0o777).toBe(0o600);
   expect(statSync(join(dataDir, "vault-tuner.sqlite")).mode & 0o777).toBe(0o600);
   child.kill("SIGTERM");
