@@ -1,11 +1,14 @@
 import type { EventBus } from "../events/event-bus";
 import type { Store } from "../store/store";
 import type { DataDir } from "../config/data-dir";
+import type { IngestQueue } from "../store/ingest-queue";
 
 /** What the routes work with; built once by the server, or by a test around a temporary data dir. */
 export interface AppContext {
   store: Store;
   events: EventBus;
+  /** Where posted traces go to be committed, grouped. */
+  ingest: IngestQueue;
   dataDir: DataDir;
   /** Folders dataset source files may be read from (the project's datasets/ and the data dir). */
   sourceRoots: string[];

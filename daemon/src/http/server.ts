@@ -2,7 +2,9 @@ import type { FastifyInstance } from "fastify";
 import { prepareDataDir } from "../config/data-dir";
 import { loadOrCreateToken } from "../config/token";
 import { EventBus } from "../events/event-bus";
+import { IngestQueue } from "../store/ingest-queue";
 import { Store } from "../store/store";
+import { TraceWriter } from "../store/trace-writer";
 import { buildApp } from "./app";
 import { projectDatasetsDir } from "../datasets/source-files";
 
@@ -30,12 +32,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const dataDir = prepareDataDir(options.dataDir);
   const { token } = loadOrCreateToken(dataDir.token);
   const store = Store.open(dataDir.database);
-  const context = { store, events: new EventBus(), dataDir, sourceRoots: [projectDatasetsDir(), dataDir.root] };
+  const writer = new TraceWriter(dataDir.database);
+  const context = { store, events: new EventBus(), ingest: new IngestQueue(writer, store.toolsets), dataDir, sourceRoots: [projectDatasetsDir(), dataDir.root] };
   let app: FastifyInstance;
   try {
     app = await buildApp(context, { token, logLevel: options.logLevel, bodyLimit: options.bodyLimit });
     await app.listen({ host: DAEMON_HOST, port: options.port });
   } catch (error) {
+    await writer.close();
     store.close();
     throw error;
   }
@@ -48,6 +52,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     port,
     tokenFile: dataDir.token,
     close: () =>
-      (closing ??= app.close().finally(() => store.close())),
+      (closing ??= app.close().finally(async () => {
+        await writer.close();
+        store.close();
+      })),
   };
 }

@@ -11,7 +11,7 @@ export class Store {
 
   private constructor(private readonly db: Db) {
     this.toolsets = new ToolsetStore(db);
-    this.traces = new TraceStore(db, this.toolsets);
+    this.traces = new TraceStore(db);
     this.datasets = new DatasetStore(db);
   }
 

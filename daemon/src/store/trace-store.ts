@@ -1,10 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { Correction, Label, LabelChange, LabelValue, StoredTrace, Suggestion, Trace, TraceDetail, TraceFilter } from "@vault-tuner/shared";
-import { failureOf } from "../traces/failure";
-import { suggestLabel } from "../traces/suggest-label";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { Db } from "./open-database";
-import type { ToolsetStore } from "./toolset-store";
 
 interface TraceRow {
   seq: number;
@@ -18,72 +14,24 @@ interface TraceRow {
   body: string;
 }
 
-/** What the live feed needs to know about a newly stored trace. */
-export interface CreatedTrace {
-  id: string;
-  session: string;
-  tool: string;
-  failed: boolean;
-  suggested: boolean;
-}
-
 export class InvalidCursorError extends Error {}
 
 const ROW_COLUMNS = "seq, recorded_ms, received_at, failed, suggestion, label, note, correction, body";
 
-/** Recorded tool calls and the user's labels on them. Every write is one transaction. */
+/** Reading recorded tool calls, and the user's labels on them (traces are written by the TraceWriter). */
 export class TraceStore {
-  private readonly insertRow;
   private readonly selectById;
   private readonly selectHistory;
   private readonly updateLabel;
   private readonly insertHistory;
-  private readonly insertMany;
 
-  constructor(
-    private readonly db: Db,
-    private readonly toolsets: ToolsetStore,
-  ) {
-    this.insertRow = db.prepare(
-      `INSERT OR IGNORE INTO traces (id, recorded_at, recorded_ms, received_at, session, tool, toolset_hash, failed, suggestion, body)
-       VALUES (@id, @recordedAt, @recordedMs, @receivedAt, @session, @tool, @toolsetHash, @failed, @suggestion, @body)`,
-    );
+  constructor(private readonly db: Db) {
     this.selectById = db.prepare<[string], TraceRow>(`SELECT ${ROW_COLUMNS} FROM traces WHERE id = ?`);
     this.selectHistory = db.prepare<[string], { label: LabelValue; note: string | null; correction: string | null; at: string }>(
       "SELECT label, note, correction, at FROM label_history WHERE trace_id = ? ORDER BY seq",
     );
     this.updateLabel = db.prepare("UPDATE traces SET label = ?, note = ?, correction = ? WHERE id = ?");
     this.insertHistory = db.prepare("INSERT INTO label_history (trace_id, label, note, correction, at) VALUES (?, ?, ?, ?, ?)");
-    this.insertMany = db.transaction((traces: Trace[], receivedAt: string) => {
-      const ids: string[] = [];
-      const created: CreatedTrace[] = [];
-      for (const trace of traces) {
-        const stored = { ...trace, id: trace.id ?? `tr_${randomUUID()}` };
-        const failure = failureOf(stored);
-        const catalog = stored.toolsetHash ? this.toolsets.catalog(stored.toolsetHash) : undefined;
-        const suggestion = suggestLabel(stored, failure, catalog);
-        const { changes } = this.insertRow.run({
-          id: stored.id,
-          recordedAt: stored.recordedAt,
-          recordedMs: Date.parse(stored.recordedAt),
-          receivedAt,
-          session: stored.session,
-          tool: stored.call.name,
-          toolsetHash: stored.toolsetHash ?? null,
-          failed: failure === undefined ? 0 : 1,
-          suggestion: suggestion ? JSON.stringify(suggestion) : null,
-          body: JSON.stringify(stored),
-        });
-        ids.push(stored.id);
-        if (changes > 0) created.push({ id: stored.id, session: stored.session, tool: stored.call.name, failed: failure !== undefined, suggested: suggestion !== null });
-      }
-      return { ids, created };
-    });
-  }
-
-  /** Stores a batch atomically. A trace whose id is already stored is left as it was (a retried post). */
-  insert(traces: Trace[], receivedAt: string): { ids: string[]; created: CreatedTrace[] } {
-    return this.insertMany(traces, receivedAt);
   }
 
   get(id: string): TraceDetail | undefined {

@@ -19,8 +19,8 @@ export function traceRoutes(context: AppContext): FastifyPluginAsyncZod {
   const { store, events } = context;
   return async (app) => {
     app.post("/v1/traces", { schema: { body: PostTracesBodySchema, response: { 201: PostTracesReplySchema } } }, async (request, reply) => {
-      // Synchronous commit (WAL, synchronous=FULL): by the time we reply, the rows are on disk.
-      const { ids, created } = store.traces.insert(request.body.traces, new Date().toISOString());
+      // Resolves only after the commit (WAL, synchronous=FULL) that holds these rows has returned.
+      const { ids, created } = await context.ingest.submit(request.body.traces);
       if (created.length > 0) events.publish({ type: "trace.created", traces: created });
       return reply.code(201).send({ ids });
     });
