@@ -37,7 +37,7 @@ export { BUILTIN_CATALOG_IDS, DEFAULT_CATALOG_ID, builtinCatalog } from "./catal
 export { catalogFromToolsList } from "./catalog/recorded-catalog";
 export { wireTools } from "./catalog/wire-form";
 export { catalogHasTool, resolveTool, type ResolvedTool } from "./catalog/resolve-tool";
-export { checkAgainstSchema, type SchemaFinding } from "./catalog/json-schema";
+export { checkAgainstSchema, isObject, type SchemaFinding } from "./catalog/json-schema";
 
 export { scanJsonValue, type JsonScan } from "./codecs/json-scanner";
 export { pythonJsonDumps } from "./codecs/python-json";
@@ -54,7 +54,7 @@ export type { ValidationIssue } from "./validator/issue";
 export { PROFILES, type Profile } from "./validator/profiles";
 export { inspectRecord, type RecordInspection } from "./validator/inspect-record";
 export { validateCall, type CallCheckOptions } from "./validator/validate-call";
-export { DatasetValidator, placeIssue, type LineResult, type RuleCount, type ValidationSummary, type ValidatorOptions } from "./validator/dataset-validator";
+export { DatasetValidator, placeIssue, withoutBom, type LineResult, type RuleCount, type ValidationSummary, type ValidatorOptions } from "./validator/dataset-validator";
 export { readSessionContext, type SessionContextIds } from "./validator/session-context";
 export { CoverageCounter, type AgentCoverage, type CoverageReport, type ToolCount } from "./coverage/coverage";
 

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { runCoverage } from "./commands/coverage";
 import { runDaemon } from "./commands/daemon";
+import { runDatasetBuild } from "./commands/dataset";
 import { runValidate } from "./commands/validate";
 import { processOutput, type Output } from "./output";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error";
@@ -18,6 +19,28 @@ const COMMANDS: Record<string, Command> = {
     usage: "vault-tuner daemon [--port N] [--data-dir DIR] [--log-level info|debug|warn|error]",
     options: { port: { type: "string" }, "data-dir": { type: "string" }, "log-level": { type: "string", default: "info" } },
     run: runDaemon,
+  },
+  "dataset build": {
+    summary: "build a KTO / SFT / ChatML dataset from seed files and labelled traces",
+    usage:
+      "vault-tuner dataset build --name NAME [--file F]... [--traces] [--format kto|sft|chatml-text] [--holdout 0.1] [--seed N] [--profile strict|recorded] [--catalog ID] [--mutations N] [--balance oversample|none] [--overwrite] [--data-dir DIR] [--out DIR]",
+    options: {
+      name: { type: "string" },
+      file: { type: "string", multiple: true },
+      traces: { type: "boolean", default: false },
+      format: { type: "string" },
+      holdout: { type: "string" },
+      seed: { type: "string" },
+      profile: { type: "string" },
+      catalog: { type: "string" },
+      mutations: { type: "string" },
+      balance: { type: "string" },
+      overwrite: { type: "boolean", default: false },
+      "data-dir": { type: "string" },
+      out: { type: "string" },
+      "built-at": { type: "string" },
+    },
+    run: runDatasetBuild,
   },
   validate: {
     summary: "check a JSONL dataset against a toolset catalog",
@@ -40,14 +63,15 @@ const COMMANDS: Record<string, Command> = {
 
 function help(): string {
   const lines = ["Vault Tuner: teach a local model to use your Obsidian vault's tools.", "", "Commands:"];
-  for (const [name, command] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${command.summary}`, `             ${command.usage}`);
+  for (const [name, command] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(14)} ${command.summary}`, `                 ${command.usage}`);
   lines.push("", "Run `vault-tuner <command> --help` for one command.");
   return `${lines.join("\n")}\n`;
 }
 
 /** Runs one CLI invocation and returns its exit code: 0 fine, 1 findings, 2 usage or input errors. */
 export async function main(argv: string[], output: Output = processOutput): Promise<number> {
-  const [name, ...rest] = argv;
+  const twoWords = argv.length >= 2 ? `${argv[0]} ${argv[1]}` : "";
+  const [name, ...rest] = twoWords in COMMANDS ? [twoWords, ...argv.slice(2)] : argv;
   if (!name || name === "help" || name === "--help" || name === "-h") {
     output.out(help());
     return name ? EXIT_OK : EXIT_USAGE;

@@ -1,4 +1,4 @@
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -40,4 +40,11 @@ function safeRealpath(path: string): string {
 function isInside(path: string, root: string): boolean {
   const rel = relative(root, path);
   return rel !== "" && !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
+}
+
+/** A path given on the command line: the user's own file, anywhere, as long as it is one. */
+export function localSourcePath(path: string): string {
+  const full = resolve(path);
+  if (!existsSync(full) || !statSync(full).isFile()) throw new SourcePathError(`${path} is not a file`);
+  return realpathSync(full);
 }

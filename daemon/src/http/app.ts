@@ -5,6 +5,7 @@ import type { AppContext } from "./app-context";
 import { installErrorReplies } from "./error-replies";
 import { logOptions, logRequestOutcomes } from "./log-options";
 import { installRequestGuard } from "./request-guard";
+import { datasetRoutes } from "./routes/datasets";
 import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { traceRoutes } from "./routes/traces";
@@ -38,5 +39,6 @@ export async function buildApp(context: AppContext, options: AppOptions): Promis
   await app.register(healthRoutes);
   await app.register(traceRoutes(context));
   await app.register(eventRoutes(context));
+  await app.register(datasetRoutes(context));
   return app;
 }

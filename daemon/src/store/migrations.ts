@@ -41,11 +41,5 @@ export const MIGRATIONS: readonly string[] = [
     tools      INTEGER NOT NULL,
     created_at TEXT NOT NULL
   );
-
-  CREATE TABLE datasets (
-    name     TEXT PRIMARY KEY,
-    card     TEXT NOT NULL,
-    built_at TEXT NOT NULL
-  );
   `,
 ];

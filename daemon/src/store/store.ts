@@ -1,4 +1,3 @@
-import { DatasetStore } from "./dataset-store";
 import { openDatabase, type Db } from "./open-database";
 import { ToolsetStore } from "./toolset-store";
 import { TraceStore } from "./trace-store";
@@ -7,12 +6,10 @@ import { TraceStore } from "./trace-store";
 export class Store {
   readonly toolsets: ToolsetStore;
   readonly traces: TraceStore;
-  readonly datasets: DatasetStore;
 
   private constructor(private readonly db: Db) {
     this.toolsets = new ToolsetStore(db);
     this.traces = new TraceStore(db);
-    this.datasets = new DatasetStore(db);
   }
 
   static open(file: string): Store {

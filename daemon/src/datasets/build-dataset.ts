@@ -1,0 +1,236 @@
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import {
+  canonicalJson,
+  inspectRecord,
+  isObject,
+  MUTATION_KINDS,
+  placeIssue,
+  resolveTool,
+  withoutBom,
+  type DatasetBuildOptions,
+  type DatasetCard,
+} from "@vault-tuner/shared";
+import { readLines } from "@vault-tuner/shared/node";
+import type { Store } from "../store/store";
+import { renderCardMarkdown } from "./card-text";
+import { exampleErrors } from "./check-example";
+import { UnreadableRecord } from "./conversation";
+import type { Example } from "./example";
+import { exampleFromRecord } from "./file-examples";
+import { mutateExample } from "./mutations";
+import { renderRow } from "./render-rows";
+import { SeededRandom } from "./seeded-random";
+import { localSourcePath, resolveSourcePath } from "./source-files";
+import { interleave, ktoWeights, splitBySession } from "./split-and-balance";
+import { ToolsetRegistry } from "./toolset-registry";
+import { examplesFromTraces } from "./trace-examples";
+import { writeDatasetFolder } from "./write-dataset";
+
+/** How many dropped records the card lists by name (all are counted). */
+const MAX_DROPPED_EXAMPLES = 25;
+
+export class DatasetExistsError extends Error {}
+
+export interface BuildEnvironment {
+  /** The store whose traces are a source; required when the request names traces. */
+  store?: Store;
+  /** Folders file sources must come from (the HTTP API); without it, paths are taken as given (the CLI). */
+  sourceRoots?: string[];
+  /** Folder the dataset folder is written into. */
+  outputRoot: string;
+  /** Fixed build time (reproducible starter datasets); now otherwise. */
+  builtAt?: string;
+  onProgress?: (step: string) => void;
+}
+
+/** Builds a dataset from files and labelled traces; see the card for everything it did. */
+export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvironment): Promise<DatasetCard> {
+  const folder = join(env.outputRoot, options.name);
+  if (existsSync(folder) && !options.overwrite) throw new DatasetExistsError(`dataset "${options.name}" exists; pass overwrite to replace it`);
+  const progress = env.onProgress ?? (() => undefined);
+  const toolsets = new ToolsetRegistry(env.store?.toolsets);
+  const mainCatalog = toolsets.catalog(options.catalog);
+  const dropped: DatasetCard["dropped"] = { byRule: {}, examples: [] };
+  const drop = (source: string, rule: string, message: string) => {
+    dropped.byRule[rule] = (dropped.byRule[rule] ?? 0) + 1;
+    if (dropped.examples.length < MAX_DROPPED_EXAMPLES) dropped.examples.push({ source, rule, message });
+  };
+  const counts: DatasetCard["counts"] = {
+    read: 0,
+    unlabeled: 0,
+    invalid: { desirable: 0, undesirable: 0 },
+    duplicates: 0,
+    corrections: 0,
+    mutations: {},
+    train: { desirable: 0, undesirable: 0, repeated: 0, sessions: 0 },
+    holdout: { desirable: 0, undesirable: 0, sessions: 0 },
+  };
+  const candidates: Example[] = [];
+
+  // 1. File sources: structure first (whatever the label), then the labelled turn as an example.
+  const fileSources: DatasetCard["sources"]["files"] = [];
+  for (const path of options.sources.files ?? []) {
+    const real = env.sourceRoots ? resolveSourcePath(path, env.sourceRoots) : localSourcePath(path);
+    const name = displayPath(real, env.sourceRoots ?? [process.cwd()]);
+    progress(`reading ${name}`);
+    let records = 0;
+    for await (const line of readLines(real)) {
+      const where = `file:${name}:${line.line}`;
+      if (line.text === undefined) {
+        drop(where, line.problem, line.message);
+        continue;
+      }
+      const text = withoutBom(line.text, line.line);
+      if (text.trim() === "") continue;
+      records++;
+      let record: unknown;
+      try {
+        record = JSON.parse(text);
+      } catch (error) {
+        drop(where, "json-parse", (error as Error).message);
+        continue;
+      }
+      const structural = inspectRecord(record, { catalog: mainCatalog, profile: options.profile, checkCalls: false }).issues.find(
+        (issue) => placeIssue(issue, line.line, undefined, options.profile).severity === "error",
+      );
+      if (structural || !isObject(record)) {
+        drop(where, structural?.rule ?? "record-not-object", structural?.message ?? "not a JSON object");
+        continue;
+      }
+      try {
+        candidates.push(exampleFromRecord(record, where, options.catalog));
+      } catch (error) {
+        if (!(error instanceof UnreadableRecord)) throw error;
+        drop(where, error.rule, error.message);
+      }
+    }
+    counts.read += records;
+    fileSources.push({ path: name, sha256: await fileSha256(real), records });
+  }
+
+  // 2. Labelled traces, each with the session before it as its prompt.
+  let traceSource: DatasetCard["sources"]["traces"] = null;
+  if (options.sources.traces) {
+    if (!env.store) throw new Error("traces were asked for but no store is open");
+    progress("reading labelled traces");
+    const fromTraces = examplesFromTraces(env.store.traces, options.sources.traces, toolsets);
+    counts.read += fromTraces.read;
+    counts.unlabeled += fromTraces.unlabeled;
+    counts.corrections += fromTraces.corrections;
+    candidates.push(...fromTraces.examples);
+    traceSource = { filter: options.sources.traces, records: fromTraces.read };
+  }
+
+  // 3. Validate: a desirable example with an error would teach the mistake, so it goes.
+  progress(`validating ${candidates.length} examples`);
+  const valid: Example[] = [];
+  const seen = new Set<string>();
+  for (const example of candidates) {
+    const errors = exampleErrors(example, toolsets.catalog(example.toolset), options.profile);
+    if (errors.length > 0) {
+      counts.invalid[example.label ? "desirable" : "undesirable"]++;
+      drop(example.source, errors[0]?.rule as string, errors[0]?.message as string);
+      continue;
+    }
+    const key = createHash("sha256").update(canonicalJson([example.prompt, example.completion, example.label])).digest("hex");
+    if (seen.has(key)) {
+      counts.duplicates++;
+      continue;
+    }
+    seen.add(key);
+    valid.push(example);
+  }
+
+  // 4. Mutation negatives from desirable examples; each must really carry its defect.
+  const examples = [...valid];
+  if (options.mutations) {
+    const kinds = options.mutations.kinds ?? [...MUTATION_KINDS];
+    for (const example of valid.filter((candidate) => candidate.label && candidate.completion.calls.length > 0)) {
+      const random = SeededRandom.derive(options.seed, `mutation:${example.source}`);
+      const catalog = toolsets.catalog(example.toolset);
+      let made = 0;
+      for (const kind of random.shuffle(kinds)) {
+        if (made >= options.mutations.perRecord) break;
+        const mutant = mutateExample(example, kind, catalog, random);
+        if (!mutant || (kind !== "wrong-tool" && exampleErrors(mutant, catalog, options.profile, true).length === 0)) continue;
+        examples.push(mutant);
+        counts.mutations[kind] = (counts.mutations[kind] ?? 0) + 1;
+        made++;
+      }
+    }
+  }
+
+  // 5. Split by session, then order each part so batches mix the classes.
+  progress(`splitting ${examples.length} examples`);
+  const split = splitBySession(examples, options.holdout, SeededRandom.derive(options.seed, "split"));
+  const train = options.format === "sft" ? { rows: split.train.filter((e) => e.label), repeated: 0 } : interleave(split.train, options.balance === "oversample", SeededRandom.derive(options.seed, "train-order"));
+  const holdout = options.format === "sft" ? { rows: split.holdout.filter((e) => e.label), repeated: 0 } : interleave(split.holdout, false, SeededRandom.derive(options.seed, "holdout-order"));
+  counts.train = { desirable: train.rows.filter((e) => e.label).length, undesirable: train.rows.filter((e) => !e.label).length, repeated: train.repeated, sessions: split.trainSessions };
+  counts.holdout = { desirable: holdout.rows.filter((e) => e.label).length, undesirable: holdout.rows.filter((e) => !e.label).length, sessions: split.holdoutSessions };
+
+  // 6. Coverage: which catalog tools the train part teaches, by their flat names.
+  const tools: Record<string, number> = {};
+  const coveredTools = new Set<string>();
+  for (const example of train.rows) {
+    for (const call of example.completion.calls) {
+      const resolved = resolveTool(toolsets.catalog(example.toolset), call.name, call.arguments);
+      const name = resolved.kind === "tool" ? resolved.tool.name : call.name;
+      tools[name] = (tools[name] ?? 0) + 1;
+      if (example.label && mainCatalog.tools.some((tool) => tool.name === name)) coveredTools.add(name);
+    }
+  }
+
+  progress(`writing ${train.rows.length} train and ${holdout.rows.length} holdout rows`);
+  const usedToolsets = [...new Set([...train.rows, ...holdout.rows].map((example) => example.toolset))].sort();
+  const rows = (part: Example[]) => part.map((example) => renderRow(example, options.format)).filter((row): row is Record<string, unknown> => row !== undefined);
+  const weights = options.format === "sft" ? { desirable: 1, undesirable: 1 } : ktoWeights(counts.train.desirable, counts.train.undesirable);
+  return writeDatasetFolder(
+    folder,
+    { train: rows(train.rows), holdout: rows(holdout.rows), toolsets: new Map(usedToolsets.map((key) => [key, toolsets.openAiTools(key)])) },
+    (files) => {
+      const card: DatasetCard = {
+        name: options.name,
+        format: options.format,
+        builtAt: env.builtAt ?? new Date().toISOString(),
+        options: {
+          holdout: options.holdout,
+          seed: options.seed,
+          profile: options.profile,
+          catalog: options.catalog,
+          balance: options.balance,
+          mutations: options.mutations ? { perRecord: options.mutations.perRecord, kinds: options.mutations.kinds ?? [...MUTATION_KINDS] } : null,
+        },
+        sources: { files: fileSources, traces: traceSource },
+        counts,
+        ratio: counts.train.undesirable === 0 ? null : counts.train.desirable / counts.train.undesirable,
+        weights,
+        dropped,
+        coverage: { tools, catalogTools: mainCatalog.tools.length, covered: coveredTools.size },
+        toolsets: usedToolsets,
+        files,
+      };
+      return { card, markdown: renderCardMarkdown(card) };
+    },
+  );
+}
+
+/** A source path as the card shows it: relative to the root it came from. */
+function displayPath(real: string, roots: string[]): string {
+  for (const root of roots) {
+    const rel = relative(root, real);
+    if (!rel.startsWith("..")) return rel;
+  }
+  return real;
+}
+
+function fileSha256(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash("sha256");
+    createReadStream(path)
+      .on("data", (chunk) => hash.update(chunk))
+      .on("end", () => resolve(hash.digest("hex")))
+      .on("error", reject);
+  });
+}

@@ -1,0 +1,52 @@
+import { createReadStream } from "node:fs";
+import { join } from "node:path";
+import { DatasetBuildRequestSchema, DatasetCardSchema, DatasetDownloadQuerySchema, DatasetNameParamsSchema } from "@vault-tuner/shared";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { buildDataset, DatasetExistsError } from "../../datasets/build-dataset";
+import { listCards, readCard, SPLIT_FILES } from "../../datasets/dataset-folder";
+import { SourcePathError } from "../../datasets/source-files";
+import { UnknownCatalogError } from "../../datasets/toolset-registry";
+import type { AppContext } from "../app-context";
+import { HttpError } from "../error-replies";
+
+/** Building datasets from files and labelled traces, listing them, and streaming their files. */
+export function datasetRoutes(context: AppContext): FastifyPluginAsyncZod {
+  const root = context.dataDir.datasets;
+  return async (app) => {
+    app.post("/v1/datasets", { schema: { body: DatasetBuildRequestSchema, response: { 201: DatasetCardSchema } } }, async (request, reply) => {
+      const options = request.body;
+      try {
+        const card = await buildDataset(options, { store: context.store, sourceRoots: context.sourceRoots, outputRoot: root });
+        context.events.publish({ type: "dataset.built", name: card.name, format: card.format, train: card.files["train.jsonl"]?.rows ?? 0, holdout: card.files["holdout.jsonl"]?.rows ?? 0 });
+        return reply.code(201).send(card);
+      } catch (error) {
+        if (error instanceof DatasetExistsError) throw new HttpError(409, "dataset-exists", error.message);
+        if (error instanceof SourcePathError) {
+          const index = (options.sources.files ?? []).findIndex((file) => error.message.startsWith(file));
+          throw new HttpError(400, "invalid-body", `invalid body: ${error.message}`, [{ path: index >= 0 ? `sources.files.${index}` : "sources.files", message: error.message }]);
+        }
+        if (error instanceof UnknownCatalogError) throw new HttpError(400, "invalid-body", `invalid body: ${error.message}`, [{ path: "catalog", message: error.message }]);
+        throw error;
+      }
+    });
+
+    app.get("/v1/datasets", { schema: { response: { 200: z.object({ items: z.array(DatasetCardSchema) }) } } }, async () => ({ items: listCards(root) }));
+
+    app.get("/v1/datasets/:name", { schema: { params: DatasetNameParamsSchema, response: { 200: DatasetCardSchema } } }, async (request) => {
+      const card = readCard(root, request.params.name);
+      if (!card) throw new HttpError(404, "not-found", `no dataset ${request.params.name}`);
+      return card;
+    });
+
+    app.get("/v1/datasets/:name/download", { schema: { params: DatasetNameParamsSchema, querystring: DatasetDownloadQuerySchema } }, async (request, reply) => {
+      const { name } = request.params;
+      if (!readCard(root, name)) throw new HttpError(404, "not-found", `no dataset ${name}`);
+      const file = SPLIT_FILES[request.query.split];
+      return reply
+        .type(file.endsWith(".jsonl") ? "application/x-ndjson" : "application/json")
+        .header("content-disposition", `attachment; filename="${name}-${file}"`)
+        .send(createReadStream(join(root, name, file)));
+    });
+  };
+}
