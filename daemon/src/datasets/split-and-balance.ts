@@ -64,9 +64,19 @@ export function interleave(examples: Example[], oversample: boolean, random: See
  */
 export function ktoWeights(desirable: number, undesirable: number): { desirable: number; undesirable: number } {
   if (desirable === 0 || undesirable === 0) return { desirable: 1, undesirable: 1 };
-  const ceil4 = (value: number) => Math.ceil(value * 10_000 - 1e-9) / 10_000;
-  const ratio = desirable / undesirable;
-  if (ratio < 1) return { desirable: ceil4(undesirable / desirable), undesirable: 1 };
-  if (ratio > 4 / 3) return { desirable: 1, undesirable: ceil4((3 * desirable) / (4 * undesirable)) };
+  const ratio = (wD: number, wU: number) => (wD * desirable) / (wU * undesirable);
+  const step = 1e-4;
+  const ceil4 = (value: number) => Number((Math.ceil(value / step - 1e-9) * step).toFixed(4));
+  if (ratio(1, 1) < 1) {
+    let weight = ceil4(undesirable / desirable);
+    // Rounding can land a hair outside the band in floating point, where TRL would still complain.
+    while (ratio(weight, 1) < 1) weight = Number((weight + step).toFixed(4));
+    return { desirable: weight, undesirable: 1 };
+  }
+  if (ratio(1, 1) > 4 / 3) {
+    let weight = ceil4((3 * desirable) / (4 * undesirable));
+    while (ratio(1, weight) > 4 / 3) weight = Number((weight + step).toFixed(4));
+    return { desirable: 1, undesirable: weight };
+  }
   return { desirable: 1, undesirable: 1 };
 }

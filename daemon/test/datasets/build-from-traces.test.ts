@@ -1,0 +1,112 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { makeTrace, startTestDaemon, type TestDaemon } from "../daemon-harness";
+
+let daemon: TestDaemon;
+beforeAll(async () => {
+  daemon = await startTestDaemon();
+  // Two recorded sessions of three calls each; the user labels some of them.
+  const traces = ["alpha", "beta"].flatMap((session) => [0, 1, 2].map((step) => makeTrace({ id: `${session}-${step}`, session, recordedAt: `2026-11-27T10:0${step}:00.000Z` })));
+  await daemon.call("POST", "/v1/traces", { body: { traces } });
+  await daemon.call("PUT", "/v1/traces/alpha-0/label", { body: { label: "desirable" } });
+  await daemon.call("PUT", "/v1/traces/alpha-2/label", {
+    body: { label: "undesirable", note: "should have listed the folder", correction: { name: "vaultManager", arguments: { ...makeTrace().call.arguments, mode: "listDirectory", path: "Meetings" } } },
+  });
+  await daemon.call("PUT", "/v1/traces/beta-1/label", { body: { label: "desirable" } });
+  await daemon.call("PUT", "/v1/traces/beta-2/label", { body: { label: "undesirable" } });
+});
+afterAll(async () => {
+  await daemon.stop();
+});
+
+async function download(name: string, split = "train"): Promise<any[]> {
+  const reply = await fetch(`${daemon.url}/v1/datasets/${name}/download?split=${split}`, { headers: { authorization: `Bearer ${daemon.token}` } });
+  expect(reply.status).toBe(200);
+  expect(reply.headers.get("content-type")).toContain("application/x-ndjson");
+  return (await reply.text()).split("\n").filter(Boolean).map((line) => JSON.parse(line));
+}
+
+describe("POST /v1/datasets from labelled traces", () => {
+  it("builds rows whose prompt is the session so far, adds the corrected call, and skips unlabeled traces", async () => {
+    const built = new Promise<any>((resolve) => {
+      const socket = new WebSocket(`${daemon.url.replace("http", "ws")}/v1/events?token=${daemon.token}`);
+      socket.on("message", (data) => {
+        const event = JSON.parse(String(data));
+        if (event.type === "dataset.built") {
+          socket.close();
+          resolve(event);
+        }
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const reply = await daemon.call("POST", "/v1/datasets", { body: { name: "mine", sources: { traces: {} }, holdout: 0, balance: "none" } });
+    expect(reply.status).toBe(201);
+    const card = reply.body;
+    expect(card.counts).toMatchObject({ read: 6, unlabeled: 2, corrections: 1 });
+    expect(card.counts.train).toMatchObject({ desirable: 3, undesirable: 2 });
+    expect(await built).toMatchObject({ type: "dataset.built", name: "mine", train: 5, holdout: 0 });
+
+    const rows = await download("mine");
+    expect(rows).toHaveLength(5);
+    const bySource = new Map(rows.map((row) => [row.source, row]));
+    const bad = bySource.get("trace:alpha-2");
+    const fixed = bySource.get("correction:alpha-2");
+    expect(bad.label).toBe(false);
+    expect(fixed.label).toBe(true);
+    expect(fixed.prompt, "the correction answers the same conversation").toEqual(bad.prompt);
+    expect(fixed.completion[0].tool_calls[0].function.name).toBe("vaultManager");
+    expect(JSON.parse(fixed.completion[0].tool_calls[0].function.arguments).mode).toBe("listDirectory");
+    // system, the goal as the user turn, then alpha-0 and alpha-1 with their results
+    expect(bad.prompt.map((message: any) => message.role)).toEqual(["system", "user", "assistant", "tool", "assistant", "tool"]);
+    expect(bad.prompt[1].content).toBe("Summarise the standup");
+    expect(bad.prompt[0].content).toContain("sessionId: session_1731000000000_abc123def");
+    expect(bad.completion[0].tool_calls[0].id).toBe("call_3");
+    expect(bySource.get("trace:alpha-0").prompt).toHaveLength(2);
+    expect(bad.toolset).toBe("claudesidian-3/wire");
+
+    const tools = await (await fetch(`${daemon.url}/v1/datasets/mine`, { headers: { authorization: `Bearer ${daemon.token}` } })).json() as any;
+    expect(tools.toolsets).toEqual(["claudesidian-3/wire"]);
+  });
+
+  it("lists datasets and serves their cards; 404 for unknown ones", async () => {
+    const list = await daemon.call("GET", "/v1/datasets");
+    expect(list.body.items.map((card: any) => card.name)).toContain("mine");
+    expect((await daemon.call("GET", "/v1/datasets/mine")).body.name).toBe("mine");
+    expect((await daemon.call("GET", "/v1/datasets/nothing")).status).toBe(404);
+    expect((await daemon.call("GET", "/v1/datasets/nothing/download")).status).toBe(404);
+    const card = await fetch(`${daemon.url}/v1/datasets/mine/download?split=card`, { headers: { authorization: `Bearer ${daemon.token}` } });
+    expect(((await card.json()) as any).name).toBe("mine");
+  });
+
+  it("answers 409 for an existing name, and 400 naming the field for bad requests", async () => {
+    expect((await daemon.call("POST", "/v1/datasets", { body: { name: "mine", sources: { traces: {} } } })).status).toBe(409);
+    const cases: [unknown, string][] = [
+      [{ name: "../escape", sources: { traces: {} } }, "name"],
+      [{ name: "x", sources: {} }, "sources"],
+      [{ name: "x", sources: { traces: {} }, holdout: 0.9 }, "holdout"],
+      [{ name: "x", sources: { traces: {} }, format: "parquet" }, "format"],
+      [{ name: "x", sources: { files: ["/etc/passwd"] } }, "sources.files.0"],
+      [{ name: "x", sources: { files: ["ok.jsonl", "../../../../etc/passwd"] } }, "sources.files.1"],
+      [{ name: "x", sources: { traces: {} }, catalog: "claudesidian-9" }, "catalog"],
+      [{ name: "x", sources: { traces: {} }, shuffle: true }, ""],
+    ];
+    mkdirSync(join(daemon.dataDir, "imports"), { recursive: true });
+    writeFileSync(join(daemon.dataDir, "ok.jsonl"), "");
+    for (const [body, path] of cases) {
+      const reply = await daemon.call("POST", "/v1/datasets", { body });
+      expect(reply.status, JSON.stringify(body)).toBe(400);
+      expect(reply.body.error.issues.map((issue: any) => issue.path), JSON.stringify(body)).toContain(path);
+    }
+  });
+
+  it("reads files from the data dir by relative path", async () => {
+    const line = JSON.stringify({ conversations: [{ role: "user", content: "List my meetings folder" }, { role: "assistant", content: null, tool_calls: [{ type: "function", function: { name: "vaultManager", arguments: JSON.stringify({ ...makeTrace().call.arguments, mode: "listDirectory", path: "Meetings" }) } }] }], label: true });
+    writeFileSync(join(daemon.dataDir, "imports", "mine.jsonl"), `${line}\n`);
+    const reply = await daemon.call("POST", "/v1/datasets", { body: { name: "from-file", sources: { files: ["imports/mine.jsonl"] }, holdout: 0, profile: "recorded" } });
+    expect(reply.status).toBe(201);
+    expect(reply.body.sources.files[0].path).toBe("imports/mine.jsonl");
+    expect(reply.body.counts.train.desirable).toBe(1);
+  });
+});
