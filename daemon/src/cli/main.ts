@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { runCoverage } from "./commands/coverage";
 import { runDaemon } from "./commands/daemon";
-import { runDatasetBuild } from "./commands/dataset";
+import { runDatasetBuild, runDatasetStarter } from "./commands/dataset";
 import { runValidate } from "./commands/validate";
 import { processOutput, type Output } from "./output";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error";
@@ -41,6 +41,12 @@ const COMMANDS: Record<string, Command> = {
       "built-at": { type: "string" },
     },
     run: runDatasetBuild,
+  },
+  "dataset starter": {
+    summary: "regenerate the synthetic starter dataset from the claudesidian-3 catalog (same bytes every time)",
+    usage: "vault-tuner dataset starter [--out DIR]",
+    options: { out: { type: "string" } },
+    run: runDatasetStarter,
   },
   validate: {
     summary: "check a JSONL dataset against a toolset catalog",

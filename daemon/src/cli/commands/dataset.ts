@@ -1,7 +1,8 @@
 import { DatasetBuildRequestSchema, type DatasetCard } from "@vault-tuner/shared";
 import { prepareDataDir, resolveDataDir } from "../../config/data-dir";
 import { buildDataset, DatasetExistsError } from "../../datasets/build-dataset";
-import { SourcePathError } from "../../datasets/source-files";
+import { projectDatasetsDir, SourcePathError } from "../../datasets/source-files";
+import { writeStarterDataset } from "../../datasets/starter/starter-dataset";
 import { UnknownCatalogError } from "../../datasets/toolset-registry";
 import { Store } from "../../store/store";
 import type { Output } from "../output";
@@ -61,4 +62,13 @@ function summary(card: DatasetCard, root: string): string {
     `  tools   ${card.coverage.covered} of ${card.coverage.catalogTools} catalog tools have a desirable example`,
     "",
   ].join("\n");
+}
+
+/** `vault-tuner dataset starter`: regenerates the synthetic starter dataset (into datasets/ by default). */
+export async function runDatasetStarter(args: { values: Record<string, unknown> }, output: Output): Promise<number> {
+  const root = (args.values.out as string | undefined) ?? projectDatasetsDir();
+  const started = Date.now();
+  const card = await writeStarterDataset(root, (step) => output.err(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${step}\n`));
+  output.out(summary(card, root));
+  return EXIT_OK;
 }
