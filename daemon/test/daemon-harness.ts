@@ -15,9 +15,9 @@ export interface TestDaemon {
 }
 
 /** A real daemon on a free loopback port over a fresh temporary data dir. */
-export async function startTestDaemon(options: { bodyLimit?: number; dataDir?: string } = {}): Promise<TestDaemon> {
+export async function startTestDaemon(options: { bodyLimit?: number; dataDir?: string; logLevel?: string; logStream?: NodeJS.WritableStream } = {}): Promise<TestDaemon> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "vault-tuner-test-"));
-  const daemon = await startDaemon({ dataDir, port: 0, logLevel: "silent", bodyLimit: options.bodyLimit });
+  const daemon = await startDaemon({ dataDir, port: 0, logLevel: options.logLevel ?? "silent", logStream: options.logStream, bodyLimit: options.bodyLimit });
   const token = readFileSync(daemon.tokenFile, "utf8").trim();
   return {
     daemon,

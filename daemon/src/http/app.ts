@@ -15,6 +15,8 @@ export interface AppOptions {
   /** Largest request body accepted, in bytes (a full 1,000-trace batch with results fits the default). */
   bodyLimit?: number;
   logLevel?: string;
+  /** Where the JSON log goes (stderr by default). */
+  logStream?: NodeJS.WritableStream;
 }
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
@@ -22,7 +24,7 @@ export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 /** The daemon's HTTP application, without a listening socket: the server binds it, tests drive it directly. */
 export async function buildApp(context: AppContext, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logOptions(options.logLevel ?? "info"),
+    logger: logOptions(options.logLevel ?? "info", options.logStream),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Label ids and dataset names go in paths; keep them readable in logs and errors.
     routerOptions: { maxParamLength: 256 },

@@ -13,6 +13,7 @@ export interface DaemonOptions {
   /** 0 picks a free port. */
   port: number;
   logLevel?: string;
+  logStream?: NodeJS.WritableStream;
   bodyLimit?: number;
 }
 
@@ -36,7 +37,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const context = { store, events: new EventBus(), ingest: new IngestQueue(writer, store.toolsets), dataDir, sourceRoots: [projectDatasetsDir(), dataDir.root] };
   let app: FastifyInstance;
   try {
-    app = await buildApp(context, { token, logLevel: options.logLevel, bodyLimit: options.bodyLimit });
+    app = await buildApp(context, { token, logLevel: options.logLevel, logStream: options.logStream, bodyLimit: options.bodyLimit });
     await app.listen({ host: DAEMON_HOST, port: options.port });
   } catch (error) {
     await writer.close();
