@@ -1,11 +1,6 @@
-import { createHash } from "node:crypto";
-import { canonicalJson, catalogFromToolsList, type Catalog, type ToolsListResult } from "@vault-tuner/shared";
+import { catalogFromToolsList, type Catalog, type ToolsListResult } from "@vault-tuner/shared";
+import { toolsetHash } from "@vault-tuner/shared/node";
 import type { Db } from "./open-database";
-
-/** The content hash a `tools/list` result is stored under; recorders compute the same to fill `toolsetHash`. */
-export function toolsetHash(toolsList: ToolsListResult): string {
-  return createHash("sha256").update(canonicalJson({ tools: toolsList.tools })).digest("hex");
-}
 
 /** Every `tools/list` result a client saw, once each, and the catalogs built from them. */
 export class ToolsetStore {

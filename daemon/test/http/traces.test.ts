@@ -1,3 +1,4 @@
+import { toolsetHash } from "@vault-tuner/shared/node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeTrace, startTestDaemon, type TestDaemon } from "../daemon-harness";
 
@@ -88,7 +89,7 @@ describe("failure detection and suggestions", () => {
     const stored = await daemon.call("POST", "/v1/toolsets", { body: toolsList });
     expect(stored.status).toBe(201);
     expect(stored.body).toMatchObject({ created: true, tools: 1 });
-    expect(stored.body.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored.body.hash, "recorders compute the same hash").toBe(toolsetHash(toolsList));
     const again = await daemon.call("POST", "/v1/toolsets", { body: { tools: [{ ...toolsList.tools[0], inputSchema: { required: ["path"], properties: { path: { type: "string" } }, type: "object" } }] } });
     expect(again.status, "same content, other key order: same toolset").toBe(200);
     expect(again.body).toEqual({ ...stored.body, created: false });
@@ -140,6 +141,7 @@ describe("GET /v1/traces", () => {
     expect(await ids(`&q=${encodeURIComponent("100%_")}`), "% and _ are literal").toEqual(["b"]);
     expect(await ids(`&q=${encodeURIComponent("0%x")}`)).toEqual([]);
     expect(await ids("&session=s2&tool=contentManager")).toEqual(["b"]);
+    expect(await ids("&label=&tool=&session=s1&q="), "empty parameters mean any").toEqual(["a"]);
   });
 
   it("rejects a cursor it did not write", async () => {

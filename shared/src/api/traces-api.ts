@@ -87,11 +87,20 @@ export const TraceFilterSchema = z.object({
 });
 export type TraceFilter = z.infer<typeof TraceFilterSchema>;
 
-export const TraceListQuerySchema = TraceFilterSchema.extend({
-  failed: booleanText.optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_TRACE_PAGE).default(50),
-  cursor: z.string().min(1).optional(),
-});
+/** `?label=&tool=x`: a parameter left empty means "any", as forms and URL builders send it. */
+function withoutEmptyParameters(query: unknown): unknown {
+  if (typeof query !== "object" || query === null) return query;
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ""));
+}
+
+export const TraceListQuerySchema = z.preprocess(
+  withoutEmptyParameters,
+  TraceFilterSchema.extend({
+    failed: booleanText.optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_TRACE_PAGE).default(50),
+    cursor: z.string().min(1).optional(),
+  }),
+);
 export type TraceListQuery = z.infer<typeof TraceListQuerySchema>;
 
 export const TraceListReplySchema = z.object({
