@@ -93,12 +93,12 @@ describe("failure detection and suggestions", () => {
     const again = await daemon.call("POST", "/v1/toolsets", { body: { tools: [{ ...toolsList.tools[0], inputSchema: { required: ["path"], properties: { path: { type: "string" } }, type: "object" } }] } });
     expect(again.status, "same content, other key order: same toolset").toBe(200);
     expect(again.body).toEqual({ ...stored.body, created: false });
-    const toolsetHash = stored.body.hash as string;
+    const recordedHash = stored.body.hash as string;
     await daemon.call("POST", "/v1/traces", {
       body: {
         traces: [
-          makeTrace({ id: "fits", toolsetHash, call: { name: "noteWizard", arguments: { path: "a.md" } } }),
-          makeTrace({ id: "misses", toolsetHash, call: { name: "noteWizard", arguments: { path: 3 } } }),
+          makeTrace({ id: "fits", toolsetHash: recordedHash, call: { name: "noteWizard", arguments: { path: "a.md" } } }),
+          makeTrace({ id: "misses", toolsetHash: recordedHash, call: { name: "noteWizard", arguments: { path: 3 } } }),
         ],
       },
     });
