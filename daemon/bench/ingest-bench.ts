@@ -10,6 +10,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Trace } from "@vault-tuner/shared";
+import { makeTrace } from "../test/daemon-harness";
 import { spawnDaemon } from "../test/spawn-daemon";
 
 const { values } = parseArgs({
@@ -35,32 +36,10 @@ function post(url: URL, token: string, body: string): Promise<number> {
   });
 }
 
+/** A realistic recorded call: the harness's 3.x `readContent` trace with a note of about 500 bytes as its result. */
 function trace(id: string, i: number): Trace {
-  return {
-    id,
-    recordedAt: new Date(Date.UTC(2026, 10, 27, 0, 0, 0, i)).toISOString(),
-    source: { transport: "stdio-tap", client: "claude-ai", server: "claudesidian-mcp-bench" },
-    session: `bench-${Math.floor(i / 20)}`,
-    call: {
-      name: "contentManager",
-      arguments: {
-        mode: "readContent",
-        context: {
-          sessionId: "session_1731000000000_abc123def",
-          workspaceId: "default",
-          sessionDescription: "Benchmark session",
-          sessionMemory: "Measuring how fast the daemon takes traces.",
-          toolContext: "Reading a note",
-          primaryGoal: "Benchmark ingest",
-          subgoal: `Read note ${i}`,
-        },
-        sessionId: "session_1731000000000_abc123def",
-        filePath: `Notes/note-${i}.md`,
-      },
-    },
-    result: { content: [{ type: "text", text: JSON.stringify({ success: true, data: { content: `# Note ${i}\n${"Some text. ".repeat(40)}` } }) }], isError: false },
-    latencyMs: 5,
-  };
+  const note = JSON.stringify({ success: true, data: { content: `# Note ${i}\n${"Some text. ".repeat(40)}` } });
+  return makeTrace({ id, session: `bench-${Math.floor(i / 20)}`, recordedAt: new Date(Date.UTC(2026, 10, 27, 0, 0, 0, i)).toISOString(), result: { content: [{ type: "text", text: note }], isError: false } });
 }
 
 function percentile(sorted: number[], p: number): number {
