@@ -1,25 +1,13 @@
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import {
-  canonicalJson,
-  inspectRecord,
-  isObject,
-  MUTATION_KINDS,
-  placeIssue,
-  resolveTool,
-  withoutBom,
-  type DatasetBuildOptions,
-  type DatasetCard,
-} from "@vault-tuner/shared";
-import { readLines } from "@vault-tuner/shared/node";
+import { canonicalJson, MUTATION_KINDS, resolveTool, type DatasetBuildOptions, type DatasetCard } from "@vault-tuner/shared";
 import type { Store } from "../store/store";
 import { renderCardMarkdown } from "./card-text";
 import { exampleErrors } from "./check-example";
-import { UnreadableRecord } from "./conversation";
 import type { Example } from "./example";
-import { exampleFromRecord } from "./file-examples";
 import { mutateExample } from "./mutations";
+import { readFileExamples } from "./read-file-examples";
 import { renderRow } from "./render-rows";
 import { SeededRandom } from "./seeded-random";
 import { localSourcePath, resolveSourcePath } from "./source-files";
@@ -75,39 +63,10 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
     const real = env.sourceRoots ? resolveSourcePath(path, env.sourceRoots) : localSourcePath(path);
     const name = displayPath(real, env.sourceRoots ?? [process.cwd()]);
     progress(`reading ${name}`);
-    let records = 0;
-    for await (const line of readLines(real)) {
-      const where = `file:${name}:${line.line}`;
-      if (line.text === undefined) {
-        drop(where, line.problem, line.message);
-        continue;
-      }
-      const text = withoutBom(line.text, line.line);
-      if (text.trim() === "") continue;
-      records++;
-      let record: unknown;
-      try {
-        record = JSON.parse(text);
-      } catch (error) {
-        drop(where, "json-parse", (error as Error).message);
-        continue;
-      }
-      const structural = inspectRecord(record, { catalog: mainCatalog, profile: options.profile, checkCalls: false }).issues.find(
-        (issue) => placeIssue(issue, line.line, undefined, options.profile).severity === "error",
-      );
-      if (structural || !isObject(record)) {
-        drop(where, structural?.rule ?? "record-not-object", structural?.message ?? "not a JSON object");
-        continue;
-      }
-      try {
-        candidates.push(exampleFromRecord(record, where, options.catalog));
-      } catch (error) {
-        if (!(error instanceof UnreadableRecord)) throw error;
-        drop(where, error.rule, error.message);
-      }
-    }
-    counts.read += records;
-    fileSources.push({ path: name, sha256: await fileSha256(real), records });
+    const file = await readFileExamples(real, name, { catalog: mainCatalog, catalogId: options.catalog, profile: options.profile }, drop);
+    candidates.push(...file.examples);
+    counts.read += file.records;
+    fileSources.push({ path: name, sha256: file.sha256, records: file.records });
   }
 
   // 2. Labelled traces, each with the session before it as its prompt.
@@ -223,14 +182,4 @@ function displayPath(real: string, roots: string[]): string {
     if (!rel.startsWith("..")) return rel;
   }
   return real;
-}
-
-function fileSha256(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash("sha256");
-    createReadStream(path)
-      .on("data", (chunk) => hash.update(chunk))
-      .on("end", () => resolve(hash.digest("hex")))
-      .on("error", reject);
-  });
 }

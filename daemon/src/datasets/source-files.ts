@@ -7,7 +7,15 @@ export function projectDatasetsDir(): string {
   return fileURLToPath(new URL("../../../datasets", import.meta.url));
 }
 
-export class SourcePathError extends Error {}
+/** A source path that cannot be read; `path` is the path as the request gave it. */
+export class SourcePathError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Resolves a dataset source path: relative paths are taken inside the first root holding them; any
@@ -24,9 +32,9 @@ export function resolveSourcePath(path: string, roots: string[]): string {
       continue;
     }
     if (roots.some((root) => isInside(real, safeRealpath(root)))) return real;
-    throw new SourcePathError(`${path} is outside the folders datasets may be read from (${roots.join(", ")})`);
+    throw new SourcePathError(path, `${path} is outside the folders datasets may be read from (${roots.join(", ")})`);
   }
-  throw new SourcePathError(`${path} was not found in ${roots.join(" or ")}`);
+  throw new SourcePathError(path, `${path} was not found in ${roots.join(" or ")}`);
 }
 
 function safeRealpath(path: string): string {
@@ -45,6 +53,6 @@ function isInside(path: string, root: string): boolean {
 /** A path given on the command line: the user's own file, anywhere, as long as it is one. */
 export function localSourcePath(path: string): string {
   const full = resolve(path);
-  if (!existsSync(full) || !statSync(full).isFile()) throw new SourcePathError(`${path} is not a file`);
+  if (!existsSync(full) || !statSync(full).isFile()) throw new SourcePathError(path, `${path} is not a file`);
   return realpathSync(full);
 }

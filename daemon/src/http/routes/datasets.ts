@@ -23,7 +23,7 @@ export function datasetRoutes(context: AppContext): FastifyPluginAsyncZod {
       } catch (error) {
         if (error instanceof DatasetExistsError) throw new HttpError(409, "dataset-exists", error.message);
         if (error instanceof SourcePathError) {
-          const index = (options.sources.files ?? []).findIndex((file) => error.message.startsWith(file));
+          const index = (options.sources.files ?? []).indexOf(error.path);
           throw new HttpError(400, "invalid-body", `invalid body: ${error.message}`, [{ path: index >= 0 ? `sources.files.${index}` : "sources.files", message: error.message }]);
         }
         if (error instanceof UnknownCatalogError) throw new HttpError(400, "invalid-body", `invalid body: ${error.message}`, [{ path: "catalog", message: error.message }]);
