@@ -17,7 +17,7 @@ export function listCards(root: string): DatasetCard[] {
   if (!existsSync(root)) return [];
   const cards: DatasetCard[] = [];
   for (const entry of readdirSync(root, { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name.includes(".partial-") || entry.name.includes(".previous-")) continue;
+    if (!entry.isDirectory() || entry.name.endsWith(".partial") || entry.name.endsWith(".previous")) continue;
     try {
       const card = readCard(root, entry.name);
       if (card) cards.push(card);

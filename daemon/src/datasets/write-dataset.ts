@@ -45,7 +45,8 @@ export interface DatasetFiles {
  * build leaves the previous one as it was.
  */
 export async function writeDatasetFolder(folder: string, files: DatasetFiles, finishCard: (files: DatasetCard["files"]) => { card: DatasetCard; markdown: string }): Promise<DatasetCard> {
-  const staging = `${folder}.partial-${process.pid}`;
+  // Fixed names, so what an interrupted build left behind is cleared by the next build of the same name.
+  const staging = `${folder}.partial`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(join(staging, "toolsets"), { recursive: true });
   try {
@@ -58,7 +59,8 @@ export async function writeDatasetFolder(folder: string, files: DatasetFiles, fi
     const { card, markdown } = finishCard(info);
     writeText(join(staging, "card.json"), `${JSON.stringify(card, null, 2)}\n`);
     writeText(join(staging, "card.md"), markdown);
-    const previous = `${folder}.previous-${process.pid}`;
+    const previous = `${folder}.previous`;
+    rmSync(previous, { recursive: true, force: true });
     if (existsSync(folder)) renameSync(folder, previous);
     renameSync(staging, folder);
     rmSync(previous, { recursive: true, force: true });

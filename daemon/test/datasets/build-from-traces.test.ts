@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { COPILOT_DATASET } from "../../../shared/test/reference-data";
 import { makeTrace, startTestDaemon, type TestDaemon } from "../daemon-harness";
 
 let daemon: TestDaemon;
@@ -99,6 +100,35 @@ describe("POST /v1/datasets from labelled traces", () => {
       expect(reply.status, JSON.stringify(body)).toBe(400);
       expect(reply.body.error.issues.map((issue: any) => issue.path), JSON.stringify(body)).toContain(path);
     }
+  });
+
+  it("keeps recording while a large dataset builds on its own thread, and reports the build's steps", async () => {
+    const copilot = readFileSync(COPILOT_DATASET, "utf8");
+    writeFileSync(join(daemon.dataDir, "imports", "big.jsonl"), copilot.repeat(6));
+    const steps: string[] = [];
+    const socket = new WebSocket(`${daemon.url.replace("http", "ws")}/v1/events?token=${daemon.token}`);
+    socket.on("message", (data) => {
+      const event = JSON.parse(String(data));
+      if (event.type === "dataset.progress" && event.name === "big") steps.push(event.step);
+    });
+    await new Promise((resolve) => socket.once("message", resolve));
+    let buildDone = false;
+    const build = daemon.call("POST", "/v1/datasets", { body: { name: "big", sources: { files: ["imports/big.jsonl"] }, profile: "strict" } }).then((reply) => {
+      buildDone = true;
+      return reply;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const again = await daemon.call("POST", "/v1/datasets", { body: { name: "big", sources: { files: ["imports/big.jsonl"] } } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("dataset-building");
+    const posted = await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace({ id: "during-build" })] } });
+    expect(posted.status).toBe(201);
+    expect(buildDone, "the trace was acknowledged before the build ended").toBe(false);
+    const reply = await build;
+    socket.close();
+    expect(reply.status).toBe(201);
+    expect(reply.body.counts.read).toBe(6 * 1438);
+    expect(steps.some((step) => step.startsWith("validating"))).toBe(true);
   });
 
   it("reads files from the data dir by relative path", async () => {

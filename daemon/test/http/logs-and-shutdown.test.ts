@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { expect, it } from "vitest";
 import WebSocket from "ws";
+import { COPILOT_DATASET } from "../../../shared/test/reference-data";
 import { redactUrl } from "../../src/http/log-options";
 import { makeTrace, startTestDaemon } from "../daemon-harness";
 
@@ -42,4 +45,23 @@ it("closes open websockets and finishes when stopped", async () => {
   const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
   await daemon.stop();
   expect(await closed).toBeGreaterThan(0);
+});
+
+it("stops a dataset build in progress when stopped, and the next build of that name starts clean", { timeout: 30_000 }, async () => {
+  const daemon = await startTestDaemon();
+  writeFileSync(join(daemon.dataDir, "big.jsonl"), readFileSync(COPILOT_DATASET, "utf8").repeat(8));
+  const request = { name: "interrupted", sources: { files: ["big.jsonl"] } };
+  const build = daemon.call("POST", "/v1/datasets", { body: request }).catch((error: Error) => error);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await daemon.daemon.close();
+  expect(await build).toBeInstanceOf(Error);
+  const again = await startTestDaemon({ dataDir: daemon.dataDir });
+  try {
+    expect((await again.call("GET", "/v1/datasets")).body.items).toEqual([]);
+    const reply = await again.call("POST", "/v1/datasets", { body: { ...request, sources: { files: ["big.jsonl"] } } });
+    expect(reply.status).toBe(201);
+    expect(readdirSync(join(daemon.dataDir, "datasets"))).toEqual(["interrupted"]);
+  } finally {
+    await again.stop();
+  }
 });

@@ -23,6 +23,8 @@ export const DaemonEventSchema = z.discriminatedUnion("type", [
     previous: LabelValueSchema,
     corrected: z.boolean(),
   }),
+  /** A step of a dataset build the daemon runs (reading a source, validating, writing...). */
+  z.object({ type: z.literal("dataset.progress"), at: z.string(), name: z.string(), step: z.string() }),
   z.object({
     type: z.literal("dataset.built"),
     at: z.string(),

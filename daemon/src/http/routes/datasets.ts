@@ -3,21 +3,31 @@ import { join } from "node:path";
 import { DatasetBuildRequestSchema, DatasetCardSchema, DatasetDownloadQuerySchema, DatasetNameParamsSchema } from "@vault-tuner/shared";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { buildDataset, DatasetExistsError } from "../../datasets/build-dataset";
+import { DatasetExistsError } from "../../datasets/build-dataset";
+import { buildInWorker } from "../../datasets/build-in-worker";
 import { listCards, readCard, SPLIT_FILES } from "../../datasets/dataset-folder";
-import { SourcePathError } from "../../datasets/source-files";
-import { UnknownCatalogError } from "../../datasets/toolset-registry";
+import { resolveSourcePath, SourcePathError } from "../../datasets/source-files";
+import { ToolsetRegistry, UnknownCatalogError } from "../../datasets/toolset-registry";
 import type { AppContext } from "../app-context";
 import { HttpError } from "../error-replies";
 
 /** Building datasets from files and labelled traces, listing them, and streaming their files. */
 export function datasetRoutes(context: AppContext): FastifyPluginAsyncZod {
   const root = context.dataDir.datasets;
+  const building = new Set<string>();
+  const stopping = new AbortController();
   return async (app) => {
+    app.addHook("onClose", async () => stopping.abort());
     app.post("/v1/datasets", { schema: { body: DatasetBuildRequestSchema, response: { 201: DatasetCardSchema } } }, async (request, reply) => {
       const options = request.body;
+      if (building.has(options.name)) throw new HttpError(409, "dataset-building", `dataset "${options.name}" is being built right now`);
+      building.add(options.name);
       try {
-        const card = await buildDataset(options, { store: context.store, sourceRoots: context.sourceRoots, outputRoot: root });
+        // Cheap checks here, so a bad request is answered without starting a thread.
+        for (const file of options.sources.files ?? []) resolveSourcePath(file, context.sourceRoots);
+        new ToolsetRegistry().catalog(options.catalog);
+        const job = { options, databaseFile: context.dataDir.database, sourceRoots: context.sourceRoots, outputRoot: root };
+        const card = await buildInWorker(job, (step) => context.events.publish({ type: "dataset.progress", name: options.name, step }), stopping.signal);
         context.events.publish({ type: "dataset.built", name: card.name, format: card.format, train: card.files["train.jsonl"]?.rows ?? 0, holdout: card.files["holdout.jsonl"]?.rows ?? 0 });
         return reply.code(201).send(card);
       } catch (error) {
@@ -28,6 +38,8 @@ export function datasetRoutes(context: AppContext): FastifyPluginAsyncZod {
         }
         if (error instanceof UnknownCatalogError) throw new HttpError(400, "invalid-body", `invalid body: ${error.message}`, [{ path: "catalog", message: error.message }]);
         throw error;
+      } finally {
+        building.delete(options.name);
       }
     });
 
