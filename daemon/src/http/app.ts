@@ -21,12 +21,12 @@ export interface AppOptions {
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 
-/** The daemon's HTTP application, without a listening socket: the server binds it, tests drive it directly. */
+/** The daemon's HTTP application, without a listening socket: server.ts binds it to loopback. */
 export async function buildApp(context: AppContext, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logOptions(options.logLevel ?? "info", options.logStream),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    // Label ids and dataset names go in paths; keep them readable in logs and errors.
+    // Trace ids (up to 200 characters) and dataset names go in paths.
     routerOptions: { maxParamLength: 256 },
     forceCloseConnections: true,
     // One line per request at ingest rates is noise; see logRequestOutcomes.
