@@ -1,12 +1,13 @@
 // Bundles the Obsidian plugin (plugin/src/main.ts, with the runtime-neutral parts of shared/) into the
-// root main.js that Obsidian loads. `node esbuild.config.mjs production` builds once, minified;
+// root main.js that Obsidian loads, and the recording tap (plugin/tap/main.ts) into tap.js, a single
+// file MCP clients run with a bare `node`. `node esbuild.config.mjs production` builds once, minified;
 // without the argument it watches. Type checking is `tsc`'s job (npm run build runs it first).
 import { builtinModules } from "node:module";
 import esbuild from "esbuild";
 
 const production = process.argv[2] === "production";
 
-const context = await esbuild.context({
+const plugin = await esbuild.context({
   entryPoints: ["plugin/src/main.ts"],
   bundle: true,
   external: [
@@ -28,9 +29,25 @@ const context = await esbuild.context({
   outfile: process.env.VAULT_TUNER_PLUGIN_OUTFILE ?? "main.js",
 });
 
-if (production) {
-  await context.rebuild();
-  await context.dispose();
-} else {
-  await context.watch();
+const tap = await esbuild.context({
+  entryPoints: ["plugin/tap/main.ts"],
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  // Claude Desktop may start it with an older system node; nothing newer than Node 18 is used.
+  target: "node18",
+  logLevel: "info",
+  treeShaking: true,
+  minify: production,
+  banner: { js: "#!/usr/bin/env node" },
+  outfile: process.env.VAULT_TUNER_TAP_OUTFILE ?? "tap.js",
+});
+
+for (const context of [plugin, tap]) {
+  if (production) {
+    await context.rebuild();
+    await context.dispose();
+  } else {
+    await context.watch();
+  }
 }

@@ -9,6 +9,8 @@ export interface DataDir {
   token: string;
   datasets: string;
   jobs: string;
+  /** Where taps spool what they record (and the daemon imports it from at start). */
+  spool: string;
 }
 
 /** `--data-dir`, else `VAULT_TUNER_HOME`, else `~/.vault-tuner`. */
@@ -24,7 +26,8 @@ export function prepareDataDir(root: string): DataDir {
     token: join(root, "token"),
     datasets: join(root, "datasets"),
     jobs: join(root, "jobs"),
+    spool: join(root, "spool"),
   };
-  for (const folder of [dir.root, dir.datasets, dir.jobs]) mkdirSync(folder, { recursive: true, mode: 0o700 });
+  for (const folder of [dir.root, dir.datasets, dir.jobs, dir.spool]) mkdirSync(folder, { recursive: true, mode: 0o700 });
   return dir;
 }

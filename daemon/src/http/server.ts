@@ -3,6 +3,7 @@ import { prepareDataDir } from "../config/data-dir";
 import { loadOrCreateToken } from "../config/token";
 import { EventBus } from "../events/event-bus";
 import { IngestQueue } from "../store/ingest-queue";
+import { importSpool } from "../store/spool-import";
 import { Store } from "../store/store";
 import { TraceWriter } from "../store/trace-writer";
 import { buildApp } from "./app";
@@ -37,7 +38,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const context = { store, events: new EventBus(), ingest: new IngestQueue(writer, store.toolsets), dataDir, sourceRoots: [projectDatasetsDir(), dataDir.root] };
   let app: FastifyInstance;
   try {
+    const imported = await importSpool(dataDir.spool, store.toolsets, context.ingest);
     app = await buildApp(context, { token, logLevel: options.logLevel, logStream: options.logStream, bodyLimit: options.bodyLimit });
+    if (imported.files > 0) app.log.info(imported, "imported the taps' spool");
     await app.listen({ host: DAEMON_HOST, port: options.port });
   } catch (error) {
     await writer.close();

@@ -1,0 +1,73 @@
+import { spawn } from "node:child_process";
+import { connect, type Socket } from "node:net";
+
+/** Copies of what passes through, for the recorder; called after the bytes were handed on. */
+export interface RelayTaps {
+  fromClient(chunk: Buffer): void;
+  fromServer(chunk: Buffer): void;
+}
+
+/** How the relay ended: the upstream's exit code or signal, to be passed on to the client. */
+export type RelayEnd = { code: number | null; signal: NodeJS.Signals | null };
+
+const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/**
+ * Spawns the upstream (e.g. the plugin's connector) and relays stdin and stdout byte for byte, with
+ * stream back-pressure; its stderr goes straight to ours, as if the client had started it. Signals the
+ * tap gets are passed to the upstream, whose exit ends the relay.
+ */
+export function relayProcess(command: string, args: string[], taps: RelayTaps): Promise<RelayEnd> {
+  const child = spawn(command, args, { stdio: ["pipe", "pipe", "inherit"] });
+  process.stdin.pipe(child.stdin);
+  child.stdout.pipe(process.stdout);
+  process.stdin.on("data", (chunk: Buffer) => taps.fromClient(chunk));
+  child.stdout.on("data", (chunk: Buffer) => taps.fromServer(chunk));
+  // The upstream going away mid-write is its exit, reported below, not an error of ours.
+  child.stdin.on("error", () => undefined);
+  for (const signal of FORWARDED_SIGNALS) process.on(signal, () => child.kill(signal));
+  return new Promise((resolve) => {
+    child.on("error", () => resolve({ code: 127, signal: null }));
+    child.on("close", (code, signal) => resolve({ code, signal }));
+  });
+}
+
+/**
+ * Connects to the plugin's socket the way the 4.x+ connector does: retries with backoff (capped at 30
+ * s) and never gives up on a refused or lost connection; while disconnected, the client's input waits.
+ * Ends when the client closes stdin.
+ */
+export function relaySocket(path: string, taps: RelayTaps, log: (message: string) => void): Promise<RelayEnd> {
+  return new Promise((resolve) => {
+    let delay = 250;
+    let socket: Socket | undefined;
+    let clientDone = false;
+    process.stdin.on("data", (chunk: Buffer) => taps.fromClient(chunk));
+    process.stdin.on("end", () => {
+      clientDone = true;
+      if (socket) socket.end();
+      else resolve({ code: 0, signal: null });
+    });
+    const attempt = () => {
+      const current = connect(path);
+      current.on("connect", () => {
+        delay = 250;
+        socket = current;
+        process.stdin.pipe(current);
+        current.pipe(process.stdout, { end: false });
+        current.on("data", (chunk: Buffer) => taps.fromServer(chunk));
+      });
+      current.on("error", (error) => log(`socket ${path}: ${error.message}`));
+      current.on("close", () => {
+        if (socket === current) {
+          process.stdin.unpipe(current);
+          socket = undefined;
+        }
+        if (clientDone) return resolve({ code: 0, signal: null });
+        setTimeout(attempt, delay);
+        delay = Math.min(delay * 2, 30_000);
+      });
+    };
+    attempt();
+  });
+}

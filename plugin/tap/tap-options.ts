@@ -1,0 +1,52 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+export interface TapOptions {
+  /** Folder for the write-ahead spool (one JSONL file per run). */
+  spool: string;
+  daemon?: string;
+  tokenFile?: string;
+  /** Connect to the plugin's socket instead of spawning an upstream command. */
+  socket?: string;
+  upstream?: { command: string; args: string[] };
+  debug: boolean;
+}
+
+export class TapUsageError extends Error {}
+
+export const TAP_USAGE = "node tap.js [--spool DIR] [--daemon URL --token-file FILE] [--debug] (-- <upstream command> [args...] | --socket PATH)";
+
+/** The data dir the daemon uses by default, where the spool and the token live unless told otherwise. */
+function defaultHome(env: NodeJS.ProcessEnv): string {
+  return env.VAULT_TUNER_HOME || join(homedir(), ".vault-tuner");
+}
+
+export function parseTapOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): TapOptions {
+  const separator = argv.indexOf("--");
+  const own = separator < 0 ? argv : argv.slice(0, separator);
+  const upstream = separator < 0 ? [] : argv.slice(separator + 1);
+  const values = new Map<string, string>();
+  let debug = false;
+  for (let i = 0; i < own.length; i++) {
+    const flag = own[i] as string;
+    if (flag === "--debug") {
+      debug = true;
+      continue;
+    }
+    if (!["--spool", "--daemon", "--token-file", "--socket"].includes(flag)) throw new TapUsageError(`unknown option ${flag}`);
+    const value = own[++i];
+    if (value === undefined) throw new TapUsageError(`${flag} needs a value`);
+    values.set(flag, value);
+  }
+  const socket = values.get("--socket");
+  if ((socket === undefined) === (upstream.length === 0)) throw new TapUsageError("give either -- <upstream command> or --socket PATH");
+  const home = defaultHome(env);
+  return {
+    spool: values.get("--spool") ?? join(home, "spool"),
+    daemon: values.get("--daemon") ?? env.VAULT_TUNER_DAEMON ?? "http://127.0.0.1:51717",
+    tokenFile: values.get("--token-file") ?? join(home, "token"),
+    socket,
+    upstream: upstream.length > 0 ? { command: upstream[0] as string, args: upstream.slice(1) } : undefined,
+    debug,
+  };
+}

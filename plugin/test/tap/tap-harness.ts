@@ -1,0 +1,75 @@
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+let built: string | undefined;
+
+/** tap.js as users get it: built by esbuild.config.mjs, into a temporary folder. */
+export function buildTap(): string {
+  if (built) return built;
+  const out = join(mkdtempSync(join(tmpdir(), "vault-tuner-tap-")), "tap.js");
+  const scratch = join(mkdtempSync(join(tmpdir(), "vault-tuner-tap-plugin-")), "main.js");
+  execFileSync(process.execPath, ["esbuild.config.mjs", "production"], { cwd: ROOT, env: { ...process.env, VAULT_TUNER_TAP_OUTFILE: out, VAULT_TUNER_PLUGIN_OUTFILE: scratch }, stdio: "pipe" });
+  built = out;
+  return out;
+}
+
+/** The third-party MCP server used to show the tap knows nothing of Claudesidian. */
+export function filesystemServer(root: string): string[] {
+  const require = createRequire(import.meta.url);
+  return [process.execPath, require.resolve("@modelcontextprotocol/server-filesystem/dist/index.js"), root];
+}
+
+/**
+ * A scripted MCP client that speaks raw newline-delimited JSON-RPC and keeps every byte it receives,
+ * so a session straight to a server and one through the tap can be compared byte for byte.
+ */
+export class ScriptedClient {
+  readonly child: ChildProcessWithoutNullStreams;
+  private received = Buffer.alloc(0);
+  private readonly waiters: { id: number; resolve(message: any): void }[] = [];
+  stderr = "";
+
+  constructor(command: string[], env: NodeJS.ProcessEnv = process.env) {
+    this.child = spawn(command[0] as string, command.slice(1), { stdio: ["pipe", "pipe", "pipe"], env });
+    let pending = "";
+    this.child.stdout.on("data", (chunk: Buffer) => {
+      this.received = Buffer.concat([this.received, chunk]);
+      pending += chunk.toString("utf8");
+      let newline: number;
+      while ((newline = pending.indexOf("\n")) >= 0) {
+        const message = JSON.parse(pending.slice(0, newline));
+        pending = pending.slice(newline + 1);
+        const index = this.waiters.findIndex((waiter) => waiter.id === message.id);
+        if (index >= 0) this.waiters.splice(index, 1)[0]?.resolve(message);
+      }
+    });
+    this.child.stderr.on("data", (chunk) => (this.stderr += String(chunk)));
+  }
+
+  /** Sends a request and waits for its response. */
+  request(id: number, method: string, params?: unknown): Promise<any> {
+    const answered = new Promise((resolve) => this.waiters.push({ id, resolve }));
+    this.send({ jsonrpc: "2.0", id, method, ...(params === undefined ? {} : { params }) });
+    return answered;
+  }
+
+  send(message: unknown): void {
+    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+  }
+
+  bytes(): Buffer {
+    return this.received;
+  }
+
+  /** Closes stdin, as a client does when it quits, and resolves with the exit code. */
+  close(): Promise<number | null> {
+    const exited = new Promise<number | null>((resolve) => this.child.once("exit", (code) => resolve(code)));
+    this.child.stdin.end();
+    return exited;
+  }
+}
