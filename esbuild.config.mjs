@@ -1,5 +1,5 @@
 // Bundles the Obsidian plugin (plugin/src/main.ts, with the runtime-neutral parts of shared/) into the
-// root main.js that Obsidian loads, and the recording tap (plugin/tap/main.ts) into tap.js, a single
+// root main.js that Obsidian loads, and the recording tap (plugin/tap/main.ts) into tap.cjs, a single
 // file MCP clients run with a bare `node`. `node esbuild.config.mjs production` builds once, minified;
 // without the argument it watches. Type checking is `tsc`'s job (npm run build runs it first).
 import { builtinModules } from "node:module";
@@ -40,7 +40,8 @@ const tap = await esbuild.context({
   treeShaking: true,
   minify: production,
   banner: { js: "#!/usr/bin/env node" },
-  outfile: process.env.VAULT_TUNER_TAP_OUTFILE ?? "tap.js",
+  // .cjs: CommonJS wherever it is copied, whatever package.json sits above it.
+  outfile: process.env.VAULT_TUNER_TAP_OUTFILE ?? "tap.cjs",
 });
 
 for (const context of [plugin, tap]) {

@@ -14,7 +14,7 @@ export interface TapOptions {
 
 export class TapUsageError extends Error {}
 
-export const TAP_USAGE = "node tap.js [--spool DIR] [--daemon URL --token-file FILE] [--debug] (-- <upstream command> [args...] | --socket PATH)";
+export const TAP_USAGE = "node tap.cjs [--spool DIR] [--daemon URL --token-file FILE] [--debug] (-- <upstream command> [args...] | --socket PATH)";
 
 /** The data dir the daemon uses by default, where the spool and the token live unless told otherwise. */
 function defaultHome(env: NodeJS.ProcessEnv): string {

@@ -8,10 +8,10 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 let built: string | undefined;
 
-/** tap.js as users get it: built by esbuild.config.mjs, into a temporary folder. */
+/** tap.cjs as users get it: built by esbuild.config.mjs, into a temporary folder. */
 export function buildTap(): string {
   if (built) return built;
-  const out = join(mkdtempSync(join(tmpdir(), "vault-tuner-tap-")), "tap.js");
+  const out = join(mkdtempSync(join(tmpdir(), "vault-tuner-tap-")), "tap.cjs");
   const scratch = join(mkdtempSync(join(tmpdir(), "vault-tuner-tap-plugin-")), "main.js");
   execFileSync(process.execPath, ["esbuild.config.mjs", "production"], { cwd: ROOT, env: { ...process.env, VAULT_TUNER_TAP_OUTFILE: out, VAULT_TUNER_PLUGIN_OUTFILE: scratch }, stdio: "pipe" });
   built = out;
@@ -30,7 +30,7 @@ export function filesystemServer(root: string): string[] {
  */
 export class ScriptedClient {
   readonly child: ChildProcessWithoutNullStreams;
-  private received = Buffer.alloc(0);
+  private readonly received: Buffer[] = [];
   private readonly waiters: { id: number; resolve(message: any): void }[] = [];
   stderr = "";
 
@@ -38,7 +38,7 @@ export class ScriptedClient {
     this.child = spawn(command[0] as string, command.slice(1), { stdio: ["pipe", "pipe", "pipe"], env });
     let pending = "";
     this.child.stdout.on("data", (chunk: Buffer) => {
-      this.received = Buffer.concat([this.received, chunk]);
+      this.received.push(chunk);
       pending += chunk.toString("utf8");
       let newline: number;
       while ((newline = pending.indexOf("\n")) >= 0) {
@@ -63,7 +63,7 @@ export class ScriptedClient {
   }
 
   bytes(): Buffer {
-    return this.received;
+    return Buffer.concat(this.received);
   }
 
   /** Closes stdin, as a client does when it quits, and resolves with the exit code. */
