@@ -102,3 +102,15 @@ export {
   type DatasetFormat,
   type MutationKind,
 } from "./api/datasets-api";
+
+export {
+  ClientConfigError,
+  findVaultEntry,
+  isTapped,
+  serverKeys,
+  tappedEntry,
+  untappedEntry,
+  vaultSlug,
+  type ClientConfig,
+  type ServerEntry,
+} from "./recorder/client-config";

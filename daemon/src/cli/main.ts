@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { runCoverage } from "./commands/coverage";
 import { runDaemon } from "./commands/daemon";
 import { runDatasetBuild, runDatasetStarter } from "./commands/dataset";
+import { runRecorderInstall, runRecorderUninstall } from "./commands/recorder";
 import { runValidate } from "./commands/validate";
 import { processOutput, type Output } from "./output";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error";
@@ -47,6 +48,18 @@ const COMMANDS: Record<string, Command> = {
     usage: "vault-tuner dataset starter [--out DIR]",
     options: { out: { type: "string" } },
     run: runDatasetStarter,
+  },
+  "recorder install": {
+    summary: "make the MCP client record the vault's tool calls: its server entry starts the tap first",
+    usage: "vault-tuner recorder install --vault DIR [--client claude-desktop] [--config FILE] [--tap FILE] [--daemon URL] [--data-dir DIR]",
+    options: { vault: { type: "string" }, client: { type: "string" }, config: { type: "string" }, tap: { type: "string" }, daemon: { type: "string" }, "data-dir": { type: "string" } },
+    run: runRecorderInstall,
+  },
+  "recorder uninstall": {
+    summary: "put the vault's server entry back as it was before install",
+    usage: "vault-tuner recorder uninstall --vault DIR [--client claude-desktop] [--config FILE] [--data-dir DIR]",
+    options: { vault: { type: "string" }, client: { type: "string" }, config: { type: "string" }, "data-dir": { type: "string" } },
+    run: runRecorderUninstall,
   },
   validate: {
     summary: "check a JSONL dataset against a toolset catalog",
