@@ -4,6 +4,7 @@ import { runDaemon } from "./commands/daemon";
 import { runDatasetBuild, runDatasetStarter } from "./commands/dataset";
 import { runRecorderInstall, runRecorderUninstall } from "./commands/recorder";
 import { runValidate } from "./commands/validate";
+import { runVaultServer } from "./commands/vault-server";
 import { processOutput, type Output } from "./output";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error";
 
@@ -60,6 +61,12 @@ const COMMANDS: Record<string, Command> = {
     usage: "vault-tuner recorder uninstall --vault DIR [--client claude-desktop] [--config FILE] [--data-dir DIR]",
     options: { vault: { type: "string" }, client: { type: "string" }, config: { type: "string" }, "data-dir": { type: "string" } },
     run: runRecorderUninstall,
+  },
+  "vault-server": {
+    summary: "serve a folder as a Claudesidian 3.x vault over MCP stdio (the sandbox and test stand-in)",
+    usage: "vault-tuner vault-server --vault DIR [--toolset claudesidian-3] [--flat]",
+    options: { vault: { type: "string" }, toolset: { type: "string" }, flat: { type: "boolean", default: false } },
+    run: runVaultServer,
   },
   validate: {
     summary: "check a JSONL dataset against a toolset catalog",

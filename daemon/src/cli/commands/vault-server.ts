@@ -1,0 +1,27 @@
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { createVaultServer } from "../../vault-server/vault-server";
+import type { Output } from "../output";
+import { EXIT_OK, UsageError } from "../usage-error";
+
+/** `vault-tuner vault-server`: the reference vault MCP server over stdio, until the client closes it. */
+export async function runVaultServer(args: { values: Record<string, unknown> }, _output: Output): Promise<number> {
+  const vault = args.values.vault as string | undefined;
+  if (!vault) throw new UsageError("--vault DIR is required: the folder to serve as a vault");
+  const toolset = (args.values.toolset as string | undefined) ?? "claudesidian-3";
+  if (toolset !== "claudesidian-3") throw new UsageError(`--toolset: only claudesidian-3 is served, not "${toolset}"`);
+  let server;
+  try {
+    server = createVaultServer(vault, { flat: args.values.flat === true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = () => resolve();
+    process.stdin.once("end", () => resolve());
+  });
+  await server.connect(transport);
+  await closed;
+  await server.close();
+  return EXIT_OK;
+}
