@@ -40,8 +40,9 @@ export const memoryTools: ToolHandlers = {
     return { sessions: sorted(memory.all("sessions"), "startTime", args.order, args.limit) };
   },
   loadSession(args, context) {
+    const id = str(args.targetSessionId) ?? str(args.sessionId);
     const byName = str(args.sessionName) ? context.memory.all("sessions").find((session) => session.name === args.sessionName) : undefined;
-    const session = byName ?? required(context, "sessions", str(args.targetSessionId) ?? str(args.sessionId), "Session");
+    const session = (id ? context.memory.get("sessions", id) : undefined) ?? byName ?? required(context, "sessions", id, "Session");
     return { session, states: context.memory.all("states").filter((state) => state.sessionId === session.id) };
   },
   updateSession(args, context) {

@@ -58,8 +58,9 @@ export class ScriptedClient {
     return answered;
   }
 
-  send(message: unknown): void {
-    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+  /** Writes the messages in one write. */
+  send(...messages: unknown[]): void {
+    this.child.stdin.write(messages.map((message) => `${JSON.stringify(message)}\n`).join(""));
   }
 
   bytes(): Buffer {
