@@ -39,7 +39,7 @@ export class Shipper {
     const finish = (async () => {
       await this.run();
       await this.spool.close(this.refused ? -1 : this.delivered);
-    })();
+    })().catch((error: Error) => this.log(`closing the spool failed: ${error.message}`));
     await Promise.race([finish, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
   }
 

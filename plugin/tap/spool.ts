@@ -1,5 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { open, rm, writeFile, type FileHandle } from "node:fs/promises";
+import { mkdir, open, rm, writeFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { TapRecord } from "./call-recorder";
 
@@ -15,15 +14,19 @@ export class Spool {
   private handle: Promise<FileHandle> | undefined;
   private written = 0;
 
-  constructor(folder: string, runId: string) {
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
+  constructor(
+    private readonly folder: string,
+    runId: string,
+  ) {
     this.file = join(folder, `${runId}.jsonl`);
     this.sentFile = join(folder, `${runId}.sent`);
   }
 
   /** Appends and syncs; resolves once the records would survive a crash. */
   async append(records: TapRecord[]): Promise<void> {
-    this.handle ??= open(this.file, "a", 0o600);
+    // Created on first use, inside the shipper's error handling: a spool folder that cannot be made
+    // costs the recording, never the relay.
+    this.handle ??= mkdir(this.folder, { recursive: true, mode: 0o700 }).then(() => open(this.file, "a", 0o600));
     const handle = await this.handle;
     await handle.appendFile(records.map((record) => `${JSON.stringify(record)}\n`).join(""));
     await handle.sync();

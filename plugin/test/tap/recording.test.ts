@@ -99,3 +99,15 @@ describe("recording through the tap", () => {
     expect(existsSync(join(spool, file() ?? "none"))).toBe(false);
   });
 });
+
+describe("a tap that cannot record", () => {
+  it("still relays when its spool folder cannot be created", { timeout: 30_000 }, async () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), "vault-tuner-blocked-")), "file");
+    writeFileSync(blocker, "a file where the spool folder should go");
+    const client = new ScriptedClient([process.execPath, buildTap(), "--spool", join(blocker, "spool"), "--daemon", "http://127.0.0.1:9", "--", ...filesystemServer(vault)]);
+    await session(client, 2);
+    expect(client.bytes().toString()).toContain("first note");
+    expect(await client.close()).toBe(0);
+    expect(client.stderr).not.toMatch(/vault-tuner tap|\[vault-tuner/);
+  });
+});
