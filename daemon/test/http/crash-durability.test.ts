@@ -42,16 +42,7 @@ it("keeps every acknowledged trace, once, when the daemon is killed -9 mid-strea
 
   const restarted = await startTestDaemon({ dataDir });
   try {
-    const stored = async () => {
-      const ids: string[] = [];
-      let cursor: string | null = null;
-      do {
-        const reply = await restarted.call("GET", `/v1/traces?limit=100${cursor ? `&cursor=${cursor}` : ""}`);
-        ids.push(...reply.body.items.map((trace: { id: string }) => trace.id));
-        cursor = reply.body.nextCursor;
-      } while (cursor);
-      return ids;
-    };
+    const stored = async () => (await restarted.allTraces()).map((trace) => trace.id as string);
     const afterCrash = await stored();
     expect(new Set(afterCrash).size, "no trace twice").toBe(afterCrash.length);
     const missing = [...acknowledged].filter((id) => !afterCrash.includes(id));

@@ -10,17 +10,7 @@ afterEach(async () => {
   await daemon.stop();
 });
 
-async function listAll(query = ""): Promise<any[]> {
-  const items: any[] = [];
-  let cursor: string | null = null;
-  do {
-    const reply = await daemon.call("GET", `/v1/traces?limit=100${query}${cursor ? `&cursor=${cursor}` : ""}`);
-    expect(reply.status).toBe(200);
-    items.push(...reply.body.items);
-    cursor = reply.body.nextCursor;
-  } while (cursor);
-  return items;
-}
+const listAll = (query = "") => daemon.allTraces(query);
 
 describe("POST /v1/traces", () => {
   it("stores a batch and answers with the ids in order, giving ids to traces that had none", async () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startTestDaemon, type TestDaemon } from "../../../daemon/test/daemon-harness";
+import { startTestDaemon } from "../../../daemon/test/daemon-harness";
 import { buildTap, filesystemServer, ScriptedClient } from "./tap-harness";
 
 const vault = mkdtempSync(join(tmpdir(), "vault-tuner-fs-"));
@@ -17,17 +17,6 @@ async function session(client: ScriptedClient, calls: number): Promise<void> {
     const path = i % 3 === 2 ? join(vault, "missing.md") : join(vault, "Notes", "a.md");
     await client.request(10 + i, "tools/call", { name: "read_text_file", arguments: { path } });
   }
-}
-
-async function allTraces(daemon: TestDaemon): Promise<any[]> {
-  const items: any[] = [];
-  let cursor: string | null = null;
-  do {
-    const reply = await daemon.call("GET", `/v1/traces?limit=100${cursor ? `&cursor=${cursor}` : ""}`);
-    items.push(...reply.body.items);
-    cursor = reply.body.nextCursor;
-  } while (cursor);
-  return items;
 }
 
 function tapCommand(spool: string, daemonUrl: string, tokenFile: string): string[] {
@@ -45,7 +34,7 @@ describe("recording through the tap", () => {
       client.send({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 50, reason: "stop" } });
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await client.close()).toBe(0);
-      const traces = await allTraces(daemon);
+      const traces = await daemon.allTraces();
       expect(traces).toHaveLength(4);
       const ok = traces.find((trace) => trace.call.arguments.path.endsWith("a.md") && trace.result);
       expect(ok.source).toEqual({ transport: "stdio-tap", client: "claude-ai", server: "secure-filesystem-server", serverVersion: expect.any(String) });
@@ -71,7 +60,7 @@ describe("recording through the tap", () => {
     expect(files.some((name) => name.endsWith(".jsonl"))).toBe(true);
     const daemon = await startTestDaemon({ dataDir });
     try {
-      const traces = await allTraces(daemon);
+      const traces = await daemon.allTraces();
       expect(traces).toHaveLength(5);
       expect(traces.every((trace) => trace.toolsetHash)).toBe(true);
       expect(readdirSync(spool), "imported spool files of finished taps are removed").toEqual([]);
@@ -92,7 +81,7 @@ describe("recording through the tap", () => {
     await new Promise((resolve) => client.child.once("exit", resolve));
     const daemon = await startTestDaemon({ dataDir });
     try {
-      expect(await allTraces(daemon)).toHaveLength(6);
+      expect(await daemon.allTraces()).toHaveLength(6);
     } finally {
       await daemon.stop();
     }
