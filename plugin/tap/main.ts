@@ -11,8 +11,8 @@ import { Shipper } from "./shipper";
 import { Spool } from "./spool";
 import { parseTapOptions, TAP_USAGE, TapUsageError } from "./tap-options";
 
-/** How long the tap may spend delivering records after the relay ended. */
-const EXIT_FLUSH_MS = 3_000;
+/** How long the tap may spend delivering after the relay ended; what it cannot deliver stays spooled. */
+const EXIT_FLUSH_MS = 1_000;
 
 async function main(): Promise<void> {
   let options;

@@ -5,21 +5,25 @@ import type { Spool } from "./spool";
 const BATCH_DELAY_MS = 20;
 const MAX_TRACES_PER_POST = 500;
 const REQUEST_TIMEOUT_MS = 5_000;
+const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;
 
 /**
  * Takes records from the recorder, spools them, and delivers them to the daemon in order and in
- * batches. When the daemon cannot be reached it retries with backoff; what it could not deliver stays
- * in the spool for the daemon to import at its next start. Nothing here ever touches the relay.
+ * batches. Spooling never waits for delivery, so a slow or dead daemon cannot keep a record off the
+ * disk. When the daemon cannot be reached the tap retries with backoff; what it could not deliver
+ * stays in the spool for the daemon to import at its next start. Nothing here touches the relay.
  */
 export class Shipper {
   private readonly queue: TapRecord[] = [];
   /** Records spooled but not yet acknowledged by the daemon, in order. */
   private readonly unsent: TapRecord[] = [];
   private delivered = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private retryMs = 500;
-  private working: Promise<void> = Promise.resolve();
+  private batchTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryMs = FIRST_RETRY_MS;
+  private spooling: Promise<void> = Promise.resolve();
+  private delivering: Promise<void> | undefined;
   private refused = false;
 
   constructor(
@@ -30,46 +34,61 @@ export class Shipper {
 
   add(record: TapRecord): void {
     this.queue.push(record);
-    this.schedule(BATCH_DELAY_MS);
+    this.batchTimer ??= setTimeout(() => {
+      this.batchTimer = undefined;
+      void this.flushToSpool();
+    }, BATCH_DELAY_MS);
   }
 
-  /** Spools what is queued and tries one last delivery, within `timeoutMs`. */
+  /** Spools what is queued, then gives delivery until `timeoutMs` is up; undelivered records stay spooled. */
   async close(timeoutMs: number): Promise<void> {
-    clearTimeout(this.timer);
+    clearTimeout(this.batchTimer);
+    clearTimeout(this.retryTimer);
     const finish = (async () => {
-      await this.run();
-      await this.spool.close(this.refused ? -1 : this.delivered);
-    })().catch((error: Error) => this.log(`closing the spool failed: ${error.message}`));
-    await Promise.race([finish, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+      await this.flushToSpool();
+      this.startDelivery();
+      while (this.delivering) await this.delivering;
+      await this.spool.close(this.refused || this.unsent.length > 0 ? -1 : this.delivered);
+    })().catch((error: Error) => this.log(`closing: ${error.message}`));
+    // A timer that holds the process open: the tap must still exit with the upstream's code afterwards.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([finish, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
-  private schedule(delay: number): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.run();
-    }, delay);
-  }
-
-  /** One pass at a time: spool the queue, then deliver what is unsent. */
-  private run(): Promise<void> {
-    this.working = this.working.then(async () => {
+  private flushToSpool(): Promise<void> {
+    this.spooling = this.spooling.then(async () => {
+      if (this.queue.length === 0) return;
+      const batch = this.queue.splice(0);
       try {
-        if (this.queue.length > 0) {
-          const batch = this.queue.splice(0);
-          await this.spool.append(batch);
-          this.unsent.push(...batch);
-        }
-        if (this.unsent.length > 0 && this.daemon.url) await this.deliver();
-        this.retryMs = 500;
+        await this.spool.append(batch);
       } catch (error) {
-        this.log(`delivery failed, retrying in ${this.retryMs} ms: ${(error as Error).message}`);
-        const delay = this.retryMs;
-        this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
-        this.schedule(delay);
+        this.log(`spooling failed (records are only in memory): ${(error as Error).message}`);
       }
+      this.unsent.push(...batch);
+      this.startDelivery();
     });
-    return this.working;
+    return this.spooling;
+  }
+
+  /** One delivery at a time; a failure schedules the next try with backoff. */
+  private startDelivery(): void {
+    if (this.delivering || this.retryTimer || !this.daemon.url || this.unsent.length === 0) return;
+    this.delivering = this.deliver()
+      .then(() => {
+        this.retryMs = FIRST_RETRY_MS;
+      })
+      .catch((error: Error) => {
+        this.log(`delivery failed, retrying in ${this.retryMs} ms: ${error.message}`);
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.startDelivery();
+        }, this.retryMs);
+        this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+      })
+      .finally(() => {
+        this.delivering = undefined;
+      });
   }
 
   private async deliver(): Promise<void> {
@@ -89,7 +108,7 @@ export class Shipper {
       }
       this.unsent.splice(0, count);
       this.delivered += count;
-      await this.spool.markSent(this.delivered);
+      await this.spool.markSent(this.delivered).catch((error: Error) => this.log(`marking sent: ${error.message}`));
     }
   }
 
