@@ -34,15 +34,30 @@ export function relayProcess(command: string, args: string[], taps: RelayTaps): 
 
 /**
  * Connects to the plugin's socket the way the 4.x+ connector does: retries with backoff (capped at 30
- * s) and never gives up on a refused or lost connection; while disconnected, the client's input waits.
- * Ends when the client closes stdin.
+ * s) and never gives up on a refused or lost connection. While disconnected, the client's input is
+ * held (and stdin paused) and goes out, in order, once connected. Ends when the client closes stdin.
  */
 export function relaySocket(path: string, taps: RelayTaps, log: (message: string) => void): Promise<RelayEnd> {
   return new Promise((resolve) => {
     let delay = 250;
     let socket: Socket | undefined;
     let clientDone = false;
-    process.stdin.on("data", (chunk: Buffer) => taps.fromClient(chunk));
+    const held: Buffer[] = [];
+    const send = (chunk: Buffer) => {
+      if (!socket) {
+        held.push(chunk);
+        process.stdin.pause();
+        return;
+      }
+      if (!socket.write(chunk)) {
+        process.stdin.pause();
+        socket.once("drain", () => process.stdin.resume());
+      }
+    };
+    process.stdin.on("data", (chunk: Buffer) => {
+      send(chunk);
+      taps.fromClient(chunk);
+    });
     process.stdin.on("end", () => {
       clientDone = true;
       if (socket) socket.end();
@@ -53,16 +68,16 @@ export function relaySocket(path: string, taps: RelayTaps, log: (message: string
       current.on("connect", () => {
         delay = 250;
         socket = current;
-        process.stdin.pipe(current);
-        current.pipe(process.stdout, { end: false });
-        current.on("data", (chunk: Buffer) => taps.fromServer(chunk));
+        for (const chunk of held.splice(0)) send(chunk);
+        process.stdin.resume();
+        current.on("data", (chunk: Buffer) => {
+          process.stdout.write(chunk);
+          taps.fromServer(chunk);
+        });
       });
       current.on("error", (error) => log(`socket ${path}: ${error.message}`));
       current.on("close", () => {
-        if (socket === current) {
-          process.stdin.unpipe(current);
-          socket = undefined;
-        }
+        if (socket === current) socket = undefined;
         if (clientDone) return resolve({ code: 0, signal: null });
         setTimeout(attempt, delay);
         delay = Math.min(delay * 2, 30_000);
