@@ -114,3 +114,4 @@ export {
   type ClientConfig,
   type ServerEntry,
 } from "./recorder/client-config";
+export { TrainEventSchema, type TrainEvent } from "./api/train-progress";

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { runCoverage } from "./commands/coverage";
 import { runDaemon } from "./commands/daemon";
 import { runDatasetBuild, runDatasetStarter } from "./commands/dataset";
+import { runPython } from "./commands/python";
 import { runRecorderInstall, runRecorderUninstall } from "./commands/recorder";
 import { runValidate } from "./commands/validate";
 import { runVaultServer } from "./commands/vault-server";
@@ -49,6 +50,12 @@ const COMMANDS: Record<string, Command> = {
     usage: "vault-tuner dataset starter [--out DIR]",
     options: { out: { type: "string" } },
     run: runDatasetStarter,
+  },
+  python: {
+    summary: "set up the trainer's Python environment (python/.venv, pinned), or set it up and run its tests",
+    usage: "vault-tuner python setup|test [pytest arguments]",
+    options: {},
+    run: runPython,
   },
   "recorder install": {
     summary: "make the MCP client record the vault's tool calls: its server entry starts the tap first",

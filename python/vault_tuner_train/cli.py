@@ -1,0 +1,66 @@
+"""python -m vault_tuner_train {kto|sft} --config RECIPE [...]: what the daemon runs to train.
+
+Only the standard library is imported until a command needs more, so --help and argument errors
+answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import traceback
+
+from .errors import TrainError, explain
+from .progress import Progress, take_stdout
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m vault_tuner_train", description="Fine-tune a local model on a dataset the Vault Tuner daemon built. Progress is JSON lines on stdout.")
+    commands = top.add_subparsers(dest="command", required=True)
+    for name, summary in (("kto", "KTO on labelled (desirable / undesirable) rows"), ("sft", "supervised fine-tuning on desirable rows, loss on the completion only")):
+        command = commands.add_parser(name, help=summary, description=summary)
+        command.add_argument("--config", required=True, help="recipe name under python/recipes (default, 3b, 7b, 13b, 20b, tiny) or a YAML path")
+        command.add_argument("--dataset", required=True, help="a folder the dataset builder wrote, or its train.jsonl")
+        command.add_argument("--output", default="output", help="folder for checkpoints, the adapter and training.json")
+        command.add_argument("--model", help="model name or local folder (overrides the recipe)")
+        command.add_argument("--max-steps", type=int, help="stop after this many optimizer steps")
+        command.add_argument("--device", choices=["auto", "cuda", "mps", "cpu"], default="auto")
+        command.add_argument("--dry-run", action="store_true", help="check recipe, dataset and chat template; train nothing")
+        command.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --output")
+        command.add_argument("--wandb", action="store_true", help="also report to Weights & Biases")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    progress = Progress(take_stdout())
+    try:
+        from .recipes import load_recipe
+
+        recipe = load_recipe(args.config, {"model": args.model})
+        if args.dry_run:
+            from .data import load_dataset, render
+            from .train import load_tokenizer, template_hash
+
+            dataset = load_dataset(args.dataset, args.command)
+            if not recipe.get("model"):
+                raise TrainError("no model: the recipe names none", "pass --model NAME_OR_PATH", "model-missing")
+            tokenizer = load_tokenizer(recipe["model"])
+            rows = render(dataset, tokenizer, args.command)
+            lengths = [len(tokenizer(row["prompt"] + row["completion"]).input_ids) for row in rows]
+            too_long = sum(length > recipe["max_length"] for length in lengths)
+            progress.emit("done", dry_run=True, examples=len(rows), longest_tokens=max(lengths), over_max_length=too_long, chat_template_sha256=template_hash(tokenizer))
+            return 0
+        from .train import train
+
+        summary = train(args.command, recipe, args.dataset, args.output, args.device, args.max_steps, args.resume, args.wandb, progress)
+        progress.emit("done", **{key: summary[key] for key in ("steps", "train_loss", "runtime_s", "adapter", "chat_template_sha256")})
+        return 0
+    except BaseException as error:  # noqa: BLE001 - every failure leaves as an error event
+        if isinstance(error, KeyboardInterrupt):
+            progress.emit("error", code="interrupted", message="interrupted", hint="run again with --resume to continue from the last checkpoint")
+            return 130
+        explained = explain(error)
+        if not isinstance(error, TrainError):
+            traceback.print_exc()
+        progress.emit("error", code=explained.code, message=str(explained), hint=explained.hint or None)
+        return 1

@@ -1,0 +1,48 @@
+"""The progress protocol: one JSON object per line on stdout; everything else goes to stderr.
+
+The daemon reads these lines (their schema is shared/src/api/train-progress.ts). Libraries print
+freely, so the command line points sys.stdout at stderr and keeps the real stdout for events only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from typing import Any, TextIO
+
+
+class Progress:
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.started = time.monotonic()
+
+    def emit(self, event: str, **fields: Any) -> None:
+        plain = {key: _plain(value) for key, value in fields.items()}
+        # Missing and non-finite values are left out: JSON has no NaN, and the schema marks them optional.
+        record = {"event": event, "time": round(time.monotonic() - self.started, 3), **{key: value for key, value in plain.items() if value is not None}}
+        self.stream.write(json.dumps(record, allow_nan=False) + "\n")
+        self.stream.flush()
+
+    def eta(self, step: int, total: int) -> float | None:
+        """Seconds left, from the pace so far."""
+        if step <= 0 or total <= step:
+            return 0.0 if total <= step else None
+        elapsed = time.monotonic() - self.started
+        return round(elapsed / step * (total - step), 1)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def take_stdout() -> TextIO:
+    """Keeps the real stdout for events and sends every other print to stderr."""
+    real = sys.stdout
+    sys.stdout = sys.stderr
+    return real

@@ -1,0 +1,208 @@
+"""KTO and SFT training with TRL and PEFT LoRA (Unsloth's loader when it is installed on CUDA)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import resource
+import time
+from pathlib import Path
+from typing import Any
+
+from .data import load_dataset, render
+from .errors import TrainError
+from .progress import Progress
+
+KTO_METRICS = ("kl", "logps/chosen", "logps/rejected", "rewards/chosen", "rewards/rejected", "rewards/margins", "logits/chosen", "logits/rejected", "entropy")
+
+
+def pick_device(requested: str) -> str:
+    import torch
+
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise TrainError("--device cuda was asked for but CUDA is not available", "install the NVIDIA driver and a CUDA build of torch, or run with --device cpu", "cuda-missing")
+    if requested != "auto":
+        return requested
+    if torch.cuda.is_available():
+        return "cuda"
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def _memory_mb(device: str) -> float:
+    if device == "cuda":
+        import torch
+
+        return round(torch.cuda.max_memory_allocated() / 2**20, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def template_hash(tokenizer: Any) -> str:
+    """sha256 of the chat template the data was rendered with; the export checks the GGUF against it."""
+    return hashlib.sha256((tokenizer.chat_template or "").encode()).hexdigest()
+
+
+def load_tokenizer(model: str):
+    from transformers import AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(model)
+    except OSError as error:
+        raise TrainError(f"cannot load the tokenizer of {model}: {error}", "give --model a local model folder or a hub name you can download", "model-missing") from error
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def _load_model(recipe: dict[str, Any], model_name: str, device: str):
+    import torch
+
+    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(recipe["precision"], torch.float32) if device == "cuda" else torch.float32
+    if device == "cuda":
+        try:
+            from unsloth import FastLanguageModel  # type: ignore
+
+            model, _ = FastLanguageModel.from_pretrained(model_name, max_seq_length=recipe["max_length"], dtype=dtype, load_in_4bit=recipe["load_in_4bit"])
+            return model, "unsloth"
+        except ImportError:
+            pass
+    from transformers import AutoModelForCausalLM
+
+    kwargs: dict[str, Any] = {"dtype": dtype}
+    if device == "cuda" and recipe["load_in_4bit"]:
+        try:
+            from transformers import BitsAndBytesConfig
+
+            import bitsandbytes  # noqa: F401  (presence check: QLoRA only where it is installed)
+
+            kwargs["quantization_config"] = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=dtype)
+        except ImportError:
+            pass
+    model = AutoModelForCausalLM.from_pretrained(model_name, **kwargs)
+    return model, "transformers"
+
+
+def _progress_callback(progress: Progress, device: str, total_ref: dict[str, int]):
+    from transformers import TrainerCallback
+
+    class ProgressCallback(TrainerCallback):
+        def __init__(self) -> None:
+            self.last_time = time.monotonic()
+            self.last_tokens = 0.0
+
+        def on_log(self, args, state, control, logs=None, **kwargs):  # noqa: ANN001
+            logs = logs or {}
+            if "loss" not in logs:
+                return
+            now = time.monotonic()
+            tokens = float(logs.get("num_tokens", 0.0))
+            speed = (tokens - self.last_tokens) / max(now - self.last_time, 1e-9) if tokens else None
+            self.last_time, self.last_tokens = now, tokens
+            total = state.max_steps or total_ref["total"]
+            metrics = {key.replace("/", "_"): logs[key] for key in KTO_METRICS if key in logs}
+            progress.emit(
+                "step",
+                step=state.global_step,
+                total=total,
+                loss=logs.get("loss"),
+                learning_rate=logs.get("learning_rate"),
+                grad_norm=logs.get("grad_norm"),
+                epoch=logs.get("epoch"),
+                tokens_per_s=round(speed, 1) if speed else None,
+                eta_s=progress.eta(state.global_step, total),
+                memory_mb=_memory_mb(device),
+                **metrics,
+            )
+
+        def on_save(self, args, state, control, **kwargs):  # noqa: ANN001
+            progress.emit("checkpoint", step=state.global_step, path=str(Path(args.output_dir) / f"checkpoint-{state.global_step}"))
+
+    return ProgressCallback()
+
+
+def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, device: str, max_steps: int | None, resume: bool, wandb: bool, progress: Progress) -> dict[str, Any]:
+    """Trains a LoRA adapter and saves it with the tokenizer and what it was made from."""
+    model_name = recipe.get("model")
+    if not model_name:
+        raise TrainError("no model: the recipe names none", "pass --model NAME_OR_PATH", "model-missing")
+    dataset = load_dataset(dataset_path, mode)
+    device = pick_device(device)
+    tokenizer = load_tokenizer(model_name)
+    rows = render(dataset, tokenizer, mode)
+    settings = recipe["sft"] if mode == "sft" else recipe
+    batch_size = int(settings.get("batch_size", recipe["batch_size"]))
+    if mode == "kto" and batch_size < 2:
+        raise TrainError("KTO needs batch_size of 2 or more (its KL estimate mixes rows within a batch)", "raise batch_size", "recipe-invalid")
+    accumulation = int(settings.get("gradient_accumulation", recipe["gradient_accumulation"]))
+    steps_per_epoch = max(1, len(rows) // (batch_size * accumulation))
+    epochs = settings.get("epochs", recipe["epochs"])
+    total = max_steps or int(steps_per_epoch * epochs)
+    progress.emit("start", mode=mode, model=model_name, device=device, examples=len(rows), total=total, batch_size=batch_size, gradient_accumulation=accumulation)
+
+    from datasets import Dataset as HfDataset
+    from peft import LoraConfig
+
+    model, loader = _load_model(recipe, model_name, device)
+    lora = recipe["lora"]
+    peft_config = LoraConfig(r=lora["r"], lora_alpha=lora["alpha"], lora_dropout=lora["dropout"], target_modules=lora["target_modules"], task_type="CAUSAL_LM")
+    common: dict[str, Any] = {
+        "output_dir": output,
+        "per_device_train_batch_size": batch_size,
+        "gradient_accumulation_steps": accumulation,
+        "learning_rate": float(settings.get("learning_rate", recipe["learning_rate"])),
+        "lr_scheduler_type": recipe["scheduler"],
+        "warmup_steps": math.ceil(total * float(recipe["warmup_ratio"])),
+        "max_grad_norm": float(recipe["max_grad_norm"]),
+        "num_train_epochs": float(epochs),
+        "max_steps": max_steps or -1,
+        "logging_steps": recipe["logging_steps"],
+        "save_steps": recipe["save_steps"],
+        "save_strategy": "steps",
+        "report_to": ["wandb"] if wandb else [],
+        "use_cpu": device == "cpu",
+        "bf16": device == "cuda" and recipe["precision"] == "bf16",
+        "fp16": device == "cuda" and recipe["precision"] == "fp16",
+        "optim": recipe["optimizer"] if device == "cuda" else "adamw_torch",
+        "gradient_checkpointing": recipe["gradient_checkpointing"],
+        "max_length": recipe["max_length"],
+        "disable_tqdm": True,
+        "seed": 0,
+    }
+    train_data = HfDataset.from_list(rows)
+    if mode == "kto":
+        from trl import KTOConfig, KTOTrainer
+
+        weights = (dataset.card or {}).get("weights", {})
+        kto = recipe["kto"]
+        config = KTOConfig(**common, beta=kto["beta"], desirable_weight=weights.get("desirable", kto["desirable_weight"]), undesirable_weight=weights.get("undesirable", kto["undesirable_weight"]))
+        trainer = KTOTrainer(model=model, args=config, train_dataset=train_data, processing_class=tokenizer, peft_config=peft_config)
+    else:
+        from trl import SFTConfig, SFTTrainer
+
+        config = SFTConfig(**common, completion_only_loss=True)
+        trainer = SFTTrainer(model=model, args=config, train_dataset=train_data, processing_class=tokenizer, peft_config=peft_config)
+    trainer.add_callback(_progress_callback(progress, device, {"total": total}))
+    checkpoints = sorted(Path(output).glob("checkpoint-*")) if resume else []
+    started = time.monotonic()
+    result = trainer.train(resume_from_checkpoint=str(checkpoints[-1]) if checkpoints else None)
+    adapter = Path(output) / "adapter"
+    trainer.save_model(str(adapter))
+    tokenizer.save_pretrained(str(adapter))
+    summary = {
+        "mode": mode,
+        "model": model_name,
+        "loader": loader,
+        "device": device,
+        "dataset": str(dataset.path),
+        "dataset_sha256": hashlib.sha256(dataset.path.read_bytes()).hexdigest(),
+        "chat_template_sha256": template_hash(tokenizer),
+        "recipe": recipe,
+        "steps": trainer.state.global_step,
+        "train_loss": result.training_loss,
+        "runtime_s": round(time.monotonic() - started, 2),
+        "adapter": str(adapter),
+    }
+    (Path(output) / "training.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
