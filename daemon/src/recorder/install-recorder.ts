@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ClientConfigError, findVaultEntry, isTapped, tappedEntry, untappedEntry, type ClientConfig, type ServerEntry } from "@vault-tuner/shared";
 import type { DataDir } from "../config/data-dir";
@@ -55,10 +55,16 @@ function indentOf(text: string): string | number {
   return match?.[1]?.startsWith("\t") ? "\t" : (match?.[1]?.length ?? 2);
 }
 
-/** Written beside, then renamed over: a crash never leaves the client a half-written config. */
+/**
+ * Written beside, then renamed over: a crash never leaves the client a half-written config. The file
+ * keeps its permissions (client configs often hold API keys, and some are private to the user); new
+ * files are private.
+ */
 function writeAtomically(path: string, text: string): void {
   const temporary = `${path}.vault-tuner-${process.pid}.tmp`;
-  writeFileSync(temporary, text);
+  const mode = existsSync(path) ? statSync(path).mode & 0o777 : 0o600;
+  writeFileSync(temporary, text, { mode });
+  chmodSync(temporary, mode);
   renameSync(temporary, path);
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -28,7 +28,7 @@ function setup() {
     globalShortcut: "Ctrl+Space",
   };
   const text = `${JSON.stringify(original, null, 4)}\n`;
-  writeFileSync(config, text);
+  writeFileSync(config, text, { mode: 0o600 });
   const dataDir = join(home, "data");
   return { home, vault, config, text, original, dataDir, common: ["--vault", vault, "--config", config, "--data-dir", dataDir] };
 }
@@ -50,6 +50,8 @@ describe("recorder install / uninstall", () => {
     expect(entry.args.slice(entry.args.indexOf("--") + 1)).toEqual([process.execPath, ...s.original.mcpServers["nexus-my-notes"].args]);
     expect(readFileSync(`${s.config}.vault-tuner-backup`, "utf8")).toBe(s.text);
     expect(readFileSync(s.config, "utf8")).toMatch(/^\{\n {4}"mcpServers"/);
+    expect(statSync(s.config).mode & 0o777, "a private config stays private").toBe(0o600);
+    expect(statSync(join(s.dataDir, "recorder-installs.json")).mode & 0o777).toBe(0o600);
 
     // Start the server the way Claude Desktop would from the rewritten entry.
     const client = new ScriptedClient([entry.command, ...entry.args]);
