@@ -38,3 +38,25 @@ def test_sft_trains_on_the_completion_only(tiny_model, starter_dataset, tmp_path
     assert code == 0, stderr[-2000:]
     assert [event["step"] for event in events if event["event"] == "step"] == [1, 2, 3]
     assert (out / "adapter" / "adapter_model.safetensors").is_file()
+
+
+def test_merge_gives_a_standalone_model_that_answers_like_the_adapter(tiny_model, starter_dataset, tmp_path):
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    run_dir = tmp_path / "run"
+    assert run("kto", "--config", "tiny", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(run_dir), "--max-steps", "3", "--device", "cpu")[0] == 0
+    merged_dir = tmp_path / "merged"
+    code, events, stderr = run("merge", "--run", str(run_dir), "--output", str(merged_dir), "--dtype", "float32")
+    assert code == 0, stderr[-2000:]
+    assert events[-1]["output"] == str(merged_dir)
+    tokenizer = AutoTokenizer.from_pretrained(merged_dir)
+    assert tokenizer.chat_template, "the chat template travels with the merged model"
+    prompt = tokenizer.apply_chat_template([{"role": "user", "content": "Read Notes/a.md"}], tokenize=False, add_generation_prompt=True)
+    inputs = tokenizer(prompt, return_tensors="pt")
+    with_adapter = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32), str(run_dir / "adapter"))
+    merged = AutoModelForCausalLM.from_pretrained(merged_dir, dtype=torch.float32)
+    expected = with_adapter.generate(**inputs, max_new_tokens=12, do_sample=False)
+    assert torch.equal(merged.generate(**inputs, max_new_tokens=12, do_sample=False), expected)
+    assert not any("lora" in name for name in merged.state_dict())

@@ -1,4 +1,4 @@
-"""python -m vault_tuner_train {kto|sft} --config RECIPE [...]: what the daemon runs to train.
+"""python -m vault_tuner_train {kto|sft|merge} ...: what the daemon runs to train and export.
 
 Only the standard library is imported until a command needs more, so --help and argument errors
 answer at once.
@@ -27,6 +27,11 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--dry-run", action="store_true", help="check recipe, dataset and chat template; train nothing")
         command.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --output")
         command.add_argument("--wandb", action="store_true", help="also report to Weights & Biases")
+    merge = commands.add_parser("merge", help="merge a run's LoRA adapter into its base model (16-bit by default)")
+    merge.add_argument("--run", required=True, help="the --output folder of a finished kto or sft run")
+    merge.add_argument("--output", required=True, help="folder for the merged model")
+    merge.add_argument("--base", help="the base model (default: the one the run trained)")
+    merge.add_argument("--dtype", choices=["float16", "bfloat16", "float32"], default="float16")
     return top
 
 
@@ -34,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     progress = Progress(take_stdout())
     try:
+        if args.command == "merge":
+            from .export import merge
+
+            summary = merge(args.run, args.output, args.base, args.dtype)
+            progress.emit("done", output=summary["output"], chat_template_sha256=summary["chat_template_sha256"])
+            return 0
         from .recipes import load_recipe
 
         recipe = load_recipe(args.config, {"model": args.model})

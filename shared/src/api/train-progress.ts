@@ -55,6 +55,8 @@ export const TrainEventSchema = z.discriminatedUnion("event", [
     train_loss: z.number().optional(),
     runtime_s: z.number().optional(),
     adapter: z.string().optional(),
+    /** merge: the folder of the merged model. */
+    output: z.string().optional(),
     chat_template_sha256: z.string().optional(),
   }),
   /** `code` is stable (out-of-memory, cuda-missing, dataset-invalid, recipe-invalid...); `hint` says what to change. */
