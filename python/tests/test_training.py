@@ -60,3 +60,27 @@ def test_merge_gives_a_standalone_model_that_answers_like_the_adapter(tiny_model
     expected = with_adapter.generate(**inputs, max_new_tokens=12, do_sample=False)
     assert torch.equal(merged.generate(**inputs, max_new_tokens=12, do_sample=False), expected)
     assert not any("lora" in name for name in merged.state_dict())
+
+
+def test_mlx_kto_trains_a_few_steps_on_the_cpu(tiny_model, starter_dataset, tmp_path):
+    out = tmp_path / "mlx"
+    code, events, stderr = run("kto", "--config", "tiny", "--backend", "mlx", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(out), "--max-steps", "4")
+    assert code == 0, stderr[-2000:]
+    steps = [event for event in events if event["event"] == "step"]
+    assert [step["step"] for step in steps] == [1, 2, 3, 4]
+    assert events[0]["device"] == "mlx"
+    # Step 1 starts from the reference model itself: no KL, no reward, KTO loss exactly 1 - sigmoid(0).
+    assert abs(steps[0]["loss"] - 0.5) < 1e-4 and abs(steps[0]["rewards_margins"]) < 1e-4
+    assert all("kl" in step and "rewards_chosen" in step and "rewards_rejected" in step for step in steps)
+    assert steps[-1]["loss"] != steps[0]["loss"], "the adapter learns"
+    assert (out / "adapter" / "adapters.safetensors").is_file()
+    assert json.loads((out / "training.json").read_text())["loader"] == "mlx"
+
+
+def test_mlx_sft_trains_and_resumes(tiny_model, starter_dataset, tmp_path):
+    out = tmp_path / "mlx-sft"
+    assert run("sft", "--config", "tiny", "--backend", "mlx", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(out), "--max-steps", "2")[0] == 0
+    assert (out / "adapter" / "adapters.safetensors").is_file()
+    code, events, stderr = run("sft", "--config", "tiny", "--backend", "mlx", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(out), "--max-steps", "4", "--resume")
+    assert code == 0, stderr[-2000:]
+    assert [event["step"] for event in events if event["event"] == "step"] == [3, 4]

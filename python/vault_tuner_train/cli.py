@@ -24,6 +24,7 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--model", help="model name or local folder (overrides the recipe)")
         command.add_argument("--max-steps", type=int, help="stop after this many optimizer steps")
         command.add_argument("--device", choices=["auto", "cuda", "mps", "cpu"], default="auto")
+        command.add_argument("--backend", choices=["auto", "torch", "mlx"], default="auto", help="auto: MLX on Apple Silicon, TRL + PEFT (torch) elsewhere")
         command.add_argument("--dry-run", action="store_true", help="check recipe, dataset and chat template; train nothing")
         command.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --output")
         command.add_argument("--wandb", action="store_true", help="also report to Weights & Biases")
@@ -33,6 +34,15 @@ def parser() -> argparse.ArgumentParser:
     merge.add_argument("--base", help="the base model (default: the one the run trained)")
     merge.add_argument("--dtype", choices=["float16", "bfloat16", "float32"], default="float16")
     return top
+
+
+def backend(requested: str) -> str:
+    """MLX on Apple Silicon unless told otherwise; TRL + PEFT on torch everywhere else."""
+    import platform
+
+    if requested != "auto":
+        return requested
+    return "mlx" if platform.system() == "Darwin" and platform.machine() == "arm64" else "torch"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,9 +71,14 @@ def main(argv: list[str] | None = None) -> int:
             too_long = sum(length > recipe["max_length"] for length in lengths)
             progress.emit("done", dry_run=True, examples=len(rows), longest_tokens=max(lengths), over_max_length=too_long, chat_template_sha256=template_hash(tokenizer))
             return 0
-        from .train import train
+        if backend(args.backend) == "mlx":
+            from .mlx_train import train_mlx
 
-        summary = train(args.command, recipe, args.dataset, args.output, args.device, args.max_steps, args.resume, args.wandb, progress)
+            summary = train_mlx(args.command, recipe, args.dataset, args.output, args.max_steps, args.resume, progress)
+        else:
+            from .train import train
+
+            summary = train(args.command, recipe, args.dataset, args.output, args.device, args.max_steps, args.resume, args.wandb, progress)
         progress.emit("done", **{key: summary[key] for key in ("steps", "train_loss", "runtime_s", "adapter", "chat_template_sha256")})
         return 0
     except BaseException as error:  # noqa: BLE001 - every failure leaves as an error event
