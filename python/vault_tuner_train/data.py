@@ -108,8 +108,17 @@ def render(dataset: Dataset, tokenizer: Any, mode: str) -> list[dict[str, Any]]:
         full_text = tokenizer.apply_chat_template(_for_template(prompt + completion), tools=tools, tokenize=False)
         if not full_text.startswith(prompt_text):
             raise DatasetError(str(dataset.path), row["_line"], "the chat template renders the prompt differently once the answer is added, so the completion cannot be cut out")
-        entry = {"prompt": prompt_text, "completion": full_text[len(prompt_text):]}
+        entry = {"prompt": prompt_text, "completion": _ends_with_eos(full_text[len(prompt_text) :], tokenizer.eos_token)}
         if mode == "kto":
             entry["label"] = row["label"]
         rendered.append(entry)
     return rendered
+
+
+def _ends_with_eos(completion: str, eos: str | None) -> str:
+    """The completion ends at the end-of-turn token, where generation stops: what a template writes after it
+    (ChatML's newline) is not the model's to produce. Without one, the token is added, as TRL does."""
+    if not eos:
+        return completion
+    stripped = completion.rstrip()
+    return stripped if stripped.endswith(eos) else completion + eos

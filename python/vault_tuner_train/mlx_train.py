@@ -21,12 +21,13 @@ from .progress import Progress
 from .train import load_tokenizer, template_hash
 
 
-def _encode(tokenizer: Any, prompt: str, completion: str, max_length: int) -> tuple[list[int], int]:
-    """Token ids of prompt + completion (tokenized apart, as TRL does) and where the completion starts;
-    an over-long prompt loses its beginning, never the completion."""
-    prompt_ids = tokenizer(prompt, add_special_tokens=False).input_ids
-    completion_ids = tokenizer(completion, add_special_tokens=False).input_ids[:max_length]
-    prompt_ids = prompt_ids[max(0, len(prompt_ids) - (max_length - len(completion_ids))):]
+def encode(tokenizer: Any, prompt: str, completion: str, max_length: int) -> tuple[list[int], int]:
+    """Token ids of prompt + completion and where the completion starts, tokenized as TRL's KTOTrainer does
+    (the prompt, then prompt and completion together). An over-long prompt loses its beginning."""
+    prompt_ids = tokenizer(prompt).input_ids
+    full_ids = tokenizer(prompt + completion).input_ids
+    completion_ids = full_ids[len(prompt_ids) :][:max_length]
+    prompt_ids = prompt_ids[max(0, len(prompt_ids) - (max_length - len(completion_ids))) :]
     return prompt_ids + completion_ids, len(prompt_ids)
 
 
@@ -39,7 +40,7 @@ def _batch(sequences: list[tuple[list[int], int]], pad: int):
     return mx.array(ids), mx.array(mask)
 
 
-def _sequence_logps(model: Any, ids: Any, mask: Any):
+def sequence_logps(model: Any, ids: Any, mask: Any):
     """Sum of the log-probabilities of the masked (completion) tokens, per sequence."""
     import mlx.core as mx
 
@@ -47,6 +48,39 @@ def _sequence_logps(model: Any, ids: Any, mask: Any):
     logps = logits - mx.logsumexp(logits, axis=-1, keepdims=True)
     token_logps = mx.take_along_axis(logps, ids[:, 1:, None], axis=-1).squeeze(-1)
     return (token_logps * mask[:, 1:]).sum(axis=1)
+
+
+def kl_pairs(encoded: list[tuple[list[int], int]], batch: list[int], max_length: int) -> list[tuple[list[int], int]]:
+    """Each prompt with the previous row's completion (TRL's rotation by one): KTO's KL pairs."""
+    pairs = []
+    for position, index in enumerate(batch):
+        other = batch[(position - 1) % len(batch)]
+        prompt_ids = encoded[index][0][: encoded[index][1]]
+        completion = encoded[other][0][encoded[other][1] :]
+        ids = (prompt_ids + completion)[-max_length:]
+        pairs.append((ids, max(0, len(ids) - len(completion))))
+    return pairs
+
+
+def prepare_batch(encoded: list[tuple[list[int], int]], labels: list[bool], batch: list[int], pad: int, max_length: int):
+    """The arrays of one batch: ids and completion mask, the KL pairs' ids and mask, and the labels."""
+    import mlx.core as mx
+
+    ids, mask = _batch([encoded[i] for i in batch], pad)
+    kl_ids, kl_mask = _batch(kl_pairs(encoded, batch, max_length), pad)
+    return ids, mask, kl_ids, kl_mask, mx.array([labels[i] for i in batch])
+
+
+def kto_loss(model: Any, ids: Any, mask: Any, kl_ids: Any, kl_mask: Any, desirable: Any, ref: Any, ref_kl: Any, *, beta: float, desirable_weight: float, undesirable_weight: float):
+    """TRL's KTO loss on one batch; returns it with the KL estimate, log-ratios and policy log-probs."""
+    import mlx.core as mx
+
+    policy = sequence_logps(model, ids, mask)
+    kl = mx.maximum(mx.stop_gradient((sequence_logps(model, kl_ids, kl_mask) - ref_kl).mean()), 0.0)
+    ratio = policy - ref
+    chosen = desirable_weight * (1 - mx.sigmoid(beta * (ratio - kl)))
+    rejected = undesirable_weight * (1 - mx.sigmoid(beta * (kl - ratio)))
+    return mx.where(desirable, chosen, rejected).mean(), (kl, ratio, policy)
 
 
 def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, max_steps: int | None, resume: bool, progress: Progress) -> dict[str, Any]:
@@ -73,7 +107,7 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
     if mode == "kto" and batch_size < 2:
         raise TrainError("KTO needs batch_size of 2 or more (its KL estimate mixes rows within a batch)", "raise batch_size", "recipe-invalid")
     max_length = recipe["max_length"]
-    encoded = [_encode(tokenizer, row["prompt"], row["completion"], max_length) for row in rows]
+    encoded = [encode(tokenizer, row["prompt"], row["completion"], max_length) for row in rows]
     labels = [row.get("label", True) for row in rows]
     # File order decides batch contents, as in TRL: the dataset builder interleaved the classes.
     batches = [list(range(i, min(i + batch_size, len(rows)))) for i in range(0, len(rows), batch_size)]
@@ -89,27 +123,15 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
     desirable_weight = float(weights.get("desirable", kto["desirable_weight"]))
     undesirable_weight = float(weights.get("undesirable", kto["undesirable_weight"]))
 
-    def kl_pairs(batch: list[int]) -> list[tuple[list[int], int]]:
-        """Each prompt with the next row's completion: the mismatched pairs of KTO's KL estimate."""
-        pairs = []
-        for position, index in enumerate(batch):
-            other = batch[(position + 1) % len(batch)]
-            prompt_ids = encoded[index][0][: encoded[index][1]]
-            completion = encoded[other][0][encoded[other][1] :]
-            ids = (prompt_ids + completion)[-max_length:]
-            pairs.append((ids, max(0, len(ids) - len(completion))))
-        return pairs
-
     prepared = []
     reference = []
     # Only the batches the run will reach (a --max-steps trial need not pay for the whole file).
     for batch in batches[: min(len(batches), total)]:
-        ids, mask = _batch([encoded[i] for i in batch], pad)
-        kl_ids, kl_mask = _batch(kl_pairs(batch), pad)
-        prepared.append((ids, mask, kl_ids, kl_mask, mx.array([labels[i] for i in batch])))
+        ids, mask, kl_ids, kl_mask, desirable = prepare_batch(encoded, labels, batch, pad, max_length)
+        prepared.append((ids, mask, kl_ids, kl_mask, desirable))
         if mode == "kto":
             # The frozen base is the reference: computed now, before any LoRA layer exists.
-            reference.append((mx.stop_gradient(_sequence_logps(model, ids, mask)), mx.stop_gradient(_sequence_logps(model, kl_ids, kl_mask))))
+            reference.append((mx.stop_gradient(sequence_logps(model, ids, mask)), mx.stop_gradient(sequence_logps(model, kl_ids, kl_mask))))
     if reference:
         mx.eval(reference)
 
@@ -120,17 +142,8 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
     layers = len(model.layers)
     linear_to_lora_layers(model, layers, lora_config)
 
-    def kto_loss(model: Any, ids: Any, mask: Any, kl_ids: Any, kl_mask: Any, desirable: Any, ref: Any, ref_kl: Any):
-        policy = _sequence_logps(model, ids, mask)
-        kl = mx.maximum(mx.stop_gradient((_sequence_logps(model, kl_ids, kl_mask) - ref_kl).mean()), 0.0)
-        ratio = policy - ref
-        chosen = desirable_weight * (1 - mx.sigmoid(beta * (ratio - kl)))
-        rejected = undesirable_weight * (1 - mx.sigmoid(beta * (kl - ratio)))
-        losses = mx.where(desirable, chosen, rejected)
-        return losses.mean(), (kl, ratio, policy)
-
     def sft_loss(model: Any, ids: Any, mask: Any):
-        return -_sequence_logps(model, ids, mask).sum() / mx.maximum(mask[:, 1:].sum(), 1.0)
+        return -sequence_logps(model, ids, mask).sum() / mx.maximum(mask[:, 1:].sum(), 1.0)
 
     learning_rate = float(settings.get("learning_rate", recipe["learning_rate"]))
     optimizer = optim.AdamW(learning_rate=learning_rate)
@@ -149,7 +162,10 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
         (folder / "adapter_config.json").write_text(json.dumps(config, indent=2) + "\n")
         (folder / "state.json").write_text(json.dumps({"step": step}) + "\n")
 
-    grad_fn = nn.value_and_grad(model, kto_loss if mode == "kto" else sft_loss)
+    def batch_kto_loss(model: Any, *batch: Any):
+        return kto_loss(model, *batch, beta=beta, desirable_weight=desirable_weight, undesirable_weight=undesirable_weight)
+
+    grad_fn = nn.value_and_grad(model, batch_kto_loss if mode == "kto" else sft_loss)
     started = time.monotonic()
     losses = []
     while step < total:
