@@ -6,6 +6,7 @@ import hashlib
 import json
 import math
 import resource
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,21 @@ def _load_model(recipe: dict[str, Any], model_name: str, device: str):
             pass
     model = AutoModelForCausalLM.from_pretrained(model_name, **kwargs)
     return model, "transformers"
+
+
+def _optimizer(name: str, device: str) -> str:
+    """The recipe's optimizer; 8-bit ones need CUDA and bitsandbytes, and plain AdamW stands in otherwise."""
+    if "8bit" not in name:
+        return name
+    if device == "cuda":
+        try:
+            import bitsandbytes  # noqa: F401
+
+            return name
+        except ImportError:
+            pass
+    print(f"optimizer {name} needs CUDA and bitsandbytes; using adamw_torch", file=sys.stderr)
+    return "adamw_torch"
 
 
 def _progress_callback(progress: Progress, device: str, total_ref: dict[str, int]):
@@ -164,7 +180,7 @@ def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, dev
         "use_cpu": device == "cpu",
         "bf16": device == "cuda" and recipe["precision"] == "bf16",
         "fp16": device == "cuda" and recipe["precision"] == "fp16",
-        "optim": recipe["optimizer"] if device == "cuda" else "adamw_torch",
+        "optim": _optimizer(recipe["optimizer"], device),
         "gradient_checkpointing": recipe["gradient_checkpointing"],
         "max_length": recipe["max_length"],
         "disable_tqdm": True,
