@@ -36,6 +36,7 @@ def test_sft_trains_on_the_completion_only(tiny_model, starter_dataset, tmp_path
     out = tmp_path / "sft"
     code, events, stderr = run("sft", "--config", "tiny", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(out), "--max-steps", "3", "--device", "cpu")
     assert code == 0, stderr[-2000:]
+    assert events[0]["examples"] == 253, "only the 253 desirable rows of the starter's train part are imitated"
     assert [event["step"] for event in events if event["event"] == "step"] == [1, 2, 3]
     assert (out / "adapter" / "adapter_model.safetensors").is_file()
 

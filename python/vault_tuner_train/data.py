@@ -101,6 +101,8 @@ def render(dataset: Dataset, tokenizer: Any, mode: str) -> list[dict[str, Any]]:
         raise TrainError("the model's tokenizer has no chat template", "use an instruct/chat model, or add a chat_template to its tokenizer_config.json", "template-missing")
     rendered = []
     for row in dataset.rows:
+        if mode == "sft" and row.get("label") is False:
+            continue  # SFT imitates: only desirable calls are examples to copy.
         prompt = row["prompt"] if mode == "kto" or "prompt" in row else row["messages"][:-1]
         completion = row["completion"] if mode == "kto" or "completion" in row else row["messages"][-1:]
         tools = dataset.toolsets.get(row.get("toolset", ""), None)
@@ -112,6 +114,8 @@ def render(dataset: Dataset, tokenizer: Any, mode: str) -> list[dict[str, Any]]:
         if mode == "kto":
             entry["label"] = row["label"]
         rendered.append(entry)
+    if not rendered:
+        raise TrainError(f"{dataset.path} has no desirable rows to imitate", "SFT learns from desirable calls only; label some, or train KTO", "dataset-invalid")
     return rendered
 
 

@@ -100,8 +100,6 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
     dataset = load_dataset(dataset_path, mode)
     tokenizer = load_tokenizer(model_name)
     rows = render(dataset, tokenizer, mode)
-    if mode == "sft":
-        rows = [row for row in rows if row.get("label", True)]
     settings = recipe["sft"] if mode == "sft" else recipe
     batch_size = int(settings.get("batch_size", recipe["batch_size"]))
     if mode == "kto" and batch_size < 2:
