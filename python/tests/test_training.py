@@ -85,3 +85,18 @@ def test_mlx_sft_trains_and_resumes(tiny_model, starter_dataset, tmp_path):
     code, events, stderr = run("sft", "--config", "tiny", "--backend", "mlx", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(out), "--max-steps", "4", "--resume")
     assert code == 0, stderr[-2000:]
     assert [event["step"] for event in events if event["event"] == "step"] == [3, 4]
+
+
+def test_kto_with_precomputed_reference_log_probs(tiny_model, starter_dataset, tmp_path):
+    rows = (starter_dataset / "train.jsonl").read_text().splitlines()[:24]
+    small = tmp_path / "small"
+    (small / "toolsets").mkdir(parents=True)
+    (small / "train.jsonl").write_text("\n".join(rows) + "\n")
+    (small / "toolsets" / "claudesidian-3.json").write_text((starter_dataset / "toolsets" / "claudesidian-3.json").read_text())
+    recipe = tmp_path / "precompute.yaml"
+    recipe.write_text("base: tiny\nprecompute_ref_log_probs: true\n")
+    code, events, stderr = run("kto", "--config", str(recipe), "--dataset", str(small), "--model", str(tiny_model), "--output", str(tmp_path / "out"), "--max-steps", "3", "--device", "cpu")
+    assert code == 0, stderr[-2000:]
+    steps = [event for event in events if event["event"] == "step"]
+    assert [step["step"] for step in steps] == [1, 2, 3]
+    assert abs(steps[0]["loss"] - 0.5) < 1e-4, "at step 1 the policy is its own reference"

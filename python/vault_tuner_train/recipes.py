@@ -29,6 +29,7 @@ KNOWN_KEYS: dict[str, tuple[type, ...]] = {
     "precision": (str,),
     "load_in_4bit": (bool,),
     "gradient_checkpointing": (bool,),
+    "precompute_ref_log_probs": (bool,),
     "save_steps": (int,),
     "logging_steps": (int,),
 }

@@ -192,7 +192,13 @@ def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, dev
 
         weights = (dataset.card or {}).get("weights", {})
         kto = recipe["kto"]
-        config = KTOConfig(**common, beta=kto["beta"], desirable_weight=weights.get("desirable", kto["desirable_weight"]), undesirable_weight=weights.get("undesirable", kto["undesirable_weight"]))
+        config = KTOConfig(
+            **common,
+            beta=kto["beta"],
+            desirable_weight=weights.get("desirable", kto["desirable_weight"]),
+            undesirable_weight=weights.get("undesirable", kto["undesirable_weight"]),
+            precompute_ref_log_probs=recipe.get("precompute_ref_log_probs", False),
+        )
         trainer = KTOTrainer(model=model, args=config, train_dataset=train_data, processing_class=tokenizer, peft_config=peft_config)
     else:
         from trl import SFTConfig, SFTTrainer
