@@ -59,14 +59,11 @@ def main(argv: list[str] | None = None) -> int:
 
         recipe = load_recipe(args.config, {"model": args.model})
         if args.dry_run:
-            from .data import load_dataset, render
-            from .train import load_tokenizer, template_hash
+            from .run_inputs import prepare_run
+            from .train import template_hash
 
-            dataset = load_dataset(args.dataset, args.command)
-            if not recipe.get("model"):
-                raise TrainError("no model: the recipe names none", "pass --model NAME_OR_PATH", "model-missing")
-            tokenizer = load_tokenizer(recipe["model"])
-            rows = render(dataset, tokenizer, args.command)
+            run = prepare_run(args.command, recipe, args.dataset)
+            tokenizer, rows = run.tokenizer, run.rows
             lengths = [len(tokenizer(row["prompt"] + row["completion"]).input_ids) for row in rows]
             too_long = sum(length > recipe["max_length"] for length in lengths)
             progress.emit("done", dry_run=True, examples=len(rows), longest_tokens=max(lengths), over_max_length=too_long, chat_template_sha256=template_hash(tokenizer))

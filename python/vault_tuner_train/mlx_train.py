@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .data import load_dataset, render
 from .errors import TrainError
 from .progress import Progress
-from .train import load_tokenizer, template_hash
+from .run_inputs import prepare_run
+from .train import template_hash
 
 
 def encode(tokenizer: Any, prompt: str, completion: str, max_length: int) -> tuple[list[int], int]:
@@ -94,23 +94,14 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
     except ImportError as error:
         raise TrainError(f"MLX is not installed: {error}", "pip install mlx mlx-lm (on Linux: mlx[cpu]), or use --backend torch", "mlx-missing") from error
 
-    model_name = recipe.get("model")
-    if not model_name:
-        raise TrainError("no model: the recipe names none", "pass --model NAME_OR_PATH", "model-missing")
-    dataset = load_dataset(dataset_path, mode)
-    tokenizer = load_tokenizer(model_name)
-    rows = render(dataset, tokenizer, mode)
-    settings = recipe["sft"] if mode == "sft" else recipe
-    batch_size = int(settings.get("batch_size", recipe["batch_size"]))
-    if mode == "kto" and batch_size < 2:
-        raise TrainError("KTO needs batch_size of 2 or more (its KL estimate mixes rows within a batch)", "raise batch_size", "recipe-invalid")
+    run = prepare_run(mode, recipe, dataset_path)
+    model_name, dataset, tokenizer, rows, batch_size = run.model_name, run.dataset, run.tokenizer, run.rows, run.batch_size
     max_length = recipe["max_length"]
     encoded = [encode(tokenizer, row["prompt"], row["completion"], max_length) for row in rows]
     labels = [row.get("label", True) for row in rows]
     # File order decides batch contents, as in TRL: the dataset builder interleaved the classes.
     batches = [list(range(i, min(i + batch_size, len(rows)))) for i in range(0, len(rows), batch_size)]
-    epochs = settings.get("epochs", recipe["epochs"])
-    total = max_steps or max(1, int(len(batches) * epochs))
+    total = max_steps or max(1, int(len(batches) * run.epochs))
     progress.emit("start", mode=mode, model=model_name, device="mlx", examples=len(rows), total=total, batch_size=batch_size, gradient_accumulation=1)
 
     model, _ = load(model_name)
@@ -143,7 +134,7 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
     def sft_loss(model: Any, ids: Any, mask: Any):
         return -sequence_logps(model, ids, mask).sum() / mx.maximum(mask[:, 1:].sum(), 1.0)
 
-    learning_rate = float(settings.get("learning_rate", recipe["learning_rate"]))
+    learning_rate = run.learning_rate
     optimizer = optim.AdamW(learning_rate=learning_rate)
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)

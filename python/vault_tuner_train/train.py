@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .data import load_dataset, render
 from .errors import TrainError
 from .progress import Progress
 
@@ -140,20 +139,14 @@ def _progress_callback(progress: Progress, device: str, total_ref: dict[str, int
 
 def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, device: str, max_steps: int | None, resume: bool, wandb: bool, progress: Progress) -> dict[str, Any]:
     """Trains a LoRA adapter and saves it with the tokenizer and what it was made from."""
-    model_name = recipe.get("model")
-    if not model_name:
-        raise TrainError("no model: the recipe names none", "pass --model NAME_OR_PATH", "model-missing")
-    dataset = load_dataset(dataset_path, mode)
+    from .run_inputs import prepare_run
+
+    run = prepare_run(mode, recipe, dataset_path)
     device = pick_device(device)
-    tokenizer = load_tokenizer(model_name)
-    rows = render(dataset, tokenizer, mode)
-    settings = recipe["sft"] if mode == "sft" else recipe
-    batch_size = int(settings.get("batch_size", recipe["batch_size"]))
-    if mode == "kto" and batch_size < 2:
-        raise TrainError("KTO needs batch_size of 2 or more (its KL estimate mixes rows within a batch)", "raise batch_size", "recipe-invalid")
+    model_name, dataset, tokenizer, rows, settings = run.model_name, run.dataset, run.tokenizer, run.rows, run.settings
+    batch_size, epochs = run.batch_size, run.epochs
     accumulation = int(settings.get("gradient_accumulation", recipe["gradient_accumulation"]))
     steps_per_epoch = max(1, len(rows) // (batch_size * accumulation))
-    epochs = settings.get("epochs", recipe["epochs"])
     total = max_steps or int(steps_per_epoch * epochs)
     progress.emit("start", mode=mode, model=model_name, device=device, examples=len(rows), total=total, batch_size=batch_size, gradient_accumulation=accumulation)
 
@@ -167,7 +160,7 @@ def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, dev
         "output_dir": output,
         "per_device_train_batch_size": batch_size,
         "gradient_accumulation_steps": accumulation,
-        "learning_rate": float(settings.get("learning_rate", recipe["learning_rate"])),
+        "learning_rate": run.learning_rate,
         "lr_scheduler_type": recipe["scheduler"],
         "warmup_steps": math.ceil(total * float(recipe["warmup_ratio"])),
         "max_grad_norm": float(recipe["max_grad_norm"]),
