@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "vault_tuner_train" / "progress.schema.json").read_text())
-TYPES = {"number": (int, float), "integer": (int,), "string": (str,), "boolean": (bool,), "object": (dict,)}
+TYPES = {"number": (int, float), "integer": (int,), "string": (str,), "boolean": (bool,), "object": (dict,), "array": (list,)}
 
 
 def check_event(event: dict) -> None:
@@ -21,3 +21,7 @@ def check_event(event: dict) -> None:
         if declared and "type" in declared:
             allowed = TYPES[declared["type"]]
             assert isinstance(value, allowed) and not (isinstance(value, bool) and bool not in allowed), f"{event['event']}.{key} = {value!r} is not {declared['type']}"
+            if declared["type"] == "array" and declared.get("items", {}).get("type") == "object":
+                for item in value:
+                    missing = [name for name in declared["items"].get("required", []) if name not in item]
+                    assert not missing, f"{event['event']}.{key} item lacks {missing}: {item}"

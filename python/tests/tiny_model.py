@@ -1,10 +1,14 @@
-"""A tiny chat model made on the spot (no hub): a byte-level BPE tokenizer trained on the dataset's own
-text, a ChatML-style template that renders tools and tool calls, and a random 2-layer Llama."""
+"""A tiny chat model made on the spot (no hub): a sentencepiece tokenizer trained on the dataset's own
+text, a ChatML-style template that renders tools and tool calls, and a random 2-layer Llama.
+
+Also a script, for tests outside pytest: python tiny_model.py --dataset DIR --out DIR [--hidden-size N]."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+SPECIALS = ["<|im_start|>", "<|im_end|>", "<tool_call>", "</tool_call>"]
 
 # Tools are rendered by name only: a real template writes their full schemas, which on a 2-layer test
 # model would only make every step slower.
@@ -18,23 +22,38 @@ CHAT_TEMPLATE = (
 )
 
 
-def make_tiny_model(folder: Path, corpus: list[str]) -> Path:
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+def _train_tokenizer(folder: Path, corpus: list[str]) -> None:
+    """A sentencepiece BPE with byte fallback, the Llama/Mistral kind llama.cpp's converter reads without
+    a known pre-tokenizer hash; the chat markers are user-defined pieces, so each is one token."""
+    import io
 
-    specials = ["<unk>", "<pad>", "<|im_start|>", "<|im_end|>", "<tool_call>", "</tool_call>"]
-    bpe = Tokenizer(models.BPE(unk_token="<unk>"))
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    bpe.decoder = decoders.ByteLevel()
-    bpe.train_from_iterator(corpus, trainers.BpeTrainer(vocab_size=2000, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, unk_token="<unk>", pad_token="<pad>", eos_token="<|im_end|>")
-    tokenizer.chat_template = CHAT_TEMPLATE
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024, pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, bos_token_id=None, tie_word_embeddings=False)
+    import sentencepiece
+
+    model = io.BytesIO()
+    sentencepiece.SentencePieceTrainer.train(
+        sentence_iterator=iter(corpus), model_writer=model, vocab_size=2000, model_type="bpe", byte_fallback=True,
+        user_defined_symbols=SPECIALS, unk_id=0, bos_id=1, eos_id=2, pad_id=3, character_coverage=1.0,
+        add_dummy_prefix=False, normalization_rule_name="identity", remove_extra_whitespaces=False,
+        split_digits=True, allow_whitespace_only_pieces=True, max_sentence_length=1 << 20, num_threads=2, minloglevel=2,
+    )
+    (folder / "tokenizer.model").write_bytes(model.getvalue())
+    config = {"tokenizer_class": "LlamaTokenizer", "add_bos_token": False, "add_eos_token": False, "legacy": False, "add_prefix_space": False,
+              "unk_token": "<unk>", "bos_token": "<s>", "eos_token": "<|im_end|>", "pad_token": "<pad>"}
+    (folder / "tokenizer_config.json").write_text(json.dumps(config))
+
+
+def make_tiny_model(folder: Path, corpus: list[str], hidden_size: int = 64) -> Path:
+    """hidden_size 256 or more gives rows that K-quants (Q4_K_M) really quantize instead of falling back."""
     import torch
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
+    folder.mkdir(parents=True, exist_ok=True)
+    _train_tokenizer(folder, corpus)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    tokenizer.chat_template = CHAT_TEMPLATE
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=hidden_size, intermediate_size=2 * hidden_size, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024, pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, bos_token_id=None, tie_word_embeddings=False)
     torch.manual_seed(0)
     model = LlamaForCausalLM(config)
-    folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
@@ -43,3 +62,14 @@ def make_tiny_model(folder: Path, corpus: list[str]) -> Path:
 def corpus_of(dataset_folder: Path) -> list[str]:
     lines = (dataset_folder / "train.jsonl").read_text().splitlines()
     return [json.dumps(json.loads(line), ensure_ascii=False) for line in lines[:400]]
+
+
+if __name__ == "__main__":
+    import argparse
+
+    arguments = argparse.ArgumentParser(description="make a tiny random chat model from a dataset's text")
+    arguments.add_argument("--dataset", required=True, type=Path)
+    arguments.add_argument("--out", required=True, type=Path)
+    arguments.add_argument("--hidden-size", type=int, default=64)
+    given = arguments.parse_args()
+    print(make_tiny_model(given.out, corpus_of(given.dataset), given.hidden_size))

@@ -1,4 +1,4 @@
-"""python -m vault_tuner_train {kto|sft|merge} ...: what the daemon runs to train and export.
+"""python -m vault_tuner_train {kto|sft|merge|export} ...: what the daemon runs to train and export.
 
 Only the standard library is imported until a command needs more, so --help and argument errors
 answer at once.
@@ -33,6 +33,15 @@ def parser() -> argparse.ArgumentParser:
     merge.add_argument("--output", required=True, help="folder for the merged model")
     merge.add_argument("--base", help="the base model (default: the one the run trained)")
     merge.add_argument("--dtype", choices=["float16", "bfloat16", "float32"], default="float16")
+    export = commands.add_parser("export", help="merge a run, convert it to GGUF and quantize it (what Ollama and node-llama-cpp load)")
+    export.add_argument("--run", required=True, help="the --output folder of a finished kto or sft run")
+    export.add_argument("--output", required=True, help="folder for merged/, the GGUF files and export.json")
+    export.add_argument("--llama-cpp", required=True, help="llama.cpp source tree (convert_hf_to_gguf.py, gguf-py)")
+    export.add_argument("--libllama", required=True, help="the prebuilt libllama shared library that quantizes")
+    export.add_argument("--llama-cpp-release", required=True, help="the release both come from, e.g. v0.4.0")
+    export.add_argument("--quant", action="append", choices=["q4_k_m", "q5_k_m", "q8_0"], help="quantizations to write (repeatable; default q4_k_m and q8_0)")
+    export.add_argument("--dtype", choices=["float16", "bfloat16", "float32"], default="float16", help="precision of the merged model and the unquantized GGUF")
+    export.add_argument("--no-adapter", action="store_true", help="skip the adapter-only GGUF")
     return top
 
 
@@ -54,6 +63,12 @@ def main(argv: list[str] | None = None) -> int:
 
             summary = merge(args.run, args.output, args.base, args.dtype)
             progress.emit("done", output=summary["output"], chat_template_sha256=summary["chat_template_sha256"])
+            return 0
+        if args.command == "export":
+            from .export import export_gguf
+
+            summary = export_gguf(args.run, args.output, args.llama_cpp, args.libllama, args.llama_cpp_release, args.quant or ["q4_k_m", "q8_0"], args.dtype, not args.no_adapter, progress)
+            progress.emit("done", output=summary["output"], chat_template_sha256=summary["chat_template_sha256"], files=summary["files"])
             return 0
         from .recipes import load_recipe
 

@@ -114,4 +114,4 @@ export {
   type ClientConfig,
   type ServerEntry,
 } from "./recorder/client-config";
-export { TrainEventSchema, type TrainEvent } from "./api/train-progress";
+export { ExportedFileSchema, TrainEventSchema, type ExportedFile, type TrainEvent } from "./api/train-progress";

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { runCoverage } from "./commands/coverage";
 import { runDaemon } from "./commands/daemon";
 import { runDatasetBuild, runDatasetStarter } from "./commands/dataset";
+import { runExport } from "./commands/export";
 import { runPython } from "./commands/python";
 import { runRecorderInstall, runRecorderUninstall } from "./commands/recorder";
 import { runValidate } from "./commands/validate";
@@ -50,6 +51,12 @@ const COMMANDS: Record<string, Command> = {
     usage: "vault-tuner dataset starter [--out DIR]",
     options: { out: { type: "string" } },
     run: runDatasetStarter,
+  },
+  export: {
+    summary: "merge a finished run and write GGUF files: 16-bit, quantized (q4_k_m, q8_0 by default) and the adapter alone",
+    usage: "vault-tuner export --run DIR --output DIR [--quant q4_k_m|q5_k_m|q8_0]... [--dtype float16|bfloat16|float32] [--no-adapter] [--verbose]",
+    options: { run: { type: "string" }, output: { type: "string" }, quant: { type: "string", multiple: true }, dtype: { type: "string" }, "no-adapter": { type: "boolean", default: false }, verbose: { type: "boolean", default: false } },
+    run: runExport,
   },
   python: {
     summary: "set up the trainer's Python environment (python/.venv, pinned), or set it up and run its tests",

@@ -8,6 +8,15 @@ import { z } from "zod";
 const base = { time: z.number().nonnegative() };
 const number = z.number().optional();
 
+export const ExportedFileSchema = z.object({
+  name: z.string(),
+  /** f16 / bf16 / f32 (unquantized), q4_k_m / q5_k_m / q8_0, or adapter (LoRA only). */
+  kind: z.string(),
+  bytes: z.number().int(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type ExportedFile = z.infer<typeof ExportedFileSchema>;
+
 export const TrainEventSchema = z.discriminatedUnion("event", [
   z.object({
     ...base,
@@ -44,6 +53,8 @@ export const TrainEventSchema = z.discriminatedUnion("event", [
   }),
   z.object({ ...base, event: z.literal("eval"), step: z.number().int(), metrics: z.record(z.string(), z.number()) }),
   z.object({ ...base, event: z.literal("checkpoint"), step: z.number().int(), path: z.string() }),
+  /** export: stage `index` of `total` has started (merge, convert, quantize q4_k_m, adapter, check). */
+  z.object({ ...base, event: z.literal("stage"), stage: z.string(), index: z.number().int(), total: z.number().int(), eta_s: number }),
   z.object({
     ...base,
     event: z.literal("done"),
@@ -55,9 +66,11 @@ export const TrainEventSchema = z.discriminatedUnion("event", [
     train_loss: z.number().optional(),
     runtime_s: z.number().optional(),
     adapter: z.string().optional(),
-    /** merge: the folder of the merged model. */
+    /** merge and export: the folder written. */
     output: z.string().optional(),
     chat_template_sha256: z.string().optional(),
+    /** export: the GGUF files written, with what Ollama's blob upload needs. */
+    files: z.array(ExportedFileSchema).optional(),
   }),
   /** `code` is stable (out-of-memory, cuda-missing, dataset-invalid, recipe-invalid...); `hint` says what to change. */
   z.object({ ...base, event: z.literal("error"), code: z.string(), message: z.string(), hint: z.string().optional() }),

@@ -1,0 +1,54 @@
+import { resolve } from "node:path";
+import type { ExportedFile } from "@vault-tuner/shared";
+import { ensureLlamaCppTools } from "../../export/llama-cpp-tools";
+import { ensurePythonEnv } from "../../python/python-env";
+import { runTrainer, TrainerError } from "../../python/run-trainer";
+import type { Output } from "../output";
+import { EXIT_OK, UsageError } from "../usage-error";
+
+const QUANTS = ["q4_k_m", "q5_k_m", "q8_0"];
+const DTYPES = ["float16", "bfloat16", "float32"];
+
+/**
+ * `vault-tuner export --run DIR --output DIR`: merge a finished run, convert it to GGUF with the
+ * llama.cpp sources node-llama-cpp ships, quantize with its prebuilt libllama, keep the adapter GGUF,
+ * and check the chat template. The Python environment and the sources are set up on first use.
+ */
+export async function runExport(args: { values: Record<string, unknown> }, output: Output): Promise<number> {
+  const v = args.values;
+  if (typeof v.run !== "string" || typeof v.output !== "string") throw new UsageError("give --run (a finished training run) and --output (a folder for the GGUF files)");
+  const quants = (v.quant as string[] | undefined) ?? ["q4_k_m", "q8_0"];
+  const unknown = quants.filter((kind) => !QUANTS.includes(kind));
+  if (unknown.length > 0) throw new UsageError(`--quant ${unknown.join(", ")}: choose from ${QUANTS.join(", ")}`);
+  const dtype = (v.dtype as string | undefined) ?? "float16";
+  if (!DTYPES.includes(dtype)) throw new UsageError(`--dtype ${dtype}: choose from ${DTYPES.join(", ")}`);
+
+  const started = Date.now();
+  const say = (line: string) => output.err(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${line}\n`);
+  const env = await ensurePythonEnv({ onProgress: say });
+  const tools = await ensureLlamaCppTools({ onProgress: say });
+  const trainerArgs = ["export", "--run", resolve(v.run), "--output", resolve(v.output), "--llama-cpp", tools.sources, "--libllama", tools.libllama, "--llama-cpp-release", tools.release, "--dtype", dtype];
+  for (const kind of quants) trainerArgs.push("--quant", kind);
+  if (v["no-adapter"] === true) trainerArgs.push("--no-adapter");
+  try {
+    const { done } = await runTrainer(env.python, trainerArgs, {
+      onEvent: (event) => {
+        if (event.event === "stage") say(`[${event.index}/${event.total}] ${event.stage}${event.eta_s ? ` (about ${Math.ceil(event.eta_s)} s left)` : ""}`);
+      },
+      onLog: v.verbose === true ? (line) => output.err(`${line}\n`) : undefined,
+    });
+    output.out(summary(done.output ?? resolve(v.output), done.files ?? [], done.chat_template_sha256));
+    return EXIT_OK;
+  } catch (error) {
+    if (!(error instanceof TrainerError)) throw error;
+    output.err(`vault-tuner export: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ""}`);
+    return 1;
+  }
+}
+
+function summary(folder: string, files: ExportedFile[], template: string | undefined): string {
+  const lines = [`exported to ${folder}`];
+  for (const file of files) lines.push(`  ${file.name.padEnd(22)} ${file.kind.padEnd(8)} ${(file.bytes / 2 ** 20).toFixed(1).padStart(8)} MiB  sha256 ${file.sha256.slice(0, 16)}…`);
+  if (template) lines.push(`  chat template sha256 ${template} (checked in every model GGUF)`);
+  return `${lines.join("\n")}\n`;
+}

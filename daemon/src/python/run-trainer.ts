@@ -1,0 +1,48 @@
+import { TrainEventSchema, type TrainEvent } from "@vault-tuner/shared";
+import { execa } from "execa";
+import { PYTHON_DIR } from "./python-env";
+
+/** A trainer command that ended with an error event (or none): `code` and `hint` are the trainer's. */
+export class TrainerError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly hint: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export interface TrainerRun {
+  done: Extract<TrainEvent, { event: "done" }>;
+  events: TrainEvent[];
+}
+
+/**
+ * Runs `python -m vault_tuner_train <args>` and reads its progress protocol: each stdout line is
+ * checked against the shared schema and handed to `onEvent`; stderr (library logs) goes to `onLog`.
+ * Resolves with the done event; rejects with a TrainerError carrying the trainer's own cause.
+ */
+export async function runTrainer(python: string, args: string[], hooks: { onEvent?: (event: TrainEvent) => void; onLog?: (line: string) => void; signal?: AbortSignal } = {}): Promise<TrainerRun> {
+  const child = execa(python, ["-m", "vault_tuner_train", ...args], { cwd: PYTHON_DIR, reject: false, cancelSignal: hooks.signal, buffer: false, env: { PYTHONUNBUFFERED: "1" } });
+  const events: TrainEvent[] = [];
+  const logs = (async () => {
+    for await (const line of child.iterable({ from: "stderr" })) hooks.onLog?.(line);
+  })();
+  for await (const line of child.iterable({ from: "stdout" })) {
+    if (!line.trim()) continue;
+    const parsed = TrainEventSchema.safeParse(JSON.parse(line));
+    if (!parsed.success) throw new TrainerError(`the trainer sent a progress line the schema does not allow: ${line.slice(0, 200)}`, "protocol", undefined);
+    events.push(parsed.data);
+    hooks.onEvent?.(parsed.data);
+  }
+  const result = await child;
+  await logs;
+  const last = events.at(-1);
+  if (last?.event === "error") throw new TrainerError(last.message, last.code, last.hint);
+  if (last?.event !== "done" || result.exitCode !== 0) {
+    const how = result.isCanceled ? "was cancelled" : `exited with ${result.exitCode ?? result.signal} without finishing`;
+    throw new TrainerError(`the trainer ${how}`, result.isCanceled ? "cancelled" : "crashed", "its log (stderr) says why");
+  }
+  return { done: last, events };
+}

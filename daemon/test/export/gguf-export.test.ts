@@ -1,0 +1,95 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openEmbeddedModel } from "../../src/inference/embedded-model";
+import { ensurePythonEnv, PYTHON_DIR } from "../../src/python/python-env";
+import { runCli } from "../run-cli";
+
+/**
+ * The whole export path on a model the test makes: a tiny random Llama with a sentencepiece tokenizer
+ * trains two KTO steps on the starter dataset, `vault-tuner export` merges, converts and quantizes it,
+ * and node-llama-cpp (the embedded backend) must then decode exactly as transformers does.
+ */
+const STARTER = join(PYTHON_DIR, "..", "datasets", "starter-claudesidian-3");
+const MESSAGES = [{ role: "user", content: "Read Notes/a.md and list the folder Projects" }];
+
+let dir: string;
+let python: string;
+let exported: { code: number; stdout: string; stderr: string };
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "vt-export-"));
+  python = (await ensurePythonEnv()).python;
+  // 256 wide, so Q4_K_M has whole 256-value blocks to quantize instead of falling back to other types.
+  await execa(python, [join(PYTHON_DIR, "tests", "tiny_model.py"), "--dataset", STARTER, "--out", join(dir, "tiny"), "--hidden-size", "256"]);
+  await execa(python, ["-m", "vault_tuner_train", "kto", "--config", "tiny", "--dataset", STARTER, "--model", join(dir, "tiny"), "--output", join(dir, "run"), "--max-steps", "2", "--device", "cpu"], { cwd: PYTHON_DIR });
+  exported = await runCli(["export", "--run", join(dir, "run"), "--output", join(dir, "gguf")]);
+}, 600_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function transformersGreedy(): Promise<{ prompt: string; prompt_tokens: number[]; greedy: number[] }> {
+  const { stdout } = await execa(python, [join(PYTHON_DIR, "tests", "greedy_reference.py"), join(dir, "gguf", "merged"), JSON.stringify(MESSAGES), "--max-new-tokens", "16"]);
+  return JSON.parse(stdout);
+}
+
+describe("vault-tuner export", () => {
+  it("writes the 16-bit, Q4_K_M, Q8_0 and adapter GGUFs, showing each stage", () => {
+    expect(exported.code, exported.stderr).toBe(0);
+    for (const stage of ["[1/6] merge", "[2/6] convert", "[3/6] quantize q4_k_m", "[4/6] quantize q8_0", "[5/6] adapter", "[6/6] check"]) expect(exported.stderr).toContain(stage);
+    const manifest = JSON.parse(readFileSync(join(dir, "gguf", "export.json"), "utf8")) as { files: { name: string; kind: string; sha256: string }[] };
+    expect(manifest.files.map((file) => [file.name, file.kind])).toEqual([
+      ["model-f16.gguf", "f16"],
+      ["model-q4_k_m.gguf", "q4_k_m"],
+      ["model-q8_0.gguf", "q8_0"],
+      ["adapter-f16.gguf", "adapter"],
+    ]);
+    for (const file of manifest.files) {
+      expect(createHash("sha256").update(readFileSync(join(dir, "gguf", file.name))).digest("hex")).toBe(file.sha256);
+      expect(exported.stdout).toContain(file.name);
+    }
+  });
+
+  it("gives a 16-bit GGUF that node-llama-cpp tokenizes and decodes greedily exactly as transformers does", async () => {
+    const reference = await transformersGreedy();
+    expect(reference.greedy.length).toBeGreaterThan(0);
+    const model = await openEmbeddedModel(join(dir, "gguf", "model-f16.gguf"), { contextSize: 512 });
+    try {
+      expect(model.tokenize(reference.prompt)).toEqual(reference.prompt_tokens);
+      expect(await model.greedy(reference.prompt_tokens, 16)).toEqual(reference.greedy);
+      const training = JSON.parse(readFileSync(join(dir, "run", "training.json"), "utf8")) as { chat_template_sha256: string };
+      expect(createHash("sha256").update(model.chatTemplate ?? "").digest("hex")).toBe(training.chat_template_sha256);
+    } finally {
+      await model.close();
+    }
+  }, 120_000);
+
+  it("gives quantized GGUFs that load and decode in node-llama-cpp", async () => {
+    const reference = await transformersGreedy();
+    for (const name of ["model-q8_0.gguf", "model-q4_k_m.gguf"]) {
+      const model = await openEmbeddedModel(join(dir, "gguf", name), { contextSize: 512 });
+      try {
+        const tokens = await model.greedy(reference.prompt_tokens, 8);
+        expect(tokens.length, name).toBeGreaterThan(0);
+        expect(model.detokenize(tokens).length, name).toBeGreaterThan(0);
+      } finally {
+        await model.close();
+      }
+    }
+  }, 120_000);
+
+  it("refuses unknown quantizations before doing any work", async () => {
+    const refused = await runCli(["export", "--run", join(dir, "run"), "--output", join(dir, "other"), "--quant", "q3_k_s"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--quant q3_k_s: choose from q4_k_m, q5_k_m, q8_0");
+  });
+
+  it("names the problem when the run folder is not a training run", async () => {
+    const failed = await runCli(["export", "--run", join(dir, "tiny"), "--output", join(dir, "other")]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/is not a training run .*\n\s+give the --output folder of a finished kto or sft run/);
+  });
+});
