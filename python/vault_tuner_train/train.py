@@ -1,4 +1,6 @@
-"""KTO and SFT training with TRL and PEFT LoRA (Unsloth's loader when it is installed on CUDA)."""
+"""KTO and SFT training with TRL and PEFT LoRA (Unsloth's loader when it is installed on CUDA).
+
+KTO runs through FastKTOTrainer (fast_kto.py): TRL's loss with the head applied to completion tokens only."""
 
 from __future__ import annotations
 
@@ -180,8 +182,11 @@ def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, dev
         "seed": 0,
     }
     train_data = HfDataset.from_list(rows)
+    setup_started = time.monotonic()
     if mode == "kto":
-        from trl import KTOConfig, KTOTrainer
+        from trl import KTOConfig
+
+        from .fast_kto import FastKTOTrainer
 
         weights = (dataset.card or {}).get("weights", {})
         kto = recipe["kto"]
@@ -192,12 +197,14 @@ def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, dev
             undesirable_weight=weights.get("undesirable", kto["undesirable_weight"]),
             precompute_ref_log_probs=recipe.get("precompute_ref_log_probs", False),
         )
-        trainer = KTOTrainer(model=model, args=config, train_dataset=train_data, processing_class=tokenizer, peft_config=peft_config)
+        trainer = FastKTOTrainer(model=model, args=config, train_dataset=train_data, processing_class=tokenizer, peft_config=peft_config)
     else:
         from trl import SFTConfig, SFTTrainer
 
         config = SFTConfig(**common, completion_only_loss=True)
         trainer = SFTTrainer(model=model, args=config, train_dataset=train_data, processing_class=tokenizer, peft_config=peft_config)
+    # Tokenizing and, with precompute_ref_log_probs, the reference pass happen while the trainer is built.
+    setup_s = round(time.monotonic() - setup_started, 2)
     trainer.add_callback(_progress_callback(progress, device, {"total": total}))
     checkpoints = sorted(Path(output).glob("checkpoint-*")) if resume else []
     started = time.monotonic()
@@ -216,6 +223,7 @@ def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, dev
         "recipe": recipe,
         "steps": trainer.state.global_step,
         "train_loss": result.training_loss,
+        "setup_s": setup_s,
         "runtime_s": round(time.monotonic() - started, 2),
         "adapter": str(adapter),
     }

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+
+def build_trainers(tiny_model, starter_dataset, tmp_path, precompute: bool):
+    """KTOTrainer and FastKTOTrainer over two copies of one PEFT model. TRL keeps the adapter it is given
+    as the reference ("ref"); the trained adapter is then moved away from it, identically in both, so
+    the log-ratios, the rewards and the KL term are all in play."""
+    import copy
+
+    import torch
+    from datasets import Dataset as HfDataset
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import KTOConfig, KTOTrainer
+
+    from vault_tuner_train.data import load_dataset, render
+    from vault_tuner_train.fast_kto import FastKTOTrainer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
+    rows = render(load_dataset(starter_dataset, "kto"), tokenizer, "kto")[:8]
+    torch.manual_seed(0)
+    model = get_peft_model(AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32), LoraConfig(r=8, lora_alpha=16, lora_dropout=0.0, target_modules=["q_proj", "v_proj", "up_proj"], task_type="CAUSAL_LM"))
+    def config(name: str, **extra):
+        return KTOConfig(output_dir=str(tmp_path / name), per_device_train_batch_size=4, report_to=[], use_cpu=True, bf16=False, max_length=512, beta=0.3, desirable_weight=1.3, undesirable_weight=0.8, gradient_checkpointing=False, **extra)
+
+    data = HfDataset.from_list(rows)
+    twin = copy.deepcopy(model)
+    trl = KTOTrainer(model=model, args=config("trl"), train_dataset=data, processing_class=tokenizer)
+    ours = FastKTOTrainer(model=twin, args=config("ours", precompute_ref_log_probs=precompute, precompute_ref_batch_size=8), train_dataset=data, processing_class=tokenizer)
+    for peft_model in (trl.model, ours.model):
+        generator = torch.Generator().manual_seed(1)
+        with torch.no_grad():
+            for name, parameter in sorted(peft_model.named_parameters()):
+                if "lora_B" in name and ".default." in name:
+                    parameter.copy_(torch.randn(parameter.shape, generator=generator) * 0.5)
+    return trl, ours
+
+
+def loss_and_grads(trainer, batch):
+    model = trainer.model
+    model.train()
+    model.zero_grad()
+    loss = trainer._compute_loss(model, batch, False)
+    loss.backward()
+    return loss.item(), {name: parameter.grad.clone() for name, parameter in model.named_parameters() if parameter.requires_grad}
+
+
+@pytest.mark.parametrize("precompute", [True, False], ids=["precomputed-reference", "live-reference"])
+def test_fast_kto_gives_trls_loss_gradients_and_metrics_on_the_same_batch(tiny_model, starter_dataset, tmp_path, precompute):
+    import torch
+
+    trl, ours = build_trainers(tiny_model, starter_dataset, tmp_path, precompute)
+    assert ours._fast, "the test model must take the fast path"
+    trl_batch = next(iter(trl.get_train_dataloader()))
+    our_batch = next(iter(ours.get_train_dataloader()))
+    assert torch.equal(trl_batch["input_ids"], our_batch["input_ids"]) and ("ref_logps" in our_batch) == precompute
+    assert trl_batch["label"].tolist() == [True, False, True, False]
+
+    trl_loss, trl_grads = loss_and_grads(trl, trl_batch)
+    our_loss, our_grads = loss_and_grads(ours, our_batch)
+    assert trl_grads and set(trl_grads) == set(our_grads)
+    assert abs(trl_loss - 0.5) > 1e-3, "the batch must exercise the loss, not sit at sigmoid(0)"
+    assert trl._metrics["train"]["kl"][-1] > 0.01, "the KL term must be in play"
+    assert our_loss == pytest.approx(trl_loss, abs=1e-5)
+    for name, grad in trl_grads.items():
+        assert torch.allclose(our_grads[name], grad, rtol=1e-3, atol=1e-6), name
+    for key in ("kl", "entropy", "logps/chosen", "logps/rejected", "rewards/chosen", "rewards/rejected", "rewards/margins", "logits/chosen", "logits/rejected"):
+        assert ours._metrics["train"][key][-1] == pytest.approx(trl._metrics["train"][key][-1], rel=1e-4, abs=1e-4), key
+    assert ours._metrics["train"]["num_tokens"] == trl._metrics["train"]["num_tokens"]
