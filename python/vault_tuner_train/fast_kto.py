@@ -1,10 +1,17 @@
 """TRL's KTO loss, computed with the language-model head applied only where the loss reads it.
 
 TRL's KTOTrainer runs the whole model on every padded position, materialises logits for the prompt
-too (vocabulary-wide: 150k columns for Qwen) and then masks them away. Here the decoder runs as
-before, but the head, the log-softmax and the metrics only see the completion positions, for the
-policy, the KL pass and the reference (live or precomputed). The loss and every logged metric are
-TRL's own formulas; tests/test_fast_kto.py checks loss and gradients against KTOTrainer on one batch.
+too (vocabulary-wide: 150k columns for Qwen) and then masks them away. Here the head, the
+log-softmax and the metrics only see the completion positions, for the policy, the KL pass and the
+reference (live or precomputed). Two more savings:
+- TRL's collator pads on the right only, and under a causal mask no real token can see a pad to its
+  right, so such batches run without an attention mask: PyTorch's SDPA then takes its flash kernel
+  instead of a masked one. The outputs at real positions are the same.
+- The precomputed reference pass skips KTOTrainer's on-disk cache, whose key is a hash of every
+  weight copied to the CPU (about as long as the pass itself on a 1.5B model), and runs in batches
+  of its own size.
+The loss and every logged metric are TRL's own formulas; tests/test_fast_kto.py checks loss and
+gradients against KTOTrainer on one batch.
 
 Used where it is exact: one process, the plain "kto" loss, a text-only model whose head is a plain
 linear map (no logit soft-capping or scaling). Anything else takes KTOTrainer's own path.
@@ -38,7 +45,8 @@ def completion_logps(model: Any, input_ids: torch.Tensor, attention_mask: torch.
     """Summed log-probabilities of each row's completion tokens; with `stats`, also per-row sums of the
     token entropies and of the mean logit (TRL's entropy and logits/* metrics) and the token counts."""
     lm = _causal_lm(model)
-    hidden = lm.get_decoder()(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+    right_padded = bool((attention_mask[:, 1:] <= attention_mask[:, :-1]).all())
+    hidden = lm.get_decoder()(input_ids=input_ids, attention_mask=None if right_padded else attention_mask).last_hidden_state
     where = completion_mask[:, 1:].bool()
     rows = where.nonzero()[:, 0]
     logits = lm.get_output_embeddings()(hidden[:, :-1][where]).float()
@@ -74,6 +82,25 @@ class FastKTOTrainer(KTOTrainer):
             return self.ref_model, nullcontext(), no_checkpointing
         unwrapped = self.accelerator.unwrap_model(self.model)
         return self.model, use_adapter(unwrapped, adapter_name="ref" if "ref" in unwrapped.peft_config else None), no_checkpointing
+
+    def _precompute_ref_logps(self, dataset, name: str, batch_size: int):
+        from datasets import IterableDataset
+        from torch.utils.data import DataLoader
+
+        if not self._fast or isinstance(dataset, IterableDataset):
+            return super()._precompute_ref_logps(dataset, name, batch_size)
+        loader = DataLoader(dataset, batch_size=batch_size, collate_fn=self.data_collator, shuffle=False)
+        logps, kl_logps = [], []
+        for batch in loader:
+            batch = {key: (value.to(self.accelerator.device) if isinstance(value, torch.Tensor) else value) for key, value in batch.items()}
+            row_logps, row_kl_logps = self.compute_ref_log_probs(self.model, batch)
+            logps.append(row_logps.float().cpu())
+            if row_kl_logps is not None:
+                kl_logps.append(row_kl_logps.float().cpu())
+        dataset = dataset.add_column("ref_logps", torch.cat(logps).tolist())
+        if self.calculate_KL:
+            dataset = dataset.add_column("ref_KL_logps", torch.cat(kl_logps).tolist())
+        return dataset
 
     def compute_ref_log_probs(self, model, inputs):
         if not self._fast:

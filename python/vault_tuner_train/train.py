@@ -196,6 +196,8 @@ def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, dev
             desirable_weight=weights.get("desirable", kto["desirable_weight"]),
             undesirable_weight=weights.get("undesirable", kto["undesirable_weight"]),
             precompute_ref_log_probs=recipe.get("precompute_ref_log_probs", False),
+            # The reference pass keeps no activations for a backward pass: twice the training micro-batch fits.
+            precompute_ref_batch_size=2 * batch_size,
         )
         trainer = FastKTOTrainer(model=model, args=config, train_dataset=train_data, processing_class=tokenizer, peft_config=peft_config)
     else:
