@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
@@ -18,9 +18,20 @@ function venvPython(venv: string): string {
   return process.platform === "win32" ? join(venv, "Scripts", "python.exe") : join(venv, "bin", "python");
 }
 
-/** What the environment was built from: when it changes, the environment is brought up to date. */
+/**
+ * What the environment was built from: when it changes, the environment is brought up to date. Every
+ * requirements file of python/ counts, since one includes another (`-r requirements-cpu.txt`).
+ */
 function requirementsHash(requirements: string): string {
-  return createHash("sha256").update(readFileSync(requirements)).update(readFileSync(join(PYTHON_DIR, "pyproject.toml"))).digest("hex");
+  const hash = createHash("sha256").update(requirements).update(readFileSync(requirements)).update(readFileSync(join(PYTHON_DIR, "pyproject.toml")));
+  for (const file of readdirSync(PYTHON_DIR).filter((name) => /^requirements-.*\.txt$/.test(name)).sort()) hash.update(readFileSync(join(PYTHON_DIR, file)));
+  return hash.digest("hex");
+}
+
+/** requirements-cuda.txt (adds bitsandbytes) where `nvidia-smi -L` lists a GPU, requirements-cpu.txt elsewhere. */
+async function defaultRequirements(): Promise<string> {
+  const gpus = await execa("nvidia-smi", ["-L"], { reject: false });
+  return join(PYTHON_DIR, gpus.exitCode === 0 && /^GPU \d/m.test(gpus.stdout) ? "requirements-cuda.txt" : "requirements-cpu.txt");
 }
 
 /**
@@ -30,7 +41,7 @@ function requirementsHash(requirements: string): string {
  */
 export async function ensurePythonEnv(options: { venv?: string; requirements?: string; basePython?: string; onProgress?: (line: string) => void } = {}): Promise<PythonEnv> {
   const venv = options.venv ?? join(PYTHON_DIR, ".venv");
-  const requirements = options.requirements ?? join(PYTHON_DIR, "requirements-cpu.txt");
+  const requirements = options.requirements ?? (await defaultRequirements());
   const python = venvPython(venv);
   const stamp = join(venv, ".vault-tuner-requirements.sha256");
   const wanted = requirementsHash(requirements);
