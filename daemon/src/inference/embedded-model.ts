@@ -1,4 +1,4 @@
-import type { Llama, LlamaContext, LlamaModel } from "node-llama-cpp";
+import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
 
 /**
  * A GGUF model run inside the daemon by node-llama-cpp (the "embedded" backend, for people without
@@ -19,7 +19,7 @@ let llamaRuntime: Promise<Llama> | undefined;
 
 /** One llama.cpp runtime per process: loading it twice wastes memory and start-up time. */
 function runtime(gpu: boolean): Promise<Llama> {
-  llamaRuntime ??= import("node-llama-cpp").then(({ getLlama }) => getLlama({ gpu: gpu ? "auto" : false, build: "never", logLevel: "error" as never }));
+  llamaRuntime ??= import("node-llama-cpp").then(({ getLlama, LlamaLogLevel }) => getLlama({ gpu: gpu ? "auto" : false, build: "never", logLevel: LlamaLogLevel.error }));
   return llamaRuntime;
 }
 
@@ -31,12 +31,12 @@ export async function openEmbeddedModel(modelPath: string, options: { gpu?: bool
   return {
     chatTemplate: metadata.tokenizer?.chat_template,
     tokenize: (text) => [...model.tokenize(text, true)],
-    detokenize: (tokens) => model.detokenize(tokens as never),
+    detokenize: (tokens) => model.detokenize(tokens as Token[]),
     async greedy(promptTokens, maxTokens) {
       const sequence = context.getSequence();
       try {
         const produced: number[] = [];
-        for await (const token of sequence.evaluate(promptTokens as never, { temperature: 0 })) {
+        for await (const token of sequence.evaluate(promptTokens as Token[], { temperature: 0 })) {
           produced.push(token);
           if (produced.length >= maxTokens || model.isEogToken(token)) break;
         }

@@ -13,6 +13,18 @@ export class TrainerError extends Error {
   }
 }
 
+function parseEvent(line: string): TrainEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new TrainerError(`the trainer printed a line that is not JSON on its progress channel: ${line.slice(0, 200)}`, "protocol", "library output belongs on stderr");
+  }
+  const parsed = TrainEventSchema.safeParse(value);
+  if (!parsed.success) throw new TrainerError(`the trainer sent a progress line the schema does not allow (${parsed.error.issues[0]?.path.join(".") || "event"}): ${line.slice(0, 200)}`, "protocol", undefined);
+  return parsed.data;
+}
+
 export interface TrainerRun {
   done: Extract<TrainEvent, { event: "done" }>;
   events: TrainEvent[];
@@ -29,12 +41,18 @@ export async function runTrainer(python: string, args: string[], hooks: { onEven
   const logs = (async () => {
     for await (const line of child.iterable({ from: "stderr" })) hooks.onLog?.(line);
   })();
-  for await (const line of child.iterable({ from: "stdout" })) {
-    if (!line.trim()) continue;
-    const parsed = TrainEventSchema.safeParse(JSON.parse(line));
-    if (!parsed.success) throw new TrainerError(`the trainer sent a progress line the schema does not allow: ${line.slice(0, 200)}`, "protocol", undefined);
-    events.push(parsed.data);
-    hooks.onEvent?.(parsed.data);
+  try {
+    for await (const line of child.iterable({ from: "stdout" })) {
+      if (!line.trim()) continue;
+      const event = parseEvent(line);
+      events.push(event);
+      hooks.onEvent?.(event);
+    }
+  } catch (error) {
+    // A trainer that breaks the protocol is stopped rather than left running unread.
+    child.kill();
+    await Promise.allSettled([child, logs]);
+    throw error;
   }
   const result = await child;
   await logs;
