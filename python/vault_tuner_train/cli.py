@@ -7,6 +7,7 @@ answer at once.
 from __future__ import annotations
 
 import argparse
+import sys
 import traceback
 
 from .errors import TrainError, explain
@@ -54,8 +55,38 @@ def backend(requested: str) -> str:
     return "mlx" if platform.system() == "Darwin" and platform.machine() == "arm64" else "torch"
 
 
+def exit_with_parent() -> None:
+    """Under the daemon (VAULT_TUNER_PARENT_PID set), stop when the daemon is gone: a trainer whose
+    daemon was killed would otherwise train on unseen, holding the GPU, while the restarted daemon
+    marks its job interrupted and may resume it in a second process."""
+    import os
+    import threading
+    import time
+
+    parent = os.environ.get("VAULT_TUNER_PARENT_PID")
+    if not parent or not parent.isdigit():
+        return
+
+    def watch() -> None:
+        while os.getppid() == int(parent):
+            time.sleep(1.0)
+        print("the daemon that started this trainer is gone; stopping", file=sys.stderr, flush=True)
+        os._exit(143)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _interrupt(signum, frame) -> None:  # noqa: ANN001
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
     args = parser().parse_args(argv)
+    exit_with_parent()
+    # SIGTERM (the daemon cancelling a job) ends the run the way Ctrl-C does: with an error event.
+    signal.signal(signal.SIGTERM, _interrupt)
     progress = Progress(take_stdout())
     try:
         if args.command == "merge":

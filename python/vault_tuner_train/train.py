@@ -41,6 +41,13 @@ def _memory_mb(device: str) -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def last_checkpoint(output: Path) -> Path | None:
+    """The newest complete checkpoint: by step number (checkpoint-10 comes after checkpoint-9), and only
+    one whose trainer_state.json, written last, is there; a save cut off by a crash is passed over."""
+    complete = [folder for folder in output.glob("checkpoint-*") if folder.name.split("-")[-1].isdigit() and (folder / "trainer_state.json").is_file()]
+    return max(complete, key=lambda folder: int(folder.name.split("-")[-1]), default=None)
+
+
 def template_hash(tokenizer: Any) -> str:
     """sha256 of the chat template the data was rendered with; the export checks the GGUF against it."""
     return hashlib.sha256((tokenizer.chat_template or "").encode()).hexdigest()
@@ -208,9 +215,9 @@ def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, dev
     # Tokenizing and, with precompute_ref_log_probs, the reference pass happen while the trainer is built.
     setup_s = round(time.monotonic() - setup_started, 2)
     trainer.add_callback(_progress_callback(progress, device, {"total": total}))
-    checkpoints = sorted(Path(output).glob("checkpoint-*")) if resume else []
+    checkpoint = last_checkpoint(Path(output)) if resume else None
     started = time.monotonic()
-    result = trainer.train(resume_from_checkpoint=str(checkpoints[-1]) if checkpoints else None)
+    result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     adapter = Path(output) / "adapter"
     trainer.save_model(str(adapter))
     tokenizer.save_pretrained(str(adapter))

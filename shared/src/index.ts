@@ -115,3 +115,24 @@ export {
   type ServerEntry,
 } from "./recorder/client-config";
 export { ExportedFileSchema, TrainEventSchema, type ExportedFile, type TrainEvent } from "./api/train-progress";
+export {
+  ExportJobRequestSchema,
+  FINISHED_STATES,
+  JOB_KINDS,
+  JOB_STATES,
+  JobIdParamsSchema,
+  JobListQuerySchema,
+  JobLogQuerySchema,
+  JobProgressSchema,
+  JobRequestSchema,
+  JobSchema,
+  JobStateSchema,
+  QUANTS,
+  TrainJobRequestSchema,
+  type ExportJobRequest,
+  type Job,
+  type JobProgress,
+  type JobRequest,
+  type JobState,
+  type TrainJobRequest,
+} from "./api/jobs-api";

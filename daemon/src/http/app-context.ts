@@ -2,6 +2,7 @@ import type { EventBus } from "../events/event-bus";
 import type { Store } from "../store/store";
 import type { DataDir } from "../config/data-dir";
 import type { IngestQueue } from "../store/ingest-queue";
+import type { JobRunner } from "../jobs/job-runner";
 
 /** What the routes work with; built once by the server, or by a test around a temporary data dir. */
 export interface AppContext {
@@ -12,4 +13,6 @@ export interface AppContext {
   dataDir: DataDir;
   /** Folders dataset source files may be read from (the project's datasets/ and the data dir). */
   sourceRoots: string[];
+  /** Training and export jobs, one running at a time. */
+  jobs: JobRunner;
 }

@@ -8,6 +8,7 @@ import { installRequestGuard } from "./request-guard";
 import { datasetRoutes } from "./routes/datasets";
 import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
+import { jobRoutes } from "./routes/jobs";
 import { traceRoutes } from "./routes/traces";
 
 export interface AppOptions {
@@ -42,5 +43,6 @@ export async function buildApp(context: AppContext, options: AppOptions): Promis
   await app.register(traceRoutes(context));
   await app.register(eventRoutes(context));
   await app.register(datasetRoutes(context));
+  await app.register(jobRoutes(context));
   return app;
 }

@@ -6,6 +6,7 @@ import { IngestQueue } from "../store/ingest-queue";
 import { importSpool } from "../store/spool-import";
 import { Store } from "../store/store";
 import { TraceWriter } from "../store/trace-writer";
+import { JobRunner } from "../jobs/job-runner";
 import { buildApp } from "./app";
 import { projectDatasetsDir } from "../datasets/source-files";
 
@@ -16,6 +17,8 @@ export interface DaemonOptions {
   logLevel?: string;
   logStream?: NodeJS.WritableStream;
   bodyLimit?: number;
+  /** Milliseconds a cancelled or interrupted job gets between SIGTERM and SIGKILL (10 s by default). */
+  jobGraceMs?: number;
 }
 
 export interface RunningDaemon {
@@ -35,13 +38,17 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const { token } = loadOrCreateToken(dataDir.token);
   const store = Store.open(dataDir.database);
   const writer = new TraceWriter(dataDir.database);
-  const context = { store, events: new EventBus(), ingest: new IngestQueue(writer, store.toolsets), dataDir, sourceRoots: [projectDatasetsDir(), dataDir.root] };
+  const events = new EventBus();
+  const jobs = new JobRunner(store, events, dataDir, { graceMs: options.jobGraceMs });
+  const context = { store, events, ingest: new IngestQueue(writer, store.toolsets), dataDir, sourceRoots: [projectDatasetsDir(), dataDir.root], jobs };
   let app: FastifyInstance;
   try {
     const imported = await importSpool(dataDir.spool, store.toolsets, context.ingest);
     app = await buildApp(context, { token, logLevel: options.logLevel, logStream: options.logStream, bodyLimit: options.bodyLimit });
     if (imported.files > 0) app.log.info(imported, "imported the taps' spool");
     await app.listen({ host: DAEMON_HOST, port: options.port });
+    const { interrupted } = jobs.start();
+    if (interrupted.length > 0) app.log.warn({ jobs: interrupted }, "jobs the previous daemon left running are marked interrupted; resume them to continue");
   } catch (error) {
     await writer.close();
     store.close();
@@ -56,7 +63,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     port,
     tokenFile: dataDir.token,
     close: () =>
-      (closing ??= app.close().finally(async () => {
+      // The running job stops first (it becomes interrupted), then requests and sockets.
+      (closing ??= jobs.close().then(() => app.close()).finally(async () => {
         await writer.close();
         store.close();
       })),

@@ -35,8 +35,26 @@ export interface TrainerRun {
  * checked against the shared schema and handed to `onEvent`; stderr (library logs) goes to `onLog`.
  * Resolves with the done event; rejects with a TrainerError carrying the trainer's own cause.
  */
-export async function runTrainer(python: string, args: string[], hooks: { onEvent?: (event: TrainEvent) => void; onLog?: (line: string) => void; signal?: AbortSignal } = {}): Promise<TrainerRun> {
-  const child = execa(python, ["-m", "vault_tuner_train", ...args], { cwd: PYTHON_DIR, reject: false, cancelSignal: hooks.signal, buffer: false, env: { PYTHONUNBUFFERED: "1" } });
+export interface TrainerHooks {
+  onEvent?: (event: TrainEvent) => void;
+  onLog?: (line: string) => void;
+  onStart?: (pid: number | undefined) => void;
+  /** Aborting sends SIGTERM (the trainer saves nothing more and exits), then SIGKILL after `graceMs`. */
+  signal?: AbortSignal;
+  graceMs?: number;
+}
+
+export async function runTrainer(python: string, args: string[], hooks: TrainerHooks = {}): Promise<TrainerRun> {
+  const child = execa(python, ["-m", "vault_tuner_train", ...args], {
+    cwd: PYTHON_DIR,
+    reject: false,
+    cancelSignal: hooks.signal,
+    forceKillAfterDelay: hooks.graceMs ?? 10_000,
+    buffer: false,
+    // The trainer exits by itself if this process dies (see exit_with_parent in cli.py).
+    env: { PYTHONUNBUFFERED: "1", VAULT_TUNER_PARENT_PID: String(process.pid) },
+  });
+  hooks.onStart?.(child.pid);
   const events: TrainEvent[] = [];
   const logs = (async () => {
     for await (const line of child.iterable({ from: "stderr" })) hooks.onLog?.(line);

@@ -42,4 +42,22 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  `
+  CREATE TABLE jobs (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    request     TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    started_at  TEXT,
+    finished_at TEXT,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    pid         INTEGER,
+    progress    TEXT,
+    error       TEXT,
+    artefacts   TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX jobs_by_state ON jobs (state, seq);
+  `,
 ];

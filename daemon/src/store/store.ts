@@ -1,3 +1,4 @@
+import { JobStore } from "./job-store";
 import { openDatabase, type Db } from "./open-database";
 import { ToolsetStore } from "./toolset-store";
 import { TraceStore } from "./trace-store";
@@ -6,10 +7,12 @@ import { TraceStore } from "./trace-store";
 export class Store {
   readonly toolsets: ToolsetStore;
   readonly traces: TraceStore;
+  readonly jobs: JobStore;
 
   private constructor(private readonly db: Db) {
     this.toolsets = new ToolsetStore(db);
     this.traces = new TraceStore(db);
+    this.jobs = new JobStore(db);
   }
 
   static open(file: string): Store {

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { LabelValueSchema } from "../schemas/trace";
+import { JobErrorSchema, JobStateSchema } from "./jobs-api";
+import { TrainEventSchema } from "./train-progress";
 
 /** A trace as the live feed announces it: enough to update a list without fetching. */
 const CreatedTraceSchema = z.object({
@@ -33,6 +35,10 @@ export const DaemonEventSchema = z.discriminatedUnion("type", [
     train: z.number().int(),
     holdout: z.number().int(),
   }),
+  /** A job changed state (queued, running, succeeded, failed, cancelled, interrupted). */
+  z.object({ type: z.literal("job.state"), at: z.string(), jobId: z.string(), kind: z.string(), state: JobStateSchema, error: JobErrorSchema.nullable() }),
+  /** A progress line of a running job, as the trainer printed it (step, stage, checkpoint...). */
+  z.object({ type: z.literal("job.progress"), at: z.string(), jobId: z.string(), progress: TrainEventSchema }),
 ]);
 export type DaemonEvent = z.infer<typeof DaemonEventSchema>;
 export type DaemonEventType = DaemonEvent["type"];

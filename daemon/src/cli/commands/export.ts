@@ -1,12 +1,12 @@
 import { resolve } from "node:path";
-import type { ExportedFile } from "@vault-tuner/shared";
+import { QUANTS, type ExportedFile, type ExportJobRequest } from "@vault-tuner/shared";
 import { ensureLlamaCppTools } from "../../export/llama-cpp-tools";
+import { exportArgs } from "../../jobs/trainer-args";
 import { ensurePythonEnv } from "../../python/python-env";
 import { runTrainer, TrainerError } from "../../python/run-trainer";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
 
-const QUANTS = ["q4_k_m", "q5_k_m", "q8_0"];
 const DTYPES = ["float16", "bfloat16", "float32"];
 
 /**
@@ -18,7 +18,7 @@ export async function runExport(args: { values: Record<string, unknown> }, outpu
   const v = args.values;
   if (typeof v.run !== "string" || typeof v.output !== "string") throw new UsageError("give --run (a finished training run) and --output (a folder for the GGUF files)");
   const quants = (v.quant as string[] | undefined) ?? ["q4_k_m", "q8_0"];
-  const unknown = quants.filter((kind) => !QUANTS.includes(kind));
+  const unknown = quants.filter((kind) => !(QUANTS as readonly string[]).includes(kind));
   if (unknown.length > 0) throw new UsageError(`--quant ${unknown.join(", ")}: choose from ${QUANTS.join(", ")}`);
   const dtype = (v.dtype as string | undefined) ?? "float16";
   if (!DTYPES.includes(dtype)) throw new UsageError(`--dtype ${dtype}: choose from ${DTYPES.join(", ")}`);
@@ -27,9 +27,7 @@ export async function runExport(args: { values: Record<string, unknown> }, outpu
   const say = (line: string) => output.err(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${line}\n`);
   const env = await ensurePythonEnv({ onProgress: say });
   const tools = await ensureLlamaCppTools({ onProgress: say });
-  const trainerArgs = ["export", "--run", resolve(v.run), "--output", resolve(v.output), "--llama-cpp", tools.sources, "--libllama", tools.libllama, "--llama-cpp-release", tools.release, "--dtype", dtype];
-  for (const kind of quants) trainerArgs.push("--quant", kind);
-  if (v["no-adapter"] === true) trainerArgs.push("--no-adapter");
+  const trainerArgs = exportArgs(tools, { run: resolve(v.run), output: resolve(v.output), quant: quants, dtype: dtype as ExportJobRequest["dtype"], adapter: v["no-adapter"] !== true });
   try {
     const { done } = await runTrainer(env.python, trainerArgs, {
       onEvent: (event) => {

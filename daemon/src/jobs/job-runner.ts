@@ -1,0 +1,233 @@
+import { appendFileSync, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Job, JobProgress, JobRequest, TrainEvent } from "@vault-tuner/shared";
+import type { DataDir } from "../config/data-dir";
+import type { EventBus } from "../events/event-bus";
+import { ensureLlamaCppTools } from "../export/llama-cpp-tools";
+import { ensurePythonEnv } from "../python/python-env";
+import { runTrainer, TrainerError } from "../python/run-trainer";
+import type { Store } from "../store/store";
+import { exportArgs, trainArgs } from "./trainer-args";
+
+/** A request the runner refuses before queueing it (unknown dataset, run not finished...). */
+export class JobRequestError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A job action that does not fit the job's state (cancel a finished job, resume a succeeded one). */
+export class JobStateError extends Error {}
+
+export interface JobRunnerOptions {
+  /** Grace between SIGTERM and SIGKILL when a job is cancelled or the daemon stops. */
+  graceMs?: number;
+  now?: () => string;
+}
+
+type Stop = "cancel" | "shutdown";
+
+interface RunningJob {
+  id: string;
+  controller: AbortController;
+  /** Why the job is being stopped, when it is. */
+  stop?: Stop;
+  done: Promise<void>;
+}
+
+/**
+ * Runs jobs one at a time, oldest first, each as a trainer child process whose JSON-lines progress
+ * becomes `job.progress` events, whose whole output goes to `jobs/<id>/job.log`, and whose state is
+ * committed before it is announced. Cancelling sends SIGTERM, then SIGKILL after the grace period;
+ * stopping the daemon does the same and leaves the job `interrupted`, to be resumed later.
+ */
+export class JobRunner {
+  private current: RunningJob | undefined;
+  private closed = false;
+  private readonly now: () => string;
+
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventBus,
+    private readonly dataDir: DataDir,
+    private readonly options: JobRunnerOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date().toISOString());
+  }
+
+  /** Marks what a previous daemon left running as interrupted, then starts the queue. */
+  start(): { interrupted: string[] } {
+    const interrupted = this.store.jobs.interruptRunning(this.now()).map((job) => job.id);
+    this.kick();
+    return { interrupted };
+  }
+
+  submit(request: JobRequest): Job {
+    this.check(request);
+    const job = this.store.jobs.create(request, this.now());
+    this.announce(job.id);
+    this.kick();
+    return this.store.jobs.get(job.id) as Job;
+  }
+
+  cancel(id: string): Job {
+    const job = this.require(id);
+    if (job.state === "queued") {
+      this.store.jobs.finished(id, "cancelled", this.now());
+      this.announce(id);
+    } else if (job.state === "running" && this.current?.id === id) {
+      this.current.stop = "cancel";
+      this.current.controller.abort();
+    } else {
+      throw new JobStateError(`job ${id} is ${job.state}; only queued or running jobs can be cancelled`);
+    }
+    return this.require(id);
+  }
+
+  /** Queues an interrupted, failed or cancelled training job again; it continues from its last checkpoint. */
+  resume(id: string): Job {
+    const job = this.require(id);
+    if (job.kind !== "train") throw new JobStateError(`job ${id} is a ${job.kind} job; only training jobs resume (start a new ${job.kind} job instead)`);
+    if (!["interrupted", "failed", "cancelled"].includes(job.state)) throw new JobStateError(`job ${id} is ${job.state}; only interrupted, failed or cancelled jobs can be resumed`);
+    this.store.jobs.requeue(id);
+    this.announce(id);
+    this.kick();
+    return this.require(id);
+  }
+
+  folder(id: string): string {
+    return join(this.dataDir.jobs, id);
+  }
+
+  logFile(id: string): string {
+    return join(this.folder(id), "job.log");
+  }
+
+  /** Stops the running job (it becomes interrupted) and starts no other. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const running = this.current;
+    if (!running) return;
+    running.stop = "shutdown";
+    running.controller.abort();
+    await running.done;
+  }
+
+  private require(id: string): Job {
+    const job = this.store.jobs.get(id);
+    if (!job) throw new JobRequestError(`no job ${id}`, "id");
+    return job;
+  }
+
+  private check(request: JobRequest): void {
+    if (request.kind === "train" && !existsSync(join(this.dataDir.datasets, request.dataset, "card.json"))) {
+      throw new JobRequestError(`no dataset "${request.dataset}" in ${this.dataDir.datasets}; build it first (POST /v1/datasets)`, "dataset");
+    }
+    if (request.kind === "export") {
+      const run = this.store.jobs.get(request.run);
+      if (!run || run.kind !== "train") throw new JobRequestError(`no training job ${request.run}`, "run");
+      if (run.state !== "succeeded") throw new JobRequestError(`training job ${request.run} is ${run.state}; export needs a succeeded one`, "run");
+    }
+  }
+
+  private announce(id: string): void {
+    const job = this.store.jobs.get(id);
+    if (job) this.events.publish({ type: "job.state", jobId: id, kind: job.kind, state: job.state, error: job.error });
+  }
+
+  private kick(): void {
+    if (this.closed || this.current) return;
+    const next = this.store.jobs.nextQueued();
+    if (!next) return;
+    const controller = new AbortController();
+    const entry: RunningJob = { id: next.id, controller, done: Promise.resolve() };
+    this.current = entry;
+    entry.done = this.run(next, entry).finally(() => {
+      this.current = undefined;
+      this.kick();
+    });
+  }
+
+  private async run(job: Job, entry: RunningJob): Promise<void> {
+    const folder = this.folder(job.id);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const log = (line: string) => appendFileSync(this.logFile(job.id), `${line}\n`);
+    this.store.jobs.started(job.id, this.now());
+    const resumed = job.attempts > 0;
+    log(`--- ${this.now()} ${resumed ? "resuming" : "starting"} ${job.kind} job ${job.id}`);
+    this.announce(job.id);
+    try {
+      const env = await ensurePythonEnv({ onProgress: log });
+      const { args, artefacts } = await this.command(job, folder, resumed, log);
+      const { done } = await runTrainer(env.python, args, {
+        signal: entry.controller.signal,
+        graceMs: this.options.graceMs,
+        onStart: (pid) => {
+          this.store.jobs.recordPid(job.id, pid);
+          log(`--- trainer pid ${pid ?? "unknown"}: python -m vault_tuner_train ${args.join(" ")}`);
+        },
+        onLog: log,
+        onEvent: (event) => {
+          log(`[event] ${JSON.stringify(event)}`);
+          const progress = progressOf(event, this.store.jobs.get(job.id)?.progress ?? null);
+          if (progress) this.store.jobs.setProgress(job.id, progress);
+          this.events.publish({ type: "job.progress", jobId: job.id, progress: event });
+        },
+      });
+      this.store.jobs.setArtefacts(job.id, { ...artefacts, ...doneArtefacts(done, folder) });
+      this.store.jobs.finished(job.id, "succeeded", this.now());
+    } catch (error) {
+      const stop = entry.stop;
+      if (stop) {
+        log(`--- ${stop === "cancel" ? "cancelled" : "interrupted: the daemon is stopping"}`);
+        const error = stop === "shutdown" ? { code: "interrupted", message: "the daemon stopped while this job ran", hint: "resume it to continue from its last checkpoint" } : null;
+        this.store.jobs.finished(job.id, stop === "cancel" ? "cancelled" : "interrupted", this.now(), error);
+      } else {
+        const failure = error instanceof TrainerError ? { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } : { code: "error", message: (error as Error).message };
+        log(`--- failed: ${failure.message}`);
+        this.store.jobs.finished(job.id, "failed", this.now(), failure);
+      }
+    }
+    this.announce(job.id);
+  }
+
+  private async command(job: Job, folder: string, resumed: boolean, log: (line: string) => void): Promise<{ args: string[]; artefacts: Record<string, string> }> {
+    const request = job.request;
+    if (request.kind === "train") {
+      const run = join(folder, "run");
+      return { args: trainArgs(request, join(this.dataDir.datasets, request.dataset), run, resumed), artefacts: { run } };
+    }
+    const trained = this.store.jobs.get(request.run);
+    const run = trained?.artefacts.run;
+    if (!run) throw new TrainerError(`training job ${request.run} left no run folder`, "run-missing", "train again");
+    const tools = await ensureLlamaCppTools({ onProgress: log });
+    const output = join(folder, "gguf");
+    return { args: exportArgs(tools, { run, output, quant: request.quant, dtype: request.dtype, adapter: true }), artefacts: { gguf: output } };
+  }
+}
+
+/** The job's latest progress after a trainer event (unchanged for events that carry none). */
+export function progressOf(event: TrainEvent, previous: JobProgress | null): JobProgress | null {
+  switch (event.event) {
+    case "start":
+      return { step: 0, total: event.total };
+    case "step":
+      return { step: event.step, total: event.total, loss: event.loss, etaS: event.eta_s, tokensPerS: event.tokens_per_s, memoryMb: event.memory_mb };
+    case "stage":
+      return { stage: event.stage, step: event.index - 1, total: event.total, etaS: event.eta_s };
+    case "done":
+      return previous && previous.total !== undefined ? { ...previous, step: previous.total, etaS: 0 } : previous;
+    default:
+      return previous;
+  }
+}
+
+function doneArtefacts(done: Extract<TrainEvent, { event: "done" }>, folder: string): Record<string, string> {
+  const artefacts: Record<string, string> = {};
+  if (done.adapter) artefacts.adapter = done.adapter;
+  for (const file of done.files ?? []) artefacts[file.kind] = join(folder, "gguf", file.name);
+  return artefacts;
+}

@@ -1,0 +1,108 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import WebSocket from "ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestDaemon, type TestDaemon } from "../daemon-harness";
+import { isAlive, makeTinyModel, placeStarterDataset, trainerPid, waitFor } from "./job-fixtures";
+
+/** Jobs over a real daemon: each one runs the real trainer on a tiny model made by the test. */
+let work: string;
+let model: string;
+let daemon: TestDaemon;
+const events: any[] = [];
+let socket: WebSocket;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "vt-jobs-"));
+  model = await makeTinyModel(join(work, "tiny"));
+  daemon = await startTestDaemon({ dataDir: join(work, "data") });
+  placeStarterDataset(daemon.dataDir, "starter");
+  socket = new WebSocket(`${daemon.url.replace("http", "ws")}/v1/events?token=${daemon.token}`);
+  socket.on("message", (data) => events.push(JSON.parse(String(data))));
+  await new Promise((resolve) => socket.once("open", resolve));
+}, 300_000);
+
+afterAll(async () => {
+  socket?.close();
+  await daemon?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function job(id: string): Promise<any> {
+  return (await daemon.call("GET", `/v1/jobs/${id}`)).body;
+}
+
+async function finished(id: string): Promise<any> {
+  return waitFor(`job ${id} to finish`, async () => {
+    const current = await job(id);
+    return ["succeeded", "failed", "cancelled", "interrupted"].includes(current.state) ? current : undefined;
+  }, 240_000);
+}
+
+async function log(id: string): Promise<string> {
+  const response = await fetch(`${daemon.url}/v1/jobs/${id}/log`, { headers: { authorization: `Bearer ${daemon.token}` } });
+  return response.text();
+}
+
+describe("jobs", () => {
+  it("refuses a training job for a dataset the daemon does not have, naming the field", async () => {
+    const reply = await daemon.call("POST", "/v1/jobs", { body: { kind: "train", dataset: "nope", recipe: "tiny" } });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.issues).toEqual([{ path: "dataset", message: expect.stringContaining('no dataset "nope"') }]);
+    expect((await daemon.call("GET", "/v1/jobs")).body.items).toEqual([]);
+  });
+
+  it("refuses an export of a run that is not a succeeded training job, and answers 404 for unknown jobs", async () => {
+    const reply = await daemon.call("POST", "/v1/jobs", { body: { kind: "export", run: "job_missing" } });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.issues[0].path).toBe("run");
+    expect((await daemon.call("GET", "/v1/jobs/job_missing")).status).toBe(404);
+    expect((await daemon.call("POST", "/v1/jobs/job_missing/cancel")).status).toBe(404);
+  });
+
+  let trained: any;
+  it("trains: queued -> running -> succeeded, with live step events, the adapter and the whole log", async () => {
+    const created = await daemon.call("POST", "/v1/jobs", { body: { kind: "train", dataset: "starter", recipe: "tiny", model, maxSteps: 3, device: "cpu" } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ kind: "train", state: expect.stringMatching(/queued|running/), attempts: expect.any(Number) });
+    trained = await finished(created.body.id);
+    expect(trained.state, JSON.stringify(trained.error)).toBe("succeeded");
+    expect(trained.progress).toMatchObject({ step: 3, total: 3 });
+    expect(existsSync(join(trained.artefacts.adapter, "adapter_model.safetensors"))).toBe(true);
+    const mine = events.filter((event) => event.jobId === created.body.id);
+    expect(mine.filter((event) => event.type === "job.state").map((event) => event.state)).toEqual(["queued", "running", "succeeded"]);
+    expect(mine.filter((event) => event.type === "job.progress" && event.progress.event === "step").map((event) => event.progress.step)).toEqual([1, 2, 3]);
+    const text = await log(created.body.id);
+    expect(text).toMatch(/^--- trainer pid \d+: python -m vault_tuner_train kto --config tiny/m);
+    expect(text).toMatch(/^\[event\] {"time":[\d.]+,"event":"done"/m);
+    expect(trained.logTail.length).toBeGreaterThan(0);
+    expect((await daemon.call("POST", `/v1/jobs/${created.body.id}/cancel`)).status).toBe(409);
+  }, 300_000);
+
+  it("exports a succeeded training job to GGUF files", async () => {
+    const created = await daemon.call("POST", "/v1/jobs", { body: { kind: "export", run: trained.id, quant: ["q8_0"] } });
+    expect(created.status).toBe(201);
+    const exported = await finished(created.body.id);
+    expect(exported.state, JSON.stringify(exported.error)).toBe("succeeded");
+    expect(Object.keys(exported.artefacts).sort()).toEqual(["adapter", "f16", "gguf", "q8_0"]);
+    expect(existsSync(exported.artefacts.q8_0)).toBe(true);
+    const stages = events.filter((event) => event.jobId === created.body.id && event.progress?.event === "stage").map((event) => event.progress.stage);
+    expect(stages).toEqual(["merge", "convert", "quantize q8_0", "adapter", "check"]);
+  }, 300_000);
+
+  it("cancels a running training job within the grace period and leaves no trainer process", async () => {
+    const created = await daemon.call("POST", "/v1/jobs", { body: { kind: "train", dataset: "starter", recipe: "tiny", model, maxSteps: 400, device: "cpu" } });
+    const id = created.body.id;
+    await waitFor("the first step", () => events.find((event) => event.jobId === id && event.progress?.event === "step"));
+    const pid = trainerPid(await log(id));
+    expect(isAlive(pid)).toBe(true);
+    const asked = Date.now();
+    expect((await daemon.call("POST", `/v1/jobs/${id}/cancel`)).status).toBe(200);
+    const cancelled = await finished(id);
+    expect(cancelled.state).toBe("cancelled");
+    expect(Date.now() - asked).toBeLessThan(10_000 + 2_000);
+    expect(isAlive(pid)).toBe(false);
+    expect(cancelled.progress.step).toBeLessThan(400);
+  }, 300_000);
+});

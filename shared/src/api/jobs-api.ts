@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { DatasetNameSchema } from "./datasets-api";
+
+/**
+ * Jobs: long work the daemon runs in a child process (training, export...), one at a time, with its
+ * state persisted so a daemon restart knows what was cut off.
+ */
+export const JOB_KINDS = ["train", "export"] as const;
+export const JOB_STATES = ["queued", "running", "succeeded", "failed", "cancelled", "interrupted"] as const;
+export const JobStateSchema = z.enum(JOB_STATES);
+export type JobState = z.infer<typeof JobStateSchema>;
+/** States a job never leaves by itself; interrupted and failed training jobs can be resumed. */
+export const FINISHED_STATES: readonly JobState[] = ["succeeded", "failed", "cancelled", "interrupted"];
+
+export const QUANTS = ["q4_k_m", "q5_k_m", "q8_0"] as const;
+
+export const TrainJobRequestSchema = z.object({
+  kind: z.literal("train"),
+  mode: z.enum(["kto", "sft"]).default("kto"),
+  /** A dataset the daemon built (its name under the data dir's datasets/). */
+  dataset: DatasetNameSchema,
+  /** Recipe name under python/recipes (default, 3b, 7b, 13b, 20b, tiny). */
+  recipe: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "a recipe name such as default, 7b or tiny").default("default"),
+  /** Model name or local folder; the recipe's when absent. */
+  model: z.string().min(1).max(1000).optional(),
+  maxSteps: z.number().int().positive().optional(),
+  device: z.enum(["auto", "cuda", "mps", "cpu"]).default("auto"),
+  backend: z.enum(["auto", "torch", "mlx"]).default("auto"),
+});
+
+export const ExportJobRequestSchema = z.object({
+  kind: z.literal("export"),
+  /** The id of a succeeded train job. */
+  run: z.string().min(1),
+  quant: z.array(z.enum(QUANTS)).min(1).default(["q4_k_m", "q8_0"]),
+  dtype: z.enum(["float16", "bfloat16", "float32"]).default("float16"),
+});
+
+export const JobRequestSchema = z.discriminatedUnion("kind", [TrainJobRequestSchema, ExportJobRequestSchema]);
+export type JobRequest = z.infer<typeof JobRequestSchema>;
+export type TrainJobRequest = z.infer<typeof TrainJobRequestSchema>;
+export type ExportJobRequest = z.infer<typeof ExportJobRequestSchema>;
+
+/** The latest progress a job reported, in the trainer's own terms. */
+export const JobProgressSchema = z.object({
+  step: z.number().int().optional(),
+  total: z.number().int().optional(),
+  stage: z.string().optional(),
+  loss: z.number().optional(),
+  etaS: z.number().optional(),
+  tokensPerS: z.number().optional(),
+  memoryMb: z.number().optional(),
+});
+export type JobProgress = z.infer<typeof JobProgressSchema>;
+
+export const JobErrorSchema = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() });
+
+export const JobSchema = z.object({
+  id: z.string(),
+  kind: z.enum(JOB_KINDS),
+  state: JobStateSchema,
+  request: JobRequestSchema,
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  /** How many times the job was started (a resumed job counts again). */
+  attempts: z.number().int(),
+  progress: JobProgressSchema.nullable(),
+  error: JobErrorSchema.nullable(),
+  /** What the job left behind: folders and files by name (run, adapter, gguf...). */
+  artefacts: z.record(z.string(), z.string()),
+});
+export type Job = z.infer<typeof JobSchema>;
+
+export const JobIdParamsSchema = z.object({ id: z.string().regex(/^job_[A-Za-z0-9_-]{1,64}$/, "a job id") });
+
+export const JobListQuerySchema = z.object({
+  state: JobStateSchema.optional(),
+  kind: z.enum(JOB_KINDS).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const JobLogQuerySchema = z.object({
+  /** Only the last N lines (the whole log when absent). */
+  tail: z.coerce.number().int().min(1).max(100_000).optional(),
+});
