@@ -3,6 +3,7 @@ import { runCoverage } from "./commands/coverage";
 import { runDaemon } from "./commands/daemon";
 import { runDatasetBuild, runDatasetStarter } from "./commands/dataset";
 import { runExport } from "./commands/export";
+import { runJobs, runTrain } from "./commands/jobs";
 import { runPython } from "./commands/python";
 import { runRecorderInstall, runRecorderUninstall } from "./commands/recorder";
 import { runValidate } from "./commands/validate";
@@ -57,6 +58,29 @@ const COMMANDS: Record<string, Command> = {
     usage: "vault-tuner export --run DIR --output DIR [--quant q4_k_m|q5_k_m|q8_0]... [--dtype float16|bfloat16|float32] [--no-adapter] [--verbose]",
     options: { run: { type: "string" }, output: { type: "string" }, quant: { type: "string", multiple: true }, dtype: { type: "string" }, "no-adapter": { type: "boolean", default: false }, verbose: { type: "boolean", default: false } },
     run: runExport,
+  },
+  train: {
+    summary: "queue a training job in the running daemon and follow it (step, loss, ETA); Ctrl-C stops following, not the job",
+    usage: "vault-tuner train --dataset NAME [--mode kto|sft] [--recipe default|3b|7b|13b|20b|tiny] [--model NAME_OR_PATH] [--max-steps N] [--device auto|cuda|mps|cpu] [--backend auto|torch|mlx] [--detach] [--daemon URL] [--data-dir DIR]",
+    options: {
+      dataset: { type: "string" },
+      mode: { type: "string" },
+      recipe: { type: "string" },
+      model: { type: "string" },
+      "max-steps": { type: "string" },
+      device: { type: "string" },
+      backend: { type: "string" },
+      detach: { type: "boolean", default: false },
+      daemon: { type: "string" },
+      "data-dir": { type: "string" },
+    },
+    run: runTrain,
+  },
+  jobs: {
+    summary: "list the daemon's jobs, show one, read its log, cancel, resume or follow it",
+    usage: "vault-tuner jobs [list [--limit N] | show ID | log ID [--tail N] | cancel ID | resume ID [--follow] | follow ID] [--daemon URL] [--data-dir DIR]",
+    options: { limit: { type: "string" }, tail: { type: "string" }, follow: { type: "boolean", default: false }, daemon: { type: "string" }, "data-dir": { type: "string" } },
+    run: runJobs,
   },
   python: {
     summary: "set up the trainer's Python environment (python/.venv, pinned), or set it up and run its tests",

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestDaemon, type TestDaemon } from "../daemon-harness";
+import { runCli } from "../run-cli";
 import { isAlive, makeTinyModel, placeStarterDataset, trainerPid, waitFor } from "./job-fixtures";
 
 /** Jobs over a real daemon: each one runs the real trainer on a tiny model made by the test. */
@@ -104,5 +105,28 @@ describe("jobs", () => {
     expect(Date.now() - asked).toBeLessThan(10_000 + 2_000);
     expect(isAlive(pid)).toBe(false);
     expect(cancelled.progress.step).toBeLessThan(400);
+  }, 300_000);
+
+  it("vault-tuner train queues a job in the daemon and follows it to the end; jobs lists, refuses and explains", async () => {
+    const where = ["--daemon", daemon.url, "--data-dir", daemon.dataDir];
+    const trained = await runCli(["train", "--dataset", "starter", "--recipe", "tiny", "--model", model, "--max-steps", "2", "--device", "cpu", ...where]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const id = /^queued (job_\S+)$/m.exec(trained.stdout)?.[1] as string;
+    expect(trained.stdout).toContain(`${id} succeeded`);
+    expect(trained.stdout).toMatch(/^ {2}adapter +\/.*\/adapter$/m);
+    expect(trained.stderr).toMatch(/^step 1\/2 {2}loss \d\.\d{4}/m);
+    expect(trained.stderr).toMatch(/^step 2\/2 {2}loss \d\.\d{4} {2}about 0 s left$/m);
+
+    const listed = await runCli(["jobs", "list", ...where]);
+    expect(listed.stdout).toMatch(new RegExp(`^${id} {2}train +succeeded +step 2/2`, "m"));
+    const refused = await runCli(["jobs", "cancel", id, ...where]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`job ${id} is succeeded; only queued or running jobs can be cancelled`);
+    const missing = await runCli(["train", "--dataset", "nope", "--recipe", "tiny", ...where]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no dataset "nope"');
+    const away = await runCli(["jobs", "list", "--daemon", "http://127.0.0.1:9", "--data-dir", daemon.dataDir]);
+    expect(away.code).toBe(2);
+    expect(away.stderr).toContain("the daemon does not answer at http://127.0.0.1:9");
   }, 300_000);
 });

@@ -1,0 +1,124 @@
+import { FINISHED_STATES, type Job, type JobState, type TrainEvent } from "@vault-tuner/shared";
+import { daemonClient, replyError, type DaemonClient } from "../daemon-client";
+import type { Output } from "../output";
+import { EXIT_OK, UsageError } from "../usage-error";
+
+const EXIT_FAILED = 1;
+
+/**
+ * `vault-tuner train --dataset NAME ...`: queue a training job in the running daemon and, unless
+ * --detach, follow it to the end with a step counter, loss and ETA. Ctrl-C stops following, not the job.
+ */
+export async function runTrain(args: { values: Record<string, unknown> }, output: Output): Promise<number> {
+  const v = args.values;
+  if (typeof v.dataset !== "string") throw new UsageError("give --dataset NAME (a dataset the daemon built)");
+  const request = {
+    kind: "train",
+    dataset: v.dataset,
+    mode: v.mode ?? "kto",
+    recipe: v.recipe ?? "default",
+    ...(v.model ? { model: v.model } : {}),
+    ...(v["max-steps"] ? { maxSteps: Number(v["max-steps"]) } : {}),
+    device: v.device ?? "auto",
+    backend: v.backend ?? "auto",
+  };
+  const client = daemonClient(v);
+  const created = await client.call("POST", "/v1/jobs", request);
+  if (created.status !== 201) throw new UsageError(replyError(created));
+  const job = created.body as Job;
+  output.out(`queued ${job.id}\n`);
+  if (v.detach === true) return EXIT_OK;
+  return follow(client, job.id, output);
+}
+
+/** `vault-tuner jobs [list] | show ID | log ID [--tail N] | cancel ID | resume ID [--follow] | follow ID`. */
+export async function runJobs(args: { values: Record<string, unknown>; positionals: string[] }, output: Output): Promise<number> {
+  const [action = "list", id] = args.positionals;
+  const client = daemonClient(args.values);
+  const needId = () => {
+    if (!id) throw new UsageError(`give the job id: vault-tuner jobs ${action} ID`);
+    return id;
+  };
+  switch (action) {
+    case "list": {
+      const reply = await client.call("GET", `/v1/jobs?limit=${Number(args.values.limit ?? 20)}`);
+      if (reply.status !== 200) throw new UsageError(replyError(reply));
+      const jobs = reply.body.items as Job[];
+      if (jobs.length === 0) output.out("no jobs\n");
+      for (const job of jobs) output.out(`${job.id}  ${job.kind.padEnd(6)} ${job.state.padEnd(11)} ${describeProgress(job)}  ${job.createdAt}\n`);
+      return EXIT_OK;
+    }
+    case "show": {
+      const reply = await client.call("GET", `/v1/jobs/${needId()}`);
+      if (reply.status !== 200) throw new UsageError(replyError(reply));
+      output.out(`${JSON.stringify(reply.body, null, 2)}\n`);
+      return EXIT_OK;
+    }
+    case "log": {
+      const tail = args.values.tail ? `?tail=${Number(args.values.tail)}` : "";
+      const reply = await client.call("GET", `/v1/jobs/${needId()}/log${tail}`);
+      if (reply.status !== 200) throw new UsageError(replyError(reply));
+      output.out(reply.text);
+      return EXIT_OK;
+    }
+    case "cancel":
+    case "resume": {
+      const reply = await client.call("POST", `/v1/jobs/${needId()}/${action}`);
+      if (reply.status !== 200) throw new UsageError(replyError(reply));
+      output.out(`${id} ${(reply.body as Job).state}\n`);
+      return action === "resume" && args.values.follow === true ? follow(client, needId(), output) : EXIT_OK;
+    }
+    case "follow":
+      return follow(client, needId(), output);
+    default:
+      throw new UsageError(`unknown action "${action}": list, show, log, cancel, resume or follow`);
+  }
+}
+
+/** Prints the job's progress until it finishes; the exit code says how it ended. */
+async function follow(client: DaemonClient, id: string, output: Output): Promise<number> {
+  let end!: (state: JobState) => void;
+  const ended = new Promise<JobState>((resolve) => (end = resolve));
+  let last = "";
+  const close = await client.events((event) => {
+    if (event.type === "job.progress" && event.jobId === id) {
+      const line = progressLine(event.progress);
+      if (line && line !== last) output.err(`${line}\n`);
+      last = line;
+    }
+    if (event.type === "job.state" && event.jobId === id && FINISHED_STATES.includes(event.state)) end(event.state);
+  });
+  let job: Job;
+  try {
+    // The job may have ended before the feed opened.
+    const current = await client.call("GET", `/v1/jobs/${id}`);
+    if (current.status !== 200) throw new UsageError(replyError(current));
+    if (FINISHED_STATES.includes((current.body as Job).state)) end((current.body as Job).state);
+    await ended;
+    job = (await client.call("GET", `/v1/jobs/${id}`)).body as Job;
+  } finally {
+    close();
+  }
+  output.out(`${id} ${job.state}${job.error ? `: ${job.error.message}${job.error.hint ? `\n  ${job.error.hint}` : ""}` : ""}\n`);
+  for (const [name, path] of Object.entries(job.artefacts)) output.out(`  ${name.padEnd(8)} ${path}\n`);
+  return job.state === "succeeded" ? EXIT_OK : EXIT_FAILED;
+}
+
+function progressLine(p: TrainEvent): string {
+  if (p.event === "step") return `step ${p.step}/${p.total}  loss ${p.loss.toFixed(4)}${p.eta_s !== undefined ? `  about ${formatSeconds(p.eta_s)} left` : ""}`;
+  if (p.event === "stage") return `[${p.index}/${p.total}] ${p.stage}`;
+  if (p.event === "checkpoint") return `checkpoint at step ${p.step}`;
+  return "";
+}
+
+function describeProgress(job: Job): string {
+  const p = job.progress;
+  if (!p || p.total === undefined) return "".padEnd(14);
+  return `${p.stage ?? "step"} ${p.step ?? 0}/${p.total}`.padEnd(14);
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
