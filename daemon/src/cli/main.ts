@@ -61,7 +61,7 @@ const COMMANDS: Record<string, Command> = {
   },
   train: {
     summary: "queue a training job in the running daemon and follow it (step, loss, ETA); Ctrl-C stops following, not the job",
-    usage: "vault-tuner train --dataset NAME [--mode kto|sft] [--recipe default|3b|7b|13b|20b|tiny] [--model NAME_OR_PATH] [--max-steps N] [--device auto|cuda|mps|cpu] [--backend auto|torch|mlx] [--detach] [--daemon URL] [--data-dir DIR]",
+    usage: "vault-tuner train --dataset NAME [--mode kto|sft] [--recipe auto|default|3b|7b|13b|20b|tiny] [--model NAME_OR_PATH] [--max-steps N] [--device auto|cuda|mps|cpu] [--backend auto|torch|mlx] [--detach] [--daemon URL] [--data-dir DIR]",
     options: {
       dataset: { type: "string" },
       mode: { type: "string" },

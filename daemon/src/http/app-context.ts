@@ -3,6 +3,7 @@ import type { Store } from "../store/store";
 import type { DataDir } from "../config/data-dir";
 import type { IngestQueue } from "../store/ingest-queue";
 import type { JobRunner } from "../jobs/job-runner";
+import type { Platform } from "../platform/detect-platform";
 
 /** What the routes work with; built once by the server, or by a test around a temporary data dir. */
 export interface AppContext {
@@ -15,4 +16,6 @@ export interface AppContext {
   sourceRoots: string[];
   /** Training and export jobs, one running at a time. */
   jobs: JobRunner;
+  /** What this machine trains on, found at start (GET /v1/platform). */
+  platform: Platform;
 }

@@ -9,6 +9,7 @@ import { datasetRoutes } from "./routes/datasets";
 import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { jobRoutes } from "./routes/jobs";
+import { platformRoutes } from "./routes/platform";
 import { traceRoutes } from "./routes/traces";
 
 export interface AppOptions {
@@ -44,5 +45,6 @@ export async function buildApp(context: AppContext, options: AppOptions): Promis
   await app.register(eventRoutes(context));
   await app.register(datasetRoutes(context));
   await app.register(jobRoutes(context));
+  await app.register(platformRoutes(context));
   return app;
 }

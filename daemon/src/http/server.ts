@@ -7,6 +7,7 @@ import { importSpool } from "../store/spool-import";
 import { Store } from "../store/store";
 import { TraceWriter } from "../store/trace-writer";
 import { JobRunner } from "../jobs/job-runner";
+import { describePlatform, probeMachine } from "../platform/detect-platform";
 import { buildApp } from "./app";
 import { projectDatasetsDir } from "../datasets/source-files";
 
@@ -39,8 +40,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const store = Store.open(dataDir.database);
   const writer = new TraceWriter(dataDir.database);
   const events = new EventBus();
-  const jobs = new JobRunner(store, events, dataDir, { graceMs: options.jobGraceMs });
-  const context = { store, events, ingest: new IngestQueue(writer, store.toolsets), dataDir, sourceRoots: [projectDatasetsDir(), dataDir.root], jobs };
+  const platform = describePlatform(await probeMachine());
+  const jobs = new JobRunner(store, events, dataDir, { graceMs: options.jobGraceMs, platform });
+  const context = { store, events, ingest: new IngestQueue(writer, store.toolsets), dataDir, sourceRoots: [projectDatasetsDir(), dataDir.root], jobs, platform };
   let app: FastifyInstance;
   try {
     const imported = await importSpool(dataDir.spool, store.toolsets, context.ingest);

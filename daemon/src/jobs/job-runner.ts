@@ -1,9 +1,10 @@
 import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Job, JobProgress, JobRequest, TrainEvent } from "@vault-tuner/shared";
+import type { Job, JobProgress, JobRequest, TrainEvent, TrainJobRequest } from "@vault-tuner/shared";
 import type { DataDir } from "../config/data-dir";
 import type { EventBus } from "../events/event-bus";
 import { ensureLlamaCppTools } from "../export/llama-cpp-tools";
+import type { Platform } from "../platform/detect-platform";
 import { ensurePythonEnv } from "../python/python-env";
 import { runTrainer, TrainerError } from "../python/run-trainer";
 import type { Store } from "../store/store";
@@ -23,6 +24,8 @@ export class JobRequestError extends Error {
 export class JobStateError extends Error {}
 
 export interface JobRunnerOptions {
+  /** What this machine trains on; decides what recipe "auto" means and whether a CPU may train. */
+  platform: Platform;
   /** Grace between SIGTERM and SIGKILL when a job is cancelled or the daemon stops. */
   graceMs?: number;
   now?: () => string;
@@ -53,7 +56,7 @@ export class JobRunner {
     private readonly store: Store,
     private readonly events: EventBus,
     private readonly dataDir: DataDir,
-    private readonly options: JobRunnerOptions = {},
+    private readonly options: JobRunnerOptions,
   ) {
     this.now = options.now ?? (() => new Date().toISOString());
   }
@@ -67,7 +70,7 @@ export class JobRunner {
 
   submit(request: JobRequest): Job {
     this.check(request);
-    const job = this.store.jobs.create(request, this.now());
+    const job = this.store.jobs.create(request.kind === "train" ? { ...request, recipe: this.recipeFor(request) } : request, this.now());
     this.announce(job.id);
     this.kick();
     return this.store.jobs.get(job.id) as Job;
@@ -120,6 +123,20 @@ export class JobRunner {
     const job = this.store.jobs.get(id);
     if (!job) throw new JobRequestError(`no job ${id}`, "id");
     return job;
+  }
+
+  /** "auto" becomes the platform's preset; on a CPU only the tiny recipe (or an explicit --device cpu) trains. */
+  private recipeFor(request: TrainJobRequest): string {
+    const platform = this.options.platform;
+    if (platform.kind === "cpu" && request.recipe !== "tiny" && request.device !== "cpu") {
+      throw new JobRequestError(
+        `this machine has no GPU to train on (${platform.reason}); a CPU trains only small models in useful time: use recipe "tiny" with a small model, or ask for device "cpu" explicitly`,
+        "recipe",
+      );
+    }
+    if (request.recipe !== "auto") return request.recipe;
+    if (!platform.recommendedRecipe) throw new JobRequestError(`no preset fits this machine (${platform.reason}, ${platform.memoryGiB} GiB): name a recipe`, "recipe");
+    return platform.recommendedRecipe;
   }
 
   private check(request: JobRequest): void {

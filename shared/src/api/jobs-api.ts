@@ -19,8 +19,11 @@ export const TrainJobRequestSchema = z.object({
   mode: z.enum(["kto", "sft"]).default("kto"),
   /** A dataset the daemon built (its name under the data dir's datasets/). */
   dataset: DatasetNameSchema,
-  /** Recipe name under python/recipes (default, 3b, 7b, 13b, 20b, tiny). */
-  recipe: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "a recipe name such as default, 7b or tiny").default("default"),
+  /**
+   * Recipe name under python/recipes (default, 3b, 7b, 13b, 20b, tiny), or "auto": the largest preset
+   * that fits this machine's GPU (GET /v1/platform). The job records the recipe it resolved to.
+   */
+  recipe: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "a recipe name such as auto, 7b or tiny").default("auto"),
   /** Model name or local folder; the recipe's when absent. */
   model: z.string().min(1).max(1000).optional(),
   maxSteps: z.number().int().positive().optional(),

@@ -16,7 +16,7 @@ export async function runTrain(args: { values: Record<string, unknown> }, output
     kind: "train",
     dataset: v.dataset,
     mode: v.mode ?? "kto",
-    recipe: v.recipe ?? "default",
+    recipe: v.recipe ?? "auto",
     ...(v.model ? { model: v.model } : {}),
     ...(v["max-steps"] ? { maxSteps: Number(v["max-steps"]) } : {}),
     device: v.device ?? "auto",
