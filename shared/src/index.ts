@@ -116,6 +116,7 @@ export {
 } from "./recorder/client-config";
 export { ExportedFileSchema, TrainEventSchema, type ExportedFile, type TrainEvent } from "./api/train-progress";
 export {
+  DeployJobRequestSchema,
   ExportJobRequestSchema,
   FINISHED_STATES,
   JOB_KINDS,
@@ -129,6 +130,7 @@ export {
   JobStateSchema,
   QUANTS,
   TrainJobRequestSchema,
+  type DeployJobRequest,
   type ExportJobRequest,
   type Job,
   type JobProgress,
@@ -136,3 +138,4 @@ export {
   type JobState,
   type TrainJobRequest,
 } from "./api/jobs-api";
+export { ChatAnswerSchema, ChatRequestSchema } from "./api/chat-api";

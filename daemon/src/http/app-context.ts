@@ -4,6 +4,7 @@ import type { DataDir } from "../config/data-dir";
 import type { IngestQueue } from "../store/ingest-queue";
 import type { JobRunner } from "../jobs/job-runner";
 import type { Platform } from "../platform/detect-platform";
+import type { EmbeddedServing } from "../deploy/embedded-serving";
 
 /** What the routes work with; built once by the server, or by a test around a temporary data dir. */
 export interface AppContext {
@@ -18,4 +19,6 @@ export interface AppContext {
   jobs: JobRunner;
   /** What this machine trains on, found at start (GET /v1/platform). */
   platform: Platform;
+  /** The model the daemon serves itself (POST /v1/chat). */
+  serving: EmbeddedServing;
 }

@@ -5,6 +5,7 @@ import type { AppContext } from "./app-context";
 import { installErrorReplies } from "./error-replies";
 import { logOptions, logRequestOutcomes } from "./log-options";
 import { installRequestGuard } from "./request-guard";
+import { chatRoutes } from "./routes/chat";
 import { datasetRoutes } from "./routes/datasets";
 import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
@@ -46,5 +47,6 @@ export async function buildApp(context: AppContext, options: AppOptions): Promis
   await app.register(datasetRoutes(context));
   await app.register(jobRoutes(context));
   await app.register(platformRoutes(context));
+  await app.register(chatRoutes(context));
   return app;
 }

@@ -8,6 +8,7 @@ import { Store } from "../store/store";
 import { TraceWriter } from "../store/trace-writer";
 import { JobRunner } from "../jobs/job-runner";
 import { describePlatform, probeMachine } from "../platform/detect-platform";
+import { EmbeddedServing } from "../deploy/embedded-serving";
 import { buildApp } from "./app";
 import { projectDatasetsDir } from "../datasets/source-files";
 
@@ -20,6 +21,8 @@ export interface DaemonOptions {
   bodyLimit?: number;
   /** Milliseconds a cancelled or interrupted job gets between SIGTERM and SIGKILL (10 s by default). */
   jobGraceMs?: number;
+  /** Ollama's address for deploy jobs that name none (else OLLAMA_HOST, else http://127.0.0.1:11434). */
+  ollamaHost?: string;
 }
 
 export interface RunningDaemon {
@@ -41,8 +44,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const writer = new TraceWriter(dataDir.database);
   const events = new EventBus();
   const platform = describePlatform(await probeMachine());
-  const jobs = new JobRunner(store, events, dataDir, { graceMs: options.jobGraceMs, platform });
-  const context = { store, events, ingest: new IngestQueue(writer, store.toolsets), dataDir, sourceRoots: [projectDatasetsDir(), dataDir.root], jobs, platform };
+  const serving = new EmbeddedServing();
+  const jobs = new JobRunner(store, events, dataDir, { graceMs: options.jobGraceMs, platform, serving, ollamaHost: options.ollamaHost ?? process.env.OLLAMA_HOST });
+  const context = { store, events, ingest: new IngestQueue(writer, store.toolsets), dataDir, sourceRoots: [projectDatasetsDir(), dataDir.root], jobs, platform, serving };
   let app: FastifyInstance;
   try {
     const imported = await importSpool(dataDir.spool, store.toolsets, context.ingest);
@@ -67,6 +71,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     close: () =>
       // The running job stops first (it becomes interrupted), then requests and sockets.
       (closing ??= jobs.close().then(() => app.close()).finally(async () => {
+        await serving.close();
         await writer.close();
         store.close();
       })),

@@ -15,16 +15,16 @@ export interface EmbeddedModel {
   close(): Promise<void>;
 }
 
-let llamaRuntime: Promise<Llama> | undefined;
+let loadedRuntime: Promise<Llama> | undefined;
 
 /** One llama.cpp runtime per process: loading it twice wastes memory and start-up time. */
-function runtime(gpu: boolean): Promise<Llama> {
-  llamaRuntime ??= import("node-llama-cpp").then(({ getLlama, LlamaLogLevel }) => getLlama({ gpu: gpu ? "auto" : false, build: "never", logLevel: LlamaLogLevel.error }));
-  return llamaRuntime;
+export function llamaRuntime(gpu = false): Promise<Llama> {
+  loadedRuntime ??= import("node-llama-cpp").then(({ getLlama, LlamaLogLevel }) => getLlama({ gpu: gpu ? "auto" : false, build: "never", logLevel: LlamaLogLevel.error }));
+  return loadedRuntime;
 }
 
 export async function openEmbeddedModel(modelPath: string, options: { gpu?: boolean; contextSize?: number } = {}): Promise<EmbeddedModel> {
-  const llama = await runtime(options.gpu ?? false);
+  const llama = await llamaRuntime(options.gpu ?? false);
   const model: LlamaModel = await llama.loadModel({ modelPath });
   const context: LlamaContext = await model.createContext({ contextSize: options.contextSize ?? 2048 });
   const metadata = model.fileInfo.metadata as { tokenizer?: { chat_template?: string } };

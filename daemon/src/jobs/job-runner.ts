@@ -1,10 +1,12 @@
-import { appendFileSync, existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
-import type { Job, JobProgress, JobRequest, TrainEvent, TrainJobRequest } from "@vault-tuner/shared";
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import type { DeployJobRequest, Job, JobProgress, JobRequest, TrainEvent, TrainJobRequest } from "@vault-tuner/shared";
 import type { DataDir } from "../config/data-dir";
 import type { EventBus } from "../events/event-bus";
 import { ensureLlamaCppTools } from "../export/llama-cpp-tools";
 import type { Platform } from "../platform/detect-platform";
+import type { EmbeddedServing } from "../deploy/embedded-serving";
+import { deployToOllama, OllamaDeployError } from "../deploy/ollama-deploy";
 import { ensurePythonEnv } from "../python/python-env";
 import { runTrainer, TrainerError } from "../python/run-trainer";
 import type { Store } from "../store/store";
@@ -24,8 +26,12 @@ export class JobRequestError extends Error {
 export class JobStateError extends Error {}
 
 export interface JobRunnerOptions {
+  /** Where Ollama deploys go unless a job names a host. */
+  ollamaHost?: string;
   /** What this machine trains on; decides what recipe "auto" means and whether a CPU may train. */
   platform: Platform;
+  /** The model the daemon serves itself; deploy jobs with target embedded load into it. */
+  serving: EmbeddedServing;
   /** Grace between SIGTERM and SIGKILL when a job is cancelled or the daemon stops. */
   graceMs?: number;
   now?: () => string;
@@ -143,6 +149,12 @@ export class JobRunner {
     if (request.kind === "train" && !existsSync(join(this.dataDir.datasets, request.dataset, "card.json"))) {
       throw new JobRequestError(`no dataset "${request.dataset}" in ${this.dataDir.datasets}; build it first (POST /v1/datasets)`, "dataset");
     }
+    if (request.kind === "deploy") {
+      const exported = this.store.jobs.get(request.export);
+      if (!exported || exported.kind !== "export") throw new JobRequestError(`no export job ${request.export}`, "export");
+      if (exported.state !== "succeeded") throw new JobRequestError(`export job ${request.export} is ${exported.state}; deploy needs a succeeded one`, "export");
+      if (!exported.artefacts[request.file]) throw new JobRequestError(`export job ${request.export} wrote no ${request.file} file (it has ${Object.keys(exported.artefacts).filter((key) => key !== "gguf").join(", ")})`, "file");
+    }
     if (request.kind === "export") {
       const run = this.store.jobs.get(request.run);
       if (!run || run.kind !== "train") throw new JobRequestError(`no training job ${request.run}`, "run");
@@ -177,24 +189,8 @@ export class JobRunner {
     log(`--- ${this.now()} ${resumed ? "resuming" : "starting"} ${job.kind} job ${job.id}`);
     this.announce(job.id);
     try {
-      const env = await ensurePythonEnv({ onProgress: log });
-      const { args, artefacts } = await this.command(job, folder, resumed, log);
-      const { done } = await runTrainer(env.python, args, {
-        signal: entry.controller.signal,
-        graceMs: this.options.graceMs,
-        onStart: (pid) => {
-          this.store.jobs.recordPid(job.id, pid);
-          log(`--- trainer pid ${pid ?? "unknown"}: python -m vault_tuner_train ${args.join(" ")}`);
-        },
-        onLog: log,
-        onEvent: (event) => {
-          log(`[event] ${JSON.stringify(event)}`);
-          const progress = progressOf(event, this.store.jobs.get(job.id)?.progress ?? null);
-          if (progress) this.store.jobs.setProgress(job.id, progress);
-          this.events.publish({ type: "job.progress", jobId: job.id, progress: event });
-        },
-      });
-      this.store.jobs.setArtefacts(job.id, { ...artefacts, ...doneArtefacts(done, folder) });
+      const artefacts = job.request.kind === "deploy" ? await this.deploy(job.id, job.request, log) : await this.runTrainerJob(job, folder, resumed, entry, log);
+      this.store.jobs.setArtefacts(job.id, artefacts);
       this.store.jobs.finished(job.id, "succeeded", this.now());
     } catch (error) {
       const stop = entry.stop;
@@ -203,7 +199,10 @@ export class JobRunner {
         const error = stop === "shutdown" ? { code: "interrupted", message: "the daemon stopped while this job ran", hint: "resume it to continue from its last checkpoint" } : null;
         this.store.jobs.finished(job.id, stop === "cancel" ? "cancelled" : "interrupted", this.now(), error);
       } else {
-        const failure = error instanceof TrainerError ? { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } : { code: "error", message: (error as Error).message };
+        const failure =
+          error instanceof TrainerError || error instanceof OllamaDeployError
+            ? { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) }
+            : { code: "error", message: (error as Error).message };
         log(`--- failed: ${failure.message}`);
         this.store.jobs.finished(job.id, "failed", this.now(), failure);
       }
@@ -211,8 +210,53 @@ export class JobRunner {
     this.announce(job.id);
   }
 
+  /** Training and export: the trainer's command line as a child process, its events read as progress. */
+  private async runTrainerJob(job: Job, folder: string, resumed: boolean, entry: RunningJob, log: (line: string) => void): Promise<Record<string, string>> {
+    const env = await ensurePythonEnv({ onProgress: log });
+    const { args, artefacts } = await this.command(job, folder, resumed, log);
+    const { done } = await runTrainer(env.python, args, {
+      signal: entry.controller.signal,
+      graceMs: this.options.graceMs,
+      onStart: (pid) => {
+        this.store.jobs.recordPid(job.id, pid);
+        log(`--- trainer pid ${pid ?? "unknown"}: python -m vault_tuner_train ${args.join(" ")}`);
+      },
+      onLog: log,
+      onEvent: (event) => {
+        log(`[event] ${JSON.stringify(event)}`);
+        const progress = progressOf(event, this.store.jobs.get(job.id)?.progress ?? null);
+        if (progress) this.store.jobs.setProgress(job.id, progress);
+        this.events.publish({ type: "job.progress", jobId: job.id, progress: event });
+      },
+    });
+    return { ...artefacts, ...doneArtefacts(done, folder) };
+  }
+
+  /** Deploys run in this process: loading into the daemon, or uploading to Ollama, is I/O, not a trainer. */
+  private async deploy(id: string, request: DeployJobRequest, log: (line: string) => void): Promise<Record<string, string>> {
+    const exported = this.store.jobs.get(request.export) as Job;
+    const gguf = exported.artefacts[request.file] as string;
+    const stage = (name: string, index: number, total: number) => {
+      log(`[${index}/${total}] ${name}`);
+      this.events.publish({ type: "job.progress", jobId: id, progress: { event: "stage", time: 0, stage: name, index, total } });
+      this.store.jobs.setProgress(id, { stage: name, step: index - 1, total });
+    };
+    if (request.target === "embedded") {
+      stage(`load ${basename(gguf)} into the daemon`, 1, 1);
+      const loaded = await this.options.serving.load(gguf, id, this.now());
+      log(`serving ${loaded.gguf}`);
+      return { gguf, target: "embedded" };
+    }
+    const sha256 = exportedSha256(gguf);
+    const model = request.model ?? `vault-tools:${request.export.replace(/^job_/, "").toLowerCase()}`;
+    stage(`deploy ${basename(gguf)} to Ollama as ${model}`, 1, 1);
+    const deployed = await deployToOllama({ model, gguf, sha256 }, { host: request.host ?? this.options.ollamaHost, onProgress: log });
+    return { gguf, target: "ollama", model: deployed.model, host: deployed.host, digest: deployed.digest };
+  }
+
   private async command(job: Job, folder: string, resumed: boolean, log: (line: string) => void): Promise<{ args: string[]; artefacts: Record<string, string> }> {
     const request = job.request;
+    if (request.kind === "deploy") throw new Error("deploy jobs run in the daemon");
     if (request.kind === "train") {
       const run = join(folder, "run");
       return { args: trainArgs(request, join(this.dataDir.datasets, request.dataset), run, resumed), artefacts: { run } };
@@ -247,4 +291,12 @@ function doneArtefacts(done: Extract<TrainEvent, { event: "done" }>, folder: str
   if (done.adapter) artefacts.adapter = done.adapter;
   for (const file of done.files ?? []) artefacts[file.kind] = join(folder, "gguf", file.name);
   return artefacts;
+}
+
+/** A GGUF's sha256 from the export.json beside it (the export computed it; Ollama checks it). */
+function exportedSha256(gguf: string): string {
+  const manifest = JSON.parse(readFileSync(join(dirname(gguf), "export.json"), "utf8")) as { files: { name: string; sha256: string }[] };
+  const entry = manifest.files.find((file) => file.name === basename(gguf));
+  if (!entry) throw new Error(`${basename(gguf)} is not listed in its export.json`);
+  return entry.sha256;
 }

@@ -5,7 +5,7 @@ import { DatasetNameSchema } from "./datasets-api";
  * Jobs: long work the daemon runs in a child process (training, export...), one at a time, with its
  * state persisted so a daemon restart knows what was cut off.
  */
-export const JOB_KINDS = ["train", "export"] as const;
+export const JOB_KINDS = ["train", "export", "deploy"] as const;
 export const JOB_STATES = ["queued", "running", "succeeded", "failed", "cancelled", "interrupted"] as const;
 export const JobStateSchema = z.enum(JOB_STATES);
 export type JobState = z.infer<typeof JobStateSchema>;
@@ -39,10 +39,25 @@ export const ExportJobRequestSchema = z.object({
   dtype: z.enum(["float16", "bfloat16", "float32"]).default("float16"),
 });
 
-export const JobRequestSchema = z.discriminatedUnion("kind", [TrainJobRequestSchema, ExportJobRequestSchema]);
+export const DeployJobRequestSchema = z.object({
+  kind: z.literal("deploy"),
+  /** The id of a succeeded export job. */
+  export: z.string().min(1),
+  /** embedded: node-llama-cpp inside the daemon; ollama: a model created in Ollama. */
+  target: z.enum(["embedded", "ollama"]).default("embedded"),
+  /** Which of the exported files: a quantization, or f16/bf16/f32. */
+  file: z.string().regex(/^[a-z0-9_]+$/).default("q4_k_m"),
+  /** Ollama's model name (default vault-tools:<export job id>). */
+  model: z.string().regex(/^[a-z0-9][a-z0-9._:/-]{0,127}$/, "an Ollama model name").optional(),
+  /** Ollama's address (default http://127.0.0.1:11434). */
+  host: z.string().url().optional(),
+});
+
+export const JobRequestSchema = z.discriminatedUnion("kind", [TrainJobRequestSchema, ExportJobRequestSchema, DeployJobRequestSchema]);
 export type JobRequest = z.infer<typeof JobRequestSchema>;
 export type TrainJobRequest = z.infer<typeof TrainJobRequestSchema>;
 export type ExportJobRequest = z.infer<typeof ExportJobRequestSchema>;
+export type DeployJobRequest = z.infer<typeof DeployJobRequestSchema>;
 
 /** The latest progress a job reported, in the trainer's own terms. */
 export const JobProgressSchema = z.object({

@@ -1,0 +1,70 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import WebSocket from "ws";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { makeTrace, startTestDaemon, type TestDaemon } from "../daemon-harness";
+import { makeTinyModel, waitFor } from "./job-fixtures";
+
+/**
+ * The loop on a CPU, all real: labelled traces in a daemon -> a dataset -> a training job of a tiny
+ * model with live progress -> GGUF -> deployed into the daemon -> a chat request with tools that the
+ * trained model answers.
+ */
+let work: string;
+let daemon: TestDaemon;
+let socket: WebSocket;
+const events: any[] = [];
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "vt-loop-"));
+  daemon = await startTestDaemon({ dataDir: join(work, "data") });
+  socket = new WebSocket(`${daemon.url.replace("http", "ws")}/v1/events?token=${daemon.token}`);
+  socket.on("message", (data) => events.push(JSON.parse(String(data))));
+  await new Promise((resolve) => socket.once("open", resolve));
+}, 60_000);
+
+afterAll(async () => {
+  socket?.close();
+  await daemon?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function run(body: object): Promise<any> {
+  const created = await daemon.call("POST", "/v1/jobs", { body });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const job = await waitFor(`${created.body.kind} job`, async () => {
+    const current = (await daemon.call("GET", `/v1/jobs/${created.body.id}`)).body;
+    return ["succeeded", "failed", "cancelled", "interrupted"].includes(current.state) ? current : undefined;
+  }, 300_000);
+  expect(job.state, JSON.stringify(job.error)).toBe("succeeded");
+  return job;
+}
+
+it("goes from labelled traces to a deployed model that answers a chat request with tools", async () => {
+  const traces = ["alpha", "beta"].flatMap((session) => [0, 1, 2].map((step) => makeTrace({ id: `${session}-${step}`, session, recordedAt: `2026-11-27T10:0${step}:00.000Z` })));
+  expect((await daemon.call("POST", "/v1/traces", { body: { traces } })).status).toBe(201);
+  for (const [id, label] of [["alpha-0", "desirable"], ["alpha-2", "undesirable"], ["beta-1", "desirable"], ["beta-2", "undesirable"]]) {
+    expect((await daemon.call("PUT", `/v1/traces/${id}/label`, { body: { label } })).status).toBe(200);
+  }
+  const dataset = await daemon.call("POST", "/v1/datasets", { body: { name: "mine", sources: { traces: {} }, holdout: 0 } });
+  expect(dataset.status).toBe(201);
+  expect((await daemon.call("POST", "/v1/chat", { body: { messages: [{ role: "user", content: "hi" }] } })).status).toBe(409);
+
+  const model = await makeTinyModel(join(work, "tiny"));
+  const trained = await run({ kind: "train", dataset: "mine", recipe: "tiny", model, maxSteps: 2, device: "cpu" });
+  const steps = events.filter((event) => event.jobId === trained.id && event.progress?.event === "step");
+  expect(steps.map((event) => event.progress.step)).toEqual([1, 2]);
+  const exported = await run({ kind: "export", run: trained.id, quant: ["q8_0"] });
+  const deployed = await run({ kind: "deploy", export: exported.id, target: "embedded", file: "q8_0" });
+  expect(deployed.artefacts).toEqual({ gguf: exported.artefacts.q8_0, target: "embedded" });
+  expect(existsSync(deployed.artefacts.gguf)).toBe(true);
+
+  const tools = [{ type: "function", function: { name: "contentManager_readContent", description: "Read a note", parameters: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } } }];
+  const chat = await daemon.call("POST", "/v1/chat", { body: { messages: [{ role: "system", content: "Use the vault's tools." }, { role: "user", content: "Read Notes/a.md" }], tools, maxTokens: 24 } });
+  expect(chat.status, JSON.stringify(chat.body)).toBe(200);
+  expect(chat.body).toMatchObject({ backend: "embedded", gguf: exported.artefacts.q8_0 });
+  // A two-step model writes text or a call; either way the deployed model produced the answer.
+  expect(chat.body.content.length + chat.body.toolCalls.length).toBeGreaterThan(0);
+  for (const call of chat.body.toolCalls) expect(call.name).toBe("contentManager_readContent");
+}, 600_000);
