@@ -10,6 +10,7 @@ import { datasetRoutes } from "./routes/datasets";
 import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { jobRoutes } from "./routes/jobs";
+import { modelRoutes } from "./routes/models";
 import { platformRoutes } from "./routes/platform";
 import { traceRoutes } from "./routes/traces";
 
@@ -48,5 +49,6 @@ export async function buildApp(context: AppContext, options: AppOptions): Promis
   await app.register(jobRoutes(context));
   await app.register(platformRoutes(context));
   await app.register(chatRoutes(context));
+  await app.register(modelRoutes(context));
   return app;
 }

@@ -67,4 +67,15 @@ it("goes from labelled traces to a deployed model that answers a chat request wi
   // A two-step model writes text or a call; either way the deployed model produced the answer.
   expect(chat.body.content.length + chat.body.toolCalls.length).toBeGreaterThan(0);
   for (const call of chat.body.toolCalls) expect(call.name).toBe("contentManager_readContent");
+
+  const registry = (await daemon.call("GET", "/v1/models")).body;
+  expect(registry.serving).toMatchObject({ gguf: exported.artefacts.q8_0, jobId: deployed.id });
+  expect(registry.items).toHaveLength(1);
+  const entry = registry.items[0];
+  expect(entry).toMatchObject({ id: trained.id, recipe: "tiny", base: model, metrics: { steps: 2 }, dataset: { name: "mine", card: { name: "mine" } } });
+  expect(entry.exports[0].files.map((file: any) => file.kind)).toEqual(["f16", "q8_0", "adapter"]);
+  expect(entry.exports[0].files[1]).toMatchObject({ path: exported.artefacts.q8_0, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  expect(entry.deployments).toEqual([expect.objectContaining({ jobId: deployed.id, target: "embedded", current: true })]);
+  expect((await daemon.call("GET", `/v1/models/${trained.id}`)).body.id).toBe(trained.id);
+  expect((await daemon.call("GET", "/v1/models/job_nope")).status).toBe(404);
 }, 600_000);

@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Job } from "@vault-tuner/shared";
+import type { EmbeddedDeployment } from "../deploy/embedded-serving";
+import type { JobStore } from "../store/job-store";
+
+export interface RegisteredModel {
+  /** The training job that made it. */
+  id: string;
+  trainedAt: string | null;
+  dataset: { name: string; card: unknown };
+  recipe: string;
+  base: string | null;
+  metrics: { steps?: number; trainLoss?: number; runtimeS?: number };
+  chatTemplateSha256: string | null;
+  exports: { jobId: string; at: string | null; files: { name: string; kind: string; bytes: number; sha256: string; path: string }[] }[];
+  /** Newest first; `current` marks what the daemon serves now. */
+  deployments: { jobId: string; at: string | null; target: string; gguf: string; model?: string; host?: string; current: boolean }[];
+}
+
+function readJson(file: string): any {
+  return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
+}
+
+/**
+ * Every trained model, assembled from the jobs that made, exported and deployed it and the files they
+ * wrote (training.json, export.json, the dataset card): one source of truth, nothing copied. To bring
+ * back an earlier model, run a deploy job with one of its exports.
+ */
+export function listModels(jobs: JobStore, datasetsDir: string, serving: EmbeddedDeployment | undefined): RegisteredModel[] {
+  const all = jobs.list({ limit: 10_000 });
+  const succeeded = (kind: Job["kind"]) => all.filter((job) => job.kind === kind && job.state === "succeeded");
+  const exports = succeeded("export");
+  const deploys = succeeded("deploy");
+  return succeeded("train").map((train) => {
+    const request = train.request as Extract<Job["request"], { kind: "train" }>;
+    const training = readJson(join(train.artefacts.run ?? "", "training.json")) ?? {};
+    const mine = exports.filter((job) => (job.request as { run?: string }).run === train.id);
+    return {
+      id: train.id,
+      trainedAt: train.finishedAt,
+      dataset: { name: request.dataset, card: readJson(join(datasetsDir, request.dataset, "card.json")) ?? null },
+      recipe: request.recipe,
+      base: training.model ?? request.model ?? null,
+      metrics: { steps: training.steps, trainLoss: training.train_loss, runtimeS: training.runtime_s },
+      chatTemplateSha256: training.chat_template_sha256 ?? null,
+      exports: mine.map((job) => {
+        const manifest = readJson(join(job.artefacts.gguf ?? "", "export.json"));
+        return { jobId: job.id, at: job.finishedAt, files: (manifest?.files ?? []).map((file: any) => ({ ...file, path: join(job.artefacts.gguf as string, file.name) })) };
+      }),
+      deployments: deploys
+        .filter((job) => mine.some((exported) => exported.id === (job.request as { export?: string }).export))
+        .map((job) => ({
+          jobId: job.id,
+          at: job.finishedAt,
+          target: job.artefacts.target ?? "",
+          gguf: job.artefacts.gguf ?? "",
+          ...(job.artefacts.model ? { model: job.artefacts.model, host: job.artefacts.host } : {}),
+          current: job.artefacts.target === "embedded" && serving?.jobId === job.id,
+        })),
+    };
+  });
+}
