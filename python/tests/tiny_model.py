@@ -1,7 +1,8 @@
 """A tiny chat model made on the spot (no hub): a sentencepiece tokenizer trained on the dataset's own
 text, a ChatML-style template that renders tools and tool calls, and a random 2-layer Llama.
 
-Also a script, for tests outside pytest: python tiny_model.py --dataset DIR --out DIR [--hidden-size N]."""
+Also a script, for tests and benchmarks outside pytest:
+python tiny_model.py --dataset DIR --out DIR [--hidden-size N] [--layers N] [--intermediate-size N]."""
 
 from __future__ import annotations
 
@@ -42,8 +43,9 @@ def _train_tokenizer(folder: Path, corpus: list[str]) -> None:
     (folder / "tokenizer_config.json").write_text(json.dumps(config))
 
 
-def make_tiny_model(folder: Path, corpus: list[str], hidden_size: int = 64) -> Path:
-    """hidden_size 256 or more gives rows that K-quants (Q4_K_M) really quantize instead of falling back."""
+def make_tiny_model(folder: Path, corpus: list[str], hidden_size: int = 64, layers: int = 2, intermediate_size: int | None = None) -> Path:
+    """hidden_size 256 or more gives rows that K-quants (Q4_K_M) really quantize instead of falling back;
+    larger sizes serve benchmarks (1024 wide, 28 layers, 4096 intermediate is about 0.4B parameters)."""
     import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
@@ -51,7 +53,7 @@ def make_tiny_model(folder: Path, corpus: list[str], hidden_size: int = 64) -> P
     _train_tokenizer(folder, corpus)
     tokenizer = AutoTokenizer.from_pretrained(folder)
     tokenizer.chat_template = CHAT_TEMPLATE
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=hidden_size, intermediate_size=2 * hidden_size, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024, pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, bos_token_id=None, tie_word_embeddings=False)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=hidden_size, intermediate_size=intermediate_size or 2 * hidden_size, num_hidden_layers=layers, num_attention_heads=max(4, hidden_size // 64), num_key_value_heads=max(2, hidden_size // 256), max_position_embeddings=1024, pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, bos_token_id=None, tie_word_embeddings=False)
     torch.manual_seed(0)
     model = LlamaForCausalLM(config)
     model.save_pretrained(folder)
@@ -71,5 +73,7 @@ if __name__ == "__main__":
     arguments.add_argument("--dataset", required=True, type=Path)
     arguments.add_argument("--out", required=True, type=Path)
     arguments.add_argument("--hidden-size", type=int, default=64)
+    arguments.add_argument("--layers", type=int, default=2)
+    arguments.add_argument("--intermediate-size", type=int)
     given = arguments.parse_args()
-    print(make_tiny_model(given.out, corpus_of(given.dataset), given.hidden_size))
+    print(make_tiny_model(given.out, corpus_of(given.dataset), given.hidden_size, given.layers, given.intermediate_size))
