@@ -128,6 +128,7 @@ export {
   JobRequestSchema,
   JobSchema,
   JobStateSchema,
+  PipelineJobRequestSchema,
   QUANTS,
   TrainJobRequestSchema,
   type DeployJobRequest,
@@ -136,6 +137,7 @@ export {
   type JobProgress,
   type JobRequest,
   type JobState,
+  type PipelineJobRequest,
   type TrainJobRequest,
 } from "./api/jobs-api";
 export { ChatAnswerSchema, ChatRequestSchema } from "./api/chat-api";

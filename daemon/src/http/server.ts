@@ -9,6 +9,8 @@ import { TraceWriter } from "../store/trace-writer";
 import { JobRunner } from "../jobs/job-runner";
 import { describePlatform, probeMachine } from "../platform/detect-platform";
 import { EmbeddedServing } from "../deploy/embedded-serving";
+import { buildInWorker } from "../datasets/build-in-worker";
+import { DatasetBuildRequestSchema } from "@vault-tuner/shared";
 import { buildApp } from "./app";
 import { projectDatasetsDir } from "../datasets/source-files";
 
@@ -45,8 +47,17 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const events = new EventBus();
   const platform = describePlatform(await probeMachine());
   const serving = new EmbeddedServing();
-  const jobs = new JobRunner(store, events, dataDir, { graceMs: options.jobGraceMs, platform, serving, ollamaHost: options.ollamaHost ?? process.env.OLLAMA_HOST });
-  const context = { store, events, ingest: new IngestQueue(writer, store.toolsets), dataDir, sourceRoots: [projectDatasetsDir(), dataDir.root], jobs, platform, serving };
+  const stopping = new AbortController();
+  const sourceRoots = [projectDatasetsDir(), dataDir.root];
+  const jobs = new JobRunner(store, events, dataDir, {
+    graceMs: options.jobGraceMs,
+    platform,
+    serving,
+    ollamaHost: options.ollamaHost ?? process.env.OLLAMA_HOST,
+    buildDataset: (request, onProgress) =>
+      buildInWorker({ options: DatasetBuildRequestSchema.parse(request), databaseFile: dataDir.database, sourceRoots, outputRoot: dataDir.datasets }, onProgress, stopping.signal),
+  });
+  const context = { store, events, ingest: new IngestQueue(writer, store.toolsets), dataDir, sourceRoots, jobs, platform, serving };
   let app: FastifyInstance;
   try {
     const imported = await importSpool(dataDir.spool, store.toolsets, context.ingest);
@@ -69,11 +80,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     port,
     tokenFile: dataDir.token,
     close: () =>
-      // The running job stops first (it becomes interrupted), then requests and sockets.
-      (closing ??= jobs.close().then(() => app.close()).finally(async () => {
-        await serving.close();
-        await writer.close();
-        store.close();
-      })),
+      // The running job stops first (it becomes interrupted), then builds, requests and sockets.
+      (closing ??= jobs
+        .close()
+        .then(() => stopping.abort())
+        .then(() => app.close())
+        .finally(async () => {
+          await serving.close();
+          await writer.close();
+          store.close();
+        })),
   };
 }

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { DeployJobRequest, Job, JobProgress, JobRequest, TrainEvent, TrainJobRequest } from "@vault-tuner/shared";
+import type { DatasetBuildRequest, DeployJobRequest, Job, JobProgress, JobRequest, PipelineJobRequest, TrainEvent, TrainJobRequest } from "@vault-tuner/shared";
 import type { DataDir } from "../config/data-dir";
 import type { EventBus } from "../events/event-bus";
 import { ensureLlamaCppTools } from "../export/llama-cpp-tools";
@@ -10,6 +10,7 @@ import { deployToOllama, OllamaDeployError } from "../deploy/ollama-deploy";
 import { ensurePythonEnv } from "../python/python-env";
 import { runTrainer, TrainerError } from "../python/run-trainer";
 import type { Store } from "../store/store";
+import { nextPipelineAction } from "./pipeline-steps";
 import { exportArgs, trainArgs } from "./trainer-args";
 
 /** A request the runner refuses before queueing it (unknown dataset, run not finished...). */
@@ -26,6 +27,8 @@ export class JobRequestError extends Error {
 export class JobStateError extends Error {}
 
 export interface JobRunnerOptions {
+  /** Builds a dataset as POST /v1/datasets does (a pipeline's first step). */
+  buildDataset?: (request: DatasetBuildRequest, onProgress: (step: string) => void) => Promise<unknown>;
   /** Where Ollama deploys go unless a job names a host. */
   ollamaHost?: string;
   /** What this machine trains on; decides what recipe "auto" means and whether a CPU may train. */
@@ -76,7 +79,20 @@ export class JobRunner {
 
   submit(request: JobRequest): Job {
     this.check(request);
-    const job = this.store.jobs.create(request.kind === "train" ? { ...request, recipe: this.recipeFor(request) } : request, this.now());
+    const resolved: JobRequest =
+      request.kind === "train"
+        ? { ...request, recipe: this.recipeFor(request) }
+        : request.kind === "pipeline"
+          ? { ...request, train: { ...request.train, recipe: this.recipeFor({ kind: "train", dataset: "-", ...request.train }) } }
+          : request;
+    const job = this.store.jobs.create(resolved, this.now());
+    if (job.kind === "pipeline") {
+      // A pipeline holds no slot: it starts its steps as jobs, one after another.
+      this.store.jobs.started(job.id, this.now());
+      this.announce(job.id);
+      void this.advance(job.id);
+      return this.store.jobs.get(job.id) as Job;
+    }
     this.announce(job.id);
     this.kick();
     return this.store.jobs.get(job.id) as Job;
@@ -84,9 +100,22 @@ export class JobRunner {
 
   cancel(id: string): Job {
     const job = this.require(id);
+    if (job.kind === "pipeline" && job.state === "running") {
+      const step = Object.values(job.artefacts).map((childId) => this.store.jobs.get(childId)).find((child) => child && (child.state === "queued" || child.state === "running"));
+      // The step's end moves the pipeline on to cancelled; without a step in flight it ends here.
+      if (step) {
+        this.cancel(step.id);
+        return this.require(id);
+      }
+      this.store.jobs.finished(id, "cancelled", this.now());
+      this.announce(id);
+      return this.require(id);
+    }
     if (job.state === "queued") {
       this.store.jobs.finished(id, "cancelled", this.now());
       this.announce(id);
+      const pipeline = (job.request as { pipeline?: string }).pipeline;
+      if (pipeline) void this.advance(pipeline);
     } else if (job.state === "running" && this.current?.id === id) {
       this.current.stop = "cancel";
       this.current.controller.abort();
@@ -99,12 +128,78 @@ export class JobRunner {
   /** Queues an interrupted, failed or cancelled training job again; it continues from its last checkpoint. */
   resume(id: string): Job {
     const job = this.require(id);
+    if (job.kind === "pipeline") return this.resumePipeline(job);
     if (job.kind !== "train") throw new JobStateError(`job ${id} is a ${job.kind} job; only training jobs resume (start a new ${job.kind} job instead)`);
     if (!["interrupted", "failed", "cancelled"].includes(job.state)) throw new JobStateError(`job ${id} is ${job.state}; only interrupted, failed or cancelled jobs can be resumed`);
     this.store.jobs.requeue(id);
     this.announce(id);
     this.kick();
     return this.require(id);
+  }
+
+  /** A pipeline goes on from its stopped step: a training step resumes from its checkpoint, others run again. */
+  private resumePipeline(job: Job): Job {
+    if (!["interrupted", "failed", "cancelled"].includes(job.state)) throw new JobStateError(`job ${job.id} is ${job.state}; only interrupted, failed or cancelled pipelines can be resumed`);
+    const action = nextPipelineAction(job.id, job.request as PipelineJobRequest, job.artefacts, (childId) => this.store.jobs.get(childId));
+    this.store.jobs.started(job.id, this.now());
+    this.announce(job.id);
+    if (action.do === "stop") {
+      if (action.job.kind === "train") this.resume(action.job.id);
+      else {
+        const { [action.step]: _dropped, ...kept } = job.artefacts;
+        this.store.jobs.setArtefacts(job.id, kept);
+      }
+    }
+    void this.advance(job.id);
+    return this.require(job.id);
+  }
+
+  /** Moves a running pipeline one step on; called when it starts and whenever one of its steps ends. */
+  private async advance(id: string): Promise<void> {
+    const pipeline = this.store.jobs.get(id);
+    if (!pipeline || pipeline.state !== "running") return;
+    const request = pipeline.request as PipelineJobRequest;
+    const action = nextPipelineAction(id, request, pipeline.artefacts, (childId) => this.store.jobs.get(childId));
+    const log = (line: string) => {
+      mkdirSync(this.folder(id), { recursive: true, mode: 0o700 });
+      appendFileSync(this.logFile(id), `${line}\n`);
+    };
+    try {
+      switch (action.do) {
+        case "build": {
+          if (!this.options.buildDataset) throw new Error("this daemon cannot build datasets in a pipeline");
+          log(`--- building dataset ${request.build?.name}`);
+          this.store.jobs.setProgress(id, { stage: "build", step: 0, total: request.deploy ? 4 : 3 });
+          await this.options.buildDataset(request.build as DatasetBuildRequest, (step) => log(step));
+          this.store.jobs.setArtefacts(id, { ...pipeline.artefacts, dataset: request.build?.name as string });
+          return this.advance(id);
+        }
+        case "submit": {
+          const child = this.submit(action.request);
+          log(`--- ${action.step}: job ${child.id}`);
+          this.store.jobs.setArtefacts(id, { ...this.require(id).artefacts, [action.step]: child.id });
+          const steps = request.deploy ? ["train", "export", "deploy"] : ["train", "export"];
+          this.store.jobs.setProgress(id, { stage: action.step, step: steps.indexOf(action.step) + (request.build ? 1 : 0), total: steps.length + (request.build ? 1 : 0) });
+          this.announce(id);
+          return;
+        }
+        case "wait":
+          return;
+        case "stop":
+          log(`--- ${action.step} step ${action.job.id} ended ${action.state}`);
+          this.store.jobs.finished(id, action.state, this.now(), action.job.error ? { ...action.job.error, message: `${action.step} step (${action.job.id}): ${action.job.error.message}` } : null);
+          break;
+        case "finish":
+          log("--- every step succeeded");
+          this.store.jobs.setProgress(id, { stage: "done", step: 1, total: 1 });
+          this.store.jobs.finished(id, "succeeded", this.now());
+          break;
+      }
+    } catch (error) {
+      log(`--- failed: ${(error as Error).message}`);
+      this.store.jobs.finished(id, "failed", this.now(), { code: error instanceof JobRequestError ? "invalid-step" : "error", message: (error as Error).message });
+    }
+    this.announce(id);
   }
 
   folder(id: string): string {
@@ -146,6 +241,13 @@ export class JobRunner {
   }
 
   private check(request: JobRequest): void {
+    if (request.kind === "pipeline" && request.deploy) {
+      const written = [...request.export.quant, { float16: "f16", bfloat16: "bf16", float32: "f32" }[request.export.dtype]];
+      if (!written.includes(request.deploy.file)) throw new JobRequestError(`the export step writes ${written.join(", ")}; deploy.file ${request.deploy.file} is not among them`, "deploy.file");
+    }
+    if (request.kind === "pipeline" && request.dataset && !existsSync(join(this.dataDir.datasets, request.dataset, "card.json"))) {
+      throw new JobRequestError(`no dataset "${request.dataset}" in ${this.dataDir.datasets}; build it first, or give the pipeline a build step`, "dataset");
+    }
     if (request.kind === "train" && !existsSync(join(this.dataDir.datasets, request.dataset, "card.json"))) {
       throw new JobRequestError(`no dataset "${request.dataset}" in ${this.dataDir.datasets}; build it first (POST /v1/datasets)`, "dataset");
     }
@@ -208,6 +310,8 @@ export class JobRunner {
       }
     }
     this.announce(job.id);
+    const pipeline = (job.request as { pipeline?: string }).pipeline;
+    if (pipeline && !this.closed) await this.advance(pipeline);
   }
 
   /** Training and export: the trainer's command line as a child process, its events read as progress. */
@@ -256,7 +360,7 @@ export class JobRunner {
 
   private async command(job: Job, folder: string, resumed: boolean, log: (line: string) => void): Promise<{ args: string[]; artefacts: Record<string, string> }> {
     const request = job.request;
-    if (request.kind === "deploy") throw new Error("deploy jobs run in the daemon");
+    if (request.kind === "deploy" || request.kind === "pipeline") throw new Error(`${request.kind} jobs run in the daemon`);
     if (request.kind === "train") {
       const run = join(folder, "run");
       return { args: trainArgs(request, join(this.dataDir.datasets, request.dataset), run, resumed), artefacts: { run } };

@@ -74,9 +74,10 @@ describe("recording through the tap", () => {
     const spool = join(dataDir, "spool");
     const client = new ScriptedClient(tapCommand(spool, "http://127.0.0.1:9", join(dataDir, "token")));
     await session(client, 6);
-    // Give the tap its batching delay and a disk sync, as a client would between two calls.
-    const file = () => readdirSync(spool).find((name) => name.endsWith(".jsonl"));
-    for (let i = 0; i < 100 && !(file() && readFileSync(join(spool, file() as string), "utf8").split("\n").filter(Boolean).length >= 7); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Give the tap its batching delay and a disk sync, as a client would between two calls (up to 10 s
+    // on a loaded machine; the spool folder itself appears with the first write).
+    const file = () => (existsSync(spool) ? readdirSync(spool).find((name) => name.endsWith(".jsonl")) : undefined);
+    for (let i = 0; i < 500 && !(file() && readFileSync(join(spool, file() as string), "utf8").split("\n").filter(Boolean).length >= 7); i++) await new Promise((resolve) => setTimeout(resolve, 20));
     client.child.kill("SIGKILL");
     await new Promise((resolve) => client.child.once("exit", resolve));
     const daemon = await startTestDaemon({ dataDir });

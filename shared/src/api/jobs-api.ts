@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { DatasetNameSchema } from "./datasets-api";
+import { DatasetBuildRequestSchema, DatasetNameSchema } from "./datasets-api";
 
 /**
  * Jobs: long work the daemon runs in a child process (training, export...), one at a time, with its
  * state persisted so a daemon restart knows what was cut off.
  */
-export const JOB_KINDS = ["train", "export", "deploy"] as const;
+export const JOB_KINDS = ["train", "export", "deploy", "pipeline"] as const;
 export const JOB_STATES = ["queued", "running", "succeeded", "failed", "cancelled", "interrupted"] as const;
 export const JobStateSchema = z.enum(JOB_STATES);
 export type JobState = z.infer<typeof JobStateSchema>;
@@ -29,6 +29,8 @@ export const TrainJobRequestSchema = z.object({
   maxSteps: z.number().int().positive().optional(),
   device: z.enum(["auto", "cuda", "mps", "cpu"]).default("auto"),
   backend: z.enum(["auto", "torch", "mlx"]).default("auto"),
+  /** Set on the steps of a pipeline job: its id. */
+  pipeline: z.string().optional(),
 });
 
 export const ExportJobRequestSchema = z.object({
@@ -37,6 +39,7 @@ export const ExportJobRequestSchema = z.object({
   run: z.string().min(1),
   quant: z.array(z.enum(QUANTS)).min(1).default(["q4_k_m", "q8_0"]),
   dtype: z.enum(["float16", "bfloat16", "float32"]).default("float16"),
+  pipeline: z.string().optional(),
 });
 
 export const DeployJobRequestSchema = z.object({
@@ -51,13 +54,34 @@ export const DeployJobRequestSchema = z.object({
   model: z.string().regex(/^[a-z0-9][a-z0-9._:/-]{0,127}$/, "an Ollama model name").optional(),
   /** Ollama's address (default http://127.0.0.1:11434). */
   host: z.string().url().optional(),
+  pipeline: z.string().optional(),
 });
 
-export const JobRequestSchema = z.discriminatedUnion("kind", [TrainJobRequestSchema, ExportJobRequestSchema, DeployJobRequestSchema]);
+/**
+ * The whole loop as one job: build the dataset (or take a built one), train, export, deploy. Each step
+ * is a job of its own, started when the one before succeeds; resuming the pipeline resumes its failed
+ * or interrupted step.
+ */
+export const PipelineJobRequestSchema = z
+  .object({
+    kind: z.literal("pipeline"),
+    /** A dataset already built... */
+    dataset: DatasetNameSchema.optional(),
+    /** ...or one to build first (as POST /v1/datasets). */
+    build: DatasetBuildRequestSchema.optional(),
+    train: TrainJobRequestSchema.omit({ kind: true, dataset: true, pipeline: true }).default({ mode: "kto", recipe: "auto", device: "auto", backend: "auto" }),
+    export: ExportJobRequestSchema.omit({ kind: true, run: true, pipeline: true }).default({ quant: ["q4_k_m", "q8_0"], dtype: "float16" }),
+    /** Leave out to stop after the export. */
+    deploy: DeployJobRequestSchema.omit({ kind: true, export: true, pipeline: true }).optional(),
+  })
+  .refine((request) => (request.dataset === undefined) !== (request.build === undefined), { message: "give either dataset (a built one) or build (one to build)", path: ["dataset"] });
+
+export const JobRequestSchema = z.discriminatedUnion("kind", [TrainJobRequestSchema, ExportJobRequestSchema, DeployJobRequestSchema, PipelineJobRequestSchema]);
 export type JobRequest = z.infer<typeof JobRequestSchema>;
 export type TrainJobRequest = z.infer<typeof TrainJobRequestSchema>;
 export type ExportJobRequest = z.infer<typeof ExportJobRequestSchema>;
 export type DeployJobRequest = z.infer<typeof DeployJobRequestSchema>;
+export type PipelineJobRequest = z.infer<typeof PipelineJobRequestSchema>;
 
 /** The latest progress a job reported, in the trainer's own terms. */
 export const JobProgressSchema = z.object({

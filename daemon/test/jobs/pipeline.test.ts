@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import WebSocket from "ws";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startTestDaemon, type TestDaemon } from "../daemon-harness";
+import { makeTinyModel, waitFor } from "./job-fixtures";
+
+/** One pipeline job: build a dataset from a seed file, train, export and deploy, each step a job of its own. */
+let work: string;
+let daemon: TestDaemon;
+let socket: WebSocket;
+const events: any[] = [];
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "vt-pipeline-"));
+  daemon = await startTestDaemon({ dataDir: join(work, "data") });
+  socket = new WebSocket(`${daemon.url.replace("http", "ws")}/v1/events?token=${daemon.token}`);
+  socket.on("message", (data) => events.push(JSON.parse(String(data))));
+  await new Promise((resolve) => socket.once("open", resolve));
+}, 60_000);
+
+afterAll(async () => {
+  socket?.close();
+  await daemon?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+it("runs build -> train -> export -> deploy as child jobs and ends succeeded", async () => {
+  const model = await makeTinyModel(join(work, "tiny"));
+  const created = await daemon.call("POST", "/v1/jobs", {
+    body: {
+      kind: "pipeline",
+      build: { name: "piped", sources: { files: ["sources/starter-claudesidian-3.jsonl"] }, holdout: 0.1, mutations: { perRecord: 1 } },
+      train: { recipe: "tiny", model, maxSteps: 2, device: "cpu" },
+      export: { quant: ["q8_0"] },
+      deploy: { target: "embedded", file: "q8_0" },
+    },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  expect(created.body).toMatchObject({ kind: "pipeline", state: "running" });
+  const id = created.body.id;
+  const done = await waitFor("the pipeline", async () => {
+    const job = (await daemon.call("GET", `/v1/jobs/${id}`)).body;
+    return job.state === "running" ? undefined : job;
+  }, 480_000);
+  expect(done.state, JSON.stringify(done.error)).toBe("succeeded");
+  expect(Object.keys(done.artefacts)).toEqual(["dataset", "train", "export", "deploy"]);
+  for (const step of ["train", "export", "deploy"]) {
+    const child = (await daemon.call("GET", `/v1/jobs/${done.artefacts[step]}`)).body;
+    expect(child, step).toMatchObject({ kind: step, state: "succeeded", request: { pipeline: id } });
+  }
+  expect((await daemon.call("GET", "/v1/datasets/piped")).status).toBe(200);
+  expect(events.filter((event) => event.type === "job.state" && event.jobId === id).map((event) => event.state)).toEqual(["running", "running", "running", "running", "succeeded"]);
+  const answer = await daemon.call("POST", "/v1/chat", { body: { messages: [{ role: "user", content: "Read Notes/a.md" }], maxTokens: 8 } });
+  expect(answer.status).toBe(200);
+  expect((await daemon.call("GET", "/v1/models")).body.items[0].deployments[0]).toMatchObject({ jobId: done.artefacts.deploy, current: true });
+}, 600_000);
+
+it("refuses a pipeline on a dataset that does not exist, or one that would deploy a file it does not export", async () => {
+  const missing = await daemon.call("POST", "/v1/jobs", { body: { kind: "pipeline", dataset: "nope", train: { recipe: "tiny" } } });
+  expect(missing.status).toBe(400);
+  expect(missing.body.error.issues[0].path).toBe("dataset");
+  const mismatch = await daemon.call("POST", "/v1/jobs", { body: { kind: "pipeline", dataset: "piped", train: { recipe: "tiny" }, export: { quant: ["q8_0"] }, deploy: { file: "q4_k_m" } } });
+  expect(mismatch.status).toBe(400);
+  expect(mismatch.body.error.issues[0]).toEqual({ path: "deploy.file", message: "the export step writes q8_0, f16; deploy.file q4_k_m is not among them" });
+});
