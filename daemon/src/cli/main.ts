@@ -3,7 +3,7 @@ import { runCoverage } from "./commands/coverage";
 import { runDaemon } from "./commands/daemon";
 import { runDatasetBuild, runDatasetStarter } from "./commands/dataset";
 import { runExport } from "./commands/export";
-import { runJobs, runTrain } from "./commands/jobs";
+import { runDeploy, runJobs, runTrain } from "./commands/jobs";
 import { runPython } from "./commands/python";
 import { runRecorderInstall, runRecorderUninstall } from "./commands/recorder";
 import { runValidate } from "./commands/validate";
@@ -75,6 +75,21 @@ const COMMANDS: Record<string, Command> = {
       "data-dir": { type: "string" },
     },
     run: runTrain,
+  },
+  deploy: {
+    summary: "queue a deploy job for an export job's GGUF (into the daemon, or to Ollama) and follow it",
+    usage: "vault-tuner deploy --export JOB_ID [--target embedded|ollama] [--file q4_k_m|q8_0|f16] [--model NAME] [--host URL] [--detach] [--daemon URL] [--data-dir DIR]",
+    options: {
+      export: { type: "string" },
+      target: { type: "string" },
+      file: { type: "string" },
+      model: { type: "string" },
+      host: { type: "string" },
+      detach: { type: "boolean", default: false },
+      daemon: { type: "string" },
+      "data-dir": { type: "string" },
+    },
+    run: runDeploy,
   },
   jobs: {
     summary: "list the daemon's jobs, show one, read its log, cancel, resume or follow it",

@@ -1,6 +1,8 @@
 import { cpSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
+import WebSocket from "ws";
+import { startTestDaemon, type TestDaemon } from "../daemon-harness";
 import { ensurePythonEnv, PYTHON_DIR } from "../../src/python/python-env";
 
 export const STARTER = join(PYTHON_DIR, "..", "datasets", "starter-claudesidian-3");
@@ -43,4 +45,29 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** A real daemon over `<work>/data` with its live event feed collected into `events`. */
+export async function daemonWithEvents(work: string): Promise<{ daemon: TestDaemon; events: any[]; stop(): Promise<void> }> {
+  const daemon = await startTestDaemon({ dataDir: join(work, "data") });
+  const events: any[] = [];
+  const socket = new WebSocket(`${daemon.url.replace("http", "ws")}/v1/events?token=${daemon.token}`);
+  socket.on("message", (data) => events.push(JSON.parse(String(data))));
+  await new Promise((resolve) => socket.once("open", resolve));
+  return {
+    daemon,
+    events,
+    async stop() {
+      socket.close();
+      await daemon.stop();
+    },
+  };
+}
+
+/** Polls a job until it leaves queued and running (pipelines: until they stop running). */
+export async function finishedJob(daemon: TestDaemon, id: string, timeoutMs = 300_000): Promise<any> {
+  return waitFor(`job ${id} to finish`, async () => {
+    const job = (await daemon.call("GET", `/v1/jobs/${id}`)).body;
+    return job.state === "queued" || job.state === "running" ? undefined : job;
+  }, timeoutMs);
 }

@@ -1,45 +1,31 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestDaemon, type TestDaemon } from "../daemon-harness";
+import type { TestDaemon } from "../daemon-harness";
 import { runCli } from "../run-cli";
-import { isAlive, makeTinyModel, placeStarterDataset, trainerPid, waitFor } from "./job-fixtures";
+import { daemonWithEvents, finishedJob, isAlive, makeTinyModel, placeStarterDataset, trainerPid, waitFor } from "./job-fixtures";
 
 /** Jobs over a real daemon: each one runs the real trainer on a tiny model made by the test. */
 let work: string;
 let model: string;
 let daemon: TestDaemon;
-const events: any[] = [];
-let socket: WebSocket;
+let events: any[];
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "vt-jobs-"));
   model = await makeTinyModel(join(work, "tiny"));
-  daemon = await startTestDaemon({ dataDir: join(work, "data") });
+  ({ daemon, events, stop } = await daemonWithEvents(work));
   placeStarterDataset(daemon.dataDir, "starter");
-  socket = new WebSocket(`${daemon.url.replace("http", "ws")}/v1/events?token=${daemon.token}`);
-  socket.on("message", (data) => events.push(JSON.parse(String(data))));
-  await new Promise((resolve) => socket.once("open", resolve));
 }, 300_000);
 
 afterAll(async () => {
-  socket?.close();
-  await daemon?.stop();
+  await stop?.();
   rmSync(work, { recursive: true, force: true });
 });
 
-async function job(id: string): Promise<any> {
-  return (await daemon.call("GET", `/v1/jobs/${id}`)).body;
-}
-
-async function finished(id: string): Promise<any> {
-  return waitFor(`job ${id} to finish`, async () => {
-    const current = await job(id);
-    return ["succeeded", "failed", "cancelled", "interrupted"].includes(current.state) ? current : undefined;
-  }, 240_000);
-}
+const finished = (id: string) => finishedJob(daemon, id);
 
 async function log(id: string): Promise<string> {
   const response = await fetch(`${daemon.url}/v1/jobs/${id}/log`, { headers: { authorization: `Bearer ${daemon.token}` } });

@@ -1,10 +1,10 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import WebSocket from "ws";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { makeTrace, startTestDaemon, type TestDaemon } from "../daemon-harness";
-import { makeTinyModel, waitFor } from "./job-fixtures";
+import { makeTrace, type TestDaemon } from "../daemon-harness";
+import { runCli } from "../run-cli";
+import { daemonWithEvents, finishedJob, makeTinyModel } from "./job-fixtures";
 
 /**
  * The loop on a CPU, all real: labelled traces in a daemon -> a dataset -> a training job of a tiny
@@ -13,30 +13,23 @@ import { makeTinyModel, waitFor } from "./job-fixtures";
  */
 let work: string;
 let daemon: TestDaemon;
-let socket: WebSocket;
-const events: any[] = [];
+let events: any[];
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "vt-loop-"));
-  daemon = await startTestDaemon({ dataDir: join(work, "data") });
-  socket = new WebSocket(`${daemon.url.replace("http", "ws")}/v1/events?token=${daemon.token}`);
-  socket.on("message", (data) => events.push(JSON.parse(String(data))));
-  await new Promise((resolve) => socket.once("open", resolve));
+  ({ daemon, events, stop } = await daemonWithEvents(work));
 }, 60_000);
 
 afterAll(async () => {
-  socket?.close();
-  await daemon?.stop();
+  await stop?.();
   rmSync(work, { recursive: true, force: true });
 });
 
 async function run(body: object): Promise<any> {
   const created = await daemon.call("POST", "/v1/jobs", { body });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const job = await waitFor(`${created.body.kind} job`, async () => {
-    const current = (await daemon.call("GET", `/v1/jobs/${created.body.id}`)).body;
-    return ["succeeded", "failed", "cancelled", "interrupted"].includes(current.state) ? current : undefined;
-  }, 300_000);
+  const job = await finishedJob(daemon, created.body.id);
   expect(job.state, JSON.stringify(job.error)).toBe("succeeded");
   return job;
 }
@@ -68,14 +61,23 @@ it("goes from labelled traces to a deployed model that answers a chat request wi
   expect(chat.body.content.length + chat.body.toolCalls.length).toBeGreaterThan(0);
   for (const call of chat.body.toolCalls) expect(call.name).toBe("contentManager_readContent");
 
+  // Deploying the same export again from the command line: the registry keeps both, the newest serves.
+  const again = await runCli(["deploy", "--export", exported.id, "--file", "f16", "--daemon", daemon.url, "--data-dir", daemon.dataDir]);
+  expect(again.code, again.stderr).toBe(0);
+  const redeployId = /^queued (job_\S+)$/m.exec(again.stdout)?.[1] as string;
+  expect(again.stdout).toContain(`${redeployId} succeeded`);
+
   const registry = (await daemon.call("GET", "/v1/models")).body;
-  expect(registry.serving).toMatchObject({ gguf: exported.artefacts.q8_0, jobId: deployed.id });
+  expect(registry.serving).toMatchObject({ gguf: exported.artefacts.f16, jobId: redeployId });
   expect(registry.items).toHaveLength(1);
   const entry = registry.items[0];
   expect(entry).toMatchObject({ id: trained.id, recipe: "tiny", base: model, metrics: { steps: 2 }, dataset: { name: "mine", card: { name: "mine" } } });
   expect(entry.exports[0].files.map((file: any) => file.kind)).toEqual(["f16", "q8_0", "adapter"]);
   expect(entry.exports[0].files[1]).toMatchObject({ path: exported.artefacts.q8_0, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
-  expect(entry.deployments).toEqual([expect.objectContaining({ jobId: deployed.id, target: "embedded", current: true })]);
+  expect(entry.deployments.map((deployment: any) => [deployment.jobId, deployment.current])).toEqual([
+    [redeployId, true],
+    [deployed.id, false],
+  ]);
   expect((await daemon.call("GET", `/v1/models/${trained.id}`)).body.id).toBe(trained.id);
   expect((await daemon.call("GET", "/v1/models/job_nope")).status).toBe(404);
 }, 600_000);

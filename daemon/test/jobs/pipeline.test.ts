@@ -1,28 +1,23 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import WebSocket from "ws";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startTestDaemon, type TestDaemon } from "../daemon-harness";
-import { makeTinyModel, waitFor } from "./job-fixtures";
+import type { TestDaemon } from "../daemon-harness";
+import { daemonWithEvents, finishedJob, makeTinyModel } from "./job-fixtures";
 
 /** One pipeline job: build a dataset from a seed file, train, export and deploy, each step a job of its own. */
 let work: string;
 let daemon: TestDaemon;
-let socket: WebSocket;
-const events: any[] = [];
+let events: any[];
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "vt-pipeline-"));
-  daemon = await startTestDaemon({ dataDir: join(work, "data") });
-  socket = new WebSocket(`${daemon.url.replace("http", "ws")}/v1/events?token=${daemon.token}`);
-  socket.on("message", (data) => events.push(JSON.parse(String(data))));
-  await new Promise((resolve) => socket.once("open", resolve));
+  ({ daemon, events, stop } = await daemonWithEvents(work));
 }, 60_000);
 
 afterAll(async () => {
-  socket?.close();
-  await daemon?.stop();
+  await stop?.();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -40,10 +35,7 @@ it("runs build -> train -> export -> deploy as child jobs and ends succeeded", a
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   expect(created.body).toMatchObject({ kind: "pipeline", state: "running" });
   const id = created.body.id;
-  const done = await waitFor("the pipeline", async () => {
-    const job = (await daemon.call("GET", `/v1/jobs/${id}`)).body;
-    return job.state === "running" ? undefined : job;
-  }, 480_000);
+  const done = await finishedJob(daemon, id, 480_000);
   expect(done.state, JSON.stringify(done.error)).toBe("succeeded");
   expect(Object.keys(done.artefacts)).toEqual(["dataset", "train", "export", "deploy"]);
   for (const step of ["train", "export", "deploy"]) {

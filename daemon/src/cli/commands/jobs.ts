@@ -22,13 +22,34 @@ export async function runTrain(args: { values: Record<string, unknown> }, output
     device: v.device ?? "auto",
     backend: v.backend ?? "auto",
   };
-  const client = daemonClient(v);
+  return queueAndFollow(daemonClient(v), request, v.detach === true, output);
+}
+
+/**
+ * `vault-tuner deploy --export JOB_ID [--target embedded|ollama] [--file q4_k_m] [--model NAME] [--host URL]`:
+ * queue a deploy job for an export job's GGUF and follow it. Deploying an earlier export brings that
+ * model back.
+ */
+export async function runDeploy(args: { values: Record<string, unknown> }, output: Output): Promise<number> {
+  const v = args.values;
+  if (typeof v.export !== "string") throw new UsageError("give --export JOB_ID (a succeeded export job; vault-tuner jobs list shows them)");
+  const request = {
+    kind: "deploy",
+    export: v.export,
+    target: v.target ?? "embedded",
+    file: v.file ?? "q4_k_m",
+    ...(v.model ? { model: v.model } : {}),
+    ...(v.host ? { host: v.host } : {}),
+  };
+  return queueAndFollow(daemonClient(v), request, v.detach === true, output);
+}
+
+async function queueAndFollow(client: DaemonClient, request: object, detach: boolean, output: Output): Promise<number> {
   const created = await client.call("POST", "/v1/jobs", request);
   if (created.status !== 201) throw new UsageError(replyError(created));
   const job = created.body as Job;
   output.out(`queued ${job.id}\n`);
-  if (v.detach === true) return EXIT_OK;
-  return follow(client, job.id, output);
+  return detach ? EXIT_OK : follow(client, job.id, output);
 }
 
 /** `vault-tuner jobs [list] | show ID | log ID [--tail N] | cancel ID | resume ID [--follow] | follow ID`. */
