@@ -42,6 +42,9 @@ export interface JobRunnerOptions {
 
 type Stop = "cancel" | "shutdown";
 
+/** States a job (or pipeline) can be resumed from. */
+const RESUMABLE: readonly Job["state"][] = ["interrupted", "failed", "cancelled"];
+
 interface RunningJob {
   id: string;
   controller: AbortController;
@@ -72,7 +75,7 @@ export class JobRunner {
 
   /** Marks what a previous daemon left running as interrupted, then starts the queue. */
   start(): { interrupted: string[] } {
-    const interrupted = this.store.jobs.interruptRunning(this.now()).map((job) => job.id);
+    const interrupted = this.store.jobs.interruptRunning(this.now());
     this.kick();
     return { interrupted };
   }
@@ -130,7 +133,7 @@ export class JobRunner {
     const job = this.require(id);
     if (job.kind === "pipeline") return this.resumePipeline(job);
     if (job.kind !== "train") throw new JobStateError(`job ${id} is a ${job.kind} job; only training jobs resume (start a new ${job.kind} job instead)`);
-    if (!["interrupted", "failed", "cancelled"].includes(job.state)) throw new JobStateError(`job ${id} is ${job.state}; only interrupted, failed or cancelled jobs can be resumed`);
+    if (!RESUMABLE.includes(job.state)) throw new JobStateError(`job ${id} is ${job.state}; only interrupted, failed or cancelled jobs can be resumed`);
     this.store.jobs.requeue(id);
     this.announce(id);
     this.kick();
@@ -139,7 +142,7 @@ export class JobRunner {
 
   /** A pipeline goes on from its stopped step: a training step resumes from its checkpoint, others run again. */
   private resumePipeline(job: Job): Job {
-    if (!["interrupted", "failed", "cancelled"].includes(job.state)) throw new JobStateError(`job ${job.id} is ${job.state}; only interrupted, failed or cancelled pipelines can be resumed`);
+    if (!RESUMABLE.includes(job.state)) throw new JobStateError(`job ${job.id} is ${job.state}; only interrupted, failed or cancelled pipelines can be resumed`);
     const action = nextPipelineAction(job.id, job.request as PipelineJobRequest, job.artefacts, (childId) => this.store.jobs.get(childId));
     this.store.jobs.started(job.id, this.now());
     this.announce(job.id);
@@ -160,6 +163,7 @@ export class JobRunner {
     if (!pipeline || pipeline.state !== "running") return;
     const request = pipeline.request as PipelineJobRequest;
     const action = nextPipelineAction(id, request, pipeline.artefacts, (childId) => this.store.jobs.get(childId));
+    const steps = [...(request.build ? ["build"] : []), "train", "export", ...(request.deploy ? ["deploy"] : [])];
     const log = (line: string) => {
       mkdirSync(this.folder(id), { recursive: true, mode: 0o700 });
       appendFileSync(this.logFile(id), `${line}\n`);
@@ -169,7 +173,7 @@ export class JobRunner {
         case "build": {
           if (!this.options.buildDataset) throw new Error("this daemon cannot build datasets in a pipeline");
           log(`--- building dataset ${request.build?.name}`);
-          this.store.jobs.setProgress(id, { stage: "build", step: 0, total: request.deploy ? 4 : 3 });
+          this.store.jobs.setProgress(id, { stage: "build", step: 0, total: steps.length });
           await this.options.buildDataset(request.build as DatasetBuildRequest, (step) => log(step));
           this.store.jobs.setArtefacts(id, { ...pipeline.artefacts, dataset: request.build?.name as string });
           return this.advance(id);
@@ -178,8 +182,7 @@ export class JobRunner {
           const child = this.submit(action.request);
           log(`--- ${action.step}: job ${child.id}`);
           this.store.jobs.setArtefacts(id, { ...this.require(id).artefacts, [action.step]: child.id });
-          const steps = request.deploy ? ["train", "export", "deploy"] : ["train", "export"];
-          this.store.jobs.setProgress(id, { stage: action.step, step: steps.indexOf(action.step) + (request.build ? 1 : 0), total: steps.length + (request.build ? 1 : 0) });
+          this.store.jobs.setProgress(id, { stage: action.step, step: steps.indexOf(action.step), total: steps.length });
           this.announce(id);
           return;
         }
@@ -245,11 +248,9 @@ export class JobRunner {
       const written = [...request.export.quant, { float16: "f16", bfloat16: "bf16", float32: "f32" }[request.export.dtype]];
       if (!written.includes(request.deploy.file)) throw new JobRequestError(`the export step writes ${written.join(", ")}; deploy.file ${request.deploy.file} is not among them`, "deploy.file");
     }
-    if (request.kind === "pipeline" && request.dataset && !existsSync(join(this.dataDir.datasets, request.dataset, "card.json"))) {
-      throw new JobRequestError(`no dataset "${request.dataset}" in ${this.dataDir.datasets}; build it first, or give the pipeline a build step`, "dataset");
-    }
-    if (request.kind === "train" && !existsSync(join(this.dataDir.datasets, request.dataset, "card.json"))) {
-      throw new JobRequestError(`no dataset "${request.dataset}" in ${this.dataDir.datasets}; build it first (POST /v1/datasets)`, "dataset");
+    const dataset = request.kind === "train" || request.kind === "pipeline" ? request.dataset : undefined;
+    if (dataset && !existsSync(join(this.dataDir.datasets, dataset, "card.json"))) {
+      throw new JobRequestError(`no dataset "${dataset}" in ${this.dataDir.datasets}; build it first (POST /v1/datasets)${request.kind === "pipeline" ? ", or give the pipeline a build step" : ""}`, "dataset");
     }
     if (request.kind === "deploy") {
       const exported = this.store.jobs.get(request.export);
@@ -321,30 +322,26 @@ export class JobRunner {
     const { done } = await runTrainer(env.python, args, {
       signal: entry.controller.signal,
       graceMs: this.options.graceMs,
-      onStart: (pid) => {
-        this.store.jobs.recordPid(job.id, pid);
-        log(`--- trainer pid ${pid ?? "unknown"}: python -m vault_tuner_train ${args.join(" ")}`);
-      },
+      onStart: (pid) => log(`--- trainer pid ${pid ?? "unknown"}: python -m vault_tuner_train ${args.join(" ")}`),
       onLog: log,
-      onEvent: (event) => {
-        log(`[event] ${JSON.stringify(event)}`);
-        const progress = progressOf(event, this.store.jobs.get(job.id)?.progress ?? null);
-        if (progress) this.store.jobs.setProgress(job.id, progress);
-        this.events.publish({ type: "job.progress", jobId: job.id, progress: event });
-      },
+      onEvent: (event) => this.report(job.id, event, log),
     });
     return { ...artefacts, ...doneArtefacts(done, folder) };
+  }
+
+  /** A progress event of a job: into its log, onto its stored progress, out as `job.progress`. */
+  private report(id: string, event: TrainEvent, log: (line: string) => void): void {
+    log(`[event] ${JSON.stringify(event)}`);
+    const progress = progressOf(event, this.store.jobs.get(id)?.progress ?? null);
+    if (progress) this.store.jobs.setProgress(id, progress);
+    this.events.publish({ type: "job.progress", jobId: id, progress: event });
   }
 
   /** Deploys run in this process: loading into the daemon, or uploading to Ollama, is I/O, not a trainer. */
   private async deploy(id: string, request: DeployJobRequest, log: (line: string) => void): Promise<Record<string, string>> {
     const exported = this.store.jobs.get(request.export) as Job;
     const gguf = exported.artefacts[request.file] as string;
-    const stage = (name: string, index: number, total: number) => {
-      log(`[${index}/${total}] ${name}`);
-      this.events.publish({ type: "job.progress", jobId: id, progress: { event: "stage", time: 0, stage: name, index, total } });
-      this.store.jobs.setProgress(id, { stage: name, step: index - 1, total });
-    };
+    const stage = (name: string, index: number, total: number) => this.report(id, { event: "stage", time: 0, stage: name, index, total }, log);
     if (request.target === "embedded") {
       stage(`load ${basename(gguf)} into the daemon`, 1, 1);
       const loaded = await this.options.serving.load(gguf, id, this.now());

@@ -67,12 +67,8 @@ export class JobStore {
     this.db.prepare("UPDATE jobs SET state = 'running', started_at = ?, finished_at = NULL, attempts = attempts + 1, error = NULL WHERE id = ?").run(now, id);
   }
 
-  recordPid(id: string, pid: number | undefined): void {
-    this.db.prepare("UPDATE jobs SET pid = ? WHERE id = ?").run(pid ?? null, id);
-  }
-
   finished(id: string, state: Exclude<JobState, "queued" | "running">, now: string, error: Job["error"] = null): void {
-    this.db.prepare("UPDATE jobs SET state = ?, finished_at = ?, error = ?, pid = NULL WHERE id = ?").run(state, now, error ? JSON.stringify(error) : null, id);
+    this.db.prepare("UPDATE jobs SET state = ?, finished_at = ?, error = ? WHERE id = ?").run(state, now, error ? JSON.stringify(error) : null, id);
   }
 
   requeue(id: string): void {
@@ -88,13 +84,13 @@ export class JobStore {
   }
 
   /**
-   * At start-up: jobs the previous daemon left running were cut off with it. They become interrupted
-   * (with the pid their child had, so a survivor can be stopped) and are not restarted on their own.
+   * At start-up: jobs the previous daemon left running were cut off with it (their trainers stop by
+   * themselves when the daemon goes). They become interrupted and are not restarted on their own.
    */
-  interruptRunning(now: string): { id: string; pid: number | null }[] {
-    const rows = this.db.prepare<[], { id: string; pid: number | null }>("SELECT id, pid FROM jobs WHERE state = 'running'").all();
+  interruptRunning(now: string): string[] {
+    const ids = this.db.prepare<[], { id: string }>("SELECT id FROM jobs WHERE state = 'running'").all().map((row) => row.id);
     const error = JSON.stringify({ code: "interrupted", message: "the daemon stopped while this job ran", hint: "resume it (POST /v1/jobs/:id/resume or vault-tuner jobs resume ID) to continue from its last checkpoint" });
-    this.db.prepare("UPDATE jobs SET state = 'interrupted', finished_at = ?, error = ?, pid = NULL WHERE state = 'running'").run(now, error);
-    return rows;
+    this.db.prepare("UPDATE jobs SET state = 'interrupted', finished_at = ?, error = ? WHERE state = 'running'").run(now, error);
+    return ids;
   }
 }

@@ -53,7 +53,6 @@ export const MIGRATIONS: readonly string[] = [
     started_at  TEXT,
     finished_at TEXT,
     attempts    INTEGER NOT NULL DEFAULT 0,
-    pid         INTEGER,
     progress    TEXT,
     error       TEXT,
     artefacts   TEXT NOT NULL DEFAULT '{}'
