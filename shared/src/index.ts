@@ -141,3 +141,50 @@ export {
   type TrainJobRequest,
 } from "./api/jobs-api";
 export { ChatAnswerSchema, ChatRequestSchema } from "./api/chat-api";
+
+export {
+  ArgConstraintSchema,
+  CASE_KINDS,
+  EvalCaseSchema,
+  ExpectedCallSchema,
+  FileExpectationSchema,
+  MEMORY_COLLECTIONS,
+  PROMPT_SET_FORMAT,
+  PromptSetSchema,
+  VaultExpectationSchema,
+  VaultFixtureSchema,
+  type ArgConstraint,
+  type EvalCase,
+  type EvalCaseInput,
+  type ExpectedCall,
+  type FileExpectation,
+  type MemoryCollection,
+  type PromptSet,
+  type PromptSetInput,
+  type VaultExpectation,
+  type VaultFixture,
+} from "./eval/prompt-set";
+export {
+  BackendInfoSchema,
+  CHECK_DESCRIPTIONS,
+  CHECKS,
+  EvalRecordSchema,
+  EvalReportSchema,
+  EvalSummarySchema,
+  REPORT_FORMAT,
+  type BackendInfo,
+  type CheckName,
+  type CheckResult,
+  type EvalRecord,
+  type EvalReport,
+  type EvalSummary,
+  type Rate,
+} from "./eval/report";
+export { checkConstraint, checkConstraints, deepEqual, normalizeVaultPath, valueAt } from "./eval/constraints";
+export { toolEffect, type ToolEffect } from "./eval/tool-effects";
+export { compareFinalState, checkFile, type VaultSnapshot } from "./eval/final-state";
+export { matchCalls } from "./eval/match-calls";
+export { scoreAttempt, type AttemptScore, type AttemptTranscript, type ExecutedCall } from "./eval/score-attempt";
+export { summarize, reasonKind } from "./eval/summarize";
+export { binomial, bootstrapMeanInterval, passHatK, signTest, wilsonInterval } from "./eval/statistics";
+export { checkGate, compareReports, formatRate, SIGNIFICANCE, type CaseDifference, type GateOptions, type ReportComparison } from "./eval/compare-reports";

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { runCoverage } from "./commands/coverage";
 import { runDaemon } from "./commands/daemon";
 import { runDatasetBuild, runDatasetStarter } from "./commands/dataset";
+import { EXIT_EVAL_CANNOT_RUN, runEvalCommand } from "./commands/eval";
 import { runExport } from "./commands/export";
 import { runDeploy, runJobs, runTrain } from "./commands/jobs";
 import { runPython } from "./commands/python";
@@ -16,6 +17,8 @@ interface Command {
   usage: string;
   options: NonNullable<ParseArgsConfig["options"]>;
   run(args: { values: Record<string, unknown>; positionals: string[] }, output: Output): Promise<number>;
+  /** The exit code of a usage error, where 2 already means something else (eval: failures). */
+  usageExit?: number;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -97,6 +100,44 @@ const COMMANDS: Record<string, Command> = {
     options: { limit: { type: "string" }, tail: { type: "string" }, follow: { type: "boolean", default: false }, daemon: { type: "string" }, "data-dir": { type: "string" } },
     run: runJobs,
   },
+  eval: {
+    summary: "evaluate a model on a prompt set in a sandbox vault; compare two runs; import the seed's prompts; list sets",
+    usage:
+      "vault-tuner eval run --set NAME|FILE --backend embedded|ollama|openai --model M [--url U] [--api-key K] [--repeat k] [--concurrency N] [--temperature 0.2] [--top-p 0.9] [--max-tokens N] [--seed N] [--turn-limit N] [--timeout S] [--retries N] [--cases ID,...] [--out FILE] [--markdown FILE] [--fail-under R] [--no-regression-vs REPORT] [--json] [--quiet] [--data-dir DIR]\n" +
+      "                 vault-tuner eval compare A.json B.json [--json] [--fail-on-regression]\n" +
+      "                 vault-tuner eval import SEED.json... --id NAME [--title T] [--out FILE] [--data-dir DIR]\n" +
+      "                 vault-tuner eval sets [--json] [--data-dir DIR]\n" +
+      "                 exit codes: 0 all passed (or the gate passed), 1 could not run, 2 failures (or the gate failed), 3 request errors",
+    options: {
+      set: { type: "string" },
+      backend: { type: "string" },
+      model: { type: "string" },
+      url: { type: "string" },
+      "api-key": { type: "string" },
+      repeat: { type: "string" },
+      concurrency: { type: "string" },
+      temperature: { type: "string" },
+      "top-p": { type: "string" },
+      "max-tokens": { type: "string" },
+      seed: { type: "string" },
+      "turn-limit": { type: "string" },
+      timeout: { type: "string" },
+      retries: { type: "string" },
+      cases: { type: "string" },
+      out: { type: "string" },
+      markdown: { type: "string" },
+      "fail-under": { type: "string" },
+      "no-regression-vs": { type: "string" },
+      "fail-on-regression": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      quiet: { type: "boolean", default: false },
+      id: { type: "string" },
+      title: { type: "string" },
+      "data-dir": { type: "string" },
+    },
+    run: runEvalCommand,
+    usageExit: EXIT_EVAL_CANNOT_RUN,
+  },
   python: {
     summary: "set up the trainer's Python environment (python/.venv, pinned), or set it up and run its tests",
     usage: "vault-tuner python setup|test [pytest arguments]",
@@ -170,7 +211,7 @@ export async function main(argv: string[], output: Output = processOutput): Prom
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       output.err(`vault-tuner ${name}: ${(error as Error).message}\nusage: ${command.usage}\n`);
-      return EXIT_USAGE;
+      return command.usageExit ?? EXIT_USAGE;
     }
     throw error;
   }

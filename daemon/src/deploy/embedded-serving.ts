@@ -1,6 +1,6 @@
-import { EmbeddedChat, type ChatMessage, type ChatTool } from "../inference/embedded-chat";
+import type { ChatMessage, ChatTool, SamplingOptions } from "../inference/chat-types";
+import { EmbeddedChat, type MeteredAnswer } from "../inference/embedded-chat";
 import { llamaRuntime } from "../inference/embedded-model";
-import type { ToolCallAnswer } from "../inference/ollama-chat";
 
 export interface EmbeddedDeployment {
   gguf: string;
@@ -30,10 +30,10 @@ export class EmbeddedServing {
     return this.current.deployment;
   }
 
-  answer(messages: ChatMessage[], tools: ChatTool[], maxTokens?: number): Promise<ToolCallAnswer> {
+  answer(messages: ChatMessage[], tools: ChatTool[], options: SamplingOptions = {}): Promise<MeteredAnswer> {
     const current = this.current;
     if (!current) return Promise.reject(new Error("no model is deployed to the daemon"));
-    return this.serially(() => current.chat.answer(messages, tools, { maxTokens }));
+    return this.serially(() => current.chat.answer(messages, tools, options));
   }
 
   async close(): Promise<void> {

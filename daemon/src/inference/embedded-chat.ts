@@ -1,17 +1,8 @@
 import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelFunctions, Llama, LlamaContext, LlamaModel } from "node-llama-cpp";
-import type { ToolCallAnswer } from "./ollama-chat";
+import type { ChatMessage, ChatTool, SamplingOptions, ToolCallAnswer } from "./chat-types";
 
-/** A chat message in the OpenAI / Ollama shape the plugin and the evaluator send. */
-export interface ChatMessage {
-  role: "system" | "user" | "assistant" | "tool";
-  content?: string | null;
-  tool_calls?: { function: { name: string; arguments: Record<string, unknown> | string } }[];
-}
-
-export interface ChatTool {
-  type: "function";
-  function: { name: string; description?: string; parameters?: Record<string, unknown> };
-}
+/** An answer with how many tokens the prompt and the reply took. */
+export type MeteredAnswer = ToolCallAnswer & { promptTokens: number; completionTokens: number };
 
 /**
  * Chat with tools on a GGUF inside the daemon. node-llama-cpp renders the conversation with the chat
@@ -32,7 +23,7 @@ export class EmbeddedChat {
     return new EmbeddedChat(model, context, modelPath);
   }
 
-  async answer(messages: ChatMessage[], tools: ChatTool[], options: { maxTokens?: number; signal?: AbortSignal } = {}): Promise<ToolCallAnswer> {
+  async answer(messages: ChatMessage[], tools: ChatTool[], options: SamplingOptions = {}): Promise<MeteredAnswer> {
     const { LlamaChat, resolveChatWrapper } = await import("node-llama-cpp");
     const sequence = this.context.getSequence();
     try {
@@ -41,12 +32,17 @@ export class EmbeddedChat {
       const result = await chat.generateResponse(toHistory(messages), {
         functions: tools.length > 0 ? functions : undefined,
         maxTokens: options.maxTokens ?? 512,
-        temperature: 0,
+        temperature: options.temperature ?? 0,
+        ...(options.topP !== undefined ? { topP: options.topP } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
         signal: options.signal,
       });
+      const used = sequence.tokenMeter.getState();
       return {
         content: result.response,
         toolCalls: (result.functionCalls ?? []).map((call) => ({ name: call.functionName, arguments: (call.params ?? {}) as Record<string, unknown> })),
+        promptTokens: used.usedInputTokens,
+        completionTokens: used.usedOutputTokens,
       };
     } finally {
       sequence.dispose();

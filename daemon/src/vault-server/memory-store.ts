@@ -28,7 +28,11 @@ export class MemoryStore {
     this.file = join(folder, "memory.json");
     mkdirSync(folder, { recursive: true });
     this.data = existsSync(this.file) ? (JSON.parse(readFileSync(this.file, "utf8")) as MemoryData) : { workspaces: {}, sessions: {}, states: {}, agents: {} };
-    this.data.workspaces.default ??= { id: "default", name: "Default workspace", rootFolder: "/", context: { purpose: "General work in the vault", currentGoal: "" }, created: 0 };
+    if (!this.data.workspaces.default) {
+      // Saved at once, so the store on disk is the store the tools see (the evaluator snapshots it).
+      this.data.workspaces.default = { id: "default", name: "Default workspace", rootFolder: "/", context: { purpose: "General work in the vault", currentGoal: "" }, created: 0 };
+      this.save();
+    }
   }
 
   /** `<prefix>_<ms>_<9 characters>`, the form the plugin gives its ids. */

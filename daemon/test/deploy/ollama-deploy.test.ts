@@ -68,9 +68,9 @@ describe("deploying to Ollama (against a local server speaking its documented AP
   });
 
   it("asks the deployed model with tools and reads its tool calls", async () => {
-    const tools = [{ type: "function", function: { name: "contentManager_readContent", description: "read a note", parameters: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } } }];
+    const tools = [{ type: "function" as const, function: { name: "contentManager_readContent", description: "read a note", parameters: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } } }];
     const answer = await chatWithTools(ollama.host, "vault-tools:kto-1", [{ role: "user", content: "Read Notes/a.md" }], tools);
-    expect(answer.toolCalls).toEqual([{ name: "contentManager_readContent", arguments: { path: "Notes/a.md" } }]);
+    expect(answer.toolCalls).toEqual([{ function: { name: "contentManager_readContent", arguments: { path: "Notes/a.md" } } }]);
     const chat = ollama.requests.filter((request) => request.path === "/api/chat").at(-1);
     expect(chat?.body).toMatchObject({ model: "vault-tools:kto-1", stream: false, tools });
   });

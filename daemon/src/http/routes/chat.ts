@@ -1,6 +1,6 @@
 import { ChatAnswerSchema, ChatRequestSchema } from "@vault-tuner/shared";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { ChatMessage, ChatTool } from "../../inference/embedded-chat";
+import type { ChatMessage, ChatTool } from "../../inference/chat-types";
 import type { AppContext } from "../app-context";
 import { HttpError } from "../error-replies";
 
@@ -10,8 +10,8 @@ export function chatRoutes(context: AppContext): FastifyPluginAsyncZod {
     app.post("/v1/chat", { schema: { body: ChatRequestSchema, response: { 200: ChatAnswerSchema } } }, async (request) => {
       const deployment = context.serving.deployment;
       if (!deployment) throw new HttpError(409, "nothing-deployed", "no model is deployed to the daemon: run a deploy job with target embedded first");
-      const answer = await context.serving.answer(request.body.messages as ChatMessage[], request.body.tools as ChatTool[], request.body.maxTokens);
-      return { ...answer, backend: "embedded" as const, gguf: deployment.gguf };
+      const { content, toolCalls } = await context.serving.answer(request.body.messages as ChatMessage[], request.body.tools as ChatTool[], { maxTokens: request.body.maxTokens });
+      return { content, toolCalls, backend: "embedded" as const, gguf: deployment.gguf };
     });
   };
 }

@@ -1,0 +1,189 @@
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { checkGate, compareReports, formatRate, type EvalReport, type PromptSet } from "@vault-tuner/shared";
+import { resolveDataDir } from "../../config/data-dir";
+import { BACKEND_KINDS, DEFAULT_SAMPLING, type BackendKind, type BackendSpec } from "../../evals/backends/eval-backend";
+import { openBackend } from "../../evals/backends/open-backend";
+import { importSeedSet } from "../../evals/import-seed-set";
+import { listPromptSets, loadPromptSet, PromptSetError } from "../../evals/prompt-sets";
+import { comparisonText } from "../../evals/report-markdown";
+import { readReport, saveReport, saveToDataDir } from "../../evals/report-store";
+import { runEval } from "../../evals/run-eval";
+import type { Output } from "../output";
+import { EXIT_OK, UsageError } from "../usage-error";
+
+/** The seed evaluator's exit codes: 0 all passed (or the gate passed), 2 failures (or the gate failed), 3 request errors. */
+export const EXIT_EVAL_FAILURES = 2;
+export const EXIT_EVAL_REQUEST_ERRORS = 3;
+/** The run could not start: a bad set, backend or option. */
+export const EXIT_EVAL_CANNOT_RUN = 1;
+
+type Args = { values: Record<string, unknown>; positionals: string[] };
+
+/** `vault-tuner eval run|compare|import|sets`. */
+export async function runEvalCommand(args: Args, output: Output): Promise<number> {
+  const [action, ...rest] = args.positionals;
+  if (action === "run") return evalRun(args.values, output);
+  if (action === "compare") return evalCompare(rest, args.values, output);
+  if (action === "import") return evalImport(rest, args.values, output);
+  if (action === "sets") return evalSets(args.values, output);
+  throw new UsageError(`say what to do: eval run, eval compare A.json B.json, eval import FILE..., or eval sets${action ? ` (not "${action}")` : ""}`);
+}
+
+async function evalRun(v: Record<string, unknown>, output: Output): Promise<number> {
+  const dataDir = resolveDataDir(v["data-dir"] as string | undefined);
+  if (typeof v.set !== "string") throw new UsageError("give --set NAME (a prompt set id; `vault-tuner eval sets` lists them) or --set FILE.json");
+  if (!BACKEND_KINDS.includes(v.backend as BackendKind)) throw new UsageError(`give --backend ${BACKEND_KINDS.join("|")}`);
+  if (typeof v.model !== "string") throw new UsageError("give --model (embedded: a GGUF file; ollama: a model name; openai: the server's model id)");
+  const spec: BackendSpec = {
+    kind: v.backend as BackendKind,
+    model: v.model,
+    ...(typeof v.url === "string" ? { url: v.url } : {}),
+    ...((v["api-key"] ?? process.env.VAULT_TUNER_API_KEY) ? { apiKey: String(v["api-key"] ?? process.env.VAULT_TUNER_API_KEY) } : {}),
+    temperature: number(v.temperature, "--temperature", DEFAULT_SAMPLING.temperature, 0, 2),
+    topP: number(v["top-p"], "--top-p", DEFAULT_SAMPLING.topP, 0, 1),
+    maxTokens: integer(v["max-tokens"], "--max-tokens", DEFAULT_SAMPLING.maxTokens, 1),
+    ...(v.seed !== undefined ? { seed: integer(v.seed, "--seed", 0, 0) } : {}),
+    timeoutMs: number(v.timeout, "--timeout", DEFAULT_SAMPLING.timeoutMs / 1000, 1, 3600) * 1000,
+    retries: integer(v.retries, "--retries", DEFAULT_SAMPLING.retries, 0),
+  };
+  const repeat = integer(v.repeat, "--repeat", 1, 1);
+  const concurrency = integer(v.concurrency, "--concurrency", 4, 1);
+  const turnLimit = v["turn-limit"] !== undefined ? integer(v["turn-limit"], "--turn-limit", 8, 1) : undefined;
+  const failUnder = v["fail-under"] !== undefined ? rate(v["fail-under"]) : undefined;
+  const baseline = typeof v["no-regression-vs"] === "string" ? readReportOrUsage(v["no-regression-vs"]) : undefined;
+
+  let set: PromptSet;
+  try {
+    set = selectCases(loadPromptSet(v.set, dataDir), v.cases as string | undefined);
+  } catch (error) {
+    if (error instanceof PromptSetError) return cannotRun(output, error.message);
+    throw error;
+  }
+  let backend;
+  try {
+    backend = await openBackend(spec);
+  } catch (error) {
+    return cannotRun(output, (error as Error).message);
+  }
+  const abort = new AbortController();
+  const onSignal = () => abort.abort(new Error("stopped by the user"));
+  process.once("SIGINT", onSignal);
+  output.err(`evaluating ${backend.info.kind}:${backend.info.model} on ${set.id} (${set.cases.length} cases${repeat > 1 ? ` x ${repeat}` : ""})\n`);
+  let report: EvalReport;
+  try {
+    report = await runEval({
+      set,
+      backend,
+      repeat,
+      concurrency,
+      turnLimit,
+      signal: abort.signal,
+      onProgress: (progress) => {
+        if (v.quiet === true || !progress.last) return;
+        const eta = progress.done < progress.total && progress.etaS !== undefined ? ` · about ${progress.etaS} s left` : "";
+        output.err(`[${progress.done}/${progress.total}] ${progress.last.caseId}${repeat > 1 ? ` #${progress.last.attempt}` : ""} ${progress.last.status} · ${progress.passed} passed, ${progress.failed} failed${progress.requestErrors ? `, ${progress.requestErrors} request errors` : ""}${eta}\n`);
+      },
+    });
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    await backend.close();
+  }
+  const saved = typeof v.out === "string" ? saveReport(report, resolve(v.out), typeof v.markdown === "string" ? resolve(v.markdown) : undefined) : saveToDataDir(report, dataDir);
+  const gate = failUnder !== undefined || baseline ? checkGate(report, { failUnder, baseline }) : undefined;
+  output.out(v.json === true ? `${JSON.stringify({ summary: report.summary, report: saved.json, gate }, null, 2)}\n` : summaryText(report, saved.json, saved.markdown, gate));
+  if (report.summary.request_errors > 0) return EXIT_EVAL_REQUEST_ERRORS;
+  if (gate) return gate.passed ? EXIT_OK : EXIT_EVAL_FAILURES;
+  return report.summary.failed > 0 ? EXIT_EVAL_FAILURES : EXIT_OK;
+}
+
+async function evalCompare(files: string[], v: Record<string, unknown>, output: Output): Promise<number> {
+  if (files.length !== 2) throw new UsageError("give two reports: eval compare A.json B.json");
+  const [a, b] = files.map(readReportOrUsage) as [EvalReport, EvalReport];
+  const comparison = compareReports(a, b);
+  output.out(v.json === true ? `${JSON.stringify(comparison, null, 2)}\n` : comparisonText(comparison));
+  // With --fail-on-regression the comparison is a gate: B significantly worse than A fails.
+  return v["fail-on-regression"] === true && comparison.significant && (comparison.delta ?? 0) < 0 ? EXIT_EVAL_FAILURES : EXIT_OK;
+}
+
+async function evalImport(files: string[], v: Record<string, unknown>, output: Output): Promise<number> {
+  if (files.length === 0) throw new UsageError("give the seed's prompt files: eval import baseline.json full_coverage.json ... --id NAME [--out FILE]");
+  if (typeof v.id !== "string") throw new UsageError("give --id NAME for the imported set (lowercase letters, digits and -)");
+  let result;
+  try {
+    result = importSeedSet(files.map((file) => resolve(file)), { id: v.id, ...(typeof v.title === "string" ? { title: v.title } : {}) });
+  } catch (error) {
+    if (error instanceof PromptSetError) return cannotRun(output, error.message);
+    throw error;
+  }
+  const target = typeof v.out === "string" ? resolve(v.out) : resolve(resolveDataDir(v["data-dir"] as string | undefined), "evals", "sets", `${v.id}.json`);
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(resolve(target, ".."), { recursive: true });
+  writeFileSync(target, `${JSON.stringify(result.set, null, 2)}\n`);
+  output.out(`imported ${result.set.cases.length} cases into ${target}\n`);
+  for (const item of result.skipped) output.err(`skipped ${item.id}: ${item.reason}\n`);
+  return EXIT_OK;
+}
+
+async function evalSets(v: Record<string, unknown>, output: Output): Promise<number> {
+  const sets = listPromptSets(resolveDataDir(v["data-dir"] as string | undefined));
+  if (v.json === true) output.out(`${JSON.stringify(sets, null, 2)}\n`);
+  else for (const set of sets) output.out(`${set.id.padEnd(20)} ${String(set.cases).padStart(4)} cases  ${set.source.padEnd(9)} ${set.title}\n`);
+  return EXIT_OK;
+}
+
+function summaryText(report: EvalReport, json: string, markdown: string, gate: ReturnType<typeof checkGate> | undefined): string {
+  const s = report.summary;
+  const lines = [
+    `${s.passed}/${s.total - s.request_errors} passed: ${formatRate(s.pass_rate)} (95% interval ${formatRate(s.pass_rate_ci95[0])} to ${formatRate(s.pass_rate_ci95[1])})${s.request_errors ? `; ${s.request_errors} request errors, not scored` : ""}`,
+    ...(s.repeats > 1 ? [`pass^k: ${Object.entries(s.pass_hat_k).map(([k, value]) => `k=${k} ${formatRate(value)}`).join(", ")}`] : []),
+    "checks:",
+    ...Object.entries(s.by_check).map(([check, r]) => `  ${check.padEnd(12)} ${`${r.passed}/${r.total}`.padStart(7)}  ${formatRate(r.rate).padStart(6)}`),
+  ];
+  if (s.top_failure_reasons.length > 0) lines.push("most common failures:", ...s.top_failure_reasons.slice(0, 5).map((item) => `  ${String(item.count).padStart(3)} x ${item.reason}`));
+  if (gate) lines.push(gate.passed ? "gate: passed" : `gate: FAILED: ${gate.reasons.join("; ")}`);
+  lines.push(`report: ${json}`, `note:   ${markdown}`);
+  return `${lines.join("\n")}\n`;
+}
+
+function selectCases(set: PromptSet, ids: string | undefined): PromptSet {
+  if (!ids) return set;
+  const wanted = ids.split(",").map((id) => id.trim()).filter(Boolean);
+  const unknown = wanted.filter((id) => !set.cases.some((evalCase) => evalCase.id === id));
+  if (unknown.length > 0) throw new PromptSetError(`--cases: ${set.id} has no case ${unknown.join(", ")}`);
+  return { ...set, cases: set.cases.filter((evalCase) => wanted.includes(evalCase.id)) };
+}
+
+function readReportOrUsage(file: string): EvalReport {
+  try {
+    return readReport(resolve(file));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function cannotRun(output: Output, message: string): number {
+  output.err(`vault-tuner eval: ${message}\n`);
+  return EXIT_EVAL_CANNOT_RUN;
+}
+
+function number(value: unknown, flag: string, fallback: number, min: number, max = Number.POSITIVE_INFINITY): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < min || parsed > max) throw new UsageError(`${flag} ${String(value)}: give a number from ${min}${Number.isFinite(max) ? ` to ${max}` : " up"}`);
+  return parsed;
+}
+
+function integer(value: unknown, flag: string, fallback: number, min: number): number {
+  const parsed = number(value, flag, fallback, min);
+  if (!Number.isInteger(parsed)) throw new UsageError(`${flag} ${String(value)}: give a whole number`);
+  return parsed;
+}
+
+/** A pass rate as 0.8 or 80%. */
+function rate(value: unknown): number {
+  const text = String(value);
+  const parsed = text.endsWith("%") ? Number(text.slice(0, -1)) / 100 : Number(text);
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new UsageError(`--fail-under ${text}: give a pass rate such as 0.8 or 80%`);
+  return parsed;
+}

@@ -1,0 +1,122 @@
+import type { Catalog } from "../catalog/catalog-types";
+import { resolveTool } from "../catalog/resolve-tool";
+import type { CallForm } from "../schemas/tool-call";
+import { readSessionContext } from "../validator/session-context";
+import { validateCall } from "../validator/validate-call";
+import type { RuleId } from "../validator/rules";
+import { checkConstraints } from "./constraints";
+import { compareFinalState, type VaultSnapshot } from "./final-state";
+import { matchCalls } from "./match-calls";
+import type { EvalCase } from "./prompt-set";
+import type { CheckName, CheckResult } from "./report";
+import { toolEffect } from "./tool-effects";
+
+/** A call the model made, as parsed from its reply, and what the sandbox answered. */
+export interface ExecutedCall {
+  turn: number;
+  form: CallForm;
+  name: string;
+  arguments: unknown;
+  result: string;
+  isError: boolean;
+}
+
+/** One try of a case: each model turn's text, its calls, the call markers that could not be read. */
+export interface AttemptTranscript {
+  turns: { content: string; calls: ExecutedCall[]; parseErrors: string[] }[];
+  stop: "answered" | "turn-limit";
+}
+
+export interface AttemptScore {
+  passed: boolean;
+  checks: Record<CheckName, CheckResult>;
+  failureReasons: string[];
+}
+
+const SCHEMA_RULES = new Set<RuleId>(["tool-unknown", "arguments-not-object", "param-missing", "param-type", "param-enum", "param-constraint", "param-unexpected", "command-unknown", "command-unparsable"]);
+const CONTEXT_RULES = new Set<RuleId>(["context-missing", "context-not-object", "context-field-missing", "context-field-type", "session-memory-empty"]);
+const ID_RULES = new Set<RuleId>(["session-id-mismatch", "workspace-id-mismatch"]);
+
+/**
+ * Scores one try of a case. Every check looks at what the model actually did: the calls it wrote (in any
+ * form), checked against the catalog and the session context, paired with the expected calls, and the
+ * sandbox vault it left behind. A case passes only when every check that applies passes.
+ */
+export function scoreAttempt(evalCase: EvalCase, catalog: Catalog, transcript: AttemptTranscript, before: VaultSnapshot, after: VaultSnapshot): AttemptScore {
+  const calls = transcript.turns.flatMap((turn) => turn.calls);
+  const system = evalCase.messages.find((message) => message.role === "system")?.content ?? "";
+  const sessionContext = readSessionContext(system);
+  const offered = evalCase.tools ? new Set(evalCase.tools) : undefined;
+  const flatNames = calls.map((call) => {
+    const resolved = resolveTool(catalog, call.name, call.arguments);
+    return resolved.kind === "tool" ? resolved.tool.name : undefined;
+  });
+
+  const parsed: string[] = transcript.turns.flatMap((turn, index) => turn.parseErrors.map((error) => `turn ${index + 1}: ${error}`));
+  const schema: string[] = [];
+  const context: string[] = [];
+  const ids: string[] = [];
+  calls.forEach((call, index) => {
+    const label = `call ${index + 1} (${call.name})`;
+    const flat = flatNames[index];
+    if (flat && offered && !offered.has(flat)) schema.push(`${label}: ${flat} was not offered to the model`);
+    for (const issue of validateCall({ form: call.form, name: call.name, arguments: call.arguments }, { catalog, profile: "strict", sessionContext })) {
+      if (SCHEMA_RULES.has(issue.rule)) schema.push(`${label}: ${issue.message}`);
+      else if (CONTEXT_RULES.has(issue.rule)) context.push(`${label}: ${issue.message}`);
+      else if (ID_RULES.has(issue.rule)) ids.push(`${label}: ${issue.message}`);
+    }
+  });
+
+  const irrelevance = evalCase.kind === "irrelevance";
+  const expected = evalCase.expect.calls;
+  const byName = matchCalls(expected, flatNames, (want, name) => name === want.tool, evalCase.expect.order);
+  const byArgs = matchCalls(expected, calls.map((call, index) => ({ call, name: flatNames[index] })), (want, actual) => actual.name === want.tool && checkConstraints(actual.call.arguments, want.args).length === 0, evalCase.expect.order);
+
+  const selection: string[] = [];
+  const argumentProblems: string[] = [];
+  expected.forEach((want, index) => {
+    if (byName[index] === -1) {
+      const calledAtAll = flatNames.includes(want.tool);
+      selection.push(calledAtAll ? `${want.tool} is not called in the expected order` : `${want.tool} is not called`);
+    } else if (byArgs[index] === -1) {
+      // Say what is wrong with the closest call of the right tool.
+      const candidates = calls.filter((_, callIndex) => flatNames[callIndex] === want.tool);
+      const problems = candidates.map((call) => checkConstraints(call.arguments, want.args)).sort((a, b) => a.length - b.length)[0] ?? [];
+      argumentProblems.push(`${want.tool}: ${problems.join("; ")}`);
+    }
+  });
+
+  const used = new Set((byArgs.every((index) => index >= 0) ? byArgs : byName).filter((index) => index >= 0));
+  const extra: string[] = [];
+  calls.forEach((call, index) => {
+    const flat = flatNames[index];
+    if (used.has(index) || !flat || evalCase.expect.allowExtra.includes(flat)) return;
+    const tool = catalog.tools.find((candidate) => candidate.name === flat);
+    const effect = tool ? toolEffect(tool) : "write";
+    if (effect !== "read") extra.push(`call ${index + 1}: ${flat} is an extra ${effect === "destructive" ? "destructive" : "writing"} call`);
+  });
+
+  const judged = evalCase.expect.finalState === "judged";
+  const checks: Record<CheckName, CheckResult> = {
+    parsed: result(parsed),
+    schema: calls.length === 0 ? notApplicable() : result(schema),
+    context: calls.length === 0 || catalog.contextStyle !== "context-object" ? notApplicable() : result(context),
+    ids: calls.length === 0 || !sessionContext ? notApplicable() : result(ids),
+    selection: irrelevance ? notApplicable() : result(selection),
+    arguments: irrelevance || selection.length > 0 ? notApplicable() : result(argumentProblems),
+    "extra-calls": irrelevance ? notApplicable() : result(extra),
+    "final-state": judged ? result(compareFinalState(before, after, evalCase.expect.vault)) : notApplicable(),
+    irrelevance: irrelevance ? result(calls.map((call, index) => `call ${index + 1}: ${call.name} was called for a request that needs no tool`)) : notApplicable(),
+    finished: result(transcript.stop === "turn-limit" ? [`still calling tools after ${evalCase.turnLimit} turns`] : []),
+  };
+  const failureReasons = Object.entries(checks).flatMap(([name, check]) => check.reasons.map((reason) => `${name}: ${reason}`));
+  return { passed: Object.values(checks).every((check) => check.status !== "fail"), checks, failureReasons };
+}
+
+function result(reasons: string[]): CheckResult {
+  return { status: reasons.length === 0 ? "pass" : "fail", reasons };
+}
+
+function notApplicable(): CheckResult {
+  return { status: "n/a", reasons: [] };
+}
