@@ -101,12 +101,13 @@ const COMMANDS: Record<string, Command> = {
     run: runJobs,
   },
   eval: {
-    summary: "evaluate a model on a prompt set in a sandbox vault; compare two runs; import the seed's prompts; list sets",
+    summary: "evaluate a model on a prompt set in a sandbox vault; compare two runs; import the seed's prompts; list and check sets",
     usage:
       "vault-tuner eval run --set NAME|FILE --backend embedded|ollama|openai --model M [--url U] [--api-key K] [--repeat k] [--concurrency N] [--temperature 0.2] [--top-p 0.9] [--max-tokens N] [--seed N] [--turn-limit N] [--timeout S] [--retries N] [--cases ID,...] [--out FILE] [--markdown FILE] [--fail-under R] [--no-regression-vs REPORT] [--json] [--quiet] [--data-dir DIR]\n" +
       "                 vault-tuner eval compare A.json B.json [--json] [--fail-on-regression]\n" +
       "                 vault-tuner eval import SEED.json... --id NAME [--title T] [--out FILE] [--data-dir DIR]\n" +
       "                 vault-tuner eval sets [--json] [--data-dir DIR]\n" +
+      "                 vault-tuner eval check --set NAME|FILE [--cases ID,...]   (replays each case's reference solution)\n" +
       "                 exit codes: 0 all passed (or the gate passed), 1 could not run, 2 failures (or the gate failed), 3 request errors",
     options: {
       set: { type: "string" },

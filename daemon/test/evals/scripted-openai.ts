@@ -19,7 +19,7 @@ export type ScriptedReply = { content?: string | null; tool_calls?: unknown[] } 
  * A local server that speaks POST /v1/chat/completions like LM Studio, llama-server or vLLM, answering
  * from a script instead of a model: the scoring tests control exactly what "the model" replies.
  */
-export async function startScriptedServer(script: (request: ScriptedRequest) => ScriptedReply): Promise<{ url: string; requests: ScriptedRequest[]; inFlightPeak: () => number; close(): Promise<void> }> {
+export async function startScriptedServer(script: (request: ScriptedRequest) => ScriptedReply, options: { delayMs?: number } = {}): Promise<{ url: string; requests: ScriptedRequest[]; inFlightPeak: () => number; close(): Promise<void> }> {
   const requests: ScriptedRequest[] = [];
   let inFlight = 0;
   let peak = 0;
@@ -44,6 +44,8 @@ export async function startScriptedServer(script: (request: ScriptedRequest) => 
         lastResult: [...messages].reverse().find((message) => message.role === "tool")?.content ?? undefined,
       };
       requests.push(scripted);
+      // A model takes time to answer; the delay lets concurrent requests overlap as they would.
+      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
       const reply = script(scripted);
       if ("status" in reply) {
         response.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify(reply.body));

@@ -118,6 +118,12 @@ export const EvalCaseSchema = z
         finalState: z.enum(["judged", "unjudged"]).default("judged"),
       })
       .strict(),
+    /**
+     * A known-good way through the case: each turn's calls, without the context object (the session
+     * context supplies it); no turns for an irrelevance case. Never shown to a model; it proves the case
+     * can be passed (`vault-tuner eval check` replays it).
+     */
+    reference: z.array(z.array(z.object({ tool: z.string().min(1), arguments: z.record(z.string(), z.unknown()) }).strict()).min(1)).optional(),
     /** Model turns before the case is stopped as unfinished. */
     turnLimit: z.number().int().min(1).max(50).default(8),
     notes: z.string().optional(),

@@ -86,7 +86,8 @@ export const EvalSummarySchema = z.object({
 export type EvalSummary = z.infer<typeof EvalSummarySchema>;
 
 export const BackendInfoSchema = z.object({
-  kind: z.enum(["embedded", "ollama", "openai"]),
+  /** `reference` replays each case's own reference solution: it checks a prompt set, not a model. */
+  kind: z.enum(["embedded", "ollama", "openai", "reference"]),
   model: z.string(),
   url: z.string().optional(),
   /** The embedded backend constrains calls with a grammar: its schema-valid rate is not comparable with a free-running one. */

@@ -4,6 +4,7 @@ import { checkGate, compareReports, formatRate, type EvalReport, type PromptSet 
 import { resolveDataDir } from "../../config/data-dir";
 import { BACKEND_KINDS, DEFAULT_SAMPLING, type BackendKind, type BackendSpec } from "../../evals/backends/eval-backend";
 import { openBackend } from "../../evals/backends/open-backend";
+import { referenceBackend } from "../../evals/backends/reference-backend";
 import { importSeedSet } from "../../evals/import-seed-set";
 import { listPromptSets, loadPromptSet, PromptSetError } from "../../evals/prompt-sets";
 import { comparisonText } from "../../evals/report-markdown";
@@ -27,7 +28,8 @@ export async function runEvalCommand(args: Args, output: Output): Promise<number
   if (action === "compare") return evalCompare(rest, args.values, output);
   if (action === "import") return evalImport(rest, args.values, output);
   if (action === "sets") return evalSets(args.values, output);
-  throw new UsageError(`say what to do: eval run, eval compare A.json B.json, eval import FILE..., or eval sets${action ? ` (not "${action}")` : ""}`);
+  if (action === "check") return evalCheck(args.values, output);
+  throw new UsageError(`say what to do: eval run, eval compare A.json B.json, eval import FILE..., eval sets, or eval check${action ? ` (not "${action}")` : ""}`);
 }
 
 async function evalRun(v: Record<string, unknown>, output: Output): Promise<number> {
@@ -123,6 +125,26 @@ async function evalImport(files: string[], v: Record<string, unknown>, output: O
   output.out(`imported ${result.set.cases.length} cases into ${target}\n`);
   for (const item of result.skipped) output.err(`skipped ${item.id}: ${item.reason}\n`);
   return EXIT_OK;
+}
+
+/** `eval check --set NAME`: replays every case's reference solution; a case that fails its own reference is broken. */
+async function evalCheck(v: Record<string, unknown>, output: Output): Promise<number> {
+  if (typeof v.set !== "string") throw new UsageError("give --set NAME or --set FILE.json");
+  let set: PromptSet;
+  try {
+    set = selectCases(loadPromptSet(v.set, resolveDataDir(v["data-dir"] as string | undefined)), v.cases as string | undefined);
+  } catch (error) {
+    if (error instanceof PromptSetError) return cannotRun(output, error.message);
+    throw error;
+  }
+  const withReference = { ...set, cases: set.cases.filter((evalCase) => evalCase.reference) };
+  const unchecked = set.cases.filter((evalCase) => !evalCase.reference).map((evalCase) => evalCase.id);
+  if (withReference.cases.length === 0) return cannotRun(output, `${set.id} has no case with a reference solution to check`);
+  const report = await runEval({ set: withReference, backend: referenceBackend(withReference), concurrency: 8 });
+  const broken = report.records.filter((record) => record.status !== "passed");
+  for (const record of broken) output.out(`${record.case_id}: fails its own reference\n${record.failure_reasons.map((reason) => `  ${reason}`).join("\n")}\n`);
+  output.out(`${set.id}: ${report.summary.passed}/${withReference.cases.length} cases pass their reference solution${unchecked.length ? `; ${unchecked.length} have none (${unchecked.slice(0, 5).join(", ")}${unchecked.length > 5 ? ", ..." : ""})` : ""}\n`);
+  return broken.length > 0 ? EXIT_EVAL_FAILURES : EXIT_OK;
 }
 
 async function evalSets(v: Record<string, unknown>, output: Output): Promise<number> {

@@ -9,7 +9,7 @@ export const any: ArgConstraint = { any: true };
 type ExpectedVault = Partial<{ [K in keyof VaultExpectation]: VaultExpectation[K] }>;
 
 /** A case over the eval vault with the trained system prompt; the tool's agent is its first tag. */
-export function evalCase(fields: { id: string; kind: EvalCaseInput["kind"]; request: string; tags?: string[]; calls?: { tool: string; args?: Record<string, ArgConstraint> }[]; order?: "sequence" | "any"; vault?: ExpectedVault; allowExtra?: string[]; tools?: string[]; notes?: string }): EvalCaseInput {
+export function evalCase(fields: { id: string; kind: EvalCaseInput["kind"]; request: string; tags?: string[]; calls?: { tool: string; args?: Record<string, ArgConstraint> }[]; order?: "sequence" | "any"; vault?: ExpectedVault; allowExtra?: string[]; tools?: string[]; notes?: string; reference?: { tool: string; arguments: Record<string, unknown> }[][] }): EvalCaseInput {
   const agents = [...new Set((fields.calls ?? []).map((call) => call.tool.split("_")[0] as string))];
   return {
     id: fields.id,
@@ -27,6 +27,7 @@ export function evalCase(fields: { id: string; kind: EvalCaseInput["kind"]; requ
       allowExtra: fields.allowExtra ?? [],
       ...(fields.vault ? { vault: fields.vault } : {}),
     },
+    ...(fields.reference ? { reference: fields.reference } : {}),
     ...(fields.notes ? { notes: fields.notes } : {}),
   };
 }

@@ -11,6 +11,7 @@ export function combosSet(): PromptSetInput {
     cases: [
       evalCase({
         id: "combo_read_then_append",
+        reference: [[{ tool: "contentManager_readContent", arguments: { filePath: NOTES.plan } }], [{ tool: "contentManager_appendContent", arguments: { filePath: NOTES.status, content: "Risk: the payment provider contract ends in May.\n" } }]],
         kind: "combo",
         request: `Read ${NOTES.plan} and append a one-line summary of its risks to ${NOTES.status}.`,
         calls: [
@@ -21,6 +22,7 @@ export function combosSet(): PromptSetInput {
       }),
       evalCase({
         id: "combo_search_then_move",
+        reference: [[{ tool: "vaultLibrarian_searchContent", arguments: { query: "Overstory" } }], [{ tool: "vaultManager_moveNote", arguments: { path: NOTES.overstory, newPath: "Archive/The Overstory.md" } }]],
         kind: "combo",
         request: "Find my note about The Overstory and move it into the Archive folder, keeping its name.",
         calls: [
@@ -32,6 +34,7 @@ export function combosSet(): PromptSetInput {
       }),
       evalCase({
         id: "combo_workspace_status",
+        reference: [[{ tool: "memoryManager_loadWorkspace", arguments: { id: HARBOR_WORKSPACE } }], [{ tool: "contentManager_appendContent", arguments: { filePath: NOTES.status, content: "2026-05-08: beta build shared.\n" } }]],
         kind: "combo",
         request: "Load the Harbor workspace, then add the line '2026-05-08: beta build shared.' to the end of its status note.",
         calls: [
@@ -42,6 +45,7 @@ export function combosSet(): PromptSetInput {
       }),
       evalCase({
         id: "combo_folder_and_brief",
+        reference: [[{ tool: "vaultManager_createFolder", arguments: { path: "Projects/Lighthouse" } }, { tool: "contentManager_createContent", arguments: { filePath: "Projects/Lighthouse/Brief.md", content: "Lighthouse: a tide table widget\n" } }]],
         kind: "combo",
         request: "Create a folder Projects/Lighthouse and, inside it, a note Brief.md that says 'Lighthouse: a tide table widget'.",
         order: "any",
@@ -53,6 +57,7 @@ export function combosSet(): PromptSetInput {
       }),
       evalCase({
         id: "combo_duplicate_then_edit",
+        reference: [[{ tool: "vaultManager_duplicateNote", arguments: { sourcePath: NOTES.curry, targetPath: "Kitchen/Recipes/Red Curry.md" } }], [{ tool: "contentManager_findReplaceContent", arguments: { filePath: "Kitchen/Recipes/Red Curry.md", findText: "Thai basil", replaceText: "red chillies" } }]],
         kind: "combo",
         request: `Copy ${NOTES.curry} to Kitchen/Recipes/Red Curry.md, then in the copy replace "Thai basil" with "red chillies".`,
         calls: [
@@ -63,6 +68,7 @@ export function combosSet(): PromptSetInput {
       }),
       evalCase({
         id: "combo_delete_then_save_state",
+        reference: [[{ tool: "vaultManager_deleteNote", arguments: { path: NOTES.oldIdeas } }], [{ tool: "memoryManager_createState", arguments: { name: "Archive cleaned" } }]],
         kind: "combo",
         request: `Delete ${NOTES.oldIdeas}, then save a state called 'Archive cleaned'.`,
         calls: [
@@ -73,6 +79,7 @@ export function combosSet(): PromptSetInput {
       }),
       evalCase({
         id: "combo_list_then_read",
+        reference: [[{ tool: "vaultManager_listDirectory", arguments: { path: "Meetings" } }], [{ tool: "contentManager_readContent", arguments: { filePath: NOTES.planning } }]],
         kind: "combo",
         request: "List what is in the Meetings folder, then read the planning note you find there.",
         calls: [
@@ -82,6 +89,7 @@ export function combosSet(): PromptSetInput {
       }),
       evalCase({
         id: "combo_session_search_append",
+        reference: [[{ tool: "memoryManager_createSession", arguments: { name: "Curry night" } }], [{ tool: "vaultLibrarian_searchContent", arguments: { query: "coconut milk" } }], [{ tool: "contentManager_appendContent", arguments: { filePath: NOTES.inbox, content: "- buy coconut milk\n" } }]],
         kind: "combo",
         request: `Start a session called 'Curry night', search my notes for coconut milk, and add "- buy coconut milk" to ${NOTES.inbox}.`,
         calls: [

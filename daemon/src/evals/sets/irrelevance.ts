@@ -20,6 +20,6 @@ export function irrelevanceSet(): PromptSetInput {
     id: "irrelevance",
     title: "Irrelevance: requests that need no tool",
     description: "General questions and chit-chat with the vault tools offered. A case passes only when the model makes no call (BFCL's relevance check) and the vault is unchanged.",
-    cases: REQUESTS.map(([id, request]) => evalCase({ id, kind: "irrelevance", request, tags: ["no-tool"] })),
+    cases: REQUESTS.map(([id, request]) => evalCase({ id, kind: "irrelevance", request, tags: ["no-tool"], reference: [] })),
   });
 }

@@ -1,0 +1,60 @@
+import { readSessionContext, type EvalCase, type PromptSet } from "@vault-tuner/shared";
+import type { ChatMessage, RawChatAnswer } from "../../inference/chat-types";
+import type { EvalBackend } from "./eval-backend";
+
+/** The context object a careful model writes: the session context's ids and a few words in every field. */
+export function referenceContext(evalCase: EvalCase): Record<string, string> {
+  const system = evalCase.messages.find((message) => message.role === "system")?.content ?? "";
+  const ids = readSessionContext(system);
+  return {
+    sessionId: ids?.sessionId ?? "session_1700000000000_reference",
+    workspaceId: ids?.workspaceId ?? "default",
+    sessionDescription: "Working on the user's request in the vault",
+    sessionMemory: "The user asked for this in the current session.",
+    toolContext: "Carrying out the user's request",
+    primaryGoal: "Do what the user asked in the vault",
+    subgoal: "Make the next call the request needs",
+  };
+}
+
+/** Turn `turn` (1-based) of the case's reference: its calls, or the closing words once they are done. */
+export function referenceAnswer(evalCase: EvalCase, turn: number): RawChatAnswer {
+  const calls = evalCase.reference?.[turn - 1];
+  if (!evalCase.reference) return { content: "(this case has no reference solution)", toolCalls: [], promptTokens: null, completionTokens: null };
+  if (!calls) return { content: evalCase.kind === "irrelevance" ? "No vault tool is needed for that." : "Done.", toolCalls: [], promptTokens: null, completionTokens: null };
+  const context = referenceContext(evalCase);
+  return {
+    content: "",
+    toolCalls: calls.map((call, index) => ({ id: `ref_${turn}_${index + 1}`, type: "function", function: { name: call.tool, arguments: JSON.stringify({ context, ...call.arguments }) } })),
+    promptTokens: null,
+    completionTokens: null,
+  };
+}
+
+/** Finds the case a conversation belongs to (by its system and user text) and how many turns it has had. */
+export function caseLookup(set: PromptSet): (messages: ChatMessage[]) => { evalCase: EvalCase; turn: number } | undefined {
+  const key = (messages: { role: string; content?: string | null }[]) => messages.filter((message) => message.role === "system" || message.role === "user").slice(0, 2).map((message) => message.content ?? "").join("\u0000");
+  const byText = new Map(set.cases.map((evalCase) => [key(evalCase.messages), evalCase]));
+  return (messages) => {
+    const evalCase = byText.get(key(messages));
+    return evalCase ? { evalCase, turn: messages.filter((message) => message.role === "assistant").length + 1 } : undefined;
+  };
+}
+
+/**
+ * Replays each case's reference solution through the same loop, sandbox and scorer as a model. A case
+ * that fails its own reference is a broken case: `vault-tuner eval check` runs this over a set.
+ */
+export function referenceBackend(set: PromptSet): EvalBackend {
+  const lookup = caseLookup(set);
+  return {
+    info: { kind: "reference", model: `${set.id} reference solutions`, grammar_constrained: false, temperature: 0, top_p: 1, max_tokens: 0 },
+    maxConcurrency: 16,
+    async chat(messages) {
+      const found = lookup(messages);
+      if (!found) return { content: "(no case of this set starts with this conversation)", toolCalls: [], promptTokens: null, completionTokens: null };
+      return referenceAnswer(found.evalCase, found.turn);
+    },
+    close: async () => undefined,
+  };
+}
