@@ -43,9 +43,10 @@ def _train_tokenizer(folder: Path, corpus: list[str]) -> None:
     (folder / "tokenizer_config.json").write_text(json.dumps(config))
 
 
-def make_tiny_model(folder: Path, corpus: list[str], hidden_size: int = 64, layers: int = 2, intermediate_size: int | None = None) -> Path:
+def make_tiny_model(folder: Path, corpus: list[str], hidden_size: int = 64, layers: int = 2, intermediate_size: int | None = None, always_call: bool = False) -> Path:
     """hidden_size 256 or more gives rows that K-quants (Q4_K_M) really quantize instead of falling back;
-    larger sizes serve benchmarks (1024 wide, 28 layers, 4096 intermediate is about 0.4B parameters)."""
+    larger sizes serve benchmarks (1024 wide, 28 layers, 4096 intermediate is about 0.4B parameters).
+    always_call: see _always_call."""
     import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
@@ -56,9 +57,37 @@ def make_tiny_model(folder: Path, corpus: list[str], hidden_size: int = 64, laye
     config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=hidden_size, intermediate_size=intermediate_size or 2 * hidden_size, num_hidden_layers=layers, num_attention_heads=max(4, hidden_size // 64), num_key_value_heads=max(2, hidden_size // 256), max_position_embeddings=1024, pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, bos_token_id=None, tie_word_embeddings=False)
     torch.manual_seed(0)
     model = LlamaForCausalLM(config)
+    if always_call:
+        _always_call(model, tokenizer)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
+
+
+def _always_call(model, tokenizer) -> None:
+    """Sets the weights so that the model always writes a tool call. The residual stream is made to carry
+    mostly the current token's embedding, and a few "route" dimensions of it pick the next token, like a
+    bigram table: any token leads to `<tool_call>`, which leads through `{"`, `name`, `":` and ` "` (the
+    start of the template's call syntax), and quote tokens rank next everywhere so strings close at once.
+    From there the runtime's grammar writes a call that fits the tool's schema. A random model never calls
+    a tool; this one always does, so an evaluation on it exercises the whole call path."""
+    import torch
+
+    chain = ["<tool_call>", '{"', "name", '":', '▁"']
+    ids = [tokenizer.convert_tokens_to_ids(piece) for piece in chain]
+    with torch.no_grad():
+        embed = model.model.embed_tokens.weight
+        head = model.lm_head.weight
+        embed[:, : len(chain)] = 0.0
+        head[:, : len(chain)] = 0.0
+        embed[:, 0] = 8.0  # every token routes to <tool_call> ...
+        head[ids[0], 0] = 4.0
+        for step, token in enumerate(ids[:-1], start=1):
+            embed[token, 0] = 0.0  # ... except the chain's own tokens, which route to the next one
+            embed[token, step] = 8.0
+            head[ids[step], step] = 4.0
+        for piece in ['"', '"}', '",']:
+            head[tokenizer.convert_tokens_to_ids(piece), 0] = 2.0
 
 
 def corpus_of(dataset_folder: Path) -> list[str]:
@@ -75,5 +104,6 @@ if __name__ == "__main__":
     arguments.add_argument("--hidden-size", type=int, default=64)
     arguments.add_argument("--layers", type=int, default=2)
     arguments.add_argument("--intermediate-size", type=int)
+    arguments.add_argument("--always-call", action="store_true", help="weights that always start a tool call (for evaluator tests)")
     given = arguments.parse_args()
-    print(make_tiny_model(given.out, corpus_of(given.dataset), given.hidden_size, given.layers, given.intermediate_size))
+    print(make_tiny_model(given.out, corpus_of(given.dataset), given.hidden_size, given.layers, given.intermediate_size, given.always_call))

@@ -117,6 +117,8 @@ export {
 export { ExportedFileSchema, TrainEventSchema, type ExportedFile, type TrainEvent } from "./api/train-progress";
 export {
   DeployJobRequestSchema,
+  EvalGateSchema,
+  EvalJobRequestSchema,
   ExportJobRequestSchema,
   FINISHED_STATES,
   JOB_KINDS,
@@ -132,6 +134,7 @@ export {
   QUANTS,
   TrainJobRequestSchema,
   type DeployJobRequest,
+  type EvalJobRequest,
   type ExportJobRequest,
   type Job,
   type JobProgress,
@@ -188,3 +191,4 @@ export { scoreAttempt, type AttemptScore, type AttemptTranscript, type ExecutedC
 export { summarize, reasonKind } from "./eval/summarize";
 export { binomial, bootstrapMeanInterval, passHatK, signTest, wilsonInterval } from "./eval/statistics";
 export { checkGate, compareReports, formatRate, SIGNIFICANCE, type CaseDifference, type GateOptions, type ReportComparison } from "./eval/compare-reports";
+export { EvalCompareQuerySchema, EvalRunIdParamsSchema, EvalRunRequestSchema, EvalRunSummarySchema, PromptSetListItemSchema, type EvalRunSummary } from "./api/evals-api";

@@ -54,6 +54,14 @@ export function checkPromptSet(raw: unknown, where: string): PromptSet {
   return set;
 }
 
+/** Only the named cases of a set (all of it when none are named); an unknown id is refused. */
+export function selectCases(set: PromptSet, ids: string[] | undefined): PromptSet {
+  if (!ids || ids.length === 0) return set;
+  const unknown = ids.filter((id) => !set.cases.some((evalCase) => evalCase.id === id));
+  if (unknown.length > 0) throw new PromptSetError(`${set.id} has no case ${unknown.join(", ")}`);
+  return { ...set, cases: set.cases.filter((evalCase) => ids.includes(evalCase.id)) };
+}
+
 /** Every set that can be named by id: `{id, title, cases, source, file}`, user sets shadowing built-in ones. */
 export function listPromptSets(dataDir?: string): { id: string; title: string; cases: number; source: string; file: string }[] {
   const found = new Map<string, { id: string; title: string; cases: number; source: string; file: string }>();

@@ -6,6 +6,7 @@ import { installErrorReplies } from "./error-replies";
 import { logOptions, logRequestOutcomes } from "./log-options";
 import { installRequestGuard } from "./request-guard";
 import { chatRoutes } from "./routes/chat";
+import { evalRoutes } from "./routes/evals";
 import { datasetRoutes } from "./routes/datasets";
 import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
@@ -49,6 +50,7 @@ export async function buildApp(context: AppContext, options: AppOptions): Promis
   await app.register(jobRoutes(context));
   await app.register(platformRoutes(context));
   await app.register(chatRoutes(context));
+  await app.register(evalRoutes(context));
   await app.register(modelRoutes(context));
   return app;
 }

@@ -1,5 +1,7 @@
 import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelFunctions, Llama, LlamaContext, LlamaModel } from "node-llama-cpp";
 import type { ChatMessage, ChatTool, SamplingOptions, ToolCallAnswer } from "./chat-types";
+import { inferenceThreads } from "./embedded-model";
+import { toGrammarSchema } from "./grammar-schema";
 
 /** An answer with how many tokens the prompt and the reply took. */
 export type MeteredAnswer = ToolCallAnswer & { promptTokens: number; completionTokens: number };
@@ -19,7 +21,7 @@ export class EmbeddedChat {
 
   static async open(llama: Llama, modelPath: string, contextSize = 4096): Promise<EmbeddedChat> {
     const model = await llama.loadModel({ modelPath });
-    const context = await model.createContext({ contextSize });
+    const context = await model.createContext({ contextSize, threads: inferenceThreads() });
     return new EmbeddedChat(model, context, modelPath);
   }
 
@@ -28,7 +30,7 @@ export class EmbeddedChat {
     const sequence = this.context.getSequence();
     try {
       const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: resolveChatWrapper(this.model) ?? undefined });
-      const functions = Object.fromEntries(tools.map((tool) => [tool.function.name, { description: tool.function.description, params: tool.function.parameters }])) as ChatModelFunctions;
+      const functions = Object.fromEntries(tools.map((tool) => [tool.function.name, { description: tool.function.description, params: toGrammarSchema(tool.function.parameters ?? { type: "object", properties: {} }) }])) as ChatModelFunctions;
       const result = await chat.generateResponse(toHistory(messages), {
         functions: tools.length > 0 ? functions : undefined,
         maxTokens: options.maxTokens ?? 512,

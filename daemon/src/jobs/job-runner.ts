@@ -1,8 +1,10 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { DatasetBuildRequest, DeployJobRequest, Job, JobProgress, JobRequest, PipelineJobRequest, TrainEvent, TrainJobRequest } from "@vault-tuner/shared";
+import type { DatasetBuildRequest, DeployJobRequest, EvalJobRequest, Job, JobProgress, JobRequest, PipelineJobRequest, TrainEvent, TrainJobRequest } from "@vault-tuner/shared";
 import type { DataDir } from "../config/data-dir";
 import type { EventBus } from "../events/event-bus";
+import { EvalGateError, runEvalJob } from "../evals/eval-job";
+import { loadPromptSet, PromptSetError, selectCases } from "../evals/prompt-sets";
 import { ensureLlamaCppTools } from "../export/llama-cpp-tools";
 import type { Platform } from "../platform/detect-platform";
 import type { EmbeddedServing } from "../deploy/embedded-serving";
@@ -10,7 +12,7 @@ import { deployToOllama, OllamaDeployError } from "../deploy/ollama-deploy";
 import { ensurePythonEnv } from "../python/python-env";
 import { runTrainer, TrainerError } from "../python/run-trainer";
 import type { Store } from "../store/store";
-import { nextPipelineAction } from "./pipeline-steps";
+import { nextPipelineAction, pipelineFile } from "./pipeline-steps";
 import { exportArgs, trainArgs } from "./trainer-args";
 
 /** A request the runner refuses before queueing it (unknown dataset, run not finished...). */
@@ -163,7 +165,7 @@ export class JobRunner {
     if (!pipeline || pipeline.state !== "running") return;
     const request = pipeline.request as PipelineJobRequest;
     const action = nextPipelineAction(id, request, pipeline.artefacts, (childId) => this.store.jobs.get(childId));
-    const steps = [...(request.build ? ["build"] : []), "train", "export", ...(request.deploy ? ["deploy"] : [])];
+    const steps = [...(request.build ? ["build"] : []), "train", "export", ...(request.evaluate ? ["evaluate"] : []), ...(request.deploy ? ["deploy"] : [])];
     const log = (line: string) => {
       mkdirSync(this.folder(id), { recursive: true, mode: 0o700 });
       appendFileSync(this.logFile(id), `${line}\n`);
@@ -244,9 +246,10 @@ export class JobRunner {
   }
 
   private check(request: JobRequest): void {
-    if (request.kind === "pipeline" && request.deploy) {
+    if (request.kind === "pipeline" && (request.deploy || request.evaluate)) {
       const written = [...request.export.quant, { float16: "f16", bfloat16: "bf16", float32: "f32" }[request.export.dtype]];
-      if (!written.includes(request.deploy.file)) throw new JobRequestError(`the export step writes ${written.join(", ")}; deploy.file ${request.deploy.file} is not among them`, "deploy.file");
+      const file = pipelineFile(request);
+      if (!written.includes(file)) throw new JobRequestError(`the export step writes ${written.join(", ")}; ${request.deploy ? "deploy.file" : "the evaluated file"} ${file} is not among them`, "deploy.file");
     }
     const dataset = request.kind === "train" || request.kind === "pipeline" ? request.dataset : undefined;
     if (dataset && !existsSync(join(this.dataDir.datasets, dataset, "card.json"))) {
@@ -258,6 +261,22 @@ export class JobRunner {
       if (exported.state !== "succeeded") throw new JobRequestError(`export job ${request.export} is ${exported.state}; deploy needs a succeeded one`, "export");
       if (!exported.artefacts[request.file]) throw new JobRequestError(`export job ${request.export} wrote no ${request.file} file (it has ${Object.keys(exported.artefacts).filter((key) => key !== "gguf").join(", ")})`, "file");
     }
+    const evaluation = request.kind === "eval" ? request : request.kind === "pipeline" ? request.evaluate : undefined;
+    if (evaluation) {
+      try {
+        selectCases(loadPromptSet(evaluation.set, this.dataDir.root), evaluation.cases);
+      } catch (error) {
+        if (error instanceof PromptSetError) throw new JobRequestError(error.message, request.kind === "eval" ? "set" : "evaluate.set");
+        throw error;
+      }
+    }
+    if (request.kind === "eval" && request.backend === "embedded" && request.model === "deployed" && !this.options.serving.deployment) {
+      throw new JobRequestError("no model is deployed to the daemon to evaluate: deploy one first, or give model as a GGUF path", "model");
+    }
+    if (request.kind === "eval" && request.backend === "embedded" && request.model !== "deployed" && !existsSync(request.model)) {
+      throw new JobRequestError(`no GGUF file ${request.model}`, "model");
+    }
+    if (request.kind === "eval" && request.backend === "openai" && !request.url) throw new JobRequestError("the openai backend needs url, the server's base URL ending in /v1", "url");
     if (request.kind === "export") {
       const run = this.store.jobs.get(request.run);
       if (!run || run.kind !== "train") throw new JobRequestError(`no training job ${request.run}`, "run");
@@ -292,7 +311,12 @@ export class JobRunner {
     log(`--- ${this.now()} ${resumed ? "resuming" : "starting"} ${job.kind} job ${job.id}`);
     this.announce(job.id);
     try {
-      const artefacts = job.request.kind === "deploy" ? await this.deploy(job.id, job.request, log) : await this.runTrainerJob(job, folder, resumed, entry, log);
+      const artefacts =
+        job.request.kind === "deploy"
+          ? await this.deploy(job.id, job.request, log)
+          : job.request.kind === "eval"
+            ? await this.evaluate(job.id, job.request, entry, log)
+            : await this.runTrainerJob(job, folder, resumed, entry, log);
       this.store.jobs.setArtefacts(job.id, artefacts);
       this.store.jobs.finished(job.id, "succeeded", this.now());
     } catch (error) {
@@ -302,10 +326,14 @@ export class JobRunner {
         const error = stop === "shutdown" ? { code: "interrupted", message: "the daemon stopped while this job ran", hint: "resume it to continue from its last checkpoint" } : null;
         this.store.jobs.finished(job.id, stop === "cancel" ? "cancelled" : "interrupted", this.now(), error);
       } else {
+        // A model that fails its evaluation gate leaves its report: the failure is the verdict, not a crash.
+        if (error instanceof EvalGateError) this.store.jobs.setArtefacts(job.id, error.artefacts);
         const failure =
           error instanceof TrainerError || error instanceof OllamaDeployError
             ? { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) }
-            : { code: "error", message: (error as Error).message };
+            : error instanceof EvalGateError
+              ? { code: error.code, message: error.message, hint: "open the report to see which cases failed" }
+              : { code: "error", message: (error as Error).message };
         log(`--- failed: ${failure.message}`);
         this.store.jobs.finished(job.id, "failed", this.now(), failure);
       }
@@ -355,9 +383,24 @@ export class JobRunner {
     return { gguf, target: "ollama", model: deployed.model, host: deployed.host, digest: deployed.digest };
   }
 
+  /** Evaluations run in this process too: the work is the model's, reached through a backend. */
+  private evaluate(id: string, request: EvalJobRequest, entry: RunningJob, log: (line: string) => void): Promise<Record<string, string>> {
+    return runEvalJob(request, {
+      jobId: id,
+      dataRoot: this.dataDir.root,
+      serving: this.options.serving,
+      signal: entry.controller.signal,
+      log,
+      progress: (stage, done, total, etaS) => {
+        this.store.jobs.setProgress(id, { stage, step: done, total, ...(etaS !== undefined ? { etaS } : {}) });
+        this.events.publish({ type: "job.progress", jobId: id, progress: { event: "stage", time: 0, stage, index: Math.min(done + 1, total), total, ...(etaS !== undefined ? { eta_s: etaS } : {}) } });
+      },
+    });
+  }
+
   private async command(job: Job, folder: string, resumed: boolean, log: (line: string) => void): Promise<{ args: string[]; artefacts: Record<string, string> }> {
     const request = job.request;
-    if (request.kind === "deploy" || request.kind === "pipeline") throw new Error(`${request.kind} jobs run in the daemon`);
+    if (request.kind === "deploy" || request.kind === "eval" || request.kind === "pipeline") throw new Error(`${request.kind} jobs run in the daemon`);
     if (request.kind === "train") {
       const run = join(folder, "run");
       return { args: trainArgs(request, join(this.dataDir.datasets, request.dataset), run, resumed), artefacts: { run } };

@@ -1,7 +1,7 @@
 import type { Job, JobRequest, PipelineJobRequest } from "@vault-tuner/shared";
 
-/** The steps of a pipeline job, in order; `build` only when the pipeline builds its dataset. */
-export const PIPELINE_STEPS = ["build", "train", "export", "deploy"] as const;
+/** The steps of a pipeline job, in order; `build`, `evaluate` and `deploy` only when the request asks. */
+export const PIPELINE_STEPS = ["build", "train", "export", "evaluate", "deploy"] as const;
 export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
 export type PipelineAction =
@@ -18,23 +18,36 @@ export type PipelineAction =
 export function nextPipelineAction(pipelineId: string, request: PipelineJobRequest, recorded: Record<string, string>, jobOf: (id: string) => Job | undefined): PipelineAction {
   if (request.build && !recorded.dataset) return { do: "build" };
   const dataset = request.build?.name ?? (request.dataset as string);
-  let previous: Job | undefined;
-  for (const step of ["train", "export", "deploy"] as const) {
-    if (step === "deploy" && !request.deploy) break;
+  const jobs: Partial<Record<PipelineStep, Job>> = {};
+  for (const step of ["train", "export", "evaluate", "deploy"] as const) {
+    if ((step === "evaluate" && !request.evaluate) || (step === "deploy" && !request.deploy)) continue;
     const id = recorded[step];
     const job = id ? jobOf(id) : undefined;
-    if (!job) {
-      const childRequest: JobRequest =
-        step === "train"
-          ? { kind: "train", ...request.train, dataset, pipeline: pipelineId }
-          : step === "export"
-            ? { kind: "export", ...request.export, run: (previous as Job).id, pipeline: pipelineId }
-            : { kind: "deploy", ...(request.deploy as NonNullable<PipelineJobRequest["deploy"]>), export: (previous as Job).id, pipeline: pipelineId };
-      return { do: "submit", step, request: childRequest };
-    }
+    if (!job) return { do: "submit", step, request: stepRequest(step, pipelineId, request, dataset, jobs) };
     if (job.state === "queued" || job.state === "running") return { do: "wait", step, jobId: job.id };
     if (job.state !== "succeeded") return { do: "stop", state: job.state, step, job };
-    previous = job;
+    jobs[step] = job;
   }
   return { do: "finish" };
+}
+
+/** The file a pipeline deploys (and so evaluates first): the deploy step's choice, else Q4_K_M. */
+export function pipelineFile(request: PipelineJobRequest): string {
+  return request.deploy?.file ?? "q4_k_m";
+}
+
+function stepRequest(step: Exclude<PipelineStep, "build">, pipelineId: string, request: PipelineJobRequest, dataset: string, done: Partial<Record<PipelineStep, Job>>): JobRequest {
+  const exported = done.export as Job;
+  switch (step) {
+    case "train":
+      return { kind: "train", ...request.train, dataset, pipeline: pipelineId };
+    case "export":
+      return { kind: "export", ...request.export, run: (done.train as Job).id, pipeline: pipelineId };
+    case "evaluate": {
+      const evaluate = request.evaluate as NonNullable<PipelineJobRequest["evaluate"]>;
+      return { kind: "eval", backend: "embedded", concurrency: 1, ...evaluate, model: exported.artefacts[pipelineFile(request)] as string, pipeline: pipelineId };
+    }
+    case "deploy":
+      return { kind: "deploy", ...(request.deploy as NonNullable<PipelineJobRequest["deploy"]>), export: exported.id, pipeline: pipelineId };
+  }
 }

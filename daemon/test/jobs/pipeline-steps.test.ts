@@ -51,3 +51,22 @@ describe("the order of a pipeline's steps", () => {
     expect(PipelineJobRequestSchema.safeParse({ kind: "pipeline", train: {} }).success).toBe(false);
   });
 });
+
+describe("a pipeline that evaluates before it deploys", () => {
+  const gated = PipelineJobRequestSchema.parse({ kind: "pipeline", dataset: "starter", train: { recipe: "tiny" }, export: { quant: ["q8_0"] }, evaluate: { set: "full-coverage", gate: { failUnder: 0.8 } }, deploy: { file: "q8_0" } });
+  const exported = { ...job("job_e", "export", "succeeded"), artefacts: { q8_0: "/runs/e/model-q8_0.gguf" } };
+
+  it("evaluates the very file it will deploy, then deploys only after the evaluation succeeded", () => {
+    const jobs = new Map<string, Job>([["job_t", job("job_t", "train", "succeeded")], ["job_e", exported]]);
+    const lookup = (id: string) => jobs.get(id);
+    expect(nextPipelineAction("job_p", gated, { train: "job_t", export: "job_e" }, lookup)).toEqual({
+      do: "submit",
+      step: "evaluate",
+      request: { kind: "eval", backend: "embedded", concurrency: 1, set: "full-coverage", repeat: 1, temperature: 0.2, topP: 0.9, maxTokens: 1024, gate: { failUnder: 0.8 }, model: "/runs/e/model-q8_0.gguf", pipeline: "job_p" },
+    });
+    jobs.set("job_v", job("job_v", "eval", "failed"));
+    expect(nextPipelineAction("job_p", gated, { train: "job_t", export: "job_e", evaluate: "job_v" }, lookup)).toMatchObject({ do: "stop", state: "failed", step: "evaluate" });
+    jobs.set("job_v", job("job_v", "eval", "succeeded"));
+    expect(nextPipelineAction("job_p", gated, { train: "job_t", export: "job_e", evaluate: "job_v" }, lookup)).toMatchObject({ do: "submit", step: "deploy", request: { export: "job_e", file: "q8_0" } });
+  });
+});

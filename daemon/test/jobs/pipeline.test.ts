@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TestDaemon } from "../daemon-harness";
 import { daemonWithEvents, finishedJob, makeTinyModel } from "./job-fixtures";
 
-/** One pipeline job: build a dataset from a seed file, train, export and deploy, each step a job of its own. */
+/** One pipeline job: build a dataset from a seed file, train, export, evaluate and deploy, each step a job of its own. */
 let work: string;
 let daemon: TestDaemon;
 let events: any[];
@@ -21,7 +21,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-it("runs build -> train -> export -> deploy as child jobs and ends succeeded", async () => {
+it("runs build -> train -> export -> evaluate -> deploy as child jobs and ends succeeded", async () => {
   const model = await makeTinyModel(join(work, "tiny"));
   const created = await daemon.call("POST", "/v1/jobs", {
     body: {
@@ -29,6 +29,7 @@ it("runs build -> train -> export -> deploy as child jobs and ends succeeded", a
       build: { name: "piped", sources: { files: ["sources/starter-claudesidian-3.jsonl"] }, holdout: 0.1, mutations: { perRecord: 1 } },
       train: { recipe: "tiny", model, maxSteps: 2, device: "cpu" },
       export: { quant: ["q8_0"] },
+      evaluate: { set: "irrelevance", cases: ["irrelevance_thanks", "irrelevance_haiku"], maxTokens: 16, turnLimit: 1, gate: { failUnder: 0 } },
       deploy: { target: "embedded", file: "q8_0" },
     },
   });
@@ -37,13 +38,18 @@ it("runs build -> train -> export -> deploy as child jobs and ends succeeded", a
   const id = created.body.id;
   const done = await finishedJob(daemon, id, 480_000);
   expect(done.state, JSON.stringify(done.error)).toBe("succeeded");
-  expect(Object.keys(done.artefacts)).toEqual(["dataset", "train", "export", "deploy"]);
-  for (const step of ["train", "export", "deploy"]) {
+  expect(Object.keys(done.artefacts)).toEqual(["dataset", "train", "export", "evaluate", "deploy"]);
+  for (const step of ["train", "export", "evaluate", "deploy"]) {
     const child = (await daemon.call("GET", `/v1/jobs/${done.artefacts[step]}`)).body;
-    expect(child, step).toMatchObject({ kind: step, state: "succeeded", request: { pipeline: id } });
+    expect(child, step).toMatchObject({ kind: step === "evaluate" ? "eval" : step, state: "succeeded", request: { pipeline: id } });
   }
+  // The evaluation ran on the very file the deploy step then loaded, and its report is listed.
+  const evaluation = (await daemon.call("GET", `/v1/jobs/${done.artefacts.evaluate}`)).body;
+  const deployment = (await daemon.call("GET", `/v1/jobs/${done.artefacts.deploy}`)).body;
+  expect(evaluation.request.model).toBe(deployment.artefacts.gguf);
+  expect((await daemon.call("GET", "/v1/evals")).body.items.map((run: any) => [run.metadata.id, run.metadata.set.id, run.summary.total])).toEqual([[done.artefacts.evaluate, "irrelevance", 2]]);
   expect((await daemon.call("GET", "/v1/datasets/piped")).status).toBe(200);
-  expect(events.filter((event) => event.type === "job.state" && event.jobId === id).map((event) => event.state)).toEqual(["running", "running", "running", "running", "succeeded"]);
+  expect(events.filter((event) => event.type === "job.state" && event.jobId === id).map((event) => event.state)).toEqual(["running", "running", "running", "running", "running", "succeeded"]);
   const answer = await daemon.call("POST", "/v1/chat", { body: { messages: [{ role: "user", content: "Read Notes/a.md" }], maxTokens: 8 } });
   expect(answer.status).toBe(200);
   expect((await daemon.call("GET", "/v1/models")).body.items[0].deployments[0]).toMatchObject({ jobId: done.artefacts.deploy, current: true });

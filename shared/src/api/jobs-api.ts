@@ -5,7 +5,7 @@ import { DatasetBuildRequestSchema, DatasetNameSchema } from "./datasets-api";
  * Jobs: long work the daemon runs in a child process (training, export...), one at a time, with its
  * state persisted so a daemon restart knows what was cut off.
  */
-export const JOB_KINDS = ["train", "export", "deploy", "pipeline"] as const;
+export const JOB_KINDS = ["train", "export", "deploy", "eval", "pipeline"] as const;
 export const JOB_STATES = ["queued", "running", "succeeded", "failed", "cancelled", "interrupted"] as const;
 export const JobStateSchema = z.enum(JOB_STATES);
 export type JobState = z.infer<typeof JobStateSchema>;
@@ -57,6 +57,38 @@ export const DeployJobRequestSchema = z.object({
   pipeline: z.string().optional(),
 });
 
+/** A gate on an evaluation: the job fails (its report kept) when the model does not clear it. */
+export const EvalGateSchema = z
+  .object({
+    /** The lowest pass rate that passes (0..1). */
+    failUnder: z.number().min(0).max(1).optional(),
+    /** A stored report id to compare with, or "latest": the newest stored run of the same set on another model. */
+    noRegressionVs: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const EvalJobRequestSchema = z.object({
+  kind: z.literal("eval"),
+  /** A prompt set id (GET /v1/evals/sets). */
+  set: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a prompt set id"),
+  backend: z.enum(["embedded", "ollama", "openai"]).default("embedded"),
+  /** embedded: "deployed" (the model the daemon serves) or a GGUF path; ollama: a model name; openai: the server's model id. */
+  model: z.string().min(1).max(1000).default("deployed"),
+  /** ollama: its host; openai: the base URL ending in /v1 (an API key comes from the daemon's VAULT_TUNER_API_KEY). */
+  url: z.string().url().optional(),
+  repeat: z.number().int().min(1).max(20).default(1),
+  concurrency: z.number().int().min(1).max(64).default(4),
+  temperature: z.number().min(0).max(2).default(0.2),
+  topP: z.number().min(0).max(1).default(0.9),
+  maxTokens: z.number().int().min(1).max(32_768).default(1024),
+  seed: z.number().int().min(0).optional(),
+  turnLimit: z.number().int().min(1).max(50).optional(),
+  /** Only these cases of the set. */
+  cases: z.array(z.string()).min(1).optional(),
+  gate: EvalGateSchema.optional(),
+  pipeline: z.string().optional(),
+});
+
 /**
  * The whole loop as one job: build the dataset (or take a built one), train, export, deploy. Each step
  * is a job of its own, started when the one before succeeds; resuming the pipeline resumes its failed
@@ -71,17 +103,23 @@ export const PipelineJobRequestSchema = z
     build: DatasetBuildRequestSchema.optional(),
     train: TrainJobRequestSchema.omit({ kind: true, dataset: true, pipeline: true }).default({ mode: "kto", recipe: "auto", device: "auto", backend: "auto" }),
     export: ExportJobRequestSchema.omit({ kind: true, run: true, pipeline: true }).default({ quant: ["q4_k_m", "q8_0"], dtype: "float16" }),
-    /** Leave out to stop after the export. */
+    /**
+     * Evaluate the exported file that will be deployed (embedded backend) before deploying it; with a
+     * gate, a model that fails it is not deployed.
+     */
+    evaluate: EvalJobRequestSchema.pick({ set: true, repeat: true, temperature: true, topP: true, maxTokens: true, seed: true, turnLimit: true, cases: true, gate: true }).optional(),
+    /** Leave out to stop after the export (or the evaluation). */
     deploy: DeployJobRequestSchema.omit({ kind: true, export: true, pipeline: true }).optional(),
   })
   .refine((request) => (request.dataset === undefined) !== (request.build === undefined), { message: "give either dataset (a built one) or build (one to build)", path: ["dataset"] });
 
-export const JobRequestSchema = z.discriminatedUnion("kind", [TrainJobRequestSchema, ExportJobRequestSchema, DeployJobRequestSchema, PipelineJobRequestSchema]);
+export const JobRequestSchema = z.discriminatedUnion("kind", [TrainJobRequestSchema, ExportJobRequestSchema, DeployJobRequestSchema, EvalJobRequestSchema, PipelineJobRequestSchema]);
 export type JobRequest = z.infer<typeof JobRequestSchema>;
 export type TrainJobRequest = z.infer<typeof TrainJobRequestSchema>;
 export type ExportJobRequest = z.infer<typeof ExportJobRequestSchema>;
 export type DeployJobRequest = z.infer<typeof DeployJobRequestSchema>;
 export type PipelineJobRequest = z.infer<typeof PipelineJobRequestSchema>;
+export type EvalJobRequest = z.infer<typeof EvalJobRequestSchema>;
 
 /** The latest progress a job reported, in the trainer's own terms. */
 export const JobProgressSchema = z.object({

@@ -6,7 +6,7 @@ import { BACKEND_KINDS, DEFAULT_SAMPLING, type BackendKind, type BackendSpec } f
 import { openBackend } from "../../evals/backends/open-backend";
 import { referenceBackend } from "../../evals/backends/reference-backend";
 import { importSeedSet } from "../../evals/import-seed-set";
-import { listPromptSets, loadPromptSet, PromptSetError } from "../../evals/prompt-sets";
+import { listPromptSets, loadPromptSet, PromptSetError, selectCases } from "../../evals/prompt-sets";
 import { comparisonText } from "../../evals/report-markdown";
 import { readReport, saveReport, saveToDataDir } from "../../evals/report-store";
 import { runEval } from "../../evals/run-eval";
@@ -57,7 +57,7 @@ async function evalRun(v: Record<string, unknown>, output: Output): Promise<numb
 
   let set: PromptSet;
   try {
-    set = selectCases(loadPromptSet(v.set, dataDir), v.cases as string | undefined);
+    set = selectCases(loadPromptSet(v.set, dataDir), splitIds(v.cases));
   } catch (error) {
     if (error instanceof PromptSetError) return cannotRun(output, error.message);
     throw error;
@@ -132,7 +132,7 @@ async function evalCheck(v: Record<string, unknown>, output: Output): Promise<nu
   if (typeof v.set !== "string") throw new UsageError("give --set NAME or --set FILE.json");
   let set: PromptSet;
   try {
-    set = selectCases(loadPromptSet(v.set, resolveDataDir(v["data-dir"] as string | undefined)), v.cases as string | undefined);
+    set = selectCases(loadPromptSet(v.set, resolveDataDir(v["data-dir"] as string | undefined)), splitIds(v.cases));
   } catch (error) {
     if (error instanceof PromptSetError) return cannotRun(output, error.message);
     throw error;
@@ -168,12 +168,8 @@ function summaryText(report: EvalReport, json: string, markdown: string, gate: R
   return `${lines.join("\n")}\n`;
 }
 
-function selectCases(set: PromptSet, ids: string | undefined): PromptSet {
-  if (!ids) return set;
-  const wanted = ids.split(",").map((id) => id.trim()).filter(Boolean);
-  const unknown = wanted.filter((id) => !set.cases.some((evalCase) => evalCase.id === id));
-  if (unknown.length > 0) throw new PromptSetError(`--cases: ${set.id} has no case ${unknown.join(", ")}`);
-  return { ...set, cases: set.cases.filter((evalCase) => wanted.includes(evalCase.id)) };
+function splitIds(given: unknown): string[] | undefined {
+  return typeof given === "string" ? given.split(",").map((id) => id.trim()).filter(Boolean) : undefined;
 }
 
 function readReportOrUsage(file: string): EvalReport {

@@ -1,0 +1,47 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { compareReports, EvalCompareQuerySchema, EvalReportSchema, EvalRunIdParamsSchema, EvalRunRequestSchema, EvalRunSummarySchema, JobSchema, PromptSetListItemSchema, type EvalReport } from "@vault-tuner/shared";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { listPromptSets } from "../../evals/prompt-sets";
+import { listReports, readReport, reportsDir } from "../../evals/report-store";
+import { JobRequestError } from "../../jobs/job-runner";
+import type { AppContext } from "../app-context";
+import { HttpError } from "../error-replies";
+
+/** Evaluations for the eval panel: start one (a job), list the prompt sets and the stored runs, read and compare runs. */
+export function evalRoutes(context: AppContext): FastifyPluginAsyncZod {
+  const root = context.dataDir.root;
+  const report = (id: string): EvalReport => {
+    const file = join(reportsDir(root), id, "report.json");
+    if (!existsSync(file)) throw new HttpError(404, "not-found", `no evaluation run ${id}`);
+    return readReport(file);
+  };
+  return async (app) => {
+    app.post("/v1/evals", { schema: { body: EvalRunRequestSchema, response: { 201: JobSchema } } }, async (request, reply) => {
+      try {
+        return reply.code(201).send(context.jobs.submit({ kind: "eval", ...request.body }));
+      } catch (error) {
+        if (error instanceof JobRequestError) throw new HttpError(400, "invalid-body", `invalid body: ${error.message}`, [{ path: error.path, message: error.message }]);
+        throw error;
+      }
+    });
+
+    app.get("/v1/evals/sets", { schema: { response: { 200: z.object({ items: z.array(PromptSetListItemSchema) }) } } }, async () => ({
+      items: listPromptSets(root).map(({ id, title, cases, source }) => ({ id, title, cases, source })),
+    }));
+
+    app.get("/v1/evals", { schema: { response: { 200: z.object({ items: z.array(EvalRunSummarySchema) }) } } }, async () => ({
+      items: listReports(root).map(({ metadata, summary }) => ({ metadata, summary })),
+    }));
+
+    app.get("/v1/evals/compare", { schema: { querystring: EvalCompareQuerySchema } }, async (request) => compareReports(report(request.query.a), report(request.query.b)));
+
+    app.get("/v1/evals/:id", { schema: { params: EvalRunIdParamsSchema, response: { 200: EvalReportSchema } } }, async (request) => report(request.params.id));
+
+    app.get("/v1/evals/:id/note", { schema: { params: EvalRunIdParamsSchema } }, async (request, reply) => {
+      report(request.params.id);
+      return reply.type("text/markdown; charset=utf-8").send(readFileSync(join(reportsDir(root), request.params.id, "report.md"), "utf8"));
+    });
+  };
+}
