@@ -149,6 +149,7 @@ export {
   ArgConstraintSchema,
   CASE_KINDS,
   EvalCaseSchema,
+  EvalMessageSchema,
   ExpectedCallSchema,
   FileExpectationSchema,
   MEMORY_COLLECTIONS,
@@ -159,6 +160,7 @@ export {
   type ArgConstraint,
   type EvalCase,
   type EvalCaseInput,
+  type EvalMessage,
   type ExpectedCall,
   type FileExpectation,
   type MemoryCollection,
@@ -191,4 +193,4 @@ export { scoreAttempt, type AttemptScore, type AttemptTranscript, type ExecutedC
 export { summarize, reasonKind } from "./eval/summarize";
 export { binomial, bootstrapMeanInterval, passHatK, signTest, wilsonInterval } from "./eval/statistics";
 export { checkGate, compareReports, formatRate, SIGNIFICANCE, type CaseDifference, type GateOptions, type ReportComparison } from "./eval/compare-reports";
-export { EvalCompareQuerySchema, EvalRunIdParamsSchema, EvalRunRequestSchema, EvalRunSummarySchema, PromptSetListItemSchema, type EvalRunSummary } from "./api/evals-api";
+export { EvalCompareQuerySchema, EvalRunIdParamsSchema, EvalRunRequestSchema, EvalRunSummarySchema, PromptSetListItemSchema, RecordedSetRequestSchema, type EvalRunSummary } from "./api/evals-api";

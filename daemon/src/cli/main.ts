@@ -108,6 +108,7 @@ const COMMANDS: Record<string, Command> = {
       "                 vault-tuner eval import SEED.json... --id NAME [--title T] [--out FILE] [--data-dir DIR]\n" +
       "                 vault-tuner eval sets [--json] [--data-dir DIR]\n" +
       "                 vault-tuner eval check --set NAME|FILE [--cases ID,...]   (replays each case's reference solution)\n" +
+      "                 vault-tuner eval recorded --dataset NAME [--id recorded] [--all-sources] [--data-dir DIR]   (your approved calls from a dataset's holdout)\n" +
       "                 exit codes: 0 all passed (or the gate passed), 1 could not run, 2 failures (or the gate failed), 3 request errors",
     options: {
       set: { type: "string" },
@@ -134,6 +135,8 @@ const COMMANDS: Record<string, Command> = {
       quiet: { type: "boolean", default: false },
       id: { type: "string" },
       title: { type: "string" },
+      dataset: { type: "string" },
+      "all-sources": { type: "boolean", default: false },
       "data-dir": { type: "string" },
     },
     run: runEvalCommand,

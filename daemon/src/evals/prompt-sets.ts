@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PromptSetSchema, resolveTool, type PromptSet } from "@vault-tuner/shared";
 import type { ZodError } from "zod";
@@ -11,6 +11,14 @@ export const BUILTIN_SETS_DIR = fileURLToPath(new URL("../../../datasets/eval", 
 /** Sets a user made (the recorded set, imports) live in the data dir. */
 export function userSetsDir(dataDir: string): string {
   return join(dataDir, "evals", "sets");
+}
+
+/** Writes a set among the user's (or to `file`), whole or not at all; returns where. */
+export function writeUserSet(dataDir: string, set: PromptSet, file = join(userSetsDir(dataDir), `${set.id}.json`)): string {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.partial`, `${JSON.stringify(set, null, 2)}\n`);
+  renameSync(`${file}.partial`, file);
+  return file;
 }
 
 /** A prompt set that cannot be used, with where: the file, and the case and field inside it. */

@@ -16,7 +16,7 @@ export async function runAttempt(evalCase: EvalCase, attempt: number, catalog: C
   const sandbox = await VaultSandbox.open(evalCase.vault);
   const requests: EvalRecord["requests"] = [];
   const transcript: AttemptTranscript = { turns: [], stop: "turn-limit" };
-  const messages: ChatMessage[] = evalCase.messages.map((message) => ({ role: message.role, content: message.content }));
+  const messages: ChatMessage[] = evalCase.messages.map((message) => ({ ...message }) as ChatMessage);
   let finalAnswer = "";
   let requestError: string | undefined;
   try {
@@ -25,7 +25,7 @@ export async function runAttempt(evalCase: EvalCase, attempt: number, catalog: C
       const started = performance.now();
       let answer;
       try {
-        answer = await backend.chat(messages, tools, options.signal);
+        answer = await backend.chat(messages, tools, options.signal, evalCase);
       } catch (error) {
         if (error instanceof RequestError) {
           requestError = error.message;

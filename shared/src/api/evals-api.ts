@@ -14,3 +14,11 @@ export const EvalRunIdParamsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-
 export const EvalCompareQuerySchema = z.object({ a: EvalRunIdParamsSchema.shape.id, b: EvalRunIdParamsSchema.shape.id });
 
 export const PromptSetListItemSchema = z.object({ id: z.string(), title: z.string(), cases: z.number(), source: z.string() });
+
+/** POST /v1/evals/sets/recorded: make (or remake) the recorded set from a built dataset's holdout. */
+export const RecordedSetRequestSchema = z.object({
+  dataset: z.string().min(1),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "set ids are lowercase letters, digits and -").default("recorded"),
+  /** Take every approved holdout row, not only those from recorded traces and corrections. */
+  allSources: z.boolean().default(false),
+});

@@ -93,7 +93,22 @@ export type VaultExpectation = z.infer<typeof VaultExpectationSchema>;
 
 export const CASE_KINDS = ["single", "combo", "irrelevance", "recorded"] as const;
 
-export const EvalMessageSchema = z.object({ role: z.enum(["system", "user"]), content: z.string() }).strict();
+/**
+ * The conversation a case starts from: the system prompt and the request, and for cases taken from a
+ * recorded session, the calls made before and their results (OpenAI shape).
+ */
+export const EvalMessageSchema = z.union([
+  z.object({ role: z.enum(["system", "user"]), content: z.string() }).strict(),
+  z
+    .object({
+      role: z.literal("assistant"),
+      content: z.string().nullable(),
+      tool_calls: z.array(z.object({ id: z.string().optional(), type: z.literal("function").optional(), function: z.object({ name: z.string().min(1), arguments: z.union([z.string(), z.record(z.string(), z.unknown())]) }) })).optional(),
+    })
+    .strict(),
+  z.object({ role: z.literal("tool"), content: z.string(), tool_call_id: z.string().optional(), name: z.string().optional() }).strict(),
+]);
+export type EvalMessage = z.infer<typeof EvalMessageSchema>;
 
 export const EvalCaseSchema = z
   .object({

@@ -1,12 +1,12 @@
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { checkGate, compareReports, formatRate, type EvalReport, type PromptSet } from "@vault-tuner/shared";
 import { resolveDataDir } from "../../config/data-dir";
 import { BACKEND_KINDS, DEFAULT_SAMPLING, type BackendKind, type BackendSpec } from "../../evals/backends/eval-backend";
 import { openBackend } from "../../evals/backends/open-backend";
 import { referenceBackend } from "../../evals/backends/reference-backend";
 import { importSeedSet } from "../../evals/import-seed-set";
-import { listPromptSets, loadPromptSet, PromptSetError, selectCases } from "../../evals/prompt-sets";
+import { listPromptSets, loadPromptSet, PromptSetError, selectCases, writeUserSet } from "../../evals/prompt-sets";
+import { recordedSet } from "../../evals/recorded-set";
 import { comparisonText } from "../../evals/report-markdown";
 import { readReport, saveReport, saveToDataDir } from "../../evals/report-store";
 import { runEval } from "../../evals/run-eval";
@@ -29,7 +29,8 @@ export async function runEvalCommand(args: Args, output: Output): Promise<number
   if (action === "import") return evalImport(rest, args.values, output);
   if (action === "sets") return evalSets(args.values, output);
   if (action === "check") return evalCheck(args.values, output);
-  throw new UsageError(`say what to do: eval run, eval compare A.json B.json, eval import FILE..., eval sets, or eval check${action ? ` (not "${action}")` : ""}`);
+  if (action === "recorded") return evalRecorded(args.values, output);
+  throw new UsageError(`say what to do: eval run, eval compare A.json B.json, eval import FILE..., eval sets, eval check, or eval recorded${action ? ` (not "${action}")` : ""}`);
 }
 
 async function evalRun(v: Record<string, unknown>, output: Output): Promise<number> {
@@ -118,10 +119,7 @@ async function evalImport(files: string[], v: Record<string, unknown>, output: O
     if (error instanceof PromptSetError) return cannotRun(output, error.message);
     throw error;
   }
-  const target = typeof v.out === "string" ? resolve(v.out) : resolve(resolveDataDir(v["data-dir"] as string | undefined), "evals", "sets", `${v.id}.json`);
-  const { mkdirSync } = await import("node:fs");
-  mkdirSync(resolve(target, ".."), { recursive: true });
-  writeFileSync(target, `${JSON.stringify(result.set, null, 2)}\n`);
+  const target = writeUserSet(resolveDataDir(v["data-dir"] as string | undefined), result.set, typeof v.out === "string" ? resolve(v.out) : undefined);
   output.out(`imported ${result.set.cases.length} cases into ${target}\n`);
   for (const item of result.skipped) output.err(`skipped ${item.id}: ${item.reason}\n`);
   return EXIT_OK;
@@ -145,6 +143,23 @@ async function evalCheck(v: Record<string, unknown>, output: Output): Promise<nu
   for (const record of broken) output.out(`${record.case_id}: fails its own reference\n${record.failure_reasons.map((reason) => `  ${reason}`).join("\n")}\n`);
   output.out(`${set.id}: ${report.summary.passed}/${withReference.cases.length} cases pass their reference solution${unchecked.length ? `; ${unchecked.length} have none (${unchecked.slice(0, 5).join(", ")}${unchecked.length > 5 ? ", ..." : ""})` : ""}\n`);
   return broken.length > 0 ? EXIT_EVAL_FAILURES : EXIT_OK;
+}
+
+/** `eval recorded --dataset NAME`: the recorded set from a built dataset's holdout, into the data dir. */
+async function evalRecorded(v: Record<string, unknown>, output: Output): Promise<number> {
+  if (typeof v.dataset !== "string") throw new UsageError("give --dataset NAME: a dataset the daemon built from your labelled traces");
+  const dataDir = resolveDataDir(v["data-dir"] as string | undefined);
+  let result;
+  try {
+    result = recordedSet(join(dataDir, "datasets"), v.dataset, { ...(typeof v.id === "string" ? { id: v.id } : {}), allSources: v["all-sources"] === true });
+  } catch (error) {
+    if (error instanceof PromptSetError) return cannotRun(output, error.message);
+    throw error;
+  }
+  const file = writeUserSet(dataDir, result.set);
+  output.out(`${result.set.cases.length} cases from ${v.dataset}'s holdout in ${file}\n`);
+  for (const item of result.skipped) output.err(`skipped ${item.source}: ${item.reason}\n`);
+  return EXIT_OK;
 }
 
 async function evalSets(v: Record<string, unknown>, output: Output): Promise<number> {

@@ -1,4 +1,4 @@
-import type { BackendInfo } from "@vault-tuner/shared";
+import type { BackendInfo, EvalCase } from "@vault-tuner/shared";
 import type { ChatMessage, ChatTool, RawChatAnswer } from "../../inference/chat-types";
 
 export const BACKEND_KINDS = ["embedded", "ollama", "openai"] as const;
@@ -29,7 +29,8 @@ export interface EvalBackend {
   readonly info: BackendInfo;
   /** How many requests it can usefully take at once (the embedded model answers one at a time). */
   readonly maxConcurrency: number;
-  chat(messages: ChatMessage[], tools: ChatTool[], signal?: AbortSignal): Promise<RawChatAnswer>;
+  /** `evalCase` is the case being run: only the reference backend reads it (a model sees the messages alone). */
+  chat(messages: ChatMessage[], tools: ChatTool[], signal?: AbortSignal, evalCase?: EvalCase): Promise<RawChatAnswer>;
   close(): Promise<void>;
 }
 

@@ -31,13 +31,21 @@ export function referenceAnswer(evalCase: EvalCase, turn: number): RawChatAnswer
   };
 }
 
-/** Finds the case a conversation belongs to (by its system and user text) and how many turns it has had. */
+/**
+ * Finds the case a conversation belongs to: the case whose messages the conversation starts with (cases
+ * from one recorded session share their first messages, so the whole start is compared), and how many
+ * turns the model has had since.
+ */
 export function caseLookup(set: PromptSet): (messages: ChatMessage[]) => { evalCase: EvalCase; turn: number } | undefined {
-  const key = (messages: { role: string; content?: string | null }[]) => messages.filter((message) => message.role === "system" || message.role === "user").slice(0, 2).map((message) => message.content ?? "").join("\u0000");
-  const byText = new Map(set.cases.map((evalCase) => [key(evalCase.messages), evalCase]));
+  const key = (messages: readonly { role: string; content?: string | null }[]) => JSON.stringify(messages.map((message) => [message.role, message.content ?? null]));
+  const byStart = new Map(set.cases.map((evalCase) => [key(evalCase.messages), evalCase]));
+  const lengths = [...new Set(set.cases.map((evalCase) => evalCase.messages.length))].sort((a, b) => b - a);
   return (messages) => {
-    const evalCase = byText.get(key(messages));
-    return evalCase ? { evalCase, turn: messages.filter((message) => message.role === "assistant").length + 1 } : undefined;
+    for (const length of lengths) {
+      const evalCase = byStart.get(key(messages.slice(0, length)));
+      if (evalCase) return { evalCase, turn: messages.slice(length).filter((message) => message.role === "assistant").length + 1 };
+    }
+    return undefined;
   };
 }
 
@@ -46,14 +54,13 @@ export function caseLookup(set: PromptSet): (messages: ChatMessage[]) => { evalC
  * that fails its own reference is a broken case: `vault-tuner eval check` runs this over a set.
  */
 export function referenceBackend(set: PromptSet): EvalBackend {
-  const lookup = caseLookup(set);
   return {
     info: { kind: "reference", model: `${set.id} reference solutions`, grammar_constrained: false, temperature: 0, top_p: 1, max_tokens: 0 },
     maxConcurrency: 16,
-    async chat(messages) {
-      const found = lookup(messages);
-      if (!found) return { content: "(no case of this set starts with this conversation)", toolCalls: [], promptTokens: null, completionTokens: null };
-      return referenceAnswer(found.evalCase, found.turn);
+    async chat(messages, _tools, _signal, evalCase) {
+      if (!evalCase) throw new Error("the reference backend answers only within an evaluation run");
+      const turn = messages.slice(evalCase.messages.length).filter((message) => message.role === "assistant").length + 1;
+      return referenceAnswer(evalCase, turn);
     },
     close: async () => undefined,
   };

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compareReports, EvalCompareQuerySchema, EvalReportSchema, EvalRunIdParamsSchema, EvalRunRequestSchema, EvalRunSummarySchema, JobSchema, PromptSetListItemSchema, type EvalReport } from "@vault-tuner/shared";
+import { compareReports, EvalCompareQuerySchema, EvalReportSchema, EvalRunIdParamsSchema, EvalRunRequestSchema, EvalRunSummarySchema, JobSchema, PromptSetListItemSchema, RecordedSetRequestSchema, type EvalReport } from "@vault-tuner/shared";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { listPromptSets } from "../../evals/prompt-sets";
+import { listPromptSets, PromptSetError, writeUserSet } from "../../evals/prompt-sets";
+import { recordedSet } from "../../evals/recorded-set";
 import { listReports, readReport, reportsDir } from "../../evals/report-store";
 import { JobRequestError } from "../../jobs/job-runner";
 import type { AppContext } from "../app-context";
@@ -30,6 +31,17 @@ export function evalRoutes(context: AppContext): FastifyPluginAsyncZod {
     app.get("/v1/evals/sets", { schema: { response: { 200: z.object({ items: z.array(PromptSetListItemSchema) }) } } }, async () => ({
       items: listPromptSets(root).map(({ id, title, cases, source }) => ({ id, title, cases, source })),
     }));
+
+    app.post("/v1/evals/sets/recorded", { schema: { body: RecordedSetRequestSchema, response: { 201: PromptSetListItemSchema.extend({ skipped: z.array(z.object({ source: z.string(), reason: z.string() })) }) } } }, async (request, reply) => {
+      try {
+        const { set, skipped } = recordedSet(context.dataDir.datasets, request.body.dataset, { id: request.body.id, allSources: request.body.allSources });
+        writeUserSet(root, set);
+        return reply.code(201).send({ id: set.id, title: set.title, cases: set.cases.length, source: set.source.kind, skipped });
+      } catch (error) {
+        if (error instanceof PromptSetError) throw new HttpError(400, "invalid-body", `invalid body: ${error.message}`, [{ path: "dataset", message: error.message }]);
+        throw error;
+      }
+    });
 
     app.get("/v1/evals", { schema: { response: { 200: z.object({ items: z.array(EvalRunSummarySchema) }) } } }, async () => ({
       items: listReports(root).map(({ metadata, summary }) => ({ metadata, summary })),
