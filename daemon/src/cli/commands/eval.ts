@@ -18,6 +18,8 @@ export const EXIT_EVAL_FAILURES = 2;
 export const EXIT_EVAL_REQUEST_ERRORS = 3;
 /** The run could not start: a bad set, backend or option. */
 export const EXIT_EVAL_CANNOT_RUN = 1;
+/** Stopped with Ctrl-C (128 + SIGINT, as shells report it). */
+const EXIT_EVAL_STOPPED = 130;
 
 type Args = { values: Record<string, unknown>; positionals: string[] };
 
@@ -88,6 +90,10 @@ async function evalRun(v: Record<string, unknown>, output: Output): Promise<numb
         output.err(`[${progress.done}/${progress.total}] ${progress.last.caseId}${repeat > 1 ? ` #${progress.last.attempt}` : ""} ${progress.last.status} · ${progress.passed} passed, ${progress.failed} failed${progress.requestErrors ? `, ${progress.requestErrors} request errors` : ""}${eta}\n`);
       },
     });
+  } catch (error) {
+    if (!abort.signal.aborted) throw error;
+    output.err("stopped before the end: no report written\n");
+    return EXIT_EVAL_STOPPED;
   } finally {
     process.removeListener("SIGINT", onSignal);
     await backend.close();
