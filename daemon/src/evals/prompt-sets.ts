@@ -57,6 +57,9 @@ export function checkPromptSet(raw: unknown, where: string): PromptSet {
       if (resolved.kind === "unknown") problems.push(`cases[${index}] (${evalCase.id}): ${resolved.message}`);
     }
     for (const call of evalCase.expect.calls) if (evalCase.tools && !evalCase.tools.includes(call.tool)) problems.push(`cases[${index}] (${evalCase.id}): expects ${call.tool}, which its tools do not offer`);
+    for (const path of [...Object.keys(evalCase.vault.files), ...evalCase.vault.folders]) {
+      if (/^([A-Za-z]:|[/\\])/.test(path) || path.split(/[/\\]/).includes("..")) problems.push(`cases[${index}] (${evalCase.id}): vault path "${path}" must be relative to the vault and stay inside it`);
+    }
   });
   if (problems.length > 0) throw new PromptSetError(`${where}: ${problems.join("; ")}`);
   return set;

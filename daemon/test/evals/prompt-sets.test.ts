@@ -53,6 +53,12 @@ describe("built-in prompt sets", () => {
     const shape = await runCli(["eval", "run", "--set", join(work, "shape.json"), "--backend", "openai", "--url", "http://127.0.0.1:9/v1", "--model", "m"]);
     expect(shape.code).toBe(1);
     expect(shape.stderr).toMatch(/shape\.json: cases\[2\]\.expect\.calls\[0\]\.args\.id: .* \(case "combo_workspace_status"\)/);
+    set.cases[2].expect.calls[0] = { tool: "memoryManager_loadWorkspace", args: {} };
+    set.cases[2].vault.files["../outside.md"] = "x";
+    writeFileSync(join(work, "escape.json"), JSON.stringify(set));
+    const escape = await runCli(["eval", "check", "--set", join(work, "escape.json")]);
+    expect(escape.code).toBe(1);
+    expect(escape.stderr).toContain('cases[2] (combo_workspace_status): vault path "../outside.md" must be relative to the vault and stay inside it');
   });
 });
 
