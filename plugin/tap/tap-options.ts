@@ -1,3 +1,5 @@
+// The subpath, not the package index: the tap must stay a few kilobytes with no schemas in it.
+import { DEFAULT_DAEMON_URL } from "@vault-tuner/shared/daemon-address";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -43,7 +45,7 @@ export function parseTapOptions(argv: string[], env: NodeJS.ProcessEnv = process
   const home = defaultHome(env);
   return {
     spool: values.get("--spool") ?? join(home, "spool"),
-    daemon: values.get("--daemon") ?? env.VAULT_TUNER_DAEMON ?? "http://127.0.0.1:51717",
+    daemon: values.get("--daemon") ?? env.VAULT_TUNER_DAEMON ?? DEFAULT_DAEMON_URL,
     tokenFile: values.get("--token-file") ?? join(home, "token"),
     socket,
     upstream: upstream.length > 0 ? { command: upstream[0] as string, args: upstream.slice(1) } : undefined,

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DaemonEventSchema, type DaemonEvent } from "@vault-tuner/shared";
+import { DaemonEventSchema, DEFAULT_DAEMON_URL, type DaemonEvent } from "@vault-tuner/shared";
 import WebSocket from "ws";
 import { resolveDataDir } from "../config/data-dir";
-import { DEFAULT_PORT } from "./commands/daemon";
 import { UsageError } from "./usage-error";
 
 /** A running daemon, as the CLI reaches it: its URL (default port) and the token in its data dir. */
@@ -15,7 +14,7 @@ export interface DaemonClient {
 }
 
 export function daemonClient(values: Record<string, unknown>): DaemonClient {
-  const url = ((values.daemon as string | undefined) ?? `http://127.0.0.1:${DEFAULT_PORT}`).replace(/\/$/, "");
+  const url = ((values.daemon as string | undefined) ?? DEFAULT_DAEMON_URL).replace(/\/$/, "");
   const tokenFile = join(resolveDataDir(values["data-dir"] as string | undefined), "token");
   let token: string;
   try {

@@ -1,3 +1,4 @@
+import { DEFAULT_DAEMON_PORT } from "@vault-tuner/shared";
 import { resolveDataDir } from "../../config/data-dir";
 import { startDaemon } from "../../http/server";
 import type { Output } from "../output";
@@ -35,4 +36,4 @@ function parsePort(value: unknown): number {
 }
 
 /** The port the plugin and the tap look for first. */
-export const DEFAULT_PORT = 51717;
+export const DEFAULT_PORT = DEFAULT_DAEMON_PORT;

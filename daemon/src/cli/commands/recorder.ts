@@ -1,3 +1,4 @@
+import { DEFAULT_DAEMON_URL } from "@vault-tuner/shared";
 import { join } from "node:path";
 import { ClientConfigError } from "@vault-tuner/shared";
 import { prepareDataDir, resolveDataDir } from "../../config/data-dir";
@@ -6,7 +7,6 @@ import { installRecorder, uninstallRecorder, type RecorderTarget } from "../../r
 import { writeTapFile } from "../../recorder/tap-file";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
-import { DEFAULT_PORT } from "./daemon";
 
 function target(values: Record<string, unknown>): RecorderTarget {
   const vault = values.vault as string | undefined;
@@ -21,7 +21,7 @@ export async function runRecorderInstall(args: { values: Record<string, unknown>
   const where = target(args.values);
   try {
     const tap = (args.values.tap as string | undefined) ?? writeTapFile(join(where.dataDir.root, "tap.cjs"));
-    const daemon = (args.values.daemon as string | undefined) ?? `http://127.0.0.1:${DEFAULT_PORT}`;
+    const daemon = (args.values.daemon as string | undefined) ?? DEFAULT_DAEMON_URL;
     const result = installRecorder(where, tap, daemon);
     output.out(
       result.changed

@@ -1,0 +1,80 @@
+import type { Label } from "@vault-tuner/shared";
+import { DaemonError } from "../daemon/daemon-client";
+import type { QueuedLabel } from "../settings/plugin-settings";
+
+export interface LabelQueueDeps {
+  /** PUT /v1/traces/:id/label. */
+  send(traceId: string, body: Label): Promise<void>;
+  /** Saves the queue with the plugin's data; called before a label is reported as kept. */
+  persist(queue: QueuedLabel[]): Promise<void>;
+  initial: QueuedLabel[];
+  now?: () => string;
+}
+
+export interface FlushResult {
+  sent: number;
+  /** Labels the daemon refused (an unknown trace...): dropped, each with why. */
+  refused: { traceId: string; message: string }[];
+  /** Still waiting, because the daemon is down or refuses the token. */
+  waiting: number;
+  /** Why the rest waits, when some does. */
+  reason?: string;
+}
+
+/**
+ * Labels go to the daemon through this queue, so none is lost while it is down: each is saved with the
+ * plugin's data first, then sent, oldest first, and removed once the daemon has it. A later label of the
+ * same trace replaces one still waiting (the last word counts, and it arrives once). Flushes never run
+ * two at a time, so nothing is sent twice.
+ */
+export class LabelQueue {
+  private queue: QueuedLabel[];
+  private flushing: Promise<FlushResult> | undefined;
+  private readonly now: () => string;
+
+  constructor(private readonly deps: LabelQueueDeps) {
+    this.queue = [...deps.initial];
+    this.now = deps.now ?? (() => new Date().toISOString());
+  }
+
+  get pending(): readonly QueuedLabel[] {
+    return this.queue;
+  }
+
+  /** Keeps the label (saved before this returns), then tries to send everything waiting. */
+  async label(traceId: string, body: Label): Promise<FlushResult> {
+    this.queue = [...this.queue.filter((item) => item.traceId !== traceId), { traceId, body, queuedAt: this.now() }];
+    await this.deps.persist(this.queue);
+    return this.flush();
+  }
+
+  /** Sends what waits, oldest first; stops at the first sign the daemon is away. */
+  flush(): Promise<FlushResult> {
+    this.flushing ??= this.sendAll().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async sendAll(): Promise<FlushResult> {
+    const result: FlushResult = { sent: 0, refused: [], waiting: 0 };
+    while (this.queue.length > 0) {
+      const item = this.queue[0] as QueuedLabel;
+      try {
+        await this.deps.send(item.traceId, item.body);
+        result.sent += 1;
+      } catch (error) {
+        if (!(error instanceof DaemonError) || error.kind !== "refused") {
+          result.reason = (error as Error).message;
+          break;
+        }
+        result.refused.push({ traceId: item.traceId, message: error.message });
+      }
+      // Removed only now, and only this entry: a newer label of the same trace queued meanwhile stays.
+      this.queue = this.queue.filter((entry) => entry !== item);
+      await this.deps.persist(this.queue);
+    }
+    result.waiting = this.queue.length;
+    return result;
+  }
+}

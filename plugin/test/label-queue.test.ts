@@ -1,0 +1,76 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTrace, startTestDaemon, type TestDaemon } from "../../daemon/test/daemon-harness";
+import { DaemonClient } from "../src/daemon/daemon-client";
+import { LabelQueue } from "../src/labels/label-queue";
+import type { QueuedLabel } from "../src/settings/plugin-settings";
+
+/**
+ * The queued-label path against a real daemon: labels made while it is stopped are kept in the plugin's
+ * data, and arrive once when it is back.
+ */
+const dataDir = mkdtempSync(join(tmpdir(), "vt-label-queue-"));
+let daemon: TestDaemon;
+let device = { daemonUrl: "", token: "" };
+beforeAll(async () => {
+  daemon = await startTestDaemon({ dataDir });
+  device = { daemonUrl: daemon.url, token: daemon.token };
+  await daemon.call("POST", "/v1/traces", { body: { traces: ["one", "two", "three"].map((id) => makeTrace({ id })) } });
+});
+afterAll(() => daemon.stop());
+
+function queueWithSavedData() {
+  const saved: QueuedLabel[][] = [];
+  const client = new DaemonClient(() => device);
+  const queue = new LabelQueue({
+    initial: [],
+    persist: async (items) => void saved.push(structuredClone(items)),
+    send: (traceId, body) => client.request("PUT", `/v1/traces/${traceId}/label`, body),
+  });
+  return { queue, saved };
+}
+
+describe("labels made while the daemon is down", () => {
+  it("are kept, then arrive once, the last word of each trace only", async () => {
+    const { queue, saved } = queueWithSavedData();
+    await daemon.stop();
+    const first = await queue.label("one", { label: "undesirable", note: "wrong note" });
+    expect(first).toMatchObject({ sent: 0, waiting: 1, reason: expect.stringContaining("not running") });
+    await queue.label("two", { label: "desirable" });
+    await queue.label("one", { label: "desirable" });
+    expect(queue.pending.map((item) => [item.traceId, item.body.label])).toEqual([["two", "desirable"], ["one", "desirable"]]);
+    // Each label was saved with the plugin's data before it was reported kept.
+    expect(saved.at(-1)?.map((item) => item.traceId)).toEqual(["two", "one"]);
+
+    daemon = await startTestDaemon({ dataDir });
+    device = { daemonUrl: daemon.url, token: daemon.token };
+    expect(await queue.flush()).toEqual({ sent: 2, refused: [], waiting: 0 });
+    expect(await queue.flush()).toEqual({ sent: 0, refused: [], waiting: 0 });
+    expect(saved.at(-1)).toEqual([]);
+    for (const id of ["one", "two"]) {
+      const detail = (await daemon.call("GET", `/v1/traces/${id}`)).body;
+      expect(detail.label).toBe("desirable");
+      expect(detail.history, id).toHaveLength(1);
+    }
+  });
+
+  it("drops a label the daemon refuses, says why, and goes on with the rest", async () => {
+    const { queue } = queueWithSavedData();
+    const refused = await queue.label("missing-trace", { label: "desirable" });
+    expect(refused).toMatchObject({ sent: 0, waiting: 0, refused: [{ traceId: "missing-trace", message: expect.stringContaining("missing-trace") }] });
+    expect(await queue.label("three", { label: "undesirable" })).toEqual({ sent: 1, refused: [], waiting: 0 });
+    const detail = (await daemon.call("GET", "/v1/traces/three")).body;
+    expect(detail.label).toBe("undesirable");
+  });
+
+  it("waits, without dropping anything, while the token is wrong", async () => {
+    const { queue } = queueWithSavedData();
+    device = { ...device, token: "wrong" };
+    const result = await queue.label("three", { label: "desirable" });
+    expect(result).toMatchObject({ sent: 0, waiting: 1, reason: expect.stringContaining("refused the token") });
+    device = { ...device, token: daemon.token };
+    expect(await queue.flush()).toMatchObject({ sent: 1, waiting: 0 });
+  });
+});
