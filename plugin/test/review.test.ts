@@ -1,0 +1,80 @@
+import { builtinCatalog, type Catalog, type StoredTrace } from "@vault-tuner/shared";
+import { describe, expect, it } from "vitest";
+import { resultText, summarizeCall } from "../src/review/call-summary";
+import { checkCorrection } from "../src/review/correction";
+import { ReviewState } from "../src/review/review-state";
+
+const context = { sessionId: "session_1731000000000_abc123def", workspaceId: "default", sessionDescription: "Reading meeting notes", sessionMemory: "The user keeps notes in Meetings/.", toolContext: "Open the note", primaryGoal: "Summarise the standup", subgoal: "Read the note" };
+
+function trace(id: string, recordedAt: string, session = "s1", overrides: Partial<StoredTrace> = {}): StoredTrace {
+  return {
+    id,
+    recordedAt,
+    receivedAt: recordedAt,
+    source: { transport: "stdio-tap" },
+    session,
+    call: { name: "contentManager", arguments: { context, mode: "readContent", limit: 20, filePath: `Meetings/${id}.md` } },
+    result: { content: [{ type: "text", text: '{"success":true}' }] },
+    failed: false,
+    suggestion: null,
+    label: "unlabeled",
+    ...overrides,
+  } as StoredTrace;
+}
+
+describe("a call as a line to scan", () => {
+  it("names the wire form's agent and mode, puts the path first and leaves the context out", () => {
+    expect(summarizeCall(trace("a", "2026-11-28T10:00:00Z").call)).toEqual({ title: "contentManager · readContent", args: "filePath: Meetings/a.md · limit: 20", goal: "Summarise the standup" });
+    const long = summarizeCall({ name: "contentManager_createContent", arguments: { content: "x".repeat(200), filePath: "b.md" } });
+    expect(long.args).toBe(`filePath: b.md · content: ${"x".repeat(59)}…`);
+    expect(resultText(trace("e", "2026-11-28T10:00:00Z", "s1", { error: { code: -32000, message: "socket closed" } } as Partial<StoredTrace>))).toBe("Error -32000: socket closed");
+  });
+});
+
+describe("the review list", () => {
+  it("moves with j/k within bounds and turns u/d/n/e into actions on the selected call", () => {
+    const state = new ReviewState();
+    expect(state.key("u")).toEqual({ do: "nothing" });
+    state.replace([trace("c", "2026-11-28T10:02:00Z"), trace("b", "2026-11-28T10:01:00Z"), trace("a", "2026-11-28T10:00:00Z")]);
+    expect(state.key("k")).toEqual({ do: "select", index: 0 });
+    expect(state.key("j")).toEqual({ do: "select", index: 1 });
+    expect(state.key("u")).toEqual({ do: "label", traceId: "b", label: "desirable" });
+    expect(state.key("d")).toEqual({ do: "label", traceId: "b", label: "undesirable" });
+    expect(state.key("n")).toEqual({ do: "note", traceId: "b" });
+    expect(state.key("e")).toEqual({ do: "correct", traceId: "b" });
+    state.key("j");
+    expect(state.key("j")).toEqual({ do: "select", index: 2 });
+    expect(state.key("x")).toEqual({ do: "nothing" });
+  });
+
+  it("puts live calls on top without moving the selection off the call being read, and shows labels made elsewhere", () => {
+    const state = new ReviewState();
+    state.replace([trace("b", "2026-11-28T10:01:00Z"), trace("a", "2026-11-28T10:00:00Z", "s2")]);
+    state.key("j");
+    state.prepend([trace("c", "2026-11-28T10:02:00Z"), trace("d", "2026-11-28T10:03:00Z"), trace("a", "2026-11-28T10:00:00Z")]);
+    expect(state.items.map((item) => item.id)).toEqual(["d", "c", "b", "a"]);
+    expect(state.current?.id).toBe("a");
+    state.setLabel("a", "desirable");
+    expect(state.current?.label).toBe("desirable");
+    expect(state.sessionOf("b").map((item) => item.id)).toEqual(["d", "c", "b"]);
+    state.replace([trace("a", "2026-11-28T10:00:00Z", "s2")]);
+    expect(state.current?.id).toBe("a");
+  });
+});
+
+describe("the correction editor", () => {
+  const catalog = builtinCatalog("claudesidian-3") as Catalog;
+
+  it("accepts a valid call and returns the correction to save", () => {
+    const text = JSON.stringify({ context, filePath: "Meetings/standup.md" });
+    expect(checkCorrection("contentManager_readContent", text, catalog)).toEqual({ ok: true, correction: { name: "contentManager_readContent", arguments: JSON.parse(text) }, warnings: [] });
+  });
+
+  it("says where the JSON breaks, which tool does not exist, and what the catalog refuses", () => {
+    const broken = checkCorrection("contentManager_readContent", '{\n  "filePath": "a.md",\n  }', catalog);
+    expect(broken).toMatchObject({ ok: false, problems: [expect.stringMatching(/^the arguments are not valid JSON: line 3, column 3/)] });
+    expect(checkCorrection("contentManager_readNote", "{}", catalog)).toMatchObject({ ok: false, problems: [expect.stringContaining('did you mean "contentManager_readContent"')] });
+    const missing = checkCorrection("contentManager_readContent", JSON.stringify({ context }), catalog);
+    expect(missing).toMatchObject({ ok: false, problems: [expect.stringContaining("filePath")] });
+  });
+});
