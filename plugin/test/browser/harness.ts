@@ -28,7 +28,7 @@ export async function pluginPage(browser: Browser, mainJs: string, savedData?: u
   await page.setContent("<!doctype html><html><body><div class='app-container'></div></body></html>");
   await page.addScriptTag({ content: readFileSync(join(import.meta.dirname, "obsidian-shim.js"), "utf8") });
   await page.evaluate((data) => {
-    (window as any).obsidianShim.app.savedData = data;
+    (globalThis as any).obsidianShim.app.savedData = data;
   }, savedData);
   await page.addScriptTag({
     content: `(() => {

@@ -15,7 +15,7 @@ describe("the plugin in Chromium", () => {
   it("loads: its commands are registered, its settings read, its label queue started", async () => {
     const page = await pluginPage(browser, mainJs);
     const loaded = await page.evaluate(async () => {
-      const plugin = (window as any).plugin;
+      const plugin = (globalThis as any).plugin;
       await plugin.onload();
       return { commands: plugin.commands.map((command: { id: string }) => command.id), settings: plugin.pluginSettings, intervals: plugin.intervals.length, device: plugin.device };
     });
@@ -28,9 +28,9 @@ describe("the plugin in Chromium", () => {
   it("keeps the queued labels it can read from saved data and says what it dropped", async () => {
     const page = await pluginPage(browser, mainJs, { version: 1, labelQueue: [{ traceId: "t1", body: { label: "desirable" }, queuedAt: "2026-11-28T10:00:00Z" }, { traceId: "" }] });
     const state = await page.evaluate(async () => {
-      const plugin = (window as any).plugin;
+      const plugin = (globalThis as any).plugin;
       await plugin.onload();
-      return { queued: plugin.labels.pending.map((item: { traceId: string }) => item.traceId), notices: (window as any).obsidianShim.notices };
+      return { queued: plugin.labels.pending.map((item: { traceId: string }) => item.traceId), notices: (globalThis as any).obsidianShim.notices };
     });
     expect(state.queued).toEqual(["t1"]);
     expect(state.notices).toEqual([expect.stringContaining("queued label 2 could not be read and was dropped")]);
