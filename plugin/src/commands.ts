@@ -1,3 +1,5 @@
+import { testConnection } from "./daemon/connection";
+import { labelLastCall } from "./labels/label-last-call";
 import type VaultTunerPlugin from "./main";
 import { validateDatasetText } from "./validate-dataset";
 
@@ -16,6 +18,33 @@ export function registerCommands(plugin: VaultTunerPlugin): void {
           .catch((error: unknown) => plugin.notify(`Vault Tuner could not read ${file.path}: ${String(error)}`));
       }
       return true;
+    },
+  });
+  for (const [id, name, label] of [
+    ["label-last-call-good", "Label the last call good", "desirable"],
+    ["label-last-call-bad", "Label the last call bad", "undesirable"],
+  ] as const) {
+    plugin.addCommand({
+      id,
+      name,
+      callback: () => {
+        labelLastCall(plugin.daemon, plugin.labels, label)
+          .then((message) => plugin.notify(message))
+          .catch((error: unknown) => plugin.notify(`Vault Tuner could not label the call: ${String(error)}`));
+      },
+    });
+  }
+  plugin.addCommand({
+    id: "show-daemon-status",
+    name: "Show daemon status",
+    callback: () => {
+      testConnection(plugin.daemon)
+        .then((state) => {
+          const waiting = plugin.labels.pending.length;
+          const queue = waiting > 0 ? ` ${waiting} label${waiting === 1 ? "" : "s"} waiting to be sent.` : "";
+          plugin.notify(state.ok ? `Vault Tuner ${state.version} is running at ${plugin.device.daemonUrl} (${state.platform}).${queue}` : `Vault Tuner daemon: ${state.message}.${queue}`);
+        })
+        .catch((error: unknown) => plugin.notify(`Vault Tuner: ${String(error)}`));
     },
   });
 }

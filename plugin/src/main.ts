@@ -4,6 +4,7 @@ import { DaemonClient } from "./daemon/daemon-client";
 import { LabelQueue } from "./labels/label-queue";
 import { loadDeviceSettings, type DeviceSettings } from "./settings/device-settings";
 import { loadSettings, type PluginSettings } from "./settings/plugin-settings";
+import { VaultTunerSettingTab } from "./settings/settings-tab";
 
 /** How often labels kept while the daemon was away are offered to it again. */
 const FLUSH_EVERY_MS = 30_000;
@@ -27,6 +28,7 @@ export default class VaultTunerPlugin extends Plugin {
       send: (traceId, body) => this.daemon.request("PUT", `/v1/traces/${encodeURIComponent(traceId)}/label`, body),
     });
     registerCommands(this);
+    this.addSettingTab(new VaultTunerSettingTab(this));
     this.registerInterval(window.setInterval(() => void this.labels.flush().catch((error: unknown) => console.error("Vault Tuner: sending queued labels failed", error)), FLUSH_EVERY_MS));
   }
 

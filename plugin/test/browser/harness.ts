@@ -4,8 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 
-/** The flags Debian's chromium needs to run headless in a container. */
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
+/**
+ * The flags Debian's chromium needs to run headless in a container, and one for the harness: the page is
+ * not Obsidian's app:// origin, so the browser's own CORS check is off and `asObsidian` below gives the
+ * daemon the Origin header Obsidian sends (the daemon's check stays on).
+ */
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-web-security"];
 
 /** Builds the plugin as Obsidian would load it (the production main.js), into a temporary folder. */
 export function buildPlugin(): string {
@@ -40,4 +44,30 @@ export async function pluginPage(browser: Browser, mainJs: string, savedData?: u
     })();`,
   });
   return page;
+}
+
+/** Requests to the daemon leave the page as they leave Obsidian: with `Origin: app://obsidian.md`. */
+export async function asObsidian(page: Page, daemonUrl: string): Promise<void> {
+  await page.route(`${daemonUrl}/**`, (route) => route.continue({ headers: { ...route.request().headers(), origin: "app://obsidian.md" } }));
+}
+
+/** The device settings a user would type into the settings tab. */
+export async function pointAtDaemon(page: Page, daemonUrl: string, token: string): Promise<void> {
+  await page.evaluate(
+    ([url, key]) => {
+      const app = (globalThis as any).obsidianShim.app;
+      app.saveLocalStorage("vault-tuner-daemon-url", url);
+      app.saveLocalStorage("vault-tuner-token", key);
+    },
+    [daemonUrl, token],
+  );
+}
+
+/** Opens the plugin's settings tab in the page, as Obsidian's settings window would. */
+export async function showSettingTab(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const tab = (globalThis as any).plugin.settingTab;
+    tab.display();
+    (globalThis as any).document.body.appendChild(tab.containerEl);
+  });
 }

@@ -29,6 +29,9 @@
       this.commands.push(command);
       return command;
     }
+    addSettingTab(tab) {
+      this.settingTab = tab;
+    }
     async loadData() {
       return this.app.savedData;
     }
@@ -36,6 +39,114 @@
       this.app.savedData = JSON.parse(JSON.stringify(data));
     }
   }
+  // Obsidian's element helpers on every element.
+  const proto = HTMLElement.prototype;
+  proto.createEl = function (tag, options = {}) {
+    const element = document.createElement(tag);
+    if (options.text !== undefined) element.textContent = options.text;
+    if (options.cls) element.className = Array.isArray(options.cls) ? options.cls.join(" ") : options.cls;
+    for (const [name, value] of Object.entries(options.attr ?? {})) element.setAttribute(name, String(value));
+    this.appendChild(element);
+    return element;
+  };
+  proto.createDiv = function (options = {}) {
+    return this.createEl("div", typeof options === "string" ? { cls: options } : options);
+  };
+  proto.createSpan = function (options = {}) {
+    return this.createEl("span", typeof options === "string" ? { cls: options } : options);
+  };
+  proto.empty = function () {
+    this.replaceChildren();
+  };
+  proto.setText = function (text) {
+    this.textContent = text;
+  };
+  proto.addClass = function (...names) {
+    this.classList.add(...names);
+  };
+  proto.removeClass = function (...names) {
+    this.classList.remove(...names);
+  };
+  proto.toggleClass = function (name, on) {
+    this.classList.toggle(name, on);
+  };
+
+  class PluginSettingTab {
+    constructor(app, plugin) {
+      this.app = app;
+      this.plugin = plugin;
+      this.containerEl = document.createElement("div");
+      this.containerEl.className = "vertical-tab-content";
+    }
+  }
+  /** A settings row: name, description, and the controls the plugin adds, built as plain inputs. */
+  class Setting {
+    constructor(containerEl) {
+      this.settingEl = containerEl.createDiv({ cls: "setting-item" });
+      this.nameEl = this.settingEl.createDiv({ cls: "setting-item-name" });
+      this.descEl = this.settingEl.createDiv({ cls: "setting-item-description" });
+      this.controlEl = this.settingEl.createDiv({ cls: "setting-item-control" });
+    }
+    setName(name) {
+      this.nameEl.setText(name);
+      return this;
+    }
+    setDesc(description) {
+      this.descEl.setText(description);
+      return this;
+    }
+    setHeading() {
+      this.settingEl.addClass("setting-item-heading");
+      return this;
+    }
+    addText(build) {
+      const inputEl = this.controlEl.createEl("input", { attr: { type: "text" } });
+      const component = {
+        inputEl,
+        setValue: (value) => ((inputEl.value = value), component),
+        setPlaceholder: (value) => ((inputEl.placeholder = value), component),
+        onChange: (handler) => (inputEl.addEventListener("input", () => handler(inputEl.value)), component),
+      };
+      build(component);
+      return this;
+    }
+    addToggle(build) {
+      const toggleEl = this.controlEl.createEl("input", { attr: { type: "checkbox" } });
+      const component = {
+        toggleEl,
+        setValue: (value) => ((toggleEl.checked = value), component),
+        onChange: (handler) => (toggleEl.addEventListener("change", () => handler(toggleEl.checked)), component),
+      };
+      build(component);
+      return this;
+    }
+    addDropdown(build) {
+      const selectEl = this.controlEl.createEl("select");
+      const component = {
+        selectEl,
+        addOptions: (options) => {
+          for (const [value, text] of Object.entries(options)) selectEl.createEl("option", { text, attr: { value } });
+          return component;
+        },
+        setValue: (value) => ((selectEl.value = value), component),
+        onChange: (handler) => (selectEl.addEventListener("change", () => handler(selectEl.value)), component),
+      };
+      build(component);
+      return this;
+    }
+    addButton(build) {
+      const buttonEl = this.controlEl.createEl("button");
+      const component = {
+        buttonEl,
+        setButtonText: (text) => ((buttonEl.textContent = text), component),
+        setCta: () => (buttonEl.classList.add("mod-cta"), component),
+        onClick: (handler) => (buttonEl.addEventListener("click", () => handler()), component),
+      };
+      build(component);
+      return this;
+    }
+  }
+
   const app = {
     savedData: undefined,
     loadLocalStorage: (key) => (storage.has(key) ? storage.get(key) : null),
@@ -43,5 +154,5 @@
     workspace: { getActiveFile: () => null },
     vault: {},
   };
-  window.obsidianShim = { module: { Notice, Plugin, TFile, Component }, app, notices };
+  window.obsidianShim = { module: { Notice, Plugin, PluginSettingTab, Setting, TFile, Component }, app, notices };
 })();

@@ -1,0 +1,18 @@
+import type { Platform } from "./platform-shape";
+import { DaemonClient, DaemonError } from "./daemon-client";
+
+export type ConnectionState = { ok: true; version: string; platform: string } | { ok: false; message: string };
+
+/**
+ * "Test connection": the daemon answers health without a token, so a wrong address and a wrong token are
+ * told apart; then one authorized request proves the token.
+ */
+export async function testConnection(client: DaemonClient): Promise<ConnectionState> {
+  try {
+    const health = await client.request<{ version: string }>("GET", "/v1/health");
+    const platform = await client.request<Platform>("GET", "/v1/platform");
+    return { ok: true, version: health.version, platform: platform.reason };
+  } catch (error) {
+    return { ok: false, message: error instanceof DaemonError ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,23 @@
+import type { StoredTrace, TraceListReply } from "@vault-tuner/shared";
+import { DaemonError, type DaemonClient } from "../daemon/daemon-client";
+import { summarizeCall } from "../review/call-summary";
+import type { LabelQueue } from "./label-queue";
+
+/**
+ * The "label the last call" commands: the newest recorded call gets the label, through the queue (so
+ * it is kept even if the daemon goes away meanwhile). Returns what to tell the user.
+ */
+export async function labelLastCall(daemon: DaemonClient, labels: LabelQueue, label: "desirable" | "undesirable"): Promise<string> {
+  let latest: StoredTrace | undefined;
+  try {
+    latest = (await daemon.request<TraceListReply>("GET", "/v1/traces?limit=1")).items[0];
+  } catch (error) {
+    return `Vault Tuner cannot see the last call: ${error instanceof DaemonError ? error.message : String(error)}`;
+  }
+  if (!latest) return "Vault Tuner has not recorded a call yet.";
+  const { title, args } = summarizeCall(latest.call);
+  const word = label === "desirable" ? "good" : "bad";
+  const result = await labels.label(latest.id, { label });
+  if (result.refused.some((item) => item.traceId === latest.id)) return `The daemon refused the label: ${result.refused.find((item) => item.traceId === latest.id)?.message}`;
+  return result.waiting > 0 ? `Kept "${word}" for ${title}: it will be sent when the daemon is back (${result.waiting} waiting).` : `Marked ${title} ${word}${args ? ` (${args})` : ""}.`;
+}

@@ -1,0 +1,82 @@
+import { PluginSettingTab, Setting } from "obsidian";
+import { testConnection } from "../daemon/connection";
+import type VaultTunerPlugin from "../main";
+import { checkDaemonUrl, saveDeviceSettings } from "./device-settings";
+import type { PluginSettings } from "./plugin-settings";
+
+/** The settings page: the daemon (per device), recording, and what the eval panel starts with. */
+export class VaultTunerSettingTab extends PluginSettingTab {
+  constructor(private readonly owner: VaultTunerPlugin) {
+    super(owner.app, owner);
+  }
+
+  override display(): void {
+    const { containerEl } = this;
+    containerEl.empty();
+    const plugin = this.owner;
+    new Setting(containerEl).setName("Daemon").setHeading();
+
+    const urlSetting = new Setting(containerEl).setName("Daemon URL").setDesc("Where the Vault Tuner daemon listens on this device (vault-tuner daemon prints it).");
+    urlSetting.addText((text) =>
+      text.setValue(plugin.device.daemonUrl).onChange((value) => {
+        const problem = checkDaemonUrl(value.trim());
+        urlSetting.descEl.setText(problem ?? "Where the Vault Tuner daemon listens on this device (vault-tuner daemon prints it).");
+        if (!problem) this.saveDevice({ daemonUrl: value.trim() });
+      }),
+    );
+
+    new Setting(containerEl)
+      .setName("Token")
+      .setDesc("From the daemon's token file (~/.vault-tuner/token). Kept on this device only, never in the vault.")
+      .addText((text) => {
+        text.inputEl.type = "password";
+        text.setPlaceholder("paste the token").setValue(plugin.device.token).onChange((value) => this.saveDevice({ token: value }));
+      });
+
+    const status = containerEl.createDiv({ cls: "vault-tuner-connection" });
+    new Setting(containerEl).setName("Test connection").addButton((button) =>
+      button.setButtonText("Test connection").onClick(async () => {
+        status.setText("Connecting…");
+        const state = await testConnection(plugin.daemon);
+        status.setText(state.ok ? `Connected to Vault Tuner ${state.version}: ${state.platform}` : `Not connected: ${state.message}`);
+        status.toggleClass("is-error", !state.ok);
+      }),
+    );
+
+    new Setting(containerEl).setName("Recording and evaluation").setHeading();
+    new Setting(containerEl)
+      .setName("Record tool calls")
+      .setDesc("Record the calls your MCP client makes on this vault (the recorder must be installed for it).")
+      .addToggle((toggle) => toggle.setValue(plugin.pluginSettings.recording).onChange((value) => this.save({ recording: value })));
+    new Setting(containerEl)
+      .setName("Toolset profile")
+      .setDesc("The tools calls are checked against; auto uses the one each recorded session saw.")
+      .addDropdown((dropdown) =>
+        dropdown
+          .addOptions({ auto: "Auto", "claudesidian-3": "Claudesidian 3.x", "nexus-5": "Nexus 5.x" })
+          .setValue(plugin.pluginSettings.toolsetProfile)
+          .onChange((value) => this.save({ toolsetProfile: value as PluginSettings["toolsetProfile"] })),
+      );
+    new Setting(containerEl)
+      .setName("Default prompt set")
+      .setDesc("The evaluation set the eval panel starts with (vault-tuner eval sets lists them).")
+      .addText((text) => text.setValue(plugin.pluginSettings.evalSet).onChange((value) => value.trim() && this.save({ evalSet: value.trim() })));
+    new Setting(containerEl)
+      .setName("Default backend")
+      .addDropdown((dropdown) =>
+        dropdown
+          .addOptions({ embedded: "Embedded (the daemon's model)", ollama: "Ollama", openai: "OpenAI-compatible server" })
+          .setValue(plugin.pluginSettings.evalBackend)
+          .onChange((value) => this.save({ evalBackend: value as PluginSettings["evalBackend"] })),
+      );
+  }
+
+  private saveDevice(change: Partial<VaultTunerPlugin["device"]>): void {
+    this.owner.device = { ...this.owner.device, ...change };
+    saveDeviceSettings(this.owner.app, this.owner.device);
+  }
+
+  private save(change: Partial<PluginSettings>): void {
+    this.owner.saveSettings(change).catch((error: unknown) => this.owner.notify(`Vault Tuner could not save its settings: ${String(error)}`));
+  }
+}
