@@ -5,9 +5,11 @@ import { LabelQueue } from "./labels/label-queue";
 import { loadDeviceSettings, type DeviceSettings } from "./settings/device-settings";
 import { loadSettings, type PluginSettings } from "./settings/plugin-settings";
 import { VaultTunerSettingTab } from "./settings/settings-tab";
+import { refreshStatus } from "./status/refresh-status";
+import { statusText } from "./status/status-text";
 
-/** How often labels kept while the daemon was away are offered to it again. */
-const FLUSH_EVERY_MS = 30_000;
+/** How often the status bar looks at the daemon (and offers it the labels kept while it was away). */
+const REFRESH_EVERY_MS = 30_000;
 
 /** Lifecycle only: everything the plugin offers is registered from its own file. */
 export default class VaultTunerPlugin extends Plugin {
@@ -29,7 +31,13 @@ export default class VaultTunerPlugin extends Plugin {
     });
     registerCommands(this);
     this.addSettingTab(new VaultTunerSettingTab(this));
-    this.registerInterval(window.setInterval(() => void this.labels.flush().catch((error: unknown) => console.error("Vault Tuner: sending queued labels failed", error)), FLUSH_EVERY_MS));
+    const statusBar = this.addStatusBarItem();
+    const refresh = () =>
+      refreshStatus(this.daemon, this.labels)
+        .then((status) => statusBar.setText(statusText(status)))
+        .catch((error: unknown) => console.error("Vault Tuner: status refresh failed", error));
+    void refresh();
+    this.registerInterval(window.setInterval(() => void refresh(), REFRESH_EVERY_MS));
   }
 
   async saveSettings(change: Partial<PluginSettings>): Promise<void> {

@@ -32,6 +32,10 @@
     addSettingTab(tab) {
       this.settingTab = tab;
     }
+    addStatusBarItem() {
+      const item = document.body.createDiv({ cls: "status-bar-item" });
+      return item;
+    }
     async loadData() {
       return this.app.savedData;
     }

@@ -33,6 +33,7 @@ describe("the plugin in Chromium", () => {
       return { queued: plugin.labels.pending.map((item: { traceId: string }) => item.traceId), notices: (globalThis as any).obsidianShim.notices };
     });
     expect(state.queued).toEqual(["t1"]);
+    await expect.poll(() => page.locator(".status-bar-item").textContent()).toBe("Vault Tuner: daemon offline · 1 label waiting");
     expect(state.notices).toEqual([expect.stringContaining("queued label 2 could not be read and was dropped")]);
   });
 });

@@ -18,8 +18,8 @@ afterAll(async () => {
   await daemon?.stop();
 });
 
-async function loadedPlugin(token = daemon.token) {
-  const page = await pluginPage(browser, mainJs);
+async function loadedPlugin(token = daemon.token, savedData?: unknown) {
+  const page = await pluginPage(browser, mainJs, savedData);
   await asObsidian(page, daemon.url);
   await pointAtDaemon(page, daemon.url, token);
   await page.evaluate(() => (globalThis as any).plugin.onload());
@@ -46,5 +46,13 @@ describe("the plugin with a real daemon", () => {
     await expect.poll(() => page.evaluate(() => (globalThis as any).obsidianShim.notices.at(-1))).toMatch(/^Marked contentManager · readContent bad \(filePath: Meetings\/standup-\d+\.md\)\.$/);
     expect((await daemon.call("GET", "/v1/traces/newest")).body).toMatchObject({ label: "undesirable", history: [{ label: "undesirable" }] });
     expect((await daemon.call("GET", "/v1/traces/older")).body.label).toBe("unlabeled");
+  });
+
+  it("sends the labels kept while the daemon was down as soon as it loads, once, and the status bar says so", async () => {
+    const page = await loadedPlugin(daemon.token, { version: 1, labelQueue: [{ traceId: "older", body: { label: "desirable", note: "made offline" }, queuedAt: "2026-11-28T11:00:00.000Z" }] });
+    await expect.poll(() => page.locator(".status-bar-item").textContent()).toBe("Vault Tuner");
+    expect(await page.evaluate(() => (globalThis as any).plugin.labels.pending.length)).toBe(0);
+    expect((await daemon.call("GET", "/v1/traces/older")).body).toMatchObject({ label: "desirable", note: "made offline", history: [{ label: "desirable" }] });
+    expect(await page.evaluate(() => (globalThis as any).obsidianShim.app.savedData.labelQueue)).toEqual([]);
   });
 });

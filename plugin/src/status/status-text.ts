@@ -1,0 +1,28 @@
+import type { Job } from "@vault-tuner/shared";
+
+export interface DaemonStatus {
+  connected: boolean;
+  /** Labels kept while the daemon was away, not yet sent. */
+  waiting: number;
+  /** The job running now, if any. */
+  job?: Pick<Job, "kind" | "progress">;
+}
+
+/** The status bar's words: the connection, the running job's step and ETA, and labels still waiting. */
+export function statusText(status: DaemonStatus): string {
+  const parts = [status.connected ? "Vault Tuner" : "Vault Tuner: daemon offline"];
+  const progress = status.job?.progress;
+  if (status.connected && status.job) {
+    const step = progress?.step !== undefined && progress.total !== undefined ? ` ${progress.step}/${progress.total}` : "";
+    const eta = progress?.etaS !== undefined && progress.etaS > 0 ? `, about ${formatDuration(progress.etaS)} left` : "";
+    parts.push(`${status.job.kind}${step}${eta}`);
+  }
+  if (status.waiting > 0) parts.push(`${status.waiting} label${status.waiting === 1 ? "" : "s"} waiting`);
+  return parts.join(" · ");
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
