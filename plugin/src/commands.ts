@@ -1,6 +1,7 @@
 import { testConnection } from "./daemon/connection";
 import { labelLastCall } from "./labels/label-last-call";
 import type VaultTunerPlugin from "./main";
+import { REVIEW_VIEW_TYPE } from "./review/review-view";
 import { validateDatasetText } from "./validate-dataset";
 
 /** Every command of the plugin, in one place. Ids are stable: never rename one after release. */
@@ -34,6 +35,11 @@ export function registerCommands(plugin: VaultTunerPlugin): void {
       },
     });
   }
+  plugin.addCommand({
+    id: "open-review",
+    name: "Open the review of recorded calls",
+    callback: () => void plugin.openView(REVIEW_VIEW_TYPE),
+  });
   plugin.addCommand({
     id: "show-daemon-status",
     name: "Show daemon status",

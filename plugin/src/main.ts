@@ -1,7 +1,12 @@
-import { Notice, Plugin, TFile } from "obsidian";
+import { Notice, Plugin, TFile, type WorkspaceLeaf } from "obsidian";
+import { builtinCatalog, resolveTool, type Catalog, type LabelValue, type StoredTrace, type TraceListReply } from "@vault-tuner/shared";
 import { registerCommands } from "./commands";
 import { DaemonClient } from "./daemon/daemon-client";
+import { LiveFeed } from "./daemon/live-feed";
+import { labelKeepingNote } from "./labels/label-body";
+import type { LabelOutcome } from "./labels/label-outcome";
 import { LabelQueue } from "./labels/label-queue";
+import { REVIEW_VIEW_TYPE, ReviewView } from "./review/review-view";
 import { loadDeviceSettings, type DeviceSettings } from "./settings/device-settings";
 import { loadSettings, type PluginSettings } from "./settings/plugin-settings";
 import { VaultTunerSettingTab } from "./settings/settings-tab";
@@ -17,6 +22,7 @@ export default class VaultTunerPlugin extends Plugin {
   device!: DeviceSettings;
   daemon!: DaemonClient;
   labels!: LabelQueue;
+  feed!: LiveFeed;
 
   override async onload(): Promise<void> {
     const loaded = loadSettings(await this.loadData());
@@ -29,6 +35,9 @@ export default class VaultTunerPlugin extends Plugin {
       persist: (queue) => this.saveSettings({ labelQueue: [...queue] }),
       send: (traceId, body) => this.daemon.request("PUT", `/v1/traces/${encodeURIComponent(traceId)}/label`, body),
     });
+    this.feed = new LiveFeed(() => this.device);
+    this.registerView(REVIEW_VIEW_TYPE, (leaf) => new ReviewView(leaf, this));
+    this.addRibbonIcon("list-checks", "Review recorded calls", () => void this.openView(REVIEW_VIEW_TYPE));
     registerCommands(this);
     this.addSettingTab(new VaultTunerSettingTab(this));
     const statusBar = this.addStatusBarItem();
@@ -38,6 +47,48 @@ export default class VaultTunerPlugin extends Plugin {
         .catch((error: unknown) => console.error("Vault Tuner: status refresh failed", error));
     void refresh();
     this.registerInterval(window.setInterval(() => void refresh(), REFRESH_EVERY_MS));
+    this.feed.open();
+    this.register(() => this.feed.close());
+  }
+
+  /** Shows the plugin's view of this type, opening it in the right sidebar the first time. */
+  async openView(type: string): Promise<void> {
+    const { workspace } = this.app;
+    let leaf: WorkspaceLeaf | null = workspace.getLeavesOfType(type)[0] ?? null;
+    if (!leaf) {
+      leaf = workspace.getRightLeaf(false);
+      if (!leaf) return;
+      await leaf.setViewState({ type, active: true });
+    }
+    await workspace.revealLeaf(leaf);
+  }
+
+  /** Labels calls through the queue, keeping each one's note. */
+  async labelTraces(traceIds: string[], label: Exclude<LabelValue, "unlabeled">): Promise<LabelOutcome> {
+    const labels = await Promise.all(traceIds.map(async (traceId) => ({ traceId, body: await labelKeepingNote(this.daemon, traceId, label) })));
+    return { ...(await this.labels.labelMany(labels)), given: labels.length };
+  }
+
+  /** Every recorded call of a session, following the daemon's pages. */
+  async sessionTraceIds(session: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: TraceListReply = await this.daemon.request<TraceListReply>("GET", `/v1/traces?session=${encodeURIComponent(session)}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      ids.push(...page.items.map((trace) => trace.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return ids;
+  }
+
+  /** The toolset a call is checked against: the one the settings name, or (auto) the one the call belongs to. */
+  catalogFor(trace: StoredTrace): Catalog {
+    const profile = this.pluginSettings.toolsetProfile;
+    if (profile !== "auto") return builtinCatalog(profile) as Catalog;
+    const nexus = builtinCatalog("nexus-5") as Catalog;
+    const claudesidian = builtinCatalog("claudesidian-3") as Catalog;
+    const inClaudesidian = resolveTool(claudesidian, trace.call.name, trace.call.arguments).kind !== "unknown";
+    return !inClaudesidian && resolveTool(nexus, trace.call.name, trace.call.arguments).kind !== "unknown" ? nexus : claudesidian;
   }
 
   async saveSettings(change: Partial<PluginSettings>): Promise<void> {

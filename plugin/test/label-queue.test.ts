@@ -73,4 +73,19 @@ describe("labels made while the daemon is down", () => {
     device = { ...device, token: daemon.token };
     expect(await queue.flush()).toMatchObject({ sent: 1, waiting: 0 });
   });
+
+  it("keeps a whole session's labels with one save, replacing what waited for the same calls", async () => {
+    const { queue, saved } = queueWithSavedData();
+    await daemon.stop();
+    await queue.label("one", { label: "desirable" });
+    const before = saved.length;
+    const result = await queue.labelMany(["one", "two", "three"].map((traceId) => ({ traceId, body: { label: "undesirable" as const } })));
+    expect(result).toMatchObject({ sent: 0, waiting: 3 });
+    expect(saved.length).toBe(before + 1);
+    expect(queue.pending.map((item) => [item.traceId, item.body.label])).toEqual([["one", "undesirable"], ["two", "undesirable"], ["three", "undesirable"]]);
+    daemon = await startTestDaemon({ dataDir });
+    device = { daemonUrl: daemon.url, token: daemon.token };
+    expect(await queue.flush()).toEqual({ sent: 3, refused: [], waiting: 0 });
+    expect((await daemon.call("GET", "/v1/traces/one")).body.label).toBe("undesirable");
+  });
 });

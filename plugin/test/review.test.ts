@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { resultText, summarizeCall } from "../src/review/call-summary";
 import { checkCorrection } from "../src/review/correction";
 import { ReviewState } from "../src/review/review-state";
+import { EMPTY_FILTER, filterSummary, traceQuery } from "../src/review/review-filter";
+import { labelWords } from "../src/labels/label-outcome";
 
 const context = { sessionId: "session_1731000000000_abc123def", workspaceId: "default", sessionDescription: "Reading meeting notes", sessionMemory: "The user keeps notes in Meetings/.", toolContext: "Open the note", primaryGoal: "Summarise the standup", subgoal: "Read the note" };
 
@@ -76,5 +78,25 @@ describe("the correction editor", () => {
     expect(checkCorrection("contentManager_readNote", "{}", catalog)).toMatchObject({ ok: false, problems: [expect.stringContaining('did you mean "contentManager_readContent"')] });
     const missing = checkCorrection("contentManager_readContent", JSON.stringify({ context }), catalog);
     expect(missing).toMatchObject({ ok: false, problems: [expect.stringContaining("filePath")] });
+  });
+});
+
+describe("the review filters", () => {
+  it("become a trace query of only the fields set, and a summary in words", () => {
+    expect(traceQuery(EMPTY_FILTER, 50)).toBe("/v1/traces?label=unlabeled&limit=50");
+    const narrowed = { label: "" as const, failedOnly: true, tool: " vaultManager ", session: "", search: "Meetings/" };
+    expect(traceQuery(narrowed, 20, "c1")).toBe("/v1/traces?failed=true&tool=vaultManager&q=Meetings%2F&limit=20&cursor=c1");
+    expect(filterSummary(narrowed, 3, true)).toBe('3+ calls: failed, tool vaultManager, containing "Meetings/"');
+    expect(filterSummary({ ...EMPTY_FILTER, label: "" }, 1, false)).toBe("1 call");
+  });
+});
+
+describe("what became of labels, in words", () => {
+  it("says saved, kept for later with why, or refused with which and why", () => {
+    expect(labelWords({ given: 1, sent: 1, refused: [], waiting: 0 })).toBe("Saved 1 label.");
+    expect(labelWords({ given: 3, sent: 0, refused: [], waiting: 4, reason: "the Vault Tuner daemon is not running at http://127.0.0.1:51717" })).toBe(
+      "Kept 3 labels here: the daemon is not reachable (the Vault Tuner daemon is not running at http://127.0.0.1:51717). 4 labels will be sent when it is.",
+    );
+    expect(labelWords({ given: 1, sent: 0, refused: [{ traceId: "t9", message: "no trace t9" }], waiting: 0 })).toBe("The daemon refused 1 label (t9: no trace t9).");
   });
 });

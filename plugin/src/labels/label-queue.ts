@@ -42,8 +42,15 @@ export class LabelQueue {
   }
 
   /** Keeps the label (saved before this returns), then tries to send everything waiting. */
-  async label(traceId: string, body: Label): Promise<FlushResult> {
-    this.queue = [...this.queue.filter((item) => item.traceId !== traceId), { traceId, body, queuedAt: this.now() }];
+  label(traceId: string, body: Label): Promise<FlushResult> {
+    return this.labelMany([{ traceId, body }]);
+  }
+
+  /** Several labels (a whole session) kept with one save, then sent. */
+  async labelMany(labels: { traceId: string; body: Label }[]): Promise<FlushResult> {
+    const now = this.now();
+    const ids = new Set(labels.map((item) => item.traceId));
+    this.queue = [...this.queue.filter((item) => !ids.has(item.traceId)), ...labels.map(({ traceId, body }) => ({ traceId, body, queuedAt: now }))];
     await this.deps.persist(this.queue);
     return this.flush();
   }

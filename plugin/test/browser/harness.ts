@@ -1,8 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { WebSocket } from "ws";
+
+const OBSIDIAN_ORIGIN = "app://obsidian.md";
 
 /**
  * The flags Debian's chromium needs to run headless in a container, and one for the harness: the page is
@@ -10,6 +13,10 @@ import { chromium, type Browser, type Page } from "playwright-core";
  * daemon the Origin header Obsidian sends (the daemon's check stays on).
  */
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-web-security"];
+
+const PROJECT_ROOT = join(import.meta.dirname, "..", "..", "..");
+/** Where the screenshots the README shows are written (VAULT_TUNER_SCREENSHOTS elsewhere). */
+const SCREENSHOTS = process.env.VAULT_TUNER_SCREENSHOTS ?? join(PROJECT_ROOT, "plugin", "screenshots");
 
 /** Builds the plugin as Obsidian would load it (the production main.js), into a temporary folder. */
 export function buildPlugin(): string {
@@ -29,7 +36,9 @@ export async function launchChromium(): Promise<Browser> {
  */
 export async function pluginPage(browser: Browser, mainJs: string, savedData?: unknown): Promise<Page> {
   const page = await browser.newPage();
-  await page.setContent("<!doctype html><html><body><div class='app-container'></div></body></html>");
+  await page.setContent("<!doctype html><html class='theme-light'><body></body></html>");
+  await page.addStyleTag({ content: readFileSync(join(import.meta.dirname, "obsidian-look.css"), "utf8") });
+  await page.addStyleTag({ content: readFileSync(join(PROJECT_ROOT, "styles.css"), "utf8") });
   await page.addScriptTag({ content: readFileSync(join(import.meta.dirname, "obsidian-shim.js"), "utf8") });
   await page.evaluate((data) => {
     (globalThis as any).obsidianShim.app.savedData = data;
@@ -46,9 +55,21 @@ export async function pluginPage(browser: Browser, mainJs: string, savedData?: u
   return page;
 }
 
-/** Requests to the daemon leave the page as they leave Obsidian: with `Origin: app://obsidian.md`. */
+/**
+ * Requests to the daemon leave the page as they leave Obsidian: with `Origin: app://obsidian.md`.
+ * Browsers let no page set a websocket's Origin, so the live feed is relayed: the page's socket is
+ * answered here, by a real websocket to the daemon opened with Obsidian's Origin, frames passed both ways.
+ */
 export async function asObsidian(page: Page, daemonUrl: string): Promise<void> {
-  await page.route(`${daemonUrl}/**`, (route) => route.continue({ headers: { ...route.request().headers(), origin: "app://obsidian.md" } }));
+  await page.route(`${daemonUrl}/**`, (route) => route.continue({ headers: { ...route.request().headers(), origin: OBSIDIAN_ORIGIN } }));
+  await page.routeWebSocket(`${daemonUrl.replace(/^http/, "ws")}/**`, (pageSocket) => {
+    const daemonSocket = new WebSocket(pageSocket.url(), { headers: { origin: OBSIDIAN_ORIGIN } });
+    daemonSocket.on("message", (data) => pageSocket.send(String(data)));
+    daemonSocket.on("close", (code, reason) => void pageSocket.close({ code: code === 1005 ? 1000 : code, reason: String(reason) }).catch(() => undefined));
+    daemonSocket.on("error", () => void pageSocket.close({ code: 1011, reason: "the daemon is not reachable" }).catch(() => undefined));
+    pageSocket.onMessage((message) => daemonSocket.readyState === WebSocket.OPEN && daemonSocket.send(message));
+    pageSocket.onClose(() => daemonSocket.close());
+  });
 }
 
 /** The device settings a user would type into the settings tab. */
@@ -70,4 +91,19 @@ export async function showSettingTab(page: Page): Promise<void> {
     tab.display();
     (globalThis as any).document.body.appendChild(tab.containerEl);
   });
+}
+
+/** Runs one of the plugin's commands by id, as the command palette would. */
+export async function runCommand(page: Page, id: string): Promise<void> {
+  await page.evaluate(async (commandId) => {
+    const command = (globalThis as any).plugin.commands.find((candidate: { id: string }) => candidate.id === commandId);
+    if (!command) throw new Error(`no command ${commandId}`);
+    await (command.callback ?? (() => command.checkCallback(false)))();
+  }, id);
+}
+
+/** Saves what the page shows now as `<name>.png` with the README's screenshots. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }

@@ -12,11 +12,82 @@
   class Component {
     constructor() {
       this.intervals = [];
+      this.cleanups = [];
     }
     registerInterval(id) {
       this.intervals.push(id);
       return id;
     }
+    register(cleanup) {
+      this.cleanups.push(cleanup);
+    }
+    registerDomEvent(element, type, handler) {
+      element.addEventListener(type, handler);
+      this.register(() => element.removeEventListener(type, handler));
+    }
+  }
+
+  /** A pane of the workspace: a header and the view's content, in the right sidebar. */
+  class WorkspaceLeaf {
+    constructor(workspace) {
+      this.workspace = workspace;
+      this.containerEl = workspace.rightSplit.createDiv({ cls: "workspace-leaf" });
+      this.view = null;
+    }
+    async setViewState(state) {
+      const factory = this.workspace.factories.get(state.type);
+      if (!factory) throw new Error(`no view registered as ${state.type}`);
+      this.containerEl.empty();
+      this.view = factory(this);
+      this.containerEl.createDiv({ cls: "view-header", text: this.view.getDisplayText() });
+      this.containerEl.appendChild(this.view.contentEl);
+      await this.view.onOpen();
+    }
+    async detach() {
+      await this.view?.onClose();
+      for (const cleanup of this.view?.cleanups ?? []) cleanup();
+      this.containerEl.remove();
+      this.workspace.leaves = this.workspace.leaves.filter((leaf) => leaf !== this);
+    }
+  }
+  class ItemView extends Component {
+    constructor(leaf) {
+      super();
+      this.leaf = leaf;
+      this.app = leaf.workspace.app;
+      this.containerEl = leaf.containerEl;
+      this.contentEl = document.createElement("div");
+      this.contentEl.className = "view-content";
+    }
+    getIcon() {
+      return "document";
+    }
+    async onOpen() {}
+    async onClose() {}
+  }
+  /** A dialog over the page, as Obsidian draws one: title, content, closed by its buttons. */
+  class Modal {
+    constructor(app) {
+      this.app = app;
+      this.containerEl = document.createElement("div");
+      this.containerEl.className = "modal-container";
+      this.modalEl = this.containerEl.createDiv({ cls: "modal" });
+      this.titleEl = this.modalEl.createDiv({ cls: "modal-title" });
+      this.contentEl = this.modalEl.createDiv({ cls: "modal-content" });
+    }
+    open() {
+      this.returnFocusTo = document.activeElement;
+      document.body.appendChild(this.containerEl);
+      this.onOpen();
+    }
+    // Obsidian gives the focus back to where it was when a modal closes.
+    close() {
+      this.onClose();
+      this.containerEl.remove();
+      this.returnFocusTo?.focus?.();
+    }
+    onOpen() {}
+    onClose() {}
   }
   class Plugin extends Component {
     constructor(app, manifest) {
@@ -31,6 +102,14 @@
     }
     addSettingTab(tab) {
       this.settingTab = tab;
+    }
+    registerView(type, factory) {
+      this.app.workspace.factories.set(type, factory);
+    }
+    addRibbonIcon(icon, title, callback) {
+      const button = document.body.createEl("button", { cls: "side-dock-ribbon-action", text: title, attr: { "aria-label": title, "data-icon": icon } });
+      button.addEventListener("click", callback);
+      return button;
     }
     addStatusBarItem() {
       const item = document.body.createDiv({ cls: "status-bar-item" });
@@ -61,6 +140,9 @@
   };
   proto.empty = function () {
     this.replaceChildren();
+  };
+  proto.appendText = function (text) {
+    this.appendChild(document.createTextNode(text));
   };
   proto.setText = function (text) {
     this.textContent = text;
@@ -155,8 +237,26 @@
     savedData: undefined,
     loadLocalStorage: (key) => (storage.has(key) ? storage.get(key) : null),
     saveLocalStorage: (key, value) => (value === null ? storage.delete(key) : storage.set(key, value)),
-    workspace: { getActiveFile: () => null },
     vault: {},
   };
-  window.obsidianShim = { module: { Notice, Plugin, PluginSettingTab, Setting, TFile, Component }, app, notices };
+  const rightSplit = document.body.createDiv({ cls: "workspace-split mod-right-split" });
+  app.workspace = {
+    app,
+    rightSplit,
+    factories: new Map(),
+    leaves: [],
+    getActiveFile: () => null,
+    getLeavesOfType(type) {
+      return this.leaves.filter((leaf) => leaf.view?.getViewType() === type);
+    },
+    getRightLeaf() {
+      const leaf = new WorkspaceLeaf(this);
+      this.leaves.push(leaf);
+      return leaf;
+    },
+    async revealLeaf(leaf) {
+      for (const other of this.leaves) other.containerEl.toggleClass("is-hidden", other !== leaf);
+    },
+  };
+  window.obsidianShim = { module: { Notice, Plugin, PluginSettingTab, Setting, TFile, Component, ItemView, WorkspaceLeaf, Modal }, app, notices };
 })();

@@ -1,0 +1,47 @@
+import { Modal, type App } from "obsidian";
+import type { StoredTrace, TraceDetail } from "@vault-tuner/shared";
+import type { LabelOutcome } from "../labels/label-outcome";
+import type VaultTunerPlugin from "../main";
+
+/**
+ * A note on a call: why it is good or bad, in the user's words (kept with the label, shown in datasets'
+ * review). The label stays as it is; a correction stays while the call is marked bad.
+ */
+export class NoteModal extends Modal {
+  constructor(
+    app: App,
+    private readonly plugin: VaultTunerPlugin,
+    private readonly trace: StoredTrace,
+    private readonly done: (outcome: LabelOutcome) => void,
+  ) {
+    super(app);
+  }
+
+  override onOpen(): void {
+    this.titleEl.setText("Note on this call");
+    const text = this.contentEl.createEl("textarea", { cls: "vault-tuner-note-text", attr: { rows: "5", "aria-label": "Note" } });
+    let detail: TraceDetail | undefined;
+    this.plugin.daemon
+      .request<TraceDetail>("GET", `/v1/traces/${encodeURIComponent(this.trace.id)}`)
+      .then((loaded) => {
+        detail = loaded;
+        if (!text.value) text.value = loaded.note ?? "";
+      })
+      .catch(() => undefined);
+    const buttons = this.contentEl.createDiv({ cls: "modal-button-container" });
+    const save = buttons.createEl("button", { cls: "mod-cta", text: "Save note" });
+    buttons.createEl("button", { text: "Cancel" }).addEventListener("click", () => this.close());
+    save.addEventListener("click", () => {
+      const label = detail?.label ?? this.trace.label;
+      const correction = label === "undesirable" ? detail?.correction : undefined;
+      const body = { label, ...(text.value.trim() ? { note: text.value.trim() } : {}), ...(correction ? { correction } : {}) };
+      this.close();
+      void this.plugin.labels.label(this.trace.id, body).then((result) => this.done({ ...result, given: 1 }));
+    });
+    text.focus();
+  }
+
+  override onClose(): void {
+    this.contentEl.empty();
+  }
+}
