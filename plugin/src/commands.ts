@@ -1,6 +1,9 @@
 import { testConnection } from "./daemon/connection";
 import { labelLastCall } from "./labels/label-last-call";
 import type VaultTunerPlugin from "./main";
+import { EVAL_VIEW_TYPE } from "./evals/eval-view";
+import { buildDataset, cancelRunningJob, deployLastModel, startTraining } from "./jobs/job-commands";
+import { installRecorder, uninstallRecorder } from "./recorder/recorder-commands";
 import { REVIEW_VIEW_TYPE } from "./review/review-view";
 import { validateDatasetText } from "./validate-dataset";
 
@@ -40,6 +43,21 @@ export function registerCommands(plugin: VaultTunerPlugin): void {
     name: "Open the review of recorded calls",
     callback: () => void plugin.openView(REVIEW_VIEW_TYPE),
   });
+  plugin.addCommand({
+    id: "open-eval-panel",
+    name: "Open the evaluation panel",
+    callback: () => void plugin.openView(EVAL_VIEW_TYPE),
+  });
+  for (const [id, name, run] of [
+    ["build-dataset", "Build a dataset from labelled calls", buildDataset],
+    ["start-training", "Start training", startTraining],
+    ["cancel-running-job", "Cancel the running job", cancelRunningJob],
+    ["deploy-last-model", "Deploy the last trained model", deployLastModel],
+    ["install-recorder", "Install the recorder for this vault", installRecorder],
+    ["uninstall-recorder", "Uninstall the recorder for this vault", uninstallRecorder],
+  ] as const) {
+    plugin.addCommand({ id, name, callback: () => void run(plugin) });
+  }
   plugin.addCommand({
     id: "show-daemon-status",
     name: "Show daemon status",

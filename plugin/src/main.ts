@@ -6,6 +6,8 @@ import { LiveFeed } from "./daemon/live-feed";
 import { labelKeepingNote } from "./labels/label-body";
 import type { LabelOutcome } from "./labels/label-outcome";
 import { LabelQueue } from "./labels/label-queue";
+import { EVAL_VIEW_TYPE, EvalView } from "./evals/eval-view";
+import { writeTapNextToPlugin } from "./recorder/tap-on-disk";
 import { REVIEW_VIEW_TYPE, ReviewView } from "./review/review-view";
 import { loadDeviceSettings, type DeviceSettings } from "./settings/device-settings";
 import { loadSettings, type PluginSettings } from "./settings/plugin-settings";
@@ -23,6 +25,8 @@ export default class VaultTunerPlugin extends Plugin {
   daemon!: DaemonClient;
   labels!: LabelQueue;
   feed!: LiveFeed;
+  /** Where this plugin's copy of the recording tap is on disk (written at load). */
+  tapPath: string | undefined;
 
   override async onload(): Promise<void> {
     const loaded = loadSettings(await this.loadData());
@@ -37,6 +41,7 @@ export default class VaultTunerPlugin extends Plugin {
     });
     this.feed = new LiveFeed(() => this.device);
     this.registerView(REVIEW_VIEW_TYPE, (leaf) => new ReviewView(leaf, this));
+    this.registerView(EVAL_VIEW_TYPE, (leaf) => new EvalView(leaf, this));
     this.addRibbonIcon("list-checks", "Review recorded calls", () => void this.openView(REVIEW_VIEW_TYPE));
     registerCommands(this);
     this.addSettingTab(new VaultTunerSettingTab(this));
@@ -48,6 +53,10 @@ export default class VaultTunerPlugin extends Plugin {
     void refresh();
     this.registerInterval(window.setInterval(() => void refresh(), REFRESH_EVERY_MS));
     this.feed.open();
+    this.tapPath = await writeTapNextToPlugin(this.app, this.manifest).catch((error: unknown) => {
+      console.error("Vault Tuner: could not write the recording tap", error);
+      return undefined;
+    });
     this.register(() => this.feed.close());
   }
 

@@ -12,6 +12,7 @@ import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { jobRoutes } from "./routes/jobs";
 import { modelRoutes } from "./routes/models";
+import { recorderRoutes } from "./routes/recorder";
 import { platformRoutes } from "./routes/platform";
 import { traceRoutes } from "./routes/traces";
 
@@ -52,5 +53,6 @@ export async function buildApp(context: AppContext, options: AppOptions): Promis
   await app.register(chatRoutes(context));
   await app.register(evalRoutes(context));
   await app.register(modelRoutes(context));
+  await app.register(recorderRoutes(context));
   return app;
 }

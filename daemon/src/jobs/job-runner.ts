@@ -14,6 +14,7 @@ import { runTrainer, TrainerError } from "../python/run-trainer";
 import type { Store } from "../store/store";
 import { nextPipelineAction, pipelineFile } from "./pipeline-steps";
 import { exportArgs, trainArgs } from "./trainer-args";
+import { eventLogLine } from "./job-metrics";
 
 /** A request the runner refuses before queueing it (unknown dataset, run not finished...). */
 export class JobRequestError extends Error {
@@ -359,7 +360,7 @@ export class JobRunner {
 
   /** A progress event of a job: into its log, onto its stored progress, out as `job.progress`. */
   private report(id: string, event: TrainEvent, log: (line: string) => void): void {
-    log(`[event] ${JSON.stringify(event)}`);
+    log(eventLogLine(event));
     const progress = progressOf(event, this.store.jobs.get(id)?.progress ?? null);
     if (progress) this.store.jobs.setProgress(id, progress);
     this.events.publish({ type: "job.progress", jobId: id, progress: event });

@@ -1,7 +1,8 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { RECORDER_CLIENTS } from "@vault-tuner/shared";
 
-export const CLIENTS = ["claude-desktop"] as const;
+export const CLIENTS = RECORDER_CLIENTS;
 export type Client = (typeof CLIENTS)[number];
 
 /** Where the client keeps its MCP server config on this platform. */

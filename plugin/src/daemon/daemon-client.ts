@@ -20,6 +20,12 @@ export class DaemonClient {
   constructor(private readonly device: () => DeviceSettings) {}
 
   async request<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<T> {
+    const text = await this.requestText(method, path, body);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** The answer's body as text (a Markdown note, a log). */
+  async requestText(method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<string> {
     const { daemonUrl, token } = this.device();
     let response: Response;
     try {
@@ -32,7 +38,7 @@ export class DaemonClient {
       throw new DaemonError(`the Vault Tuner daemon is not running at ${daemonUrl}`, "unavailable");
     }
     const text = await response.text();
-    if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
+    if (response.ok) return text;
     const message = readErrorMessage(text) ?? `${method} ${path} answered ${response.status}`;
     if (response.status === 401) throw new DaemonError("the daemon refused the token: copy it again from the daemon's token file into the settings", "unauthorized", 401);
     if (response.status >= 500) throw new DaemonError(`the daemon failed: ${message}`, "unavailable", response.status);

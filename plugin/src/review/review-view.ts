@@ -1,9 +1,9 @@
 import { ItemView, type WorkspaceLeaf } from "obsidian";
 import type { DaemonEvent, LabelValue, StoredTrace, TraceListReply } from "@vault-tuner/shared";
-import { DaemonError } from "../daemon/daemon-client";
 import type { FeedState } from "../daemon/live-feed";
 import { labelWords, type LabelOutcome } from "../labels/label-outcome";
 import type VaultTunerPlugin from "../main";
+import { describeError, shortTime } from "../ui/format";
 import { resultText, summarizeCall } from "./call-summary";
 import { CorrectionModal } from "./correction-modal";
 import { NoteModal } from "./note-modal";
@@ -76,7 +76,7 @@ export class ReviewView extends ItemView {
       this.nextCursor = page.nextCursor;
       this.message = "";
     } catch (error) {
-      this.message = `Cannot load the calls: ${describe(error)}`;
+      this.message = `Cannot load the calls: ${describeError(error)}`;
     }
     this.render();
   }
@@ -88,7 +88,7 @@ export class ReviewView extends ItemView {
       this.state.append(page.items);
       this.nextCursor = page.nextCursor;
     } catch (error) {
-      this.message = `Cannot load older calls: ${describe(error)}`;
+      this.message = `Cannot load older calls: ${describeError(error)}`;
     }
     this.render();
   }
@@ -262,13 +262,4 @@ export class ReviewView extends ItemView {
     button("Note", "Add a note", () => this.openNote(trace.id));
     button("Correct", "Correct the call", () => this.openCorrection(trace.id));
   }
-}
-
-function shortTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-}
-
-function describe(error: unknown): string {
-  return error instanceof DaemonError ? error.message : String(error);
 }

@@ -18,7 +18,7 @@ export type QueuedLabel = z.infer<typeof QueuedLabelSchema>;
 
 export const PluginSettingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION),
-  /** Record this vault's tool calls (the recorder is installed for it). */
+  /** The recorder was installed for this vault from the plugin (and not uninstalled since). */
   recording: z.boolean(),
   /** The toolset calls are checked against; auto takes the one each recorded session saw. */
   toolsetProfile: z.enum(["auto", "claudesidian-3", "nexus-5"]),
@@ -31,7 +31,7 @@ export type PluginSettings = z.infer<typeof PluginSettingsSchema>;
 
 export const DEFAULT_SETTINGS: Readonly<PluginSettings> = Object.freeze({
   version: SETTINGS_VERSION,
-  recording: true,
+  recording: false,
   toolsetProfile: "auto",
   evalSet: "full-coverage",
   evalBackend: "embedded",

@@ -1,3 +1,4 @@
+import { installRecorder, uninstallRecorder } from "../recorder/recorder-commands";
 import { PluginSettingTab, Setting } from "obsidian";
 import { testConnection } from "../daemon/connection";
 import type VaultTunerPlugin from "../main";
@@ -46,8 +47,8 @@ export class VaultTunerSettingTab extends PluginSettingTab {
     new Setting(containerEl).setName("Recording and evaluation").setHeading();
     new Setting(containerEl)
       .setName("Record tool calls")
-      .setDesc("Record the calls your MCP client makes on this vault (the recorder must be installed for it).")
-      .addToggle((toggle) => toggle.setValue(plugin.pluginSettings.recording).onChange((value) => this.save({ recording: value })));
+      .setDesc("Records the calls Claude Desktop makes on this vault: turning this on installs the recorder in its config for this vault, turning it off takes it out. Restart Claude Desktop after.")
+      .addToggle((toggle) => toggle.setValue(plugin.pluginSettings.recording).onChange((value) => void (value ? installRecorder(plugin) : uninstallRecorder(plugin))));
     new Setting(containerEl)
       .setName("Toolset profile")
       .setDesc("The tools calls are checked against; auto uses the one each recorded session saw.")

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { WebSocket } from "ws";
 
@@ -20,8 +20,9 @@ const SCREENSHOTS = process.env.VAULT_TUNER_SCREENSHOTS ?? join(PROJECT_ROOT, "p
 
 /** Builds the plugin as Obsidian would load it (the production main.js), into a temporary folder. */
 export function buildPlugin(): string {
-  const out = join(mkdtempSync(join(tmpdir(), "vault-tuner-browser-")), "main.js");
-  execFileSync(process.execPath, ["esbuild.config.mjs", "production"], { env: { ...process.env, VAULT_TUNER_PLUGIN_OUTFILE: out }, stdio: "pipe" });
+  const folder = mkdtempSync(join(tmpdir(), "vault-tuner-browser-"));
+  const out = join(folder, "main.js");
+  execFileSync(process.execPath, ["esbuild.config.mjs", "production"], { env: { ...process.env, VAULT_TUNER_PLUGIN_OUTFILE: out, VAULT_TUNER_TAP_OUTFILE: join(folder, "tap.cjs") }, stdio: "pipe" });
   return out;
 }
 
@@ -34,22 +35,38 @@ export async function launchChromium(): Promise<Browser> {
  * A page with the Obsidian shim and the built main.js, loaded the way Obsidian loads a plugin: the CommonJS
  * module with `require("obsidian")` answered by the shim. `window.plugin` is the instance, not yet loaded.
  */
-export async function pluginPage(browser: Browser, mainJs: string, savedData?: unknown): Promise<Page> {
+export async function pluginPage(browser: Browser, mainJs: string, savedData?: unknown, vault = mkdtempSync(join(tmpdir(), "vault-tuner-vault-"))): Promise<Page> {
   const page = await browser.newPage();
+  const inVault = (path: string) => {
+    const full = resolve(vault, path);
+    if (!full.startsWith(`${resolve(vault)}/`)) throw new Error(`${path} is outside the vault`);
+    return full;
+  };
+  await page.exposeFunction("vaultExists", (path: string) => existsSync(inVault(path)));
+  await page.exposeFunction("vaultRead", (path: string) => readFileSync(inVault(path), "utf8"));
+  await page.exposeFunction("vaultWrite", (path: string, text: string) => {
+    mkdirSync(dirname(inVault(path)), { recursive: true });
+    writeFileSync(inVault(path), text);
+  });
   await page.setContent("<!doctype html><html class='theme-light'><body></body></html>");
   await page.addStyleTag({ content: readFileSync(join(import.meta.dirname, "obsidian-look.css"), "utf8") });
   await page.addStyleTag({ content: readFileSync(join(PROJECT_ROOT, "styles.css"), "utf8") });
   await page.addScriptTag({ content: readFileSync(join(import.meta.dirname, "obsidian-shim.js"), "utf8") });
-  await page.evaluate((data) => {
-    (globalThis as any).obsidianShim.app.savedData = data;
-  }, savedData);
+  await page.evaluate(
+    ([data, folder]) => {
+      const app = (globalThis as any).obsidianShim.app;
+      app.savedData = data;
+      app.setVaultFolder(folder);
+    },
+    [savedData, vault] as const,
+  );
   await page.addScriptTag({
     content: `(() => {
       const module = { exports: {} };
       const require = (name) => { if (name === "obsidian") return window.obsidianShim.module; throw new Error("main.js asked for " + name); };
       (function (module, exports, require) {\n${readFileSync(mainJs, "utf8")}\n})(module, module.exports, require);
       const Plugin = module.exports.default ?? module.exports;
-      window.plugin = new Plugin(window.obsidianShim.app, { id: "vault-tuner", version: "0.1.0" });
+      window.plugin = new Plugin(window.obsidianShim.app, { id: "vault-tuner", version: "0.1.0", dir: ".obsidian/plugins/vault-tuner" });
     })();`,
   });
   return page;

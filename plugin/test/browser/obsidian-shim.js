@@ -3,12 +3,74 @@
 (() => {
   const notices = [];
   const storage = new Map();
+  /** Every message a Notice showed, in order (updates of a lasting Notice included). */
   class Notice {
-    constructor(message) {
+    constructor(message, timeout) {
+      this.timeout = timeout;
       notices.push(String(message));
     }
+    setMessage(message) {
+      notices.push(String(message));
+      return this;
+    }
+    hide() {}
   }
-  class TFile {}
+  /**
+   * The vault on disk: reads and writes go to a real folder through functions the test page exposes
+   * (vaultRead, vaultWrite, vaultExists), so what the plugin writes is on disk for the daemon to see.
+   */
+  class FileSystemAdapter {
+    constructor(basePath) {
+      this.basePath = basePath;
+    }
+    getBasePath() {
+      return this.basePath;
+    }
+    exists(path) {
+      return window.vaultExists(path);
+    }
+    read(path) {
+      return window.vaultRead(path);
+    }
+    write(path, text) {
+      return window.vaultWrite(path, text);
+    }
+  }
+  class TFile {
+    constructor(path) {
+      this.path = path;
+      this.name = path.split("/").at(-1);
+      this.extension = this.name.includes(".") ? this.name.split(".").at(-1) : "";
+    }
+  }
+  class TFolder {
+    constructor(path) {
+      this.path = path;
+    }
+  }
+  const normalizePath = (path) => path.replace(/\\/g, "/").replace(/\/+/g, "/").replace(/^\/|\/$/g, "");
+  /** The vault as files in memory: what the plugin writes can be read back by the test. */
+  const files = new Map();
+  const vault = {
+    files,
+    getAbstractFileByPath: (path) => files.get(path)?.file ?? null,
+    async createFolder(path) {
+      if (files.has(path)) throw new Error("Folder already exists.");
+      files.set(path, { file: new TFolder(path) });
+    },
+    async create(path, text) {
+      if (files.has(path)) throw new Error("File already exists.");
+      const file = new TFile(path);
+      files.set(path, { file, text });
+      return file;
+    },
+    async modify(file, text) {
+      files.get(file.path).text = text;
+    },
+    async cachedRead(file) {
+      return files.get(file.path).text;
+    },
+  };
   class Component {
     constructor() {
       this.intervals = [];
@@ -237,7 +299,11 @@
     savedData: undefined,
     loadLocalStorage: (key) => (storage.has(key) ? storage.get(key) : null),
     saveLocalStorage: (key, value) => (value === null ? storage.delete(key) : storage.set(key, value)),
-    vault: {},
+    vault,
+    opened: [],
+    setVaultFolder(path) {
+      vault.adapter = new FileSystemAdapter(path);
+    },
   };
   const rightSplit = document.body.createDiv({ cls: "workspace-split mod-right-split" });
   app.workspace = {
@@ -246,6 +312,9 @@
     factories: new Map(),
     leaves: [],
     getActiveFile: () => null,
+    getLeaf() {
+      return { openFile: async (file) => void app.opened.push(file.path) };
+    },
     getLeavesOfType(type) {
       return this.leaves.filter((leaf) => leaf.view?.getViewType() === type);
     },
@@ -258,5 +327,5 @@
       for (const other of this.leaves) other.containerEl.toggleClass("is-hidden", other !== leaf);
     },
   };
-  window.obsidianShim = { module: { Notice, Plugin, PluginSettingTab, Setting, TFile, Component, ItemView, WorkspaceLeaf, Modal }, app, notices };
+  window.obsidianShim = { module: { FileSystemAdapter, Notice, Plugin, PluginSettingTab, Setting, TFile, TFolder, Component, ItemView, WorkspaceLeaf, Modal, normalizePath }, app, notices };
 })();

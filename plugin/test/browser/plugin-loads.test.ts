@@ -20,7 +20,7 @@ describe("the plugin in Chromium", () => {
       return { commands: plugin.commands.map((command: { id: string }) => command.id), settings: plugin.pluginSettings, intervals: plugin.intervals.length, device: plugin.device };
     });
     expect(loaded.commands).toContain("validate-active-dataset");
-    expect(loaded.settings).toMatchObject({ version: 1, recording: true, labelQueue: [] });
+    expect(loaded.settings).toMatchObject({ version: 1, recording: false, labelQueue: [] });
     expect(loaded.intervals).toBe(1);
     expect(loaded.device).toEqual({ daemonUrl: "http://127.0.0.1:51717", token: "" });
   });

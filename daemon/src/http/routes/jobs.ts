@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { JobIdParamsSchema, JobListQuerySchema, JobLogQuerySchema, JobRequestSchema, JobSchema } from "@vault-tuner/shared";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { metricsFromLog } from "../../jobs/job-metrics";
 import { JobRequestError, JobStateError } from "../../jobs/job-runner";
 import type { AppContext } from "../app-context";
 import { HttpError } from "../error-replies";
@@ -39,6 +40,13 @@ export function jobRoutes(context: AppContext): FastifyPluginAsyncZod {
       if (!job) throw new HttpError(404, "not-found", `no job ${request.params.id}`);
       const lines = logLines(runner.logFile(job.id), request.query.tail);
       return reply.type("text/plain; charset=utf-8").send(lines.length > 0 ? `${lines.join("\n")}\n` : "");
+    });
+
+    /** The training curves: every step's loss, rewards, KL... as the trainer reported them. */
+    app.get("/v1/jobs/:id/metrics", { schema: { params: JobIdParamsSchema } }, async (request) => {
+      const job = context.store.jobs.get(request.params.id);
+      if (!job) throw new HttpError(404, "not-found", `no job ${request.params.id}`);
+      return { jobId: job.id, kind: job.kind, state: job.state, items: metricsFromLog(logLines(runner.logFile(job.id), undefined)) };
     });
 
     app.post("/v1/jobs/:id/cancel", { schema: { params: JobIdParamsSchema, response: { 200: JobSchema } } }, async (request) => answer(() => runner.cancel(request.params.id)));

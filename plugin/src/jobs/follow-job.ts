@@ -1,0 +1,52 @@
+import { Notice } from "obsidian";
+import { FINISHED_STATES, type Job } from "@vault-tuner/shared";
+import type { LiveFeed } from "../daemon/live-feed";
+import type { DaemonClient } from "../daemon/daemon-client";
+import { jobProgressText } from "./job-progress-text";
+
+/**
+ * Shows a job's progress in a Notice that stays up while it runs (steps, stages, ETA from the live
+ * feed; a pipeline's steps count as its own), and ends it with a Notice saying how it went.
+ * Resolves with the job as it finished.
+ */
+export function followJob(daemon: DaemonClient, feed: LiveFeed, job: Job, title: string): Promise<Job> {
+  const notice = new Notice(`${title}: ${job.state === "queued" ? "queued behind the running job" : "started"}`, 0);
+  const mine = new Set([job.id]);
+  const kinds = new Map([[job.id, job.kind]]);
+  return new Promise((resolve) => {
+    const unsubscribe = feed.subscribe({
+      state: () => undefined,
+      event: (event) => {
+        if (event.type === "job.progress" && mine.has(event.jobId)) {
+          const text = jobProgressText(kinds.get(event.jobId) ?? "", event.progress, job.kind === "pipeline");
+          if (text) notice.setMessage(`${title}: ${text}`);
+        } else if (event.type === "job.state") {
+          if (event.jobId === job.id && FINISHED_STATES.includes(event.state)) {
+            unsubscribe();
+            notice.hide();
+            void daemon
+              .request<Job>("GET", `/v1/jobs/${job.id}`)
+              .catch(() => ({ ...job, state: event.state, error: event.error }))
+              .then((finished) => {
+                new Notice(`${title} ${finishedWords(finished)}`, 10_000);
+                resolve(finished);
+              });
+          } else if (!mine.has(event.jobId) && job.kind === "pipeline" && event.state === "running") {
+            // A step of this pipeline starting: its progress is the pipeline's.
+            void daemon.request<Job>("GET", `/v1/jobs/${event.jobId}`).then((child) => {
+              if ((child.request as { pipeline?: string }).pipeline !== job.id) return;
+              mine.add(child.id);
+              kinds.set(child.id, child.kind);
+            });
+          }
+        }
+      },
+    });
+  });
+}
+
+function finishedWords(job: Job): string {
+  if (job.state === "succeeded") return "finished.";
+  const why = job.error ? `: ${job.error.message}${job.error.hint ? ` (${job.error.hint})` : ""}` : "";
+  return `${job.state}${why}.`;
+}

@@ -1,0 +1,117 @@
+import { Notice } from "obsidian";
+import type { DatasetCard, Job } from "@vault-tuner/shared";
+import type { Platform } from "../daemon/platform-shape";
+import type { ModelsReply } from "../evals/model-choices";
+import type VaultTunerPlugin from "../main";
+import { describeError } from "../ui/format";
+import { ConfirmModal } from "../ui/confirm-modal";
+import { followJob } from "./follow-job";
+
+const NOTICE_MS = 10_000;
+
+/** "Build a dataset": every labelled call into a new KTO dataset, with the daemon's steps shown as they happen. */
+export async function buildDataset(plugin: VaultTunerPlugin, now = new Date()): Promise<DatasetCard | undefined> {
+  const name = `vault-${now.toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-")}`;
+  const notice = new Notice(`Building dataset ${name}…`, 0);
+  const unsubscribe = plugin.feed.subscribe({
+    state: () => undefined,
+    event: (event) => {
+      if (event.type === "dataset.progress" && event.name === name) notice.setMessage(`Building dataset ${name}: ${event.step}`);
+    },
+  });
+  try {
+    const card = await plugin.daemon.request<DatasetCard>("POST", "/v1/datasets", { name, sources: { traces: {} } });
+    const { train, holdout } = card.counts;
+    new Notice(`Dataset ${name} built: ${train.desirable} good and ${train.undesirable} bad examples to train on, ${holdout.desirable + holdout.undesirable} held out for evaluation.`, NOTICE_MS);
+    return card;
+  } catch (error) {
+    new Notice(`Vault Tuner could not build the dataset: ${describeError(error)}`, NOTICE_MS);
+    return undefined;
+  } finally {
+    unsubscribe();
+    notice.hide();
+  }
+}
+
+/**
+ * "Start training": the newest dataset, trained with the preset that fits this machine and exported to
+ * GGUF, after the user has seen what will run where and said yes. Deploying is its own command.
+ */
+export async function startTraining(plugin: VaultTunerPlugin): Promise<void> {
+  let platform: Platform;
+  let datasets: DatasetCard[];
+  try {
+    [platform, { items: datasets }] = await Promise.all([
+      plugin.daemon.request<Platform>("GET", "/v1/platform"),
+      plugin.daemon.request<{ items: DatasetCard[] }>("GET", "/v1/datasets"),
+    ]);
+  } catch (error) {
+    new Notice(`Vault Tuner cannot start training: ${describeError(error)}`, NOTICE_MS);
+    return;
+  }
+  const dataset = [...datasets].filter((card) => card.format === "kto").sort((a, b) => b.builtAt.localeCompare(a.builtAt))[0];
+  if (!dataset) {
+    new Notice("Vault Tuner has no KTO dataset to train on yet: label some calls, then run “Build a dataset from labelled calls”.", NOTICE_MS);
+    return;
+  }
+  const { train } = dataset.counts;
+  const recipe = platform.recommendedRecipe ?? "the default preset";
+  const confirmed = await new ConfirmModal(plugin.app, {
+    title: "Start training?",
+    lines: [
+      `Dataset: ${dataset.name} (${train.desirable} good, ${train.undesirable} bad examples; built ${dataset.builtAt.slice(0, 16).replace("T", " ")}).`,
+      `Machine: ${platformWords(platform)}. Preset: ${recipe}.`,
+      "The model is trained with KTO, then exported to GGUF. Nothing is deployed until you run “Deploy the last trained model”.",
+    ],
+    confirm: "Start training",
+  }).ask();
+  if (!confirmed) return;
+  try {
+    const job = await plugin.daemon.request<Job>("POST", "/v1/jobs", { kind: "pipeline", dataset: dataset.name, train: { mode: "kto", recipe: "auto" } });
+    await followJob(plugin.daemon, plugin.feed, job, "Training");
+  } catch (error) {
+    new Notice(`Vault Tuner could not start training: ${describeError(error)}`, NOTICE_MS);
+  }
+}
+
+function platformWords(platform: Platform): string {
+  const kind = platform.kind === "nvidia" ? "NVIDIA GPU" : platform.kind === "apple" ? "Apple Silicon" : "CPU only (slow: fine for a try, not for a real model)";
+  return `${kind}, ${platform.reason}`;
+}
+
+/** "Cancel the running job": a running pipeline as a whole, else the running job. */
+export async function cancelRunningJob(plugin: VaultTunerPlugin): Promise<void> {
+  try {
+    const running = await plugin.daemon.request<{ items: Job[] }>("GET", "/v1/jobs?state=running&limit=10");
+    const job = running.items.find((item) => item.kind === "pipeline") ?? running.items[0];
+    if (!job) {
+      new Notice("Vault Tuner is not running any job.", NOTICE_MS);
+      return;
+    }
+    const cancelled = await plugin.daemon.request<Job>("POST", `/v1/jobs/${job.id}/cancel`);
+    new Notice(`Vault Tuner: the ${cancelled.kind} job ${cancelled.id} is ${cancelled.state === "cancelled" ? "cancelled" : "stopping"}.`, NOTICE_MS);
+  } catch (error) {
+    new Notice(`Vault Tuner could not cancel: ${describeError(error)}`, NOTICE_MS);
+  }
+}
+
+/** Quantizations to deploy, best first: the usual size/quality balance, then larger, then anything. */
+const PREFERRED_FILES = ["q4_k_m", "q5_k_m", "q8_0", "f16", "bf16", "f32"];
+
+/** "Deploy the last trained model": the newest export of the newest model, loaded into the daemon. */
+export async function deployLastModel(plugin: VaultTunerPlugin): Promise<void> {
+  try {
+    const models = await plugin.daemon.request<ModelsReply>("GET", "/v1/models");
+    const model = [...models.items].filter((item) => item.exports.length > 0).sort((a, b) => (b.trainedAt ?? "").localeCompare(a.trainedAt ?? ""))[0];
+    const exported = model?.exports.at(-1);
+    const file = PREFERRED_FILES.find((kind) => exported?.files.some((entry) => entry.kind === kind));
+    if (!model || !exported || !file) {
+      new Notice("Vault Tuner has no exported model to deploy yet: run “Start training” first.", NOTICE_MS);
+      return;
+    }
+    const job = await plugin.daemon.request<Job>("POST", "/v1/jobs", { kind: "deploy", export: exported.jobId, target: "embedded", file });
+    await followJob(plugin.daemon, plugin.feed, job, `Deploying ${model.id} (${file})`);
+  } catch (error) {
+    new Notice(`Vault Tuner could not deploy: ${describeError(error)}`, NOTICE_MS);
+  }
+}

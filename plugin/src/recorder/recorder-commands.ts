@@ -1,0 +1,47 @@
+import { Notice } from "obsidian";
+import type { RecorderReply } from "@vault-tuner/shared";
+import type VaultTunerPlugin from "../main";
+import { describeError } from "../ui/format";
+import { vaultFolder } from "./tap-on-disk";
+
+const NOTICE_MS = 12_000;
+
+/**
+ * "Install the recorder for this vault": the daemon's installer points this vault's server entry in
+ * Claude Desktop's config at the tap this plugin wrote next to itself. The client must be restarted.
+ */
+export async function installRecorder(plugin: VaultTunerPlugin): Promise<void> {
+  const vault = vaultFolder(plugin.app);
+  if (!vault || !plugin.tapPath) {
+    new Notice("Vault Tuner can only record a vault on this computer's disk.", NOTICE_MS);
+    return;
+  }
+  try {
+    const result = await plugin.daemon.request<RecorderReply>("POST", "/v1/recorder/install", { vault, tap: plugin.tapPath });
+    new Notice(
+      result.changed
+        ? `Recording ${result.key}: restart Claude Desktop to start. Its config (${result.configPath}) was backed up to ${result.backup}.`
+        : `${result.key} is already recorded; nothing changed.`,
+      NOTICE_MS,
+    );
+    await plugin.saveSettings({ recording: true });
+  } catch (error) {
+    new Notice(`Vault Tuner could not install the recorder: ${describeError(error)}`, NOTICE_MS);
+  }
+}
+
+/** "Uninstall the recorder": the server entry goes back to what it was (byte for byte when untouched since). */
+export async function uninstallRecorder(plugin: VaultTunerPlugin): Promise<void> {
+  const vault = vaultFolder(plugin.app);
+  if (!vault) {
+    new Notice("Vault Tuner can only record a vault on this computer's disk.", NOTICE_MS);
+    return;
+  }
+  try {
+    const result = await plugin.daemon.request<RecorderReply>("POST", "/v1/recorder/uninstall", { vault });
+    new Notice(result.changed ? `${result.key} no longer records: restart Claude Desktop.` : `${result.key} was not being recorded; nothing changed.`, NOTICE_MS);
+    await plugin.saveSettings({ recording: false });
+  } catch (error) {
+    new Notice(`Vault Tuner could not uninstall the recorder: ${describeError(error)}`, NOTICE_MS);
+  }
+}

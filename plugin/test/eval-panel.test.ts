@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { niceScale, project, tickLabel } from "../src/evals/chart-scale";
+import { modelChoices } from "../src/evals/model-choices";
+import { trainingCurves, trainingJobOf } from "../src/evals/training-curves";
+import { jobProgressText } from "../src/jobs/job-progress-text";
+
+describe("chart axes", () => {
+  it("cover the values with round ticks, give a flat series a band, and map values to pixels", () => {
+    expect(niceScale([0.213, 0.587])).toEqual({ min: 0.2, max: 0.6, ticks: [0.2, 0.3, 0.4, 0.5, 0.6] });
+    expect(niceScale([1, 8])).toEqual({ min: 0, max: 8, ticks: [0, 2, 4, 6, 8] });
+    expect(niceScale([0.5, 0.5]).ticks).toEqual([0.45, 0.5, 0.55]);
+    expect(niceScale([])).toEqual({ min: 0, max: 1, ticks: [0, 1] });
+    expect(project(5, { min: 0, max: 10 }, 100, 0)).toBe(50);
+    expect([tickLabel(0), tickLabel(0.30000000000000004), tickLabel(12500), tickLabel(0.0001)]).toEqual(["0", "0.3", "1.3e+4", "1.0e-4"]);
+  });
+});
+
+describe("training curves", () => {
+  const step = (n: number, extra: object) => ({ event: "step" as const, step: n, loss: 0.5 - n / 100, ...extra });
+  it("chart loss, both rewards and KL from KTO steps, and leave out what SFT does not report", () => {
+    const kto = trainingCurves([step(1, { kl: 0, rewards_chosen: 0.1, rewards_rejected: -0.1 }), step(2, { kl: 0.2, rewards_chosen: 0.3, rewards_rejected: -0.2 }), { event: "eval", step: 2 }]);
+    expect(kto.map((chart) => [chart.title, chart.series.map((line) => line.name)])).toEqual([
+      ["Loss", ["loss"]],
+      ["Rewards", ["desirable (chosen)", "undesirable (rejected)"]],
+      ["KL", ["kl"]],
+    ]);
+    expect(kto[1]?.series[1]?.points).toEqual([[1, -0.1], [2, -0.2]]);
+    expect(trainingCurves([step(1, {}), step(2, {})]).map((chart) => chart.title)).toEqual(["Loss"]);
+  });
+
+  it("find the training job behind an evaluated GGUF file", () => {
+    const models = [{ id: "job_a", exports: [{ files: [{ path: "/d/jobs/job_e/gguf/model-q8_0.gguf" }] }] }];
+    expect(trainingJobOf(models, "/d/jobs/job_e/gguf/model-q8_0.gguf")).toBe("job_a");
+    expect(trainingJobOf(models, "qwen2.5:0.5b")).toBeUndefined();
+  });
+});
+
+describe("models to evaluate", () => {
+  it("offer the served model first, then Ollama deployments, then every exported file but adapters, each once", () => {
+    const file = (name: string, kind: string) => ({ name, kind, path: `/d/gguf/${name}` });
+    const choices = modelChoices({
+      serving: { gguf: "/d/gguf/model-q4_k_m.gguf", jobId: "job_dep" },
+      items: [{ id: "job_t", trainedAt: null, exports: [{ jobId: "job_x", files: [file("model-q4_k_m.gguf", "q4_k_m"), file("model-q8_0.gguf", "q8_0"), file("adapter.gguf", "adapter")] }], deployments: [{ target: "ollama", model: "vault-tools:x", host: "http://127.0.0.1:11434" }] }],
+    });
+    expect(choices).toEqual([
+      { label: "Served by the daemon: model-q4_k_m.gguf", backend: "embedded", model: "/d/gguf/model-q4_k_m.gguf" },
+      { label: "Ollama: vault-tools:x", backend: "ollama", model: "vault-tools:x", url: "http://127.0.0.1:11434" },
+      { label: "job_t · model-q8_0.gguf", backend: "embedded", model: "/d/gguf/model-q8_0.gguf" },
+    ]);
+  });
+});
+
+describe("job progress in a Notice", () => {
+  it("says the step, loss and time left, or the stage, and names the step of a pipeline", () => {
+    expect(jobProgressText("train", { event: "step", time: 3, step: 3, total: 8, loss: 0.51234, eta_s: 125 })).toBe("step 3/8, loss 0.512, about 2 min left");
+    expect(jobProgressText("export", { event: "stage", time: 1, stage: "quantize q8_0", index: 3, total: 4 }, true)).toBe("Exporting: quantize q8_0 (3/4)");
+    expect(jobProgressText("train", { event: "done", time: 9 })).toBeUndefined();
+  });
+});
