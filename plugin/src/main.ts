@@ -1,5 +1,5 @@
 import { Notice, Plugin, TFile, type WorkspaceLeaf } from "obsidian";
-import { builtinCatalog, resolveTool, type Catalog, type LabelValue, type StoredTrace, type TraceListReply } from "@vault-tuner/shared";
+import { builtinCatalog, builtinCatalogWithTool, DEFAULT_CATALOG_ID, type Catalog, type LabelValue, type StoredTrace, type TraceListReply } from "@vault-tuner/shared";
 import { registerCommands } from "./commands";
 import { DaemonClient } from "./daemon/daemon-client";
 import { LiveFeed } from "./daemon/live-feed";
@@ -52,6 +52,21 @@ export default class VaultTunerPlugin extends Plugin {
         .catch((error: unknown) => console.error("Vault Tuner: status refresh failed", error));
     void refresh();
     this.registerInterval(window.setInterval(() => void refresh(), REFRESH_EVERY_MS));
+    // Between the regular looks: at once when the daemon comes back (waiting labels go out then), and
+    // soon after a job moves (at most once a second, however fast a trainer reports).
+    let soon: number | undefined;
+    const refreshSoon = () => {
+      soon ??= window.setTimeout(() => {
+        soon = undefined;
+        void refresh();
+      }, 1000);
+    };
+    this.register(
+      this.feed.subscribe({
+        state: (state) => state === "live" && void refresh(),
+        event: (event) => (event.type === "job.state" || event.type === "job.progress") && refreshSoon(),
+      }),
+    );
     this.feed.open();
     this.tapPath = await writeTapNextToPlugin(this.app, this.manifest).catch((error: unknown) => {
       console.error("Vault Tuner: could not write the recording tap", error);
@@ -90,14 +105,11 @@ export default class VaultTunerPlugin extends Plugin {
     return ids;
   }
 
-  /** The toolset a call is checked against: the one the settings name, or (auto) the one the call belongs to. */
+  /** The toolset a call is checked against: the one the settings name, or (auto) the one that has the tool. */
   catalogFor(trace: StoredTrace): Catalog {
     const profile = this.pluginSettings.toolsetProfile;
-    if (profile !== "auto") return builtinCatalog(profile) as Catalog;
-    const nexus = builtinCatalog("nexus-5") as Catalog;
-    const claudesidian = builtinCatalog("claudesidian-3") as Catalog;
-    const inClaudesidian = resolveTool(claudesidian, trace.call.name, trace.call.arguments).kind !== "unknown";
-    return !inClaudesidian && resolveTool(nexus, trace.call.name, trace.call.arguments).kind !== "unknown" ? nexus : claudesidian;
+    const chosen = profile === "auto" ? builtinCatalogWithTool(trace.call.name) : builtinCatalog(profile);
+    return chosen ?? (builtinCatalog(DEFAULT_CATALOG_ID) as Catalog);
   }
 
   async saveSettings(change: Partial<PluginSettings>): Promise<void> {

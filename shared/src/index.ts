@@ -33,7 +33,7 @@ export {
 } from "./schemas/trace";
 
 export { CatalogSchema, type Catalog, type CatalogCommand, type CatalogTool, type ContextStyle, type JsonSchema } from "./catalog/catalog-types";
-export { BUILTIN_CATALOG_IDS, DEFAULT_CATALOG_ID, builtinCatalog } from "./catalog/builtin-catalogs";
+export { BUILTIN_CATALOG_IDS, DEFAULT_CATALOG_ID, builtinCatalog, builtinCatalogWithTool } from "./catalog/builtin-catalogs";
 export { catalogFromToolsList } from "./catalog/recorded-catalog";
 export { wireTools } from "./catalog/wire-form";
 export { catalogHasTool, resolveTool, type ResolvedTool } from "./catalog/resolve-tool";
@@ -67,6 +67,7 @@ export {
   MAX_TRACES_PER_POST,
   PostToolsetReplySchema,
   PostTracesBodySchema,
+  FAILED_CALL_REASON,
   PostTracesReplySchema,
   PutLabelBodySchema,
   StoredTraceSchema,

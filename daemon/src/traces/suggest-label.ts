@@ -1,4 +1,4 @@
-import { BUILTIN_CATALOG_IDS, DEFAULT_CATALOG_ID, builtinCatalog, catalogHasTool, placeIssue, validateCall, type Catalog, type Suggestion, type Trace } from "@vault-tuner/shared";
+import { DEFAULT_CATALOG_ID, FAILED_CALL_REASON, builtinCatalog, builtinCatalogWithTool, placeIssue, validateCall, type Catalog, type Suggestion, type Trace } from "@vault-tuner/shared";
 
 const MAX_REASON_LENGTH = 300;
 
@@ -8,7 +8,7 @@ const MAX_REASON_LENGTH = 300;
  */
 export function suggestLabel(trace: Trace, failure: string | undefined, catalog: Catalog | undefined): Suggestion | null {
   const reasons: string[] = [];
-  if (failure !== undefined) reasons.push(`the call failed: ${clip(failure)}`);
+  if (failure !== undefined) reasons.push(`${FAILED_CALL_REASON}${clip(failure)}`);
   const checkedAgainst = catalog ?? guessCatalog(trace.call.name, trace.source.server);
   if (checkedAgainst) {
     const issues = validateCall({ form: "openai", name: trace.call.name, arguments: trace.call.arguments }, { catalog: checkedAgainst, profile: "recorded" });
@@ -26,11 +26,7 @@ export function suggestLabel(trace: Trace, failure: string | undefined, catalog:
  * any other server we cannot tell, so it is not checked.
  */
 function guessCatalog(toolName: string, server: string): Catalog | undefined {
-  for (const id of BUILTIN_CATALOG_IDS) {
-    const catalog = builtinCatalog(id);
-    if (catalog && catalogHasTool(catalog, toolName)) return catalog;
-  }
-  return /^(claudesidian|nexus)/i.test(server) ? builtinCatalog(DEFAULT_CATALOG_ID) : undefined;
+  return builtinCatalogWithTool(toolName) ?? (/^(claudesidian|nexus)/i.test(server) ? builtinCatalog(DEFAULT_CATALOG_ID) : undefined);
 }
 
 function clip(text: string): string {

@@ -1,5 +1,5 @@
 import { ItemView, type WorkspaceLeaf } from "obsidian";
-import type { DaemonEvent, LabelValue, StoredTrace, TraceListReply } from "@vault-tuner/shared";
+import { FAILED_CALL_REASON, type DaemonEvent, type LabelValue, type StoredTrace, type TraceListReply } from "@vault-tuner/shared";
 import type { FeedState } from "../daemon/live-feed";
 import { labelWords, type LabelOutcome } from "../labels/label-outcome";
 import type VaultTunerPlugin from "../main";
@@ -244,7 +244,9 @@ export class ReviewView extends ItemView {
     const badges = top.createSpan({ cls: "vault-tuner-badges" });
     if (trace.label !== "unlabeled") badges.createSpan({ cls: `vault-tuner-badge is-${trace.label}`, text: trace.label === "desirable" ? "good" : "bad" });
     if (trace.failed) badges.createSpan({ cls: "vault-tuner-badge is-failed", text: "failed" });
-    if (trace.suggestion) badges.createSpan({ cls: "vault-tuner-badge is-suggested", text: "check", attr: { title: trace.suggestion.reasons.join("\n") } });
+    // The daemon's suggestion gathers the failure and the toolset's schema errors; the latter get their own badge.
+    const invalid = trace.suggestion?.reasons.filter((reason) => !reason.startsWith(FAILED_CALL_REASON)) ?? [];
+    if (invalid.length > 0) badges.createSpan({ cls: "vault-tuner-badge is-invalid", text: "invalid", attr: { title: invalid.join("\n") } });
     top.createSpan({ cls: "vault-tuner-time", text: shortTime(trace.recordedAt), attr: { title: trace.recordedAt } });
     if (summary.args) row.createDiv({ cls: "vault-tuner-args", text: summary.args });
     if (summary.goal) row.createDiv({ cls: "vault-tuner-goal", text: `Goal: ${summary.goal}` });

@@ -24,6 +24,9 @@ export const PostToolsetReplySchema = z.object({
   tools: z.number().int(),
 });
 
+/** How a suggestion's reason for a failed call starts; the other reasons are the toolset's schema errors. */
+export const FAILED_CALL_REASON = "the call failed: ";
+
 /** Why the daemon pre-marks a call as probably undesirable (never a label by itself). */
 export const SuggestionSchema = z.object({
   label: z.literal("undesirable"),
