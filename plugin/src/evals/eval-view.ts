@@ -121,6 +121,8 @@ export class EvalView extends ItemView {
     const row = form.createDiv({ cls: "vault-tuner-eval-form" });
     const model = row.createEl("select", { attr: { "aria-label": "Model" } });
     this.models.forEach((choice, index) => model.createEl("option", { text: choice.label, attr: { value: String(index) } }));
+    const preferred = this.models.findIndex((choice) => choice.backend === this.plugin.pluginSettings.evalBackend);
+    if (preferred > 0) model.value = String(preferred);
     const set = row.createEl("select", { attr: { "aria-label": "Prompt set" } });
     for (const item of this.sets) set.createEl("option", { text: `${item.title} (${item.cases})`, attr: { value: item.id } });
     if (this.sets.some((item) => item.id === this.plugin.pluginSettings.evalSet)) set.value = this.plugin.pluginSettings.evalSet;

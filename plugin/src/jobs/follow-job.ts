@@ -1,8 +1,11 @@
 import { Notice } from "obsidian";
 import { FINISHED_STATES, type Job } from "@vault-tuner/shared";
-import type { LiveFeed } from "../daemon/live-feed";
 import type { DaemonClient } from "../daemon/daemon-client";
+import type { LiveFeed } from "../daemon/live-feed";
 import { jobProgressText } from "./job-progress-text";
+
+/** How often the job is asked for directly, in case the live feed missed its end (a reconnect). */
+const CHECK_EVERY_MS = 5000;
 
 /**
  * Shows a job's progress in a Notice that stays up while it runs (steps, stages, ETA from the live
@@ -14,6 +17,22 @@ export function followJob(daemon: DaemonClient, feed: LiveFeed, job: Job, title:
   const mine = new Set([job.id]);
   const kinds = new Map([[job.id, job.kind]]);
   return new Promise((resolve) => {
+    let done = false;
+    const finish = (finished: Job) => {
+      if (done) return;
+      done = true;
+      unsubscribe();
+      window.clearInterval(check);
+      notice.hide();
+      new Notice(`${title} ${finishedWords(finished)}`, 10_000);
+      resolve(finished);
+    };
+    const ask = () =>
+      daemon
+        .request<Job>("GET", `/v1/jobs/${job.id}`)
+        .then((current) => FINISHED_STATES.includes(current.state) && finish(current))
+        .catch(() => undefined);
+    const check = window.setInterval(() => void ask(), CHECK_EVERY_MS);
     const unsubscribe = feed.subscribe({
       state: () => undefined,
       event: (event) => {
@@ -21,23 +40,17 @@ export function followJob(daemon: DaemonClient, feed: LiveFeed, job: Job, title:
           const text = jobProgressText(kinds.get(event.jobId) ?? "", event.progress, job.kind === "pipeline");
           if (text) notice.setMessage(`${title}: ${text}`);
         } else if (event.type === "job.state") {
-          if (event.jobId === job.id && FINISHED_STATES.includes(event.state)) {
-            unsubscribe();
-            notice.hide();
-            void daemon
-              .request<Job>("GET", `/v1/jobs/${job.id}`)
-              .catch(() => ({ ...job, state: event.state, error: event.error }))
-              .then((finished) => {
-                new Notice(`${title} ${finishedWords(finished)}`, 10_000);
-                resolve(finished);
-              });
-          } else if (!mine.has(event.jobId) && job.kind === "pipeline" && event.state === "running") {
+          if (event.jobId === job.id && FINISHED_STATES.includes(event.state)) void ask();
+          else if (!mine.has(event.jobId) && job.kind === "pipeline" && event.state === "running") {
             // A step of this pipeline starting: its progress is the pipeline's.
-            void daemon.request<Job>("GET", `/v1/jobs/${event.jobId}`).then((child) => {
-              if ((child.request as { pipeline?: string }).pipeline !== job.id) return;
-              mine.add(child.id);
-              kinds.set(child.id, child.kind);
-            });
+            void daemon
+              .request<Job>("GET", `/v1/jobs/${event.jobId}`)
+              .then((child) => {
+                if ((child.request as { pipeline?: string }).pipeline !== job.id) return;
+                mine.add(child.id);
+                kinds.set(child.id, child.kind);
+              })
+              .catch(() => undefined);
           }
         }
       },

@@ -11,7 +11,7 @@ const NOTICE_MS = 10_000;
 
 /** "Build a dataset": every labelled call into a new KTO dataset, with the daemon's steps shown as they happen. */
 export async function buildDataset(plugin: VaultTunerPlugin, now = new Date()): Promise<DatasetCard | undefined> {
-  const name = `vault-${now.toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-")}`;
+  const name = `vault-${now.toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-")}`;
   const notice = new Notice(`Building dataset ${name}…`, 0);
   const unsubscribe = plugin.feed.subscribe({
     state: () => undefined,
@@ -68,7 +68,7 @@ export async function startTraining(plugin: VaultTunerPlugin): Promise<void> {
   if (!confirmed) return;
   try {
     const job = await plugin.daemon.request<Job>("POST", "/v1/jobs", { kind: "pipeline", dataset: dataset.name, train: { mode: "kto", recipe: "auto" } });
-    await followJob(plugin.daemon, plugin.feed, job, "Training");
+    await followJob(plugin.daemon, plugin.feed, job, "Training run");
   } catch (error) {
     new Notice(`Vault Tuner could not start training: ${describeError(error)}`, NOTICE_MS);
   }

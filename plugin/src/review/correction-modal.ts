@@ -1,5 +1,6 @@
 import { Modal, type App } from "obsidian";
-import type { StoredTrace, TraceDetail } from "@vault-tuner/shared";
+import type { StoredTrace } from "@vault-tuner/shared";
+import { currentVerdict } from "../labels/label-body";
 import type { LabelOutcome } from "../labels/label-outcome";
 import type VaultTunerPlugin from "../main";
 import { checkCorrection } from "./correction";
@@ -47,10 +48,7 @@ export class CorrectionModal extends Modal {
     save.addEventListener("click", async () => {
       const result = check();
       if (!result.ok) return;
-      const note = await this.plugin.daemon
-        .request<TraceDetail>("GET", `/v1/traces/${encodeURIComponent(this.trace.id)}`)
-        .then((detail) => detail.note ?? undefined)
-        .catch(() => undefined);
+      const note = (await currentVerdict(this.plugin.daemon, this.trace.id))?.note;
       this.close();
       const outcome = await this.plugin.labels.label(this.trace.id, { label: "undesirable", correction: result.correction, ...(note ? { note } : {}) });
       this.done({ ...outcome, given: 1 });

@@ -1,6 +1,7 @@
 import { Modal, type App } from "obsidian";
 import type { StoredTrace, TraceDetail } from "@vault-tuner/shared";
 import type { LabelOutcome } from "../labels/label-outcome";
+import { currentVerdict } from "../labels/label-body";
 import type VaultTunerPlugin from "../main";
 
 /**
@@ -21,13 +22,10 @@ export class NoteModal extends Modal {
     this.titleEl.setText("Note on this call");
     const text = this.contentEl.createEl("textarea", { cls: "vault-tuner-note-text", attr: { rows: "5", "aria-label": "Note" } });
     let detail: TraceDetail | undefined;
-    this.plugin.daemon
-      .request<TraceDetail>("GET", `/v1/traces/${encodeURIComponent(this.trace.id)}`)
-      .then((loaded) => {
-        detail = loaded;
-        if (!text.value) text.value = loaded.note ?? "";
-      })
-      .catch(() => undefined);
+    void currentVerdict(this.plugin.daemon, this.trace.id).then((loaded) => {
+      detail = loaded;
+      if (!text.value) text.value = loaded?.note ?? "";
+    });
     const buttons = this.contentEl.createDiv({ cls: "modal-button-container" });
     const save = buttons.createEl("button", { cls: "mod-cta", text: "Save note" });
     buttons.createEl("button", { text: "Cancel" }).addEventListener("click", () => this.close());

@@ -60,6 +60,7 @@ export class ReviewView extends ItemView {
     root.createDiv({ cls: "vault-tuner-keys", text: Object.entries(REVIEW_KEYS).map(([key, what]) => `${key}: ${what}`).join(" · ") });
     this.listEl = root.createDiv({ cls: "vault-tuner-call-list" });
     this.registerDomEvent(root, "keydown", (event: KeyboardEvent) => this.onKey(event));
+    this.feed = this.plugin.feed.state;
     this.unsubscribe = this.plugin.feed.subscribe({ event: (event) => this.onEvent(event), state: (state) => this.onFeedState(state) });
     await this.reload();
   }

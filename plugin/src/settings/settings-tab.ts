@@ -64,6 +64,7 @@ export class VaultTunerSettingTab extends PluginSettingTab {
       .addText((text) => text.setValue(plugin.pluginSettings.evalSet).onChange((value) => value.trim() && this.save({ evalSet: value.trim() })));
     new Setting(containerEl)
       .setName("Default backend")
+      .setDesc("The kind of model the eval panel selects first. OpenAI-compatible servers are evaluated from the command line: vault-tuner eval run --backend openai --url URL.")
       .addDropdown((dropdown) =>
         dropdown
           .addOptions({ embedded: "Embedded (the daemon's model)", ollama: "Ollama", openai: "OpenAI-compatible server" })

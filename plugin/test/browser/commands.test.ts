@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTrace, startTestDaemon, type TestDaemon } from "../../../daemon/test/daemon-harness";
 import { finishedJob, waitFor } from "../../../daemon/test/jobs/job-fixtures";
-import { asObsidian, buildPlugin, launchChromium, pluginPage, pointAtDaemon, runCommand } from "./harness";
+import { buildPlugin, launchChromium, loadedPlugin, runCommand } from "./harness";
 
 /** The plugin's commands in Chromium against a real daemon: the tap on load, the recorder, a dataset, training with its confirmation, cancel. */
 let browser: Browser;
@@ -38,13 +38,7 @@ afterAll(async () => {
   await daemon?.stop();
 });
 
-async function loaded(): Promise<Page> {
-  const page = await pluginPage(browser, mainJs, undefined, vault);
-  await asObsidian(page, daemon.url);
-  await pointAtDaemon(page, daemon.url, daemon.token);
-  await page.evaluate(() => (globalThis as any).plugin.onload());
-  return page;
-}
+const loaded = (): Promise<Page> => loadedPlugin(browser, mainJs, daemon, { vault });
 
 const notices = (page: Page): Promise<string[]> => page.evaluate(() => (globalThis as any).obsidianShim.notices);
 const lastNotice = async (page: Page) => (await notices(page)).at(-1);
@@ -72,7 +66,7 @@ describe("the plugin's commands", () => {
   it("builds a dataset from the labelled calls, asks before training, and says why the daemon will not train on this machine", async () => {
     const page = await loaded();
     await runCommand(page, "build-dataset");
-    await expect.poll(() => lastNotice(page), { timeout: 30_000 }).toMatch(/^Dataset vault-\d{8}-\d{4} built: \d+ good and \d+ bad examples to train on, \d+ held out for evaluation\.$/);
+    await expect.poll(() => lastNotice(page), { timeout: 30_000 }).toMatch(/^Dataset vault-\d{8}-\d{6} built: \d+ good and \d+ bad examples to train on, \d+ held out for evaluation\.$/);
     const built = (await daemon.call("GET", "/v1/datasets")).body.items;
     expect(built).toHaveLength(1);
     expect(built[0].sources.traces.records).toBe(12);

@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestDaemon, type TestDaemon } from "../../../daemon/test/daemon-harness";
 import { finishedJob, makeTinyModel } from "../../../daemon/test/jobs/job-fixtures";
-import { asObsidian, buildPlugin, launchChromium, pluginPage, pointAtDaemon, runCommand, saveScreenshot } from "./harness";
+import { buildPlugin, launchChromium, loadedPlugin, runCommand, saveScreenshot } from "./harness";
 
 /**
  * The eval panel in Chromium against a real daemon that really trained (KTO, a tiny model), exported,
@@ -50,11 +50,7 @@ afterAll(async () => {
 });
 
 async function openPanel(): Promise<Page> {
-  const page = await pluginPage(browser, mainJs);
-  await page.setViewportSize({ width: 720, height: 1500 });
-  await asObsidian(page, daemon.url);
-  await pointAtDaemon(page, daemon.url, daemon.token);
-  await page.evaluate(() => (globalThis as any).plugin.onload());
+  const page = await loadedPlugin(browser, mainJs, daemon, { viewport: { width: 720, height: 1500 } });
   await runCommand(page, "open-eval-panel");
   await expect.poll(() => page.locator(".vault-tuner-eval-runs tr[data-run-id]").count()).toBeGreaterThan(0);
   return page;

@@ -124,3 +124,13 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
+
+/** The plugin loaded (onload run) in a fresh page, pointed at a daemon and speaking to it as Obsidian does. */
+export async function loadedPlugin(browser: Browser, mainJs: string, daemon: { url: string; token: string }, options: { token?: string; savedData?: unknown; vault?: string; viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  const page = await pluginPage(browser, mainJs, options.savedData, options.vault);
+  if (options.viewport) await page.setViewportSize(options.viewport);
+  await asObsidian(page, daemon.url);
+  await pointAtDaemon(page, daemon.url, options.token ?? daemon.token);
+  await page.evaluate(() => (globalThis as any).plugin.onload());
+  return page;
+}

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTrace, startTestDaemon, type TestDaemon } from "../../../daemon/test/daemon-harness";
-import { asObsidian, buildPlugin, launchChromium, pluginPage, pointAtDaemon, runCommand, saveScreenshot } from "./harness";
+import { asObsidian, buildPlugin, launchChromium, loadedPlugin, runCommand, saveScreenshot } from "./harness";
 
 /** The review view in Chromium against a real daemon: labels by click and by key, a note, a correction, a session, the live feed. */
 let browser: Browser;
@@ -31,11 +31,7 @@ afterAll(async () => {
 });
 
 async function openReview(): Promise<Page> {
-  const page = await pluginPage(browser, mainJs);
-  await page.setViewportSize({ width: 560, height: 900 });
-  await asObsidian(page, daemon.url);
-  await pointAtDaemon(page, daemon.url, daemon.token);
-  await page.evaluate(() => (globalThis as any).plugin.onload());
+  const page = await loadedPlugin(browser, mainJs, daemon, { viewport: { width: 560, height: 900 } });
   await runCommand(page, "open-review");
   await expect.poll(() => page.locator(".vault-tuner-feed").textContent()).toBe("live");
   return page;

@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTrace, startTestDaemon, type TestDaemon } from "../../../daemon/test/daemon-harness";
-import { asObsidian, buildPlugin, launchChromium, pluginPage, pointAtDaemon, showSettingTab } from "./harness";
+import { buildPlugin, launchChromium, loadedPlugin, showSettingTab } from "./harness";
 
 /** The plugin in Chromium talking to a real daemon: the settings tab's connection test and the label commands. */
 let browser: Browser;
@@ -18,30 +18,24 @@ afterAll(async () => {
   await daemon?.stop();
 });
 
-async function loadedPlugin(token = daemon.token, savedData?: unknown) {
-  const page = await pluginPage(browser, mainJs, savedData);
-  await asObsidian(page, daemon.url);
-  await pointAtDaemon(page, daemon.url, token);
-  await page.evaluate(() => (globalThis as any).plugin.onload());
-  return page;
-}
+const loaded = (token = daemon.token, savedData?: unknown) => loadedPlugin(browser, mainJs, daemon, { token, savedData });
 
 describe("the plugin with a real daemon", () => {
   it("tests the connection from the settings tab, with the token masked", async () => {
-    const page = await loadedPlugin();
+    const page = await loaded();
     await showSettingTab(page);
     expect(await page.locator("input[type=password]").inputValue()).toBe(daemon.token);
     await page.getByRole("button", { name: "Test connection" }).click();
     await expect.poll(() => page.locator(".vault-tuner-connection").textContent()).toMatch(/^Connected to Vault Tuner \d+\.\d+\.\d+: /);
 
-    const wrong = await loadedPlugin("not-the-token");
+    const wrong = await loaded("not-the-token");
     await showSettingTab(wrong);
     await wrong.getByRole("button", { name: "Test connection" }).click();
     await expect.poll(() => wrong.locator(".vault-tuner-connection").textContent()).toContain("Not connected: the daemon refused the token");
   });
 
   it("labels the newest recorded call from the command, and the daemon has it", async () => {
-    const page = await loadedPlugin();
+    const page = await loaded();
     await page.evaluate(() => (globalThis as any).plugin.commands.find((command: { id: string }) => command.id === "label-last-call-bad").callback());
     await expect.poll(() => page.evaluate(() => (globalThis as any).obsidianShim.notices.at(-1))).toMatch(/^Marked contentManager · readContent bad \(filePath: Meetings\/standup-\d+\.md\)\.$/);
     expect((await daemon.call("GET", "/v1/traces/newest")).body).toMatchObject({ label: "undesirable", history: [{ label: "undesirable" }] });
@@ -49,7 +43,7 @@ describe("the plugin with a real daemon", () => {
   });
 
   it("sends the labels kept while the daemon was down as soon as it loads, once, and the status bar says so", async () => {
-    const page = await loadedPlugin(daemon.token, { version: 1, labelQueue: [{ traceId: "older", body: { label: "desirable", note: "made offline" }, queuedAt: "2026-11-28T11:00:00.000Z" }] });
+    const page = await loaded(daemon.token, { version: 1, labelQueue: [{ traceId: "older", body: { label: "desirable", note: "made offline" }, queuedAt: "2026-11-28T11:00:00.000Z" }] });
     await expect.poll(() => page.locator(".status-bar-item").textContent()).toBe("Vault Tuner");
     expect(await page.evaluate(() => (globalThis as any).plugin.labels.pending.length)).toBe(0);
     expect((await daemon.call("GET", "/v1/traces/older")).body).toMatchObject({ label: "desirable", note: "made offline", history: [{ label: "desirable" }] });

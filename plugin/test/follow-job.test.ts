@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import type { DaemonEvent, Job } from "@vault-tuner/shared";
+import type { DaemonClient } from "../src/daemon/daemon-client";
+import type { LiveFeed, LiveFeedHandlers } from "../src/daemon/live-feed";
+import { followJob } from "../src/jobs/follow-job";
+import { notices } from "./obsidian-stub";
+
+// Obsidian plugins time with window.setInterval; in Node the globals serve.
+(globalThis as { window?: unknown }).window ??= globalThis;
+
+const job = (id: string, kind: Job["kind"], state: Job["state"], request: object = {}): Job =>
+  ({ id, kind, state, request: { kind, ...request }, createdAt: "", startedAt: null, finishedAt: null, attempts: 1, progress: null, error: null, artefacts: {} }) as Job;
+
+function fakes(jobs: Record<string, Job>) {
+  let listener: LiveFeedHandlers | undefined;
+  const feed = { subscribe: (handlers: LiveFeedHandlers) => ((listener = handlers), () => (listener = undefined)) } as unknown as LiveFeed;
+  const daemon = { request: async (_method: string, path: string) => jobs[path.replace("/v1/jobs/", "")] } as unknown as DaemonClient;
+  const emit = async (event: DaemonEvent) => {
+    listener?.event(event);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  };
+  return { feed, daemon, emit, listening: () => listener !== undefined };
+}
+
+describe("following a job in a Notice", () => {
+  it("shows a pipeline's steps as its own progress and ends with how it went", async () => {
+    notices.length = 0;
+    const jobs = { job_p: job("job_p", "pipeline", "running"), job_t: job("job_t", "train", "running", { pipeline: "job_p" }), job_other: job("job_other", "eval", "running") };
+    const { feed, daemon, emit, listening } = fakes(jobs);
+    const followed = followJob(daemon, feed, jobs.job_p, "Training run");
+    await emit({ at: "", type: "job.state", jobId: "job_t", kind: "train", state: "running", error: null });
+    await emit({ at: "", type: "job.state", jobId: "job_other", kind: "eval", state: "running", error: null });
+    await emit({ at: "", type: "job.progress", jobId: "job_t", progress: { event: "step", time: 1, step: 3, total: 8, loss: 0.5, eta_s: 30 } });
+    await emit({ at: "", type: "job.progress", jobId: "job_other", progress: { event: "stage", time: 1, stage: "case 1", index: 1, total: 2 } });
+    jobs.job_p = { ...jobs.job_p, state: "failed", error: { code: "out-of-memory", message: "the GPU ran out of memory", hint: "use a smaller preset" } };
+    await emit({ at: "", type: "job.state", jobId: "job_p", kind: "pipeline", state: "failed", error: null });
+    expect((await followed).state).toBe("failed");
+    expect(notices).toEqual([
+      "Training run: started",
+      "Training run: Training: step 3/8, loss 0.500, about 30 s left",
+      "Training run failed: the GPU ran out of memory (use a smaller preset).",
+    ]);
+    expect(listening()).toBe(false);
+  });
+});
