@@ -1,8 +1,10 @@
 """Greedy decoding with transformers, the reference a GGUF export must reproduce.
 
 python greedy_reference.py MODEL_DIR MESSAGES_JSON [--max-new-tokens N]
-prints {"prompt": rendered text, "prompt_tokens": [...], "greedy": [...]} (the new tokens only,
-up to and including the first end-of-sequence token)."""
+prints {"prompt": rendered text, "prompt_tokens": [...], "greedy": [...], "top": [...]}: the new tokens
+only, up to and including the first end-of-sequence token, and for each of them the five highest logits
+as [token, logit] pairs (so a runtime that picks another token can be told from one that computes
+differently: a near-tie may fall either way within float error)."""
 
 from __future__ import annotations
 
@@ -25,8 +27,21 @@ def main() -> None:
     prompt = tokenizer.apply_chat_template(json.loads(given.messages), tokenize=False, add_generation_prompt=True)
     ids = tokenizer(prompt, return_tensors="pt", add_special_tokens=False).input_ids
     with torch.no_grad():
-        out = model.generate(ids, max_new_tokens=given.max_new_tokens, do_sample=False, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
-    print(json.dumps({"prompt": prompt, "prompt_tokens": ids[0].tolist(), "greedy": out[0, ids.shape[1] :].tolist()}))
+        out = model.generate(
+            ids,
+            max_new_tokens=given.max_new_tokens,
+            do_sample=False,
+            eos_token_id=tokenizer.eos_token_id,
+            pad_token_id=tokenizer.pad_token_id,
+            output_logits=True,
+            return_dict_in_generate=True,
+        )
+    top = []
+    for logits in out.logits:
+        values, tokens = torch.topk(logits[0].float(), 5)
+        top.append([[int(token), float(value)] for token, value in zip(tokens, values)])
+    greedy = out.sequences[0, ids.shape[1] :].tolist()
+    print(json.dumps({"prompt": prompt, "prompt_tokens": ids[0].tolist(), "greedy": greedy, "top": top[: len(greedy)]}))
 
 
 if __name__ == "__main__":

@@ -33,9 +33,36 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function transformersGreedy(): Promise<{ prompt: string; prompt_tokens: number[]; greedy: number[] }> {
+async function transformersGreedy(): Promise<{ prompt: string; prompt_tokens: number[]; greedy: number[]; top: [number, number][][] }> {
   const { stdout } = await execa(python, [join(PYTHON_DIR, "tests", "greedy_reference.py"), join(dir, "gguf", "merged"), JSON.stringify(MESSAGES), "--max-new-tokens", "16"]);
   return JSON.parse(stdout);
+}
+
+/**
+ * How close two logits may be and still count as a tie that rounding may break either way: llama.cpp
+ * keeps its KV cache in f16 (its default), so logits of about 1 differ from transformers' fp32 ones by up
+ * to some 1e-3. This tiny model's top two logits are typically 0.005 to 0.1 apart.
+ */
+const TIE = 0.01;
+
+/**
+ * The GGUF's greedy tokens must be transformers' own. A random tiny model has near-ties, where the two
+ * runtimes' summation orders may break the tie differently: a different token is accepted only where
+ * transformers ranks it within TIE of its choice, and the paths part there.
+ */
+function expectSameGreedy(tokens: number[], reference: { greedy: number[]; top: [number, number][][] }): void {
+  expect(tokens.length).toBeGreaterThan(0);
+  for (const [step, token] of tokens.entries()) {
+    if (step >= reference.greedy.length) break;
+    if (token === reference.greedy[step]) continue;
+    const ranked = reference.top[step] ?? [];
+    const best = ranked[0]?.[1] ?? Number.NaN;
+    const mine = ranked.find(([candidate]) => candidate === token)?.[1];
+    expect(mine, `step ${step}: the GGUF chose ${token}, transformers ${reference.greedy[step]} (top: ${JSON.stringify(ranked)})`).toBeDefined();
+    expect(best - (mine as number), `step ${step}: not a tie`).toBeLessThanOrEqual(TIE);
+    return;
+  }
+  expect(tokens.slice(0, reference.greedy.length)).toEqual(reference.greedy.slice(0, tokens.length));
 }
 
 describe("vault-tuner export", () => {
@@ -55,13 +82,13 @@ describe("vault-tuner export", () => {
     }
   });
 
-  it("gives a GGUF that node-llama-cpp tokenizes and decodes greedily exactly as transformers does on the merged model", async () => {
+  it("gives a GGUF that node-llama-cpp tokenizes as transformers does, and decodes greedily as it does up to ties within rounding", async () => {
     const reference = await transformersGreedy();
     expect(reference.greedy.length).toBeGreaterThan(0);
     const model = await openEmbeddedModel(join(dir, "gguf", "model-f32.gguf"), { contextSize: 512 });
     try {
       expect(model.tokenize(reference.prompt)).toEqual(reference.prompt_tokens);
-      expect(await model.greedy(reference.prompt_tokens, 16)).toEqual(reference.greedy);
+      expectSameGreedy(await model.greedy(reference.prompt_tokens, 16), reference);
       const training = JSON.parse(readFileSync(join(dir, "run", "training.json"), "utf8")) as { chat_template_sha256: string };
       expect(createHash("sha256").update(model.chatTemplate ?? "").digest("hex")).toBe(training.chat_template_sha256);
     } finally {

@@ -27,6 +27,8 @@ export class EvalView extends ItemView {
   private modelsReply: ModelsReply | undefined;
   private sets: PromptSetItem[] = [];
   private selected: string | undefined;
+  /** The prompt set last chosen here, kept across re-renders. */
+  private chosenSet: string | undefined;
   private running: { jobId: string; text: string; fraction: number } | undefined;
   private message = "";
   private unsubscribe: (() => void) | undefined;
@@ -73,11 +75,15 @@ export class EvalView extends ItemView {
   /** Reads what the daemon has: prompt sets, models, stored runs; then shows the newest run. */
   async reload(): Promise<void> {
     try {
-      const [sets, models, runs] = await Promise.all([
+      const [sets, models, runs, running] = await Promise.all([
         this.plugin.daemon.request<{ items: PromptSetItem[] }>("GET", "/v1/evals/sets"),
         this.plugin.daemon.request<ModelsReply>("GET", "/v1/models"),
         this.plugin.daemon.request<{ items: EvalRunSummary[] }>("GET", "/v1/evals"),
+        this.plugin.daemon.request<{ items: Job[] }>("GET", "/v1/jobs?kind=eval&state=running&limit=1"),
       ]);
+      // An evaluation already running (started elsewhere, or before the panel was reopened) is followed too.
+      const current = running.items[0];
+      if (current && !this.running) this.running = { jobId: current.id, fraction: progressFraction(current), text: "running" };
       this.sets = sets.items;
       this.modelsReply = models;
       this.models = modelChoices(models);
@@ -125,7 +131,9 @@ export class EvalView extends ItemView {
     if (preferred > 0) model.value = String(preferred);
     const set = row.createEl("select", { attr: { "aria-label": "Prompt set" } });
     for (const item of this.sets) set.createEl("option", { text: `${item.title} (${item.cases})`, attr: { value: item.id } });
-    if (this.sets.some((item) => item.id === this.plugin.pluginSettings.evalSet)) set.value = this.plugin.pluginSettings.evalSet;
+    const chosen = this.chosenSet ?? this.plugin.pluginSettings.evalSet;
+    if (this.sets.some((item) => item.id === chosen)) set.value = chosen;
+    set.addEventListener("change", () => (this.chosenSet = set.value));
     const run = row.createEl("button", { cls: "mod-cta", text: "Run evaluation" });
     run.disabled = this.running !== undefined;
     run.addEventListener("click", () => void this.start(this.models[Number(model.value)] as ModelChoice, set.value));
@@ -214,6 +222,7 @@ export class EvalView extends ItemView {
       text: `${formatRate(comparison.a.pass_rate)} → ${formatRate(comparison.b.pass_rate)} (${delta}) over ${comparison.paired_cases} paired cases: ${comparison.better} better, ${comparison.worse} worse, ${comparison.significant ? "significant" : "not significant"} (p = ${comparison.p_value.toPrecision(2)}).`,
     });
     for (const warning of comparison.warnings) into.createDiv({ cls: "vault-tuner-warning", text: warning });
+    this.checksSideBySide(into, a, b);
     const changed = comparison.cases.filter((item) => item.change !== "same");
     if (changed.length === 0) {
       into.createDiv({ cls: "vault-tuner-missing", text: "No case changed." });
@@ -228,6 +237,24 @@ export class EvalView extends ItemView {
       row.createEl("td", { text: formatRate(item.a) });
       row.createEl("td", { text: formatRate(item.b) });
       row.createEl("td", { text: item.change });
+    }
+  }
+
+  /** Each check's pass rate in the two runs, next to each other. */
+  private checksSideBySide(into: HTMLElement, a: string, b: string): void {
+    const summaryOf = (id: string) => this.runs.find((run) => run.metadata.id === id)?.summary;
+    const [baseline, candidate] = [summaryOf(a), summaryOf(b)];
+    if (!baseline || !candidate) return;
+    const table = into.createEl("table", { cls: "vault-tuner-table vault-tuner-side-by-side" });
+    const head = table.createEl("tr");
+    for (const title of ["Check", "Baseline", "Candidate"]) head.createEl("th", { text: title });
+    for (const check of new Set([...Object.keys(baseline.by_check), ...Object.keys(candidate.by_check)])) {
+      const row = table.createEl("tr");
+      row.createEl("td", { text: check });
+      for (const summary of [baseline, candidate]) {
+        const rate = summary.by_check[check];
+        row.createEl("td", { text: rate ? `${formatRate(rate.rate)} (${rate.passed}/${rate.total})` : "not checked" });
+      }
     }
   }
 
@@ -286,6 +313,11 @@ export class EvalView extends ItemView {
       new Notice(`Vault Tuner could not write the report note: ${describeError(error)}`, 10_000);
     }
   }
+}
+
+function progressFraction(job: Job): number {
+  const { step, total } = job.progress ?? {};
+  return step !== undefined && total ? step / total : 0;
 }
 
 type Rates = Record<string, { total: number; passed: number; rate: number | null }>;

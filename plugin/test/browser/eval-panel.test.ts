@@ -89,6 +89,8 @@ describe("the eval panel", () => {
 
     await page.getByRole("button", { name: "Compare" }).click();
     await expect.poll(() => page.locator(".vault-tuner-comparison-headline").textContent()).toMatch(/over 2 paired cases: \d better, \d worse, (not )?significant/);
+    const sideBySide = await page.locator(".vault-tuner-side-by-side tr td:first-child").allTextContents();
+    expect(sideBySide).toEqual(Object.keys(runs[0].summary.by_check));
 
     await page.getByRole("button", { name: "Open the report note" }).click();
     await expect.poll(() => page.evaluate(() => (globalThis as any).obsidianShim.app.opened)).toHaveLength(1);
