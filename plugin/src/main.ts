@@ -67,12 +67,13 @@ export default class VaultTunerPlugin extends Plugin {
         event: (event) => (event.type === "job.state" || event.type === "job.progress") && refreshSoon(),
       }),
     );
+    this.register(() => window.clearTimeout(soon));
     this.feed.open();
+    this.register(() => this.feed.close());
     this.tapPath = await writeTapNextToPlugin(this.app, this.manifest).catch((error: unknown) => {
       console.error("Vault Tuner: could not write the recording tap", error);
       return undefined;
     });
-    this.register(() => this.feed.close());
   }
 
   /** Shows the plugin's view of this type, opening it in the right sidebar the first time. */

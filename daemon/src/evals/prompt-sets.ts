@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { writeFileAtomically } from "../config/write-file-atomically";
 import { fileURLToPath } from "node:url";
 import { PromptSetSchema, resolveTool, type PromptSet } from "@vault-tuner/shared";
 import type { ZodError } from "zod";
@@ -15,9 +16,7 @@ export function userSetsDir(dataDir: string): string {
 
 /** Writes a set among the user's (or to `file`), whole or not at all; returns where. */
 export function writeUserSet(dataDir: string, set: PromptSet, file = join(userSetsDir(dataDir), `${set.id}.json`)): string {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.partial`, `${JSON.stringify(set, null, 2)}\n`);
-  renameSync(`${file}.partial`, file);
+  writeFileAtomically(file, `${JSON.stringify(set, null, 2)}\n`);
   return file;
 }
 

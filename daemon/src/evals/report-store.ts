@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { writeFileAtomically } from "../config/write-file-atomically";
 import { EvalReportSchema, type EvalReport } from "@vault-tuner/shared";
 import { reportMarkdown } from "./report-markdown";
 
@@ -15,8 +16,8 @@ export interface SavedReport {
 
 /** Writes the JSON and the Markdown note, each complete or not at all. */
 export function saveReport(report: EvalReport, json: string, markdown = join(dirname(json), `${basenameWithout(json)}.md`)): SavedReport {
-  writeAtomically(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeAtomically(markdown, reportMarkdown(report));
+  writeFileAtomically(json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomically(markdown, reportMarkdown(report));
   return { json, markdown };
 }
 
@@ -56,13 +57,6 @@ export function listReports(dataDir: string): EvalReport[] {
     }
   }
   return reports.sort((a, b) => b.metadata.created_at.localeCompare(a.metadata.created_at));
-}
-
-function writeAtomically(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.partial`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
 }
 
 function basenameWithout(file: string): string {

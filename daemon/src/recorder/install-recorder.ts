@@ -1,7 +1,8 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { ClientConfigError, findVaultEntry, isTapped, tappedEntry, untappedEntry, type ClientConfig, type ServerEntry } from "@vault-tuner/shared";
 import type { DataDir } from "../config/data-dir";
+import { writeFileAtomically } from "../config/write-file-atomically";
 
 export interface RecorderTarget {
   vault: string;
@@ -36,7 +37,7 @@ function readRecords(dataDir: DataDir): InstallRecord[] {
 }
 
 function writeRecords(dataDir: DataDir, records: InstallRecord[]): void {
-  writeAtomically(recordsFile(dataDir), `${JSON.stringify(records, null, 2)}\n`);
+  writeFileAtomically(recordsFile(dataDir), `${JSON.stringify(records, null, 2)}\n`, 0o600);
 }
 
 function readConfig(configPath: string): { text: string; config: ClientConfig } {
@@ -53,19 +54,6 @@ function readConfig(configPath: string): { text: string; config: ClientConfig } 
 function indentOf(text: string): string | number {
   const match = /\n([ \t]+)"/.exec(text);
   return match?.[1]?.startsWith("\t") ? "\t" : (match?.[1]?.length ?? 2);
-}
-
-/**
- * Written beside, then renamed over: a crash never leaves the client a half-written config. The file
- * keeps its permissions (client configs often hold API keys, and some are private to the user); new
- * files are private.
- */
-function writeAtomically(path: string, text: string): void {
-  const temporary = `${path}.vault-tuner-${process.pid}.tmp`;
-  const mode = existsSync(path) ? statSync(path).mode & 0o777 : 0o600;
-  writeFileSync(temporary, text, { mode });
-  chmodSync(temporary, mode);
-  renameSync(temporary, path);
 }
 
 /**
@@ -86,8 +74,7 @@ export function installRecorder(target: RecorderTarget, tapPath: string, daemonU
   const after = `${JSON.stringify(config, null, indentOf(text))}${text.endsWith("\n") ? "\n" : ""}`;
   const records = readRecords(target.dataDir).filter((record) => !(record.configPath === target.configPath && record.key === key));
   writeRecords(target.dataDir, [...records, { configPath: target.configPath, key, original: entry, before: text, after }]);
-  mkdirSync(dirname(target.configPath), { recursive: true });
-  writeAtomically(target.configPath, after);
+  writeFileAtomically(target.configPath, after, 0o600);
   return { configPath: target.configPath, key, changed: true, backup };
 }
 
@@ -104,10 +91,10 @@ export function uninstallRecorder(target: RecorderTarget): InstallResult {
   if (!isTapped(entry)) return { configPath: target.configPath, key, changed: false };
   const records = readRecords(target.dataDir);
   const record = records.find((candidate) => candidate.configPath === target.configPath && candidate.key === key);
-  if (record && record.after === text) writeAtomically(target.configPath, record.before);
+  if (record && record.after === text) writeFileAtomically(target.configPath, record.before, 0o600);
   else {
     servers[key] = record?.original ?? untappedEntry(entry);
-    writeAtomically(target.configPath, `${JSON.stringify(config, null, indentOf(text))}${text.endsWith("\n") ? "\n" : ""}`);
+    writeFileAtomically(target.configPath, `${JSON.stringify(config, null, indentOf(text))}${text.endsWith("\n") ? "\n" : ""}`, 0o600);
   }
   writeRecords(target.dataDir, records.filter((candidate) => candidate !== record));
   return { configPath: target.configPath, key, changed: true };

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomically } from "../config/write-file-atomically";
 import { STORE_FOLDER } from "./vault-paths";
 
 export type Item = Record<string, unknown> & { id: string };
@@ -76,8 +77,6 @@ export class MemoryStore {
   }
 
   private save(): void {
-    const temporary = `${this.file}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(this.data, null, 2)}\n`);
-    renameSync(temporary, this.file);
+    writeFileAtomically(this.file, `${JSON.stringify(this.data, null, 2)}\n`);
   }
 }

@@ -1,25 +1,13 @@
-import { Modal, type App } from "obsidian";
-import type { StoredTrace } from "@vault-tuner/shared";
 import { currentVerdict } from "../labels/label-body";
-import type { LabelOutcome } from "../labels/label-outcome";
-import type VaultTunerPlugin from "../main";
 import { checkCorrection } from "./correction";
+import { TraceModal } from "./trace-modal";
 
 /**
  * The correction editor: the call the model should have made instead, as a tool and its arguments in
  * JSON, checked against the catalog as the user types. Saving marks the call bad with the correction,
  * which the dataset builder turns into a paired good example.
  */
-export class CorrectionModal extends Modal {
-  constructor(
-    app: App,
-    private readonly plugin: VaultTunerPlugin,
-    private readonly trace: StoredTrace,
-    private readonly done: (outcome: LabelOutcome) => void,
-  ) {
-    super(app);
-  }
-
+export class CorrectionModal extends TraceModal {
   override onOpen(): void {
     const catalog = this.plugin.catalogFor(this.trace);
     this.titleEl.setText("Correct this call");
@@ -53,9 +41,5 @@ export class CorrectionModal extends Modal {
       const outcome = await this.plugin.labels.label(this.trace.id, { label: "undesirable", correction: result.correction, ...(note ? { note } : {}) });
       this.done({ ...outcome, given: 1 });
     });
-  }
-
-  override onClose(): void {
-    this.contentEl.empty();
   }
 }

@@ -1,23 +1,12 @@
-import { Modal, type App } from "obsidian";
-import type { StoredTrace, TraceDetail } from "@vault-tuner/shared";
-import type { LabelOutcome } from "../labels/label-outcome";
+import type { TraceDetail } from "@vault-tuner/shared";
 import { currentVerdict } from "../labels/label-body";
-import type VaultTunerPlugin from "../main";
+import { TraceModal } from "./trace-modal";
 
 /**
  * A note on a call: why it is good or bad, in the user's words (kept with the label, shown in datasets'
  * review). The label stays as it is; a correction stays while the call is marked bad.
  */
-export class NoteModal extends Modal {
-  constructor(
-    app: App,
-    private readonly plugin: VaultTunerPlugin,
-    private readonly trace: StoredTrace,
-    private readonly done: (outcome: LabelOutcome) => void,
-  ) {
-    super(app);
-  }
-
+export class NoteModal extends TraceModal {
   override onOpen(): void {
     this.titleEl.setText("Note on this call");
     const text = this.contentEl.createEl("textarea", { cls: "vault-tuner-note-text", attr: { rows: "5", "aria-label": "Note" } });
@@ -37,9 +26,5 @@ export class NoteModal extends Modal {
       void this.plugin.labels.label(this.trace.id, body).then((result) => this.done({ ...result, given: 1 }));
     });
     text.focus();
-  }
-
-  override onClose(): void {
-    this.contentEl.empty();
   }
 }

@@ -151,13 +151,13 @@ export class ReviewView extends ItemView {
 
   private openNote(traceId: string): void {
     const trace = this.state.items.find((item) => item.id === traceId);
-    if (trace) new NoteModal(this.app, this.plugin, trace, (outcome) => this.showOutcome(outcome)).open();
+    if (trace) new NoteModal(this.plugin, trace, (outcome) => this.showOutcome(outcome)).open();
   }
 
   private openCorrection(traceId: string): void {
     const trace = this.state.items.find((item) => item.id === traceId);
     if (!trace) return;
-    new CorrectionModal(this.app, this.plugin, trace, (outcome) => {
+    new CorrectionModal(this.plugin, trace, (outcome) => {
       this.state.setLabel(traceId, "undesirable");
       this.showOutcome(outcome);
     }).open();

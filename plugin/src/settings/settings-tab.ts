@@ -7,6 +7,8 @@ import type { PluginSettings } from "./plugin-settings";
 
 /** The settings page: the daemon (per device), recording, and what the eval panel starts with. */
 export class VaultTunerSettingTab extends PluginSettingTab {
+  private reconnectTimer: number | undefined;
+
   constructor(private readonly owner: VaultTunerPlugin) {
     super(owner.app, owner);
   }
@@ -76,6 +78,9 @@ export class VaultTunerSettingTab extends PluginSettingTab {
   private saveDevice(change: Partial<VaultTunerPlugin["device"]>): void {
     this.owner.device = { ...this.owner.device, ...change };
     saveDeviceSettings(this.owner.app, this.owner.device);
+    // The live feed follows the new address or token once the typing stops.
+    window.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = window.setTimeout(() => this.owner.feed.reconnect(), 1000);
   }
 
   private save(change: Partial<PluginSettings>): void {

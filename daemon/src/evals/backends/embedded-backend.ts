@@ -4,7 +4,7 @@ import type { EmbeddedServing } from "../../deploy/embedded-serving";
 import type { ChatMessage, ChatTool, RawChatAnswer } from "../../inference/chat-types";
 import { EmbeddedChat, type MeteredAnswer } from "../../inference/embedded-chat";
 import { llamaRuntime } from "../../inference/embedded-model";
-import { backendInfo, RequestError, type BackendSpec, type EvalBackend } from "./eval-backend";
+import { backendInfo, RequestError, samplingOptions, type BackendSpec, type EvalBackend } from "./eval-backend";
 
 /**
  * A GGUF run in this process by node-llama-cpp. When the daemon already serves that very file, its
@@ -14,7 +14,7 @@ import { backendInfo, RequestError, type BackendSpec, type EvalBackend } from ".
 export async function embeddedBackend(spec: BackendSpec, serving?: EmbeddedServing): Promise<EvalBackend> {
   const gguf = resolve(spec.model);
   if (!existsSync(gguf)) throw new Error(`the embedded backend needs a GGUF file: ${spec.model} does not exist`);
-  const sampling = { temperature: spec.temperature, topP: spec.topP, maxTokens: spec.maxTokens, ...(spec.seed !== undefined ? { seed: spec.seed } : {}) };
+  const sampling = samplingOptions(spec);
   let answer: (messages: ChatMessage[], tools: ChatTool[], signal?: AbortSignal) => Promise<MeteredAnswer>;
   let close = async () => undefined as void;
   if (serving?.deployment && resolve(serving.deployment.gguf) === gguf) {

@@ -37,6 +37,11 @@ export interface EvalBackend {
 /** A request that still failed after its retries: counted as a request error, never as a wrong answer. */
 export class RequestError extends Error {}
 
+/** The request options a spec's sampling becomes, the same for every backend. */
+export function samplingOptions(spec: BackendSpec): { temperature: number; topP: number; maxTokens: number; seed?: number } {
+  return { temperature: spec.temperature, topP: spec.topP, maxTokens: spec.maxTokens, ...(spec.seed !== undefined ? { seed: spec.seed } : {}) };
+}
+
 export function backendInfo(spec: BackendSpec, grammarConstrained: boolean): BackendInfo {
   return {
     kind: spec.kind,

@@ -1,6 +1,6 @@
 import { chatWithTools } from "../../inference/ollama-chat";
 import { chatWithToolsOpenAi } from "../../inference/openai-chat";
-import { backendInfo, withRetries, type BackendSpec, type EvalBackend } from "./eval-backend";
+import { backendInfo, samplingOptions, withRetries, type BackendSpec, type EvalBackend } from "./eval-backend";
 
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
 
@@ -13,7 +13,7 @@ export function ollamaBackend(spec: BackendSpec): EvalBackend {
   return {
     info: backendInfo({ ...spec, url: host }, false),
     maxConcurrency: HTTP_CONCURRENCY,
-    chat: (messages, tools, signal) => withRetries(spec, signal, (requestSignal) => chatWithTools(host, spec.model, messages, tools, { ...sampling(spec), signal: requestSignal })),
+    chat: (messages, tools, signal) => withRetries(spec, signal, (requestSignal) => chatWithTools(host, spec.model, messages, tools, { ...samplingOptions(spec), signal: requestSignal })),
     close: async () => undefined,
   };
 }
@@ -25,11 +25,7 @@ export function openAiBackend(spec: BackendSpec): EvalBackend {
   return {
     info: backendInfo(spec, false),
     maxConcurrency: HTTP_CONCURRENCY,
-    chat: (messages, tools, signal) => withRetries(spec, signal, (requestSignal) => chatWithToolsOpenAi(url, spec.model, messages, tools, { ...sampling(spec), apiKey: spec.apiKey, signal: requestSignal })),
+    chat: (messages, tools, signal) => withRetries(spec, signal, (requestSignal) => chatWithToolsOpenAi(url, spec.model, messages, tools, { ...samplingOptions(spec), apiKey: spec.apiKey, signal: requestSignal })),
     close: async () => undefined,
   };
-}
-
-function sampling(spec: BackendSpec) {
-  return { temperature: spec.temperature, topP: spec.topP, maxTokens: spec.maxTokens, ...(spec.seed !== undefined ? { seed: spec.seed } : {}) };
 }
