@@ -1,4 +1,4 @@
-"""python -m vault_tuner_train {kto|sft|merge|export} ...: what the daemon runs to train and export.
+"""python -m vault_tuner_train {kto|sft|merge|export|base-import} ...: what the daemon runs to train and export.
 
 Only the standard library is imported until a command needs more, so --help and argument errors
 answer at once.
@@ -34,6 +34,13 @@ def parser() -> argparse.ArgumentParser:
     merge.add_argument("--output", required=True, help="folder for the merged model")
     merge.add_argument("--base", help="the base model (default: the one the run trained)")
     merge.add_argument("--dtype", choices=["float16", "bfloat16", "float32"], default="float16")
+    base = commands.add_parser("base-import", help="turn a GGUF model file into a base the trainer can fine-tune (dequantized, with a tool-capable chat template)")
+    base.add_argument("--gguf", required=True, help="the .gguf file (an Ollama blob or a llama.cpp model)")
+    base.add_argument("--output", required=True, help="folder for the Hugging Face model")
+    base.add_argument("--name", help="the base's name (default: the folder's)")
+    base.add_argument("--template", help="tool template to give a base whose own template cannot render tools (default: by its turn tokens)")
+    base.add_argument("--dtype", choices=["float32", "bfloat16", "float16"], default="float32", help="precision of the dequantized weights")
+    base.add_argument("--tokenizer", help="take the tokenizer from this folder instead of converting the GGUF's vocabulary")
     export = commands.add_parser("export", help="merge a run, convert it to GGUF and quantize it (what Ollama and node-llama-cpp load)")
     export.add_argument("--run", required=True, help="the --output folder of a finished kto or sft run")
     export.add_argument("--output", required=True, help="folder for merged/, the GGUF files and export.json")
@@ -94,6 +101,12 @@ def main(argv: list[str] | None = None) -> int:
 
             summary = merge(args.run, args.output, args.base, args.dtype)
             progress.emit("done", output=summary["output"], chat_template_sha256=summary["chat_template_sha256"])
+            return 0
+        if args.command == "base-import":
+            from .base_import import import_gguf
+
+            summary = import_gguf(args.gguf, args.output, args.name, args.template, args.dtype, progress, args.tokenizer)
+            progress.emit("done", output=summary["output"], chat_template_sha256=summary["chat_template"]["sha256"])
             return 0
         if args.command == "export":
             from .export import export_gguf

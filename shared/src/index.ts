@@ -190,7 +190,7 @@ export { checkConstraint, checkConstraints, deepEqual, normalizeVaultPath, value
 export { toolEffect, type ToolEffect } from "./eval/tool-effects";
 export { compareFinalState, checkFile, type VaultSnapshot } from "./eval/final-state";
 export { matchCalls } from "./eval/match-calls";
-export { scoreAttempt, type AttemptScore, type AttemptTranscript, type ExecutedCall } from "./eval/score-attempt";
+export { scoreAttempt, type AttemptScore, type AttemptTranscript, type ExecutedCall, type TranscriptStop } from "./eval/score-attempt";
 export { summarize, reasonKind } from "./eval/summarize";
 export { binomial, bootstrapMeanInterval, passHatK, signTest, wilsonInterval } from "./eval/statistics";
 export { checkGate, compareReports, formatRate, SIGNIFICANCE, type CaseDifference, type GateOptions, type ReportComparison } from "./eval/compare-reports";

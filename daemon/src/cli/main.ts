@@ -103,7 +103,7 @@ const COMMANDS: Record<string, Command> = {
   eval: {
     summary: "evaluate a model on a prompt set in a sandbox vault; compare two runs; import the seed's prompts; list and check sets",
     usage:
-      "vault-tuner eval run --set NAME|FILE --backend embedded|ollama|openai --model M [--url U] [--api-key K] [--repeat k] [--concurrency N] [--temperature 0.2] [--top-p 0.9] [--max-tokens N] [--seed N] [--turn-limit N] [--timeout S] [--retries N] [--cases ID,...] [--out FILE] [--markdown FILE] [--fail-under R] [--no-regression-vs REPORT] [--json] [--quiet] [--data-dir DIR]\n" +
+      "vault-tuner eval run --set NAME|FILE --backend embedded|ollama|openai --model M [--url U] [--api-key K] [--repeat k] [--concurrency N] [--temperature 0.2] [--top-p 0.9] [--max-tokens N] [--seed N] [--grammar] [--turn-limit N] [--timeout S] [--retries N] [--cases ID,...] [--out FILE] [--markdown FILE] [--fail-under R] [--no-regression-vs REPORT] [--json] [--quiet] [--data-dir DIR]\n" +
       "                 vault-tuner eval compare A.json B.json [--json] [--fail-on-regression]\n" +
       "                 vault-tuner eval import SEED.json... --id NAME [--title T] [--out FILE] [--data-dir DIR]\n" +
       "                 vault-tuner eval sets [--json] [--data-dir DIR]\n" +
@@ -123,6 +123,7 @@ const COMMANDS: Record<string, Command> = {
       "max-tokens": { type: "string" },
       seed: { type: "string" },
       "turn-limit": { type: "string" },
+      grammar: { type: "boolean" },
       timeout: { type: "string" },
       retries: { type: "string" },
       cases: { type: "string" },

@@ -86,20 +86,25 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
   progress(`validating ${candidates.length} examples`);
   const valid: Example[] = [];
   const seen = new Set<string>();
-  for (const example of candidates) {
+  const accept = (example: Example): boolean => {
     const errors = exampleErrors(example, toolsets.catalog(example.toolset), options.profile);
     if (errors.length > 0) {
       counts.invalid[example.label ? "desirable" : "undesirable"]++;
       drop(example.source, errors[0]?.rule as string, errors[0]?.message as string);
-      continue;
+      return false;
     }
     const key = createHash("sha256").update(canonicalJson([example.prompt, example.completion, example.label])).digest("hex");
     if (seen.has(key)) {
       counts.duplicates++;
-      continue;
+      return false;
     }
     seen.add(key);
     valid.push(example);
+    return true;
+  };
+  for (const example of candidates) {
+    // A closing answer goes in only behind its valid calls: the prompt it continues must be one to learn from.
+    if (accept(example) && example.answerAfterResults) accept(example.answerAfterResults);
   }
 
   // 4. Mutation negatives from desirable examples; each must really carry its defect.
@@ -183,3 +188,4 @@ function displayPath(real: string, roots: string[]): string {
   }
   return real;
 }
+

@@ -42,6 +42,11 @@ export class ConversationBuilder {
     return this;
   }
 
+  /** How many call ids have been handed out so far. */
+  get callIds(): number {
+    return this.callCount;
+  }
+
   /** Continues call numbering after a prompt built elsewhere. */
   skipCallIds(count: number): this {
     this.callCount += count;

@@ -20,4 +20,9 @@ export interface Example {
   completion: Completion;
   /** Key of the toolset the session saw (see toolset-registry.ts). */
   toolset: string;
+  /**
+   * When the record goes on past the labelled calls (their results, then the assistant's closing words),
+   * that closing turn as an example of its own: a model must also learn to stop calling and answer.
+   */
+  answerAfterResults?: Example;
 }

@@ -30,7 +30,17 @@ export function exampleFromRecord(record: Record<string, unknown>, source: strin
     else conversation.push(message.role, message.content ?? "");
   }
   const firstUser = messages.find((message) => message.role === "user")?.content ?? source;
-  return { source, session: `request:${createHash("sha256").update(firstUser.trim()).digest("hex").slice(0, 16)}`, label, prompt: conversation.messages, completion, toolset };
+  const session = `request:${createHash("sha256").update(firstUser.trim()).digest("hex").slice(0, 16)}`;
+  const example: Example = { source, session, label, prompt: [...conversation.messages], completion, toolset };
+  // The seed's text form keeps each call's result and what the assistant said after it: that answer is
+  // the turn that ends the task. Only a desirable record's answer is one to learn.
+  if (label && turn.calls.length > 0 && turn.trailing && turn.calls.every((entry) => entry.result !== undefined)) {
+    const after = new ConversationBuilder().skipCallIds(conversation.callIds);
+    after.messages.push(...conversation.messages);
+    after.assistant({ lead: turn.lead, calls: turn.calls, trailing: null });
+    example.answerAfterResults = { source: `answer:${source}`, session, label, prompt: after.messages, completion: { calls: [], text: turn.trailing }, toolset };
+  }
+  return example;
 }
 
 function recordMessages(record: Record<string, unknown>): ChatMessage[] {

@@ -36,9 +36,15 @@ export async function runAttempt(evalCase: EvalCase, attempt: number, catalog: C
       requests.push({ latency_ms: Math.round(performance.now() - started), prompt_tokens: answer.promptTokens, completion_tokens: answer.completionTokens });
       const extracted = extractCalls({ content: answer.content, tool_calls: answer.toolCalls });
       const parseErrors = extracted.errors.map((error) => `${error.form}: ${error.message}`);
+      if (answer.stop === "context-full") {
+        // A conversation that no longer fits the context cannot go on: the model ran away (fails `finished`).
+        transcript.turns.push({ content: answer.content, calls: [], parseErrors });
+        transcript.stop = "context-full";
+        break;
+      }
       if (extracted.calls.length === 0) {
         transcript.turns.push({ content: answer.content, calls: [], parseErrors });
-        transcript.stop = "answered";
+        transcript.stop = answer.stop === "max-tokens" ? "token-limit" : "answered";
         finalAnswer = answer.content;
         break;
       }

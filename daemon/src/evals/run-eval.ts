@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { builtinCatalog, canonicalJson, REPORT_FORMAT, summarize, type Catalog, type EvalCase, type EvalRecord, type EvalReport, type PromptSet } from "@vault-tuner/shared";
-import type { ChatTool } from "../inference/chat-types";
+import type { ChatMessage, ChatTool } from "../inference/chat-types";
 import { DAEMON_VERSION } from "../version";
 import type { EvalBackend } from "./backends/eval-backend";
 import { runAttempt } from "./run-attempt";
@@ -49,6 +49,9 @@ export async function runEval(options: EvalRunOptions): Promise<EvalReport> {
   const toolsOf = new Map(set.cases.map((evalCase) => [evalCase.id, offeredTools(evalCase, catalog)]));
   const started = performance.now();
   const progress: EvalProgress = { done: 0, total: work.length, passed: 0, failed: 0, requestErrors: 0 };
+  // Backends that hold a context (the embedded model) size it for the longest conversation the set can make.
+  const turnLimits = set.cases.map((evalCase) => options.turnLimit ?? evalCase.turnLimit);
+  await backend.prepare?.(set.cases.map((evalCase) => ({ messages: evalCase.messages as ChatMessage[], tools: toolsOf.get(evalCase.id) ?? [] })), Math.max(1, ...turnLimits));
   let next = 0;
   const worker = async () => {
     while (next < work.length) {

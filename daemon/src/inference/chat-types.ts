@@ -38,4 +38,11 @@ export interface RawChatAnswer {
   toolCalls: unknown;
   promptTokens: number | null;
   completionTokens: number | null;
+  /**
+   * Why the reply ended, where the backend can tell: its own end of turn, the token limit, or the model's
+   * context filling up. Unknown is read as an end of turn.
+   */
+  stop?: ReplyStop;
 }
+
+export type ReplyStop = "end" | "max-tokens" | "context-full";

@@ -45,6 +45,21 @@ describe("a KTO dataset built from the seed copilot file", async () => {
     }
   });
 
+  it("adds the seed's closing answers after valid calls only, on the same side of the split", () => {
+    const answers = [...train, ...holdout].filter((row) => row.source.startsWith("answer:"));
+    expect(answers.length).toBeGreaterThan(100);
+    const sourcesOfCalls = new Set([...train, ...holdout].map((row) => row.source));
+    for (const row of answers) {
+      expect(row.label).toBe(true);
+      expect(row.completion[0].tool_calls ?? []).toEqual([]);
+      expect(row.prompt.at(-1).role).toBe("tool");
+      // The calls' own example is there too (its answer never outlives a dropped call).
+      expect(sourcesOfCalls.has(row.source.slice("answer:".length)), row.source).toBe(true);
+    }
+    const trainRequests = new Set(train.map(firstUser));
+    expect(holdout.filter((row) => row.source.startsWith("answer:") && trainRequests.has(firstUser(row)))).toEqual([]);
+  });
+
   it("drops the seed's desirable records with empty sessionMemory and says so", () => {
     expect(card.dropped.byRule["session-memory-empty"]).toBeGreaterThan(400);
     expect(card.counts.invalid.desirable).toBe(Object.values(card.dropped.byRule).reduce((a, b) => a + b, 0));

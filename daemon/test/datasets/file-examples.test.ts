@@ -33,6 +33,30 @@ it("turns earlier seed-text turns into tool_calls and tool results, keeping the 
   expect(example.session, "grouped by the first user message").toMatch(/^request:[0-9a-f]{16}$/);
 });
 
+describe("the answer after the results, as an example of its own", () => {
+  const seedTurn = { role: "assistant", content: `tool_call: contentManager_readContent\narguments: ${JSON.stringify(args)}\n\nResult: {"success": true, "data": "# a"}\n\nThe note holds one heading.` };
+
+  it("a desirable record that goes on past its results teaches stopping: the prompt ends with the results, the completion is the words", () => {
+    const example = exampleFromRecord({ conversations: [user, seedTurn], label: true }, "file:x:3", "claudesidian-3");
+    const answer = example.answerAfterResults;
+    expect(answer?.prompt.map((message) => message.role)).toEqual(["system", "user", "assistant", "tool"]);
+    expect(answer?.prompt[2]).toMatchObject({ tool_calls: [{ id: "call_1", function: { name: "contentManager_readContent" } }] });
+    expect(answer?.prompt[3]).toMatchObject({ role: "tool", tool_call_id: "call_1", content: '{"success": true, "data": "# a"}' });
+    expect(answer?.completion).toEqual({ calls: [], text: "The note holds one heading." });
+    expect(answer?.session, "same split side as its calls").toBe(example.session);
+    expect(answer?.source).toBe("answer:file:x:3");
+    expect(example.prompt.map((message) => message.role), "the calls' own example is unchanged").toEqual(["system", "user"]);
+  });
+
+  it("is not made from an undesirable record, nor from calls without results or words after them", () => {
+    expect(exampleFromRecord({ conversations: [user, seedTurn], label: false }, "file:x:4", "claudesidian-3").answerAfterResults).toBeUndefined();
+    const noWords = { role: "assistant", content: `tool_call: contentManager_readContent\narguments: ${JSON.stringify(args)}\n\nResult: {"success": true}` };
+    expect(exampleFromRecord({ conversations: [user, noWords], label: true }, "file:x:5", "claudesidian-3").answerAfterResults).toBeUndefined();
+    const openai = { role: "assistant", content: null, tool_calls: [{ id: "x", type: "function", function: { name: "contentManager_readContent", arguments: JSON.stringify(args) } }] };
+    expect(exampleFromRecord({ conversations: [user, openai], label: true }, "file:x:6", "claudesidian-3").answerAfterResults).toBeUndefined();
+  });
+});
+
 it("refuses records it cannot turn into a KTO example, naming the rule", () => {
   const cases: [Record<string, unknown>, string][] = [
     [{ conversations: [user, { role: "assistant", content: "hi" }] }, "label-missing"],

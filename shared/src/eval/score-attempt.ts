@@ -24,8 +24,14 @@ export interface ExecutedCall {
 /** One try of a case: each model turn's text, its calls, the call markers that could not be read. */
 export interface AttemptTranscript {
   turns: { content: string; calls: ExecutedCall[]; parseErrors: string[] }[];
-  stop: "answered" | "turn-limit";
+  /**
+   * How the try ended: the model answered without a call; or it ran away: still calling at the turn limit,
+   * a reply cut off at the token limit without a call, or a conversation that outgrew the model's context.
+   */
+  stop: TranscriptStop;
 }
+
+export type TranscriptStop = "answered" | "turn-limit" | "token-limit" | "context-full";
 
 export interface AttemptScore {
   passed: boolean;
@@ -107,7 +113,7 @@ export function scoreAttempt(evalCase: EvalCase, catalog: Catalog, transcript: A
     "extra-calls": irrelevance ? notApplicable() : result(extra),
     "final-state": judged ? result(compareFinalState(before, after, evalCase.expect.vault)) : notApplicable(),
     irrelevance: irrelevance ? result(calls.map((call, index) => `call ${index + 1}: ${call.name} was called for a request that needs no tool`)) : notApplicable(),
-    finished: result(transcript.stop === "turn-limit" ? [`still calling tools after ${evalCase.turnLimit} turns`] : []),
+    finished: result(unfinishedReasons(transcript.stop, evalCase.turnLimit)),
   };
   const failureReasons = Object.entries(checks).flatMap(([name, check]) => check.reasons.map((reason) => `${name}: ${reason}`));
   return { passed: Object.values(checks).every((check) => check.status !== "fail"), checks, failureReasons };
@@ -119,4 +125,12 @@ function result(reasons: string[]): CheckResult {
 
 function notApplicable(): CheckResult {
   return { status: "n/a", reasons: [] };
+}
+
+/** A model that runs away fails `finished`; it is a wrong answer, not a request error. */
+function unfinishedReasons(stop: TranscriptStop, turnLimit: number): string[] {
+  if (stop === "turn-limit") return [`still calling tools after ${turnLimit} turns`];
+  if (stop === "token-limit") return ["the reply was cut off at the token limit without a call or an end of turn"];
+  if (stop === "context-full") return ["the conversation outgrew the model's context"];
+  return [];
 }

@@ -51,6 +51,7 @@ async function evalRun(v: Record<string, unknown>, output: Output): Promise<numb
     ...(v.seed !== undefined ? { seed: integer(v.seed, "--seed", 0, 0) } : {}),
     timeoutMs: number(v.timeout, "--timeout", DEFAULT_SAMPLING.timeoutMs / 1000, 1, 3600) * 1000,
     retries: integer(v.retries, "--retries", DEFAULT_SAMPLING.retries, 0),
+    grammar: v.grammar === true,
   };
   const repeat = integer(v.repeat, "--repeat", 1, 1);
   const concurrency = integer(v.concurrency, "--concurrency", 4, 1);

@@ -4,16 +4,54 @@ import type { EmbeddedServing } from "../../deploy/embedded-serving";
 import type { ChatMessage, ChatTool, RawChatAnswer } from "../../inference/chat-types";
 import { EmbeddedChat, type MeteredAnswer } from "../../inference/embedded-chat";
 import { llamaRuntime } from "../../inference/embedded-model";
+import { FreeRunningChat } from "../../inference/free-running-chat";
 import { backendInfo, RequestError, samplingOptions, type BackendSpec, type EvalBackend } from "./eval-backend";
 
 /**
- * A GGUF run in this process by node-llama-cpp. When the daemon already serves that very file, its
- * loaded model is used (no second copy in memory); otherwise the file is loaded for the run and closed
- * after. Calls are grammar-constrained once the model starts one, which the report states.
+ * A GGUF run in this process by node-llama-cpp. By default it decodes freely from the prompt its own chat
+ * template renders (as in Ollama), reusing the shared prompt prefix across cases and turns; with
+ * `grammar`, calls are grammar-constrained by node-llama-cpp's function calling, which the report states.
  */
 export async function embeddedBackend(spec: BackendSpec, serving?: EmbeddedServing): Promise<EvalBackend> {
   const gguf = resolve(spec.model);
   if (!existsSync(gguf)) throw new Error(`the embedded backend needs a GGUF file: ${spec.model} does not exist`);
+  return spec.grammar ? grammarBackend(spec, gguf, serving) : freeRunningBackend(spec, gguf);
+}
+
+async function freeRunningBackend(spec: BackendSpec, gguf: string): Promise<EvalBackend> {
+  const sampling = samplingOptions(spec);
+  const model = await (await llamaRuntime()).loadModel({ modelPath: gguf });
+  let chat: FreeRunningChat;
+  try {
+    chat = new FreeRunningChat(model, gguf);
+  } catch (error) {
+    await model.dispose();
+    throw error;
+  }
+  return {
+    info: backendInfo({ ...spec, model: gguf }, false),
+    maxConcurrency: 1,
+    async prepare(openings, turnLimit) {
+      const longest = Math.max(1, ...openings.map((opening) => chat.promptTokens(opening.messages, opening.tools).length));
+      await chat.size(chat.contextSizeFor(longest, turnLimit, sampling.maxTokens));
+    },
+    async chat(messages, tools, signal): Promise<RawChatAnswer> {
+      try {
+        return await chat.answer(messages, tools, { ...sampling, signal });
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        throw new RequestError(`the embedded model failed: ${(error as Error).message}`);
+      }
+    },
+    async close() {
+      await chat.close();
+      await model.dispose();
+    },
+  };
+}
+
+/** node-llama-cpp's function calling; reuses the daemon's loaded model when it serves that very file. */
+async function grammarBackend(spec: BackendSpec, gguf: string, serving?: EmbeddedServing): Promise<EvalBackend> {
   const sampling = samplingOptions(spec);
   let answer: (messages: ChatMessage[], tools: ChatTool[], signal?: AbortSignal) => Promise<MeteredAnswer>;
   let close = async () => undefined as void;

@@ -20,6 +20,11 @@ export interface BackendSpec {
   timeoutMs: number;
   /** Further tries of a request that failed (not of a wrong answer). */
   retries: number;
+  /**
+   * embedded: constrain calls with a grammar built from the tool schemas (node-llama-cpp's function calling).
+   * Off by default: the model decodes freely, as it would in Ollama, so its scores mean what they would there.
+   */
+  grammar?: boolean;
 }
 
 export const DEFAULT_SAMPLING = { temperature: 0.2, topP: 0.9, maxTokens: 1024, timeoutMs: 60_000, retries: 2 } as const;
@@ -31,6 +36,8 @@ export interface EvalBackend {
   readonly maxConcurrency: number;
   /** `evalCase` is the case being run: only the reference backend reads it (a model sees the messages alone). */
   chat(messages: ChatMessage[], tools: ChatTool[], signal?: AbortSignal, evalCase?: EvalCase): Promise<RawChatAnswer>;
+  /** Called once before a run with every case's opening prompt and the longest turn limit (to size a context). */
+  prepare?(openings: { messages: ChatMessage[]; tools: ChatTool[] }[], turnLimit: number): Promise<void>;
   close(): Promise<void>;
 }
 
