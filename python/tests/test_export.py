@@ -46,7 +46,7 @@ def exported(trained_run, llama_cpp, tmp_path_factory) -> tuple[Path, list[dict]
 def read_fields(tools: dict[str, str], path: Path, *keys: str) -> dict:
     from vault_tuner_train.gguf_files import read_metadata
 
-    return read_metadata(Path(tools["VAULT_TUNER_LLAMA_CPP"]), path, keys)
+    return read_metadata(path, keys)
 
 
 def test_export_writes_f16_q4_k_m_q8_0_and_the_adapter_with_stage_progress(exported, llama_cpp, trained_run):
@@ -87,7 +87,7 @@ def test_a_gguf_with_another_chat_template_is_refused(exported, llama_cpp):
 
     out, _ = exported
     with pytest.raises(TrainError, match="other than the one training rendered with") as refused:
-        check_chat_template(Path(llama_cpp["VAULT_TUNER_LLAMA_CPP"]), out / "model-q8_0.gguf", "0" * 64)
+        check_chat_template(out / "model-q8_0.gguf", "0" * 64)
     assert refused.value.code == "template-mismatch"
 
 

@@ -45,17 +45,19 @@ def _check_tokenizer(tokenizer: Any, source: str) -> None:
         )
 
 
-def import_gguf(gguf_file: str, output: str, name: str | None, template_name: str | None, dtype: str, progress: Progress, tokenizer_dir: str | None = None) -> dict[str, Any]:
+def import_gguf(gguf_file: str, output: str, name: str | None, template_name: str | None, dtype: str, progress: Progress, tokenizer_dir: str | None = None, llama_cpp: str | None = None) -> dict[str, Any]:
     """Writes a Hugging Face model folder to `output` (staged, then renamed into place) and its manifest.
     `tokenizer_dir` takes the tokenizer from a folder (an earlier import, the model's own repository)
-    instead of converting the GGUF's vocabulary."""
+    instead of converting the GGUF's vocabulary. With `llama_cpp` (a llama.cpp source tree) it also writes
+    `model.gguf`: the original file with the chat template training will use, so the base can be evaluated
+    (and served) before any training exactly as the tuned model will be."""
     source = Path(gguf_file).resolve()
     if not source.is_file():
         raise TrainError(f"no GGUF file at {gguf_file}", "give the path of a .gguf model file", "model-missing")
     out = Path(output)
     if (out / BASE_MANIFEST).is_file():
         raise TrainError(f"{out} already holds an imported base", "pick another --name, or delete that folder to import again", "usage")
-    stages = ["read", "tokenizer", "weights", "save"]
+    stages = ["read", "tokenizer", "weights", "save", *(["gguf"] if llama_cpp else [])]
     started = time.monotonic()
 
     def stage(label: str) -> None:
@@ -126,8 +128,30 @@ def import_gguf(gguf_file: str, output: str, name: str | None, template_name: st
         "sentencepiece_vocabulary": kept_vocabulary,
         "import_seconds": round(time.monotonic() - started, 1),
     }
+    if llama_cpp:
+        stage("gguf")
+        _gguf_with_template(Path(llama_cpp), source, staging / "model.gguf", staging / "chat_template.jinja", tokenizer.eos_token if template else None)
+        manifest["gguf"] = {"file": "model.gguf", "sha256": _sha256(staging / "model.gguf")}
     (staging / BASE_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     if out.exists():
         out.rmdir()  # only an empty folder can be here: a manifest would have stopped us above
     staging.rename(out)
     return {**manifest, "output": str(out)}
+
+
+def _gguf_with_template(llama_cpp: Path, source: Path, target: Path, template_file: Path, end_of_turn: str | None) -> None:
+    """The source GGUF, tensors untouched, with the chat template (and the end-of-turn token as its eos)."""
+    import subprocess
+    import sys
+
+    script = llama_cpp / "gguf-py" / "gguf" / "scripts" / "gguf_new_metadata.py"
+    if not script.is_file():
+        raise TrainError(f"{script} is missing: {llama_cpp} is not a llama.cpp source tree", "let the daemon unpack the sources node-llama-cpp ships (npx vault-tuner base import does it)", "llama-cpp-missing")
+    command = [sys.executable, str(script), str(source), str(target), "--chat-template-file", str(template_file), "--force"]
+    if end_of_turn:
+        command += ["--special-token", "eos", end_of_turn]
+    import os
+
+    done = subprocess.run(command, stdout=sys.stderr, stderr=sys.stderr, env={**os.environ, "PYTHONPATH": str(llama_cpp / "gguf-py")})
+    if done.returncode != 0:
+        raise TrainError(f"writing {target.name} failed (exit {done.returncode})", "the log above (stderr) names the cause", "convert-failed")

@@ -41,6 +41,7 @@ def parser() -> argparse.ArgumentParser:
     base.add_argument("--template", help="tool template to give a base whose own template cannot render tools (default: by its turn tokens)")
     base.add_argument("--dtype", choices=["float32", "bfloat16", "float16"], default="float32", help="precision of the dequantized weights")
     base.add_argument("--tokenizer", help="take the tokenizer from this folder instead of converting the GGUF's vocabulary")
+    base.add_argument("--llama-cpp", help="llama.cpp source tree: also write model.gguf, the original file with the tool template")
     export = commands.add_parser("export", help="merge a run, convert it to GGUF and quantize it (what Ollama and node-llama-cpp load)")
     export.add_argument("--run", required=True, help="the --output folder of a finished kto or sft run")
     export.add_argument("--output", required=True, help="folder for merged/, the GGUF files and export.json")
@@ -50,6 +51,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--quant", action="append", choices=["q4_k_m", "q5_k_m", "q8_0"], help="quantizations to write (repeatable; default q4_k_m and q8_0)")
     export.add_argument("--dtype", choices=["float16", "bfloat16", "float32"], default="float16", help="precision of the merged model and the unquantized GGUF")
     export.add_argument("--no-adapter", action="store_true", help="skip the adapter-only GGUF")
+    export.add_argument("--base", help="the base model to merge into (default: the one the run trained; give it when the run was trained on another machine)")
     return top
 
 
@@ -105,13 +107,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "base-import":
             from .base_import import import_gguf
 
-            summary = import_gguf(args.gguf, args.output, args.name, args.template, args.dtype, progress, args.tokenizer)
+            summary = import_gguf(args.gguf, args.output, args.name, args.template, args.dtype, progress, args.tokenizer, args.llama_cpp)
             progress.emit("done", output=summary["output"], chat_template_sha256=summary["chat_template"]["sha256"])
             return 0
         if args.command == "export":
             from .export import export_gguf
 
-            summary = export_gguf(args.run, args.output, args.llama_cpp, args.libllama, args.llama_cpp_release, args.quant or ["q4_k_m", "q8_0"], args.dtype, not args.no_adapter, progress)
+            summary = export_gguf(args.run, args.output, args.llama_cpp, args.libllama, args.llama_cpp_release, args.quant or ["q4_k_m", "q8_0"], args.dtype, not args.no_adapter, progress, args.base)
             progress.emit("done", output=summary["output"], chat_template_sha256=summary["chat_template_sha256"], files=summary["files"])
             return 0
         from .recipes import load_recipe

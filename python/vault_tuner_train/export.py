@@ -55,9 +55,9 @@ def merge(run: str, output: str, base: str | None, dtype: str) -> dict[str, Any]
     return summary
 
 
-def check_chat_template(llama_cpp: Path, gguf_file: Path, expected_sha256: str) -> None:
+def check_chat_template(gguf_file: Path, expected_sha256: str) -> None:
     """Refuses a GGUF whose embedded chat template is not the one the training data was rendered with."""
-    template = read_metadata(llama_cpp, gguf_file, (TEMPLATE_KEY,)).get(TEMPLATE_KEY)
+    template = read_metadata(gguf_file, (TEMPLATE_KEY,)).get(TEMPLATE_KEY)
     if template is None:
         raise TrainError(f"{gguf_file.name} carries no chat template", "the model folder needs its chat template (tokenizer_config.json or chat_template.jinja) before conversion", "template-mismatch")
     found = hashlib.sha256(str(template).encode()).hexdigest()
@@ -73,7 +73,7 @@ def _file_entry(path: Path, kind: str) -> dict[str, Any]:
     return {"name": path.name, "kind": kind, "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
 
 
-def export_gguf(run: str, output: str, llama_cpp: str, libllama: str, release: str, quants: list[str], dtype: str, with_adapter: bool, progress: Progress) -> dict[str, Any]:
+def export_gguf(run: str, output: str, llama_cpp: str, libllama: str, release: str, quants: list[str], dtype: str, with_adapter: bool, progress: Progress, base: str | None = None) -> dict[str, Any]:
     """merge -> 16-bit GGUF -> each quantization -> adapter GGUF -> template checks -> export.json."""
     unknown = [kind for kind in quants if kind not in FTYPES]
     if unknown:
@@ -92,7 +92,7 @@ def export_gguf(run: str, output: str, llama_cpp: str, libllama: str, release: s
 
     stage("merge")
     merged_dir = out / "merged"
-    merge(run, str(merged_dir), None, dtype)
+    merge(run, str(merged_dir), base, dtype)
     stage("convert")
     full = out / f"model-{GGUF_OUTTYPE[dtype]}.gguf"
     convert_model(sources, merged_dir, full, GGUF_OUTTYPE[dtype])
@@ -108,12 +108,12 @@ def export_gguf(run: str, output: str, llama_cpp: str, libllama: str, release: s
         convert_adapter(sources, run_dir / "adapter", merged_dir, adapter_file)
     stage("check")
     for path, _ in files:
-        check_chat_template(sources, path, training["chat_template_sha256"])
+        check_chat_template(path, training["chat_template_sha256"])
     entries = [_file_entry(path, kind) for path, kind in files]
     if with_adapter:
         entries.append(_file_entry(adapter_file, "adapter"))
     summary = {
-        "base": training["model"],
+        "base": base or training["model"],
         "run": str(run_dir),
         "merged": str(merged_dir),
         "dtype": dtype,

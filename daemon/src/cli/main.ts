@@ -58,8 +58,8 @@ const COMMANDS: Record<string, Command> = {
   },
   export: {
     summary: "merge a finished run and write GGUF files: 16-bit, quantized (q4_k_m, q8_0 by default) and the adapter alone",
-    usage: "vault-tuner export --run DIR --output DIR [--quant q4_k_m|q5_k_m|q8_0]... [--dtype float16|bfloat16|float32] [--no-adapter] [--verbose]",
-    options: { run: { type: "string" }, output: { type: "string" }, quant: { type: "string", multiple: true }, dtype: { type: "string" }, "no-adapter": { type: "boolean", default: false }, verbose: { type: "boolean", default: false } },
+    usage: "vault-tuner export --run DIR --output DIR [--quant q4_k_m|q5_k_m|q8_0]... [--dtype float16|bfloat16|float32] [--no-adapter] [--base DIR] [--check-rows N] [--check-data DIR] [--verbose]",
+    options: { run: { type: "string" }, output: { type: "string" }, base: { type: "string" }, "check-rows": { type: "string" }, "check-data": { type: "string" }, quant: { type: "string", multiple: true }, dtype: { type: "string" }, "no-adapter": { type: "boolean", default: false }, verbose: { type: "boolean", default: false } },
     run: runExport,
   },
   train: {

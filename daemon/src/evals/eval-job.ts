@@ -47,6 +47,7 @@ export async function runEvalJob(request: EvalJobRequest, context: EvalJobContex
     ...(request.seed !== undefined ? { seed: request.seed } : {}),
     timeoutMs: DEFAULT_SAMPLING.timeoutMs,
     retries: DEFAULT_SAMPLING.retries,
+    grammar: request.grammar,
   };
   const backend = await openBackend(spec, context.serving);
   context.log(`evaluating ${backend.info.kind}:${backend.info.model} on ${set.id} (${set.cases.length} cases x ${request.repeat})`);

@@ -73,7 +73,7 @@ export class FreeRunningChat {
       const kept = Math.min(commonPrefixLength(sequence.contextTokens, prompt), prompt.length - 1);
       if (kept < sequence.nextTokenIndex) await sequence.eraseContextTokenRanges([{ start: kept, end: sequence.nextTokenIndex }]);
       const produced: Token[] = [];
-      let stop: ReplyStop = "max-tokens";
+      let ended = false;
       const generator = sequence.evaluate(prompt.slice(kept), {
         temperature: options.temperature ?? 0,
         ...(options.topP !== undefined ? { topP: options.topP } : {}),
@@ -82,13 +82,15 @@ export class FreeRunningChat {
       for await (const token of generator) {
         if (options.signal?.aborted) throw options.signal.reason;
         if (this.model.isEogToken(token)) {
-          stop = "end";
+          ended = true;
           break;
         }
         produced.push(token);
         if (produced.length >= maxTokens) break;
       }
-      if (stop === "max-tokens" && maxTokens < (options.maxTokens ?? 512)) stop = "context-full";
+      // The generator also ends by itself at an end-of-generation token; only a full budget means cut off.
+      const cut = !ended && produced.length >= maxTokens;
+      const stop: ReplyStop = !cut ? "end" : maxTokens < (options.maxTokens ?? 512) ? "context-full" : "max-tokens";
       return { content: this.model.detokenize(produced), toolCalls: [], promptTokens: prompt.length, completionTokens: produced.length, stop, reusedTokens: kept };
     } catch (error) {
       await this.dropSequence();

@@ -76,7 +76,7 @@ function checkRealRun(report: EvalReport): void {
 describe("the evaluator on a GGUF in the embedded backend", () => {
   it("runs from the command line: calls, sandbox, scores and the report note", async () => {
     const out = join(work, "cli", "report.json");
-    const run = await runCli(["eval", "run", "--set", "embedded-subset", "--data-dir", join(work, "data"), "--backend", "embedded", "--model", gguf, "--temperature", "0", "--max-tokens", "400", "--turn-limit", "2", "--out", out]);
+    const run = await runCli(["eval", "run", "--set", "embedded-subset", "--data-dir", join(work, "data"), "--backend", "embedded", "--model", gguf, "--temperature", "0", "--max-tokens", "400", "--turn-limit", "2", "--grammar", "--out", out]);
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain("[3/3] agentManager_toggleAgent failed");
     const report = EvalReportSchema.parse(JSON.parse(readFileSync(out, "utf8")));
@@ -85,7 +85,7 @@ describe("the evaluator on a GGUF in the embedded backend", () => {
   }, 300_000);
 
   it("runs as a daemon job with live progress, lists the run for the eval panel and gates on it", async () => {
-    const created = await daemon.call("POST", "/v1/evals", { body: { set: "embedded-subset", model: gguf, temperature: 0, maxTokens: 400, turnLimit: 2, gate: { failUnder: 0.5 } } });
+    const created = await daemon.call("POST", "/v1/evals", { body: { set: "embedded-subset", model: gguf, temperature: 0, maxTokens: 400, turnLimit: 2, grammar: true, gate: { failUnder: 0.5 } } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const done = await finishedJob(daemon, created.body.id, 300_000);
     // Nothing passes, so the gate fails the job; the report stays.

@@ -62,7 +62,7 @@ describe("a pipeline that evaluates before it deploys", () => {
     expect(nextPipelineAction("job_p", gated, { train: "job_t", export: "job_e" }, lookup)).toEqual({
       do: "submit",
       step: "evaluate",
-      request: { kind: "eval", backend: "embedded", concurrency: 1, set: "full-coverage", repeat: 1, temperature: 0.2, topP: 0.9, maxTokens: 1024, gate: { failUnder: 0.8 }, model: "/runs/e/model-q8_0.gguf", pipeline: "job_p" },
+      request: { kind: "eval", backend: "embedded", concurrency: 1, set: "full-coverage", repeat: 1, temperature: 0.2, topP: 0.9, maxTokens: 1024, grammar: false, gate: { failUnder: 0.8 }, model: "/runs/e/model-q8_0.gguf", pipeline: "job_p" },
     });
     jobs.set("job_v", job("job_v", "eval", "failed"));
     expect(nextPipelineAction("job_p", gated, { train: "job_t", export: "job_e", evaluate: "job_v" }, lookup)).toMatchObject({ do: "stop", state: "failed", step: "evaluate" });

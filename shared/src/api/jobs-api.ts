@@ -83,6 +83,11 @@ export const EvalJobRequestSchema = z.object({
   maxTokens: z.number().int().min(1).max(32_768).default(1024),
   seed: z.number().int().min(0).optional(),
   turnLimit: z.number().int().min(1).max(50).optional(),
+  /**
+   * embedded: constrain calls with a grammar from the tool schemas. Off by default: the model decodes
+   * freely from its own template, as in Ollama, so its scores mean what they would there.
+   */
+  grammar: z.boolean().default(false),
   /** Only these cases of the set. */
   cases: z.array(z.string()).min(1).optional(),
   gate: EvalGateSchema.optional(),
@@ -107,7 +112,7 @@ export const PipelineJobRequestSchema = z
      * Evaluate the exported file that will be deployed (embedded backend) before deploying it; with a
      * gate, a model that fails it is not deployed.
      */
-    evaluate: EvalJobRequestSchema.pick({ set: true, repeat: true, temperature: true, topP: true, maxTokens: true, seed: true, turnLimit: true, cases: true, gate: true }).optional(),
+    evaluate: EvalJobRequestSchema.pick({ set: true, repeat: true, temperature: true, topP: true, maxTokens: true, seed: true, turnLimit: true, grammar: true, cases: true, gate: true }).optional(),
     /** Leave out to stop after the export (or the evaluation). */
     deploy: DeployJobRequestSchema.omit({ kind: true, export: true, pipeline: true }).optional(),
   })

@@ -1,0 +1,121 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { canonicalJson, extractCalls } from "@vault-tuner/shared";
+import { toolsetFileName } from "../datasets/write-dataset";
+import type { ChatMessage, ChatTool } from "../inference/chat-types";
+import { llamaRuntime } from "../inference/embedded-model";
+import { FreeRunningChat } from "../inference/free-running-chat";
+
+/** A quantized file whose greedy answers agree with the 16-bit model's at least this much keeps the training. */
+export const KEPT_AGREEMENT = 0.9;
+/** Below this (and with the calls no longer the same), the quantization erased the fine-tune. */
+export const ERASED_AGREEMENT = 0.5;
+
+export interface QuantVerdict {
+  kind: string;
+  file: string;
+  bytes: number;
+  /** Mean share of the 16-bit answer's characters the quantized answer repeats from the start. */
+  agreement: number;
+  /** Share of rows where both files write the same calls (names and arguments), or both none. */
+  same_calls: number;
+  verdict: "kept" | "drifted" | "erased";
+}
+
+export interface QuantCheck {
+  reference: string;
+  rows: number;
+  max_tokens: number;
+  files: QuantVerdict[];
+  /** The smallest file that kept the training; the 16-bit file when none did. */
+  recommended: string;
+}
+
+export interface CheckPrompt {
+  messages: ChatMessage[];
+  tools: ChatTool[];
+}
+
+/**
+ * Held-out prompts for the check: the desirable rows of a built dataset's holdout (else its train split),
+ * as the conversation before the labelled turn and the tools its toolset offered.
+ */
+export function heldOutPrompts(datasetDir: string, limit: number): CheckPrompt[] {
+  const file = [join(datasetDir, "holdout.jsonl"), join(datasetDir, "train.jsonl")].find((path) => existsSync(path) && readFileSync(path, "utf8").trim() !== "");
+  if (!file) throw new Error(`${datasetDir} holds no dataset rows (holdout.jsonl or train.jsonl) to check quantizations with`);
+  const toolsets = new Map<string, ChatTool[]>();
+  const prompts: CheckPrompt[] = [];
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (prompts.length >= limit) break;
+    if (!line.trim()) continue;
+    const row = JSON.parse(line) as { prompt?: ChatMessage[]; messages?: ChatMessage[]; label?: boolean; toolset?: string };
+    if (row.label === false) continue;
+    const messages = row.prompt ?? row.messages?.slice(0, -1);
+    if (!messages) continue;
+    const key = row.toolset ?? "";
+    if (key && !toolsets.has(key)) {
+      const path = join(datasetDir, toolsetFileName(key));
+      toolsets.set(key, existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as ChatTool[]) : []);
+    }
+    prompts.push({ messages, tools: toolsets.get(key) ?? [] });
+  }
+  return prompts;
+}
+
+/**
+ * Greedy answers of each quantized file against the 16-bit file's, on the same prompts, rendered with the
+ * GGUFs' own template. A quantization that changes what the model writes (its calls above all) lost
+ * the fine-tune, whatever its size; the recommendation is the smallest file that did not.
+ */
+export async function checkQuantizations(reference: { file: string }, quantized: { kind: string; file: string; bytes: number }[], prompts: CheckPrompt[], options: { maxTokens?: number; onProgress?: (line: string) => void } = {}): Promise<QuantCheck> {
+  const maxTokens = options.maxTokens ?? 96;
+  const say = options.onProgress ?? (() => undefined);
+  say(`greedy answers of ${reference.file} on ${prompts.length} held-out prompts`);
+  const expected = await greedyAnswers(reference.file, prompts, maxTokens);
+  const files: QuantVerdict[] = [];
+  for (const candidate of quantized) {
+    say(`greedy answers of ${candidate.file}`);
+    const answers = await greedyAnswers(candidate.file, prompts, maxTokens);
+    const agreement = mean(answers.map((answer, index) => prefixShare(expected[index] ?? "", answer)));
+    const sameCalls = mean(answers.map((answer, index) => (callsOf(answer) === callsOf(expected[index] ?? "") ? 1 : 0)));
+    const verdict = agreement >= KEPT_AGREEMENT ? "kept" : agreement < ERASED_AGREEMENT && sameCalls < ERASED_AGREEMENT ? "erased" : "drifted";
+    files.push({ kind: candidate.kind, file: candidate.file, bytes: candidate.bytes, agreement: round(agreement), same_calls: round(sameCalls), verdict });
+  }
+  const kept = files.filter((file) => file.verdict === "kept").sort((a, b) => a.bytes - b.bytes);
+  return { reference: reference.file, rows: prompts.length, max_tokens: maxTokens, files, recommended: kept[0]?.kind ?? "f16" };
+}
+
+async function greedyAnswers(file: string, prompts: CheckPrompt[], maxTokens: number): Promise<string[]> {
+  const model = await (await llamaRuntime()).loadModel({ modelPath: file });
+  const chat = new FreeRunningChat(model, file);
+  try {
+    const longest = Math.max(1, ...prompts.map((prompt) => chat.promptTokens(prompt.messages, prompt.tools).length));
+    await chat.size(chat.contextSizeFor(longest, 1, maxTokens));
+    const answers: string[] = [];
+    for (const prompt of prompts) answers.push((await chat.answer(prompt.messages, prompt.tools, { temperature: 0, maxTokens })).content);
+    return answers;
+  } finally {
+    await chat.close();
+    await model.dispose();
+  }
+}
+
+function callsOf(text: string): string {
+  return canonicalJson(extractCalls({ content: text }).calls.map((call) => [call.name, call.arguments]));
+}
+
+function prefixShare(expected: string, actual: string): number {
+  const longest = Math.max(expected.length, actual.length);
+  if (longest === 0) return 1;
+  let index = 0;
+  while (index < expected.length && expected[index] === actual[index]) index++;
+  return index / longest;
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? 1 : values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
