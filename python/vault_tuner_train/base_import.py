@@ -30,6 +30,23 @@ def _sha256(path: Path) -> str:
 SAMPLE_TEXT = "Please move the meeting notes from last Tuesday into the Projects folder and open the budget. " * 3
 
 
+def _keep_whole_pieces(tokenizer: Any, vocabulary: dict[str, Any]) -> None:
+    """Control and user-defined pieces of the GGUF (turn markers, <tool_call>...) are single tokens in
+    llama.cpp; transformers' conversion can leave the user-defined ones to be split like text. Each is
+    registered again under its own id, so training tokenizes them as every runtime does."""
+    from tokenizers import AddedToken
+
+    pieces = vocabulary.get("tokenizer.ggml.tokens") or []
+    kinds = vocabulary.get("tokenizer.ggml.token_type") or []
+    split = [
+        AddedToken(piece, special=int(kind) == 3, normalized=False)
+        for piece, kind in zip(pieces, kinds)
+        if int(kind) in (3, 4) and piece and len(tokenizer(piece, add_special_tokens=False).input_ids) != 1
+    ]
+    if split:
+        tokenizer.add_tokens(split)
+
+
 def _check_tokenizer(tokenizer: Any, source: str) -> None:
     """Refuses a tokenizer that splits plain English into characters: some transformers releases convert a
     GGUF's SentencePiece vocabulary without its merges, and a model trained through such a tokenizer learns
@@ -83,6 +100,8 @@ def import_gguf(gguf_file: str, output: str, name: str | None, template_name: st
     staging = out.with_name(out.name + ".partial")
     staging.mkdir(parents=True, exist_ok=True)
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir) if tokenizer_dir else AutoTokenizer.from_pretrained(str(source.parent), gguf_file=source.name)
+    if not tokenizer_dir:
+        _keep_whole_pieces(tokenizer, vocabulary)
     _check_tokenizer(tokenizer, source.name)
     template = None
     if renders_tools(own_template):

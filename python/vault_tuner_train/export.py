@@ -17,7 +17,7 @@ from .errors import TrainError
 from .gguf_files import convert_adapter, convert_model, read_metadata
 from .progress import Progress
 from .quantize import FTYPES, quantize
-from .train import load_tokenizer, template_hash
+from .train import load_tokenizer, save_tokenizer, template_hash
 
 DTYPES = ("float16", "bfloat16", "float32")
 GGUF_OUTTYPE = {"float16": "f16", "bfloat16": "bf16", "float32": "f32"}
@@ -49,7 +49,7 @@ def merge(run: str, output: str, base: str | None, dtype: str) -> dict[str, Any]
     merged = merged.to(getattr(torch, dtype))
     out = Path(output)
     merged.save_pretrained(out)
-    tokenizer.save_pretrained(out)
+    save_tokenizer(tokenizer, adapter, out)
     summary = {"base": base_model, "adapter": str(adapter), "dtype": dtype, "chat_template_sha256": training["chat_template_sha256"], "output": str(out)}
     (out / "export.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary

@@ -18,7 +18,7 @@ from typing import Any
 from .errors import TrainError
 from .progress import Progress
 from .run_inputs import prepare_run
-from .train import template_hash
+from .train import save_tokenizer, template_hash
 
 
 def encode(tokenizer: Any, prompt: str, completion: str, max_length: int) -> tuple[list[int], int]:
@@ -189,7 +189,7 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
             progress.emit("checkpoint", step=step, path=str(out / f"checkpoint-{step}"))
     adapter = out / "adapter"
     save(adapter)
-    tokenizer.save_pretrained(str(adapter))
+    save_tokenizer(tokenizer, model_name, adapter)
     summary = {
         "mode": mode,
         "model": model_name,

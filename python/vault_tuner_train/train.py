@@ -53,6 +53,18 @@ def template_hash(tokenizer: Any) -> str:
     return hashlib.sha256((tokenizer.chat_template or "").encode()).hexdigest()
 
 
+def save_tokenizer(tokenizer: Any, source: str | Path, target: str | Path) -> None:
+    """Saves the tokenizer, and the SentencePiece model it came with: a fast tokenizer saves only
+    tokenizer.json, and without tokenizer.model llama.cpp's converter would write the vocabulary as a BPE
+    guess instead of the model's own (see sentencepiece_from_gguf.py)."""
+    import shutil
+
+    tokenizer.save_pretrained(str(target))
+    original, copy = Path(source) / "tokenizer.model", Path(target) / "tokenizer.model"
+    if original.is_file() and not copy.exists():
+        shutil.copyfile(original, copy)
+
+
 def load_tokenizer(model: str):
     from transformers import AutoTokenizer
 
@@ -220,7 +232,7 @@ def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, dev
     result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     adapter = Path(output) / "adapter"
     trainer.save_model(str(adapter))
-    tokenizer.save_pretrained(str(adapter))
+    save_tokenizer(tokenizer, model_name, adapter)
     summary = {
         "mode": mode,
         "model": model_name,

@@ -68,7 +68,7 @@ export function heldOutPrompts(datasetDir: string, limit: number): CheckPrompt[]
  * the fine-tune, whatever its size; the recommendation is the smallest file that did not.
  */
 export async function checkQuantizations(reference: { file: string }, quantized: { kind: string; file: string; bytes: number }[], prompts: CheckPrompt[], options: { maxTokens?: number; onProgress?: (line: string) => void } = {}): Promise<QuantCheck> {
-  const maxTokens = options.maxTokens ?? 96;
+  const maxTokens = options.maxTokens ?? 256;
   const say = options.onProgress ?? (() => undefined);
   say(`greedy answers of ${reference.file} on ${prompts.length} held-out prompts`);
   const expected = await greedyAnswers(reference.file, prompts, maxTokens);

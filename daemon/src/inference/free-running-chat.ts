@@ -59,6 +59,11 @@ export class FreeRunningChat {
     return this.context?.contextSize;
   }
 
+  /** The tokens the kept sequence holds (empty without one): the last prompt and the reply evaluated so far. */
+  get heldTokens(): readonly number[] {
+    return this.sequence ? [...this.sequence.contextTokens] : [];
+  }
+
   async answer(messages: ChatMessage[], tools: ChatTool[], options: SamplingOptions = {}): Promise<RawChatAnswer & { reusedTokens: number }> {
     if (!this.context) await this.size(Math.min(this.model.trainContextSize, 8192));
     const context = this.context as LlamaContext;
