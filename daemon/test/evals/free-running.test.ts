@@ -24,6 +24,7 @@ import { runCli } from "../run-cli";
 const TEMPLATE = readFileSync(join(PYTHON_DIR, "vault_tuner_train", "templates", "gemma-turns-tools.jinja"), "utf8");
 let work: string;
 let gguf: string;
+let base: string;
 let model: LlamaModel;
 let training: { prompt: string; completion: string; prompt_ids: number[]; line: number }[];
 let rows: { prompt: ChatMessage[]; completion: ChatMessage[]; toolset: string }[];
@@ -35,12 +36,14 @@ beforeAll(async () => {
   const llamaCpp = await ensureLlamaCppTools();
   await execa(python, [join(PYTHON_DIR, "tests", "tiny_model.py"), "--dataset", STARTER, "--out", join(work, "hf"), "--gemma-turns"]);
   await execa(python, ["-c", `from pathlib import Path; from vault_tuner_train.gguf_files import convert_model; convert_model(Path(${JSON.stringify(llamaCpp.sources)}), Path(${JSON.stringify(join(work, "hf"))}), Path(${JSON.stringify(join(work, "source.gguf"))}), "f32")`], { cwd: PYTHON_DIR });
-  await execa(python, ["-m", "vault_tuner_train", "base-import", "--gguf", join(work, "source.gguf"), "--output", join(work, "base"), "--llama-cpp", llamaCpp.sources], { cwd: PYTHON_DIR });
-  await execa(python, ["-m", "vault_tuner_train", "sft", "--config", "tiny", "--dataset", STARTER, "--model", join(work, "base"), "--output", join(work, "run"), "--max-steps", "1", "--device", "cpu"], { cwd: PYTHON_DIR });
+  const imported = await runCli(["base", "import", "--gguf", join(work, "source.gguf"), "--name", "tiny-gemma", "--data-dir", join(work, "data")]);
+  if (imported.code !== 0) throw new Error(imported.stderr);
+  base = join(work, "data", "bases", "tiny-gemma");
+  await execa(python, ["-m", "vault_tuner_train", "sft", "--config", "tiny", "--dataset", STARTER, "--model", base, "--output", join(work, "run"), "--max-steps", "1", "--device", "cpu"], { cwd: PYTHON_DIR });
   const exported = await runCli(["export", "--run", join(work, "run"), "--output", join(work, "gguf"), "--dtype", "float32", "--quant", "q8_0", "--no-adapter", "--check-rows", "0"]);
   if (exported.code !== 0) throw new Error(exported.stderr);
   gguf = join(work, "gguf", "model-f32.gguf");
-  const printed = await execa(python, [join(PYTHON_DIR, "tests", "rendered_prompts.py"), "--model", join(work, "base"), "--dataset", STARTER, "--rows", "6"]);
+  const printed = await execa(python, [join(PYTHON_DIR, "tests", "rendered_prompts.py"), "--model", base, "--dataset", STARTER, "--rows", "6"]);
   training = printed.stdout.trim().split("\n").map((line) => JSON.parse(line));
   rows = readFileSync(join(STARTER, "train.jsonl"), "utf8").trim().split("\n").slice(0, 6).map((line) => JSON.parse(line));
   tools = JSON.parse(readFileSync(join(STARTER, toolsetFileName(rows[0]?.toolset as string)), "utf8"));
@@ -53,6 +56,14 @@ afterAll(async () => {
 });
 
 describe("the tool template, from training to the exported GGUF", () => {
+  it("base import lists the imported base with the template it was given", async () => {
+    const listed = await runCli(["base", "list", "--data-dir", join(work, "data")]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/tiny-gemma\s+gemma3\s+\d+M\s+template gemma-turns-tools/);
+    const again = await runCli(["base", "import", "--gguf", join(work, "source.gguf"), "--name", "tiny-gemma", "--data-dir", join(work, "data")]);
+    expect(again).toMatchObject({ code: 0, stdout: expect.stringContaining("imported already") });
+  });
+
   it("is embedded in the exported GGUF exactly as training rendered with it", () => {
     const metadata = model.fileInfo.metadata as { tokenizer?: { chat_template?: string } };
     expect(metadata.tokenizer?.chat_template).toBe(TEMPLATE);
