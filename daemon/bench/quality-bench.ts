@@ -1,5 +1,5 @@
 /**
- * npm run bench:quality -- --base DIR [--runs DIR] [--work DIR] [--docs DIR] [--sets a,b,c] [--labels 25,50,100,200]
+ * npm run bench:quality -- --base DIR [--runs DIR] [--work DIR] [--docs DIR] [--sets a,b,c] [--labels 25,50,100,200] [--data-dir DIR]
  *
  * Does training make a real model better at the vault's tools? From an imported base (`vault-tuner base
  * import`, with its `model.gguf`) this evaluates, on the built-in sets, in the embedded backend decoding
@@ -13,7 +13,9 @@
  * either way (`<work>/datasets`), so they can be carried to the training machine.
  *
  * Every step is skipped when its output exists, so an interrupted run goes on where it stopped. Reports go
- * to `<docs>` (default docs/benchmarks/quality) with index.json; the table is printed in Markdown.
+ * to `<docs>` (default docs/benchmarks/quality) with index.json; the table is printed in Markdown. With
+ * `--data-dir` they are also stored where the daemon lists runs, so the plugin's eval panel shows every
+ * stage and compares the base with the tuned model.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
@@ -26,7 +28,7 @@ import { buildDataset } from "../src/datasets/build-dataset";
 import { DEFAULT_SAMPLING, type BackendSpec } from "../src/evals/backends/eval-backend";
 import { openBackend } from "../src/evals/backends/open-backend";
 import { loadPromptSet } from "../src/evals/prompt-sets";
-import { saveReport } from "../src/evals/report-store";
+import { saveReport, saveToDataDir } from "../src/evals/report-store";
 import { runEval } from "../src/evals/run-eval";
 import { checkQuantizations, heldOutPrompts, type QuantCheck } from "../src/export/quant-check";
 import { inferenceThreads } from "../src/inference/embedded-model";
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     "max-tokens": { type: "string", default: "320" },
     "turn-limit": { type: "string", default: "5" },
     "check-rows": { type: "string", default: "8" },
+    "data-dir": { type: "string" },
   },
 });
 if (!values.base) throw new Error("give --base: a folder `vault-tuner base import` wrote (it holds model.gguf and vault-tuner-base.json)");
@@ -126,16 +129,20 @@ const stages: { stage: string; gguf: string }[] = [
 const spec = (gguf: string): BackendSpec => ({ kind: "embedded", model: gguf, temperature: 0, topP: DEFAULT_SAMPLING.topP, maxTokens: Number(values["max-tokens"]), timeoutMs: DEFAULT_SAMPLING.timeoutMs, retries: 0 });
 async function evaluate(set: string, stage: string, gguf: string): Promise<EvalReport> {
   const file = join(docs, `${set}.${stage}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as EvalReport;
+  if (existsSync(file)) return shareWithPanel(JSON.parse(readFileSync(file, "utf8")) as EvalReport);
   say(`evaluating ${stage} on ${set}`);
   const backend = await openBackend(spec(gguf));
   try {
-    const report = await runEval({ set: loadPromptSet(set), backend, turnLimit: Number(values["turn-limit"]), onProgress: (p) => p.last && say(`  ${stage} ${set} [${p.done}/${p.total}] ${p.last.caseId} ${p.last.status}`) });
+    const report = await runEval({ set: loadPromptSet(set), backend, id: `quality-${set}-${stage}`, turnLimit: Number(values["turn-limit"]), onProgress: (p) => p.last && say(`  ${stage} ${set} [${p.done}/${p.total}] ${p.last.caseId} ${p.last.status}`) });
     saveReport(report, file);
-    return report;
+    return shareWithPanel(report);
   } finally {
     await backend.close();
   }
+}
+function shareWithPanel(report: EvalReport): EvalReport {
+  if (values["data-dir"]) saveToDataDir(report, resolve(values["data-dir"]));
+  return report;
 }
 const reports = new Map<string, EvalReport>();
 for (const set of sets) for (const { stage, gguf } of stages) reports.set(`${set}.${stage}`, await evaluate(set, stage, gguf));
