@@ -54,15 +54,20 @@ def template_hash(tokenizer: Any) -> str:
 
 
 def save_tokenizer(tokenizer: Any, source: str | Path, target: str | Path) -> None:
-    """Saves the tokenizer, and the SentencePiece model it came with: a fast tokenizer saves only
-    tokenizer.json, and without tokenizer.model llama.cpp's converter would write the vocabulary as a BPE
-    guess instead of the model's own (see sentencepiece_from_gguf.py)."""
+    """Saves the tokenizer; for a base imported from a GGUF, also the vocabulary it was rebuilt from.
+
+    A fast tokenizer saves only tokenizer.json, from which llama.cpp's converter would write a BPE guess
+    instead of the GGUF's own SentencePiece vocabulary. An imported base's tokenizer.model carries that
+    vocabulary with the GGUF's token types (see sentencepiece_from_gguf.py), so it travels on, with the
+    base's manifest that says where it came from, to every adapter and merged model made from it. Other
+    models keep the converter's tokenizer.json path: their tokenizer.model has no types for added tokens."""
     import shutil
 
     tokenizer.save_pretrained(str(target))
-    original, copy = Path(source) / "tokenizer.model", Path(target) / "tokenizer.model"
-    if original.is_file() and not copy.exists():
-        shutil.copyfile(original, copy)
+    for name in ("vault-tuner-base.json", "tokenizer.model"):
+        original, copy = Path(source) / name, Path(target) / name
+        if (Path(source) / "vault-tuner-base.json").is_file() and original.is_file() and not copy.exists():
+            shutil.copyfile(original, copy)
 
 
 def load_tokenizer(model: str):

@@ -90,7 +90,7 @@ async function runImport(gguf: string, name: string, dataDir: string, output: Ou
     output.err(`vault-tuner base import: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ""}`);
     return 1;
   }
-  output.out(`imported ${name} into ${folder}\n  train on it:    npx vault-tuner train --dataset NAME --model ${folder}\n  evaluate it:    npx vault-tuner eval run --set full-coverage --backend embedded --model ${join(folder, "model.gguf")}\n`);
+  output.out(`imported ${name} into ${folder}\n  train on it:    npx vault-tuner train --dataset NAME --recipe small --model ${folder}   (add --device cpu without a GPU)\n  evaluate it:    npx vault-tuner eval run --set full-coverage --backend embedded --model ${join(folder, "model.gguf")}\n`);
   return EXIT_OK;
 }
 
