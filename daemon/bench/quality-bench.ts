@@ -56,7 +56,7 @@ const base = resolve(values.base);
 const work = resolve(values.work as string);
 const docs = resolve(values.docs as string);
 const sets = (values.sets as string).split(",");
-const labelPoints = (values.labels as string).split(",").map(Number);
+const labelPoints = (values.labels as string).split(",").filter(Boolean).map(Number);
 const say = (line: string) => console.error(`[quality ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const quietCli = { out: () => undefined, err: (text: string) => void process.stderr.write(text) };
 mkdirSync(docs, { recursive: true });
