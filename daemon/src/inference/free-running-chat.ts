@@ -5,6 +5,9 @@ import { inferenceThreads } from "./embedded-model";
 
 /** Room kept per turn for the tool results that come back, when the context is sized for a conversation. */
 const TOOL_RESULT_ALLOWANCE = 512;
+/** A reply's budget when the caller gives none, and the context used before `size` is called. */
+const DEFAULT_MAX_TOKENS = 512;
+const DEFAULT_CONTEXT = 8192;
 
 /**
  * A GGUF answering as it would in Ollama or llama.cpp's server: the conversation rendered with the model's
@@ -65,12 +68,13 @@ export class FreeRunningChat {
   }
 
   async answer(messages: ChatMessage[], tools: ChatTool[], options: SamplingOptions = {}): Promise<RawChatAnswer & { reusedTokens: number }> {
-    if (!this.context) await this.size(Math.min(this.model.trainContextSize, 8192));
+    if (!this.context) await this.size(Math.min(this.model.trainContextSize, DEFAULT_CONTEXT));
     const context = this.context as LlamaContext;
     const prompt = this.promptTokens(messages, tools);
     const room = context.contextSize - prompt.length;
     if (room <= 1) return { content: "", toolCalls: [], promptTokens: prompt.length, completionTokens: 0, stop: "context-full", reusedTokens: 0 };
-    const maxTokens = Math.min(options.maxTokens ?? 512, room - 1);
+    const budget = options.maxTokens ?? DEFAULT_MAX_TOKENS;
+    const maxTokens = Math.min(budget, room - 1);
     try {
       this.sequence ??= context.getSequence();
       const sequence = this.sequence;
@@ -95,7 +99,7 @@ export class FreeRunningChat {
       }
       // The generator also ends by itself at an end-of-generation token; only a full budget means cut off.
       const cut = !ended && produced.length >= maxTokens;
-      const stop: ReplyStop = !cut ? "end" : maxTokens < (options.maxTokens ?? 512) ? "context-full" : "max-tokens";
+      const stop: ReplyStop = !cut ? "end" : maxTokens < budget ? "context-full" : "max-tokens";
       return { content: this.model.detokenize(produced), toolCalls: [], promptTokens: prompt.length, completionTokens: produced.length, stop, reusedTokens: kept };
     } catch (error) {
       await this.dropSequence();
