@@ -158,7 +158,7 @@ for (const set of sets) {
   for (const { stage } of stages) {
     const report = reports.get(`${set}.${stage}`) as EvalReport;
     const summary = report.summary;
-    const versus = stage === "base" ? "" : (() => { const c = compareReports(baseReport, report); return `${c.better} / ${c.worse}, p ${c.p_value < 0.001 ? c.p_value.toExponential(1) : c.p_value.toFixed(3)}`; })();
+    const versus = stage === "base" ? "" : (() => { const c = compareReports(baseReport, report); return `${c.better} / ${c.worse}, p ${c.p_value < 0.001 ? "< 0.001" : c.p_value.toFixed(3)}`; })();
     const check = (name: string) => percent(summary.by_check?.[name]?.rate);
     const tokens = report.records.flatMap((record) => record.requests);
     const seconds = tokens.reduce((sum, request) => sum + request.latency_ms, 0) / 1000;
