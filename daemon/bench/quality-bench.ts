@@ -17,7 +17,7 @@
  * `--data-dir` they are also stored where the daemon lists runs, so the plugin's eval panel shows every
  * stage and compares the base with the tuned model.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -77,7 +77,7 @@ for (const count of labelPoints) {
   const rows = readFileSync(join(datasets, "kto", "train.jsonl"), "utf8").split("\n").filter(Boolean).slice(0, count);
   writeFileSync(join(folder, "train.jsonl"), `${rows.join("\n")}\n`);
   writeFileSync(join(folder, "card.json"), readFileSync(join(datasets, "kto", "card.json")));
-  for (const name of ["claudesidian-3.json"]) writeFileSync(join(folder, "toolsets", name), readFileSync(join(datasets, "kto", "toolsets", name)));
+  for (const name of readdirSync(join(datasets, "kto", "toolsets"))) writeFileSync(join(folder, "toolsets", name), readFileSync(join(datasets, "kto", "toolsets", name)));
 }
 
 // 2. Training, unless the runs were made elsewhere.

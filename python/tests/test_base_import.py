@@ -149,3 +149,8 @@ def test_bad_input_is_refused_with_what_and_where(tmp_path, source_gguf):
     assert code == 1 and events[-1]["code"] == "model-missing"
     code, events, _ = run("base-import", "--gguf", str(source_gguf), "--output", str(tmp_path / "c"), "--template", "no-such-template")
     assert code == 1 and events[-1]["code"] == "usage" and "no-such-template" in events[-1]["message"]
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "notes.md").write_text("mine\n")
+    code, events, _ = run("base-import", "--gguf", str(source_gguf), "--output", str(tmp_path / "d"))
+    assert code == 1 and events[-1]["code"] == "usage" and "not empty" in events[-1]["message"]
+    assert (tmp_path / "d" / "notes.md").read_text() == "mine\n"

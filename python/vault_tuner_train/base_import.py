@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,8 @@ def import_gguf(gguf_file: str, output: str, name: str | None, template_name: st
     out = Path(output)
     if (out / BASE_MANIFEST).is_file():
         raise TrainError(f"{out} already holds an imported base", "pick another --name, or delete that folder to import again", "usage")
+    if out.exists() and any(out.iterdir()):
+        raise TrainError(f"{out} exists and is not empty", "give --output a new folder", "usage")
     stages = ["read", "tokenizer", "weights", "save", *(["gguf"] if llama_cpp else [])]
     started = time.monotonic()
 
@@ -98,7 +101,8 @@ def import_gguf(gguf_file: str, output: str, name: str | None, template_name: st
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     staging = out.with_name(out.name + ".partial")
-    staging.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)  # what an interrupted import left
+    staging.mkdir(parents=True)
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir) if tokenizer_dir else AutoTokenizer.from_pretrained(str(source.parent), gguf_file=source.name)
     if not tokenizer_dir:
         _keep_whole_pieces(tokenizer, vocabulary)

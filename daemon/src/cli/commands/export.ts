@@ -4,7 +4,7 @@ import { QUANTS, type ExportedFile, type ExportJobRequest } from "@vault-tuner/s
 import { ensureLlamaCppTools } from "../../export/llama-cpp-tools";
 import { checkQuantizations, heldOutPrompts, type QuantCheck } from "../../export/quant-check";
 import { exportArgs } from "../../jobs/trainer-args";
-import { ensurePythonEnv } from "../../python/python-env";
+import { ensurePythonEnv, PYTHON_DIR } from "../../python/python-env";
 import { runTrainer, TrainerError } from "../../python/run-trainer";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
@@ -58,7 +58,8 @@ export async function runExport(args: { values: Record<string, unknown> }, outpu
 function datasetOfRun(run: string): string | undefined {
   try {
     const training = JSON.parse(readFileSync(join(run, "training.json"), "utf8")) as { dataset?: string };
-    const folder = training.dataset ? dirname(resolve(run, training.dataset)) : undefined;
+    // The trainer runs in python/, so a relative dataset path there is relative to it.
+    const folder = training.dataset ? dirname(resolve(PYTHON_DIR, training.dataset)) : undefined;
     return folder && existsSync(folder) ? folder : undefined;
   } catch {
     return undefined;
