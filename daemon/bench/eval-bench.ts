@@ -31,7 +31,8 @@ const { values } = parseArgs({
   },
 });
 const set = loadPromptSet(values.set as string);
-const spec = (kind: BackendSpec["kind"], model: string, url?: string): BackendSpec => ({ kind, model, ...(url ? { url } : {}), temperature: 0, topP: 1, maxTokens: Number(values["max-tokens"]), timeoutMs: DEFAULT_SAMPLING.timeoutMs, retries: 0 });
+// The embedded row measures node-llama-cpp's grammar-constrained function calling, as its table says.
+const spec = (kind: BackendSpec["kind"], model: string, url?: string): BackendSpec => ({ kind, model, ...(url ? { url } : {}), temperature: 0, topP: 1, maxTokens: Number(values["max-tokens"]), timeoutMs: DEFAULT_SAMPLING.timeoutMs, retries: 0, grammar: kind === "embedded" });
 const rows: string[] = [];
 const row = (backend: string, concurrency: number, report: EvalReport, seconds: number) => {
   const requests = report.records.reduce((sum, record) => sum + record.requests.length, 0);
