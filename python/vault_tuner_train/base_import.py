@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import struct
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from .errors import TrainError
+from .gguf_files import read_metadata
 from .progress import Progress
-from .sentencepiece_from_gguf import vocabulary_fields, write_sentencepiece_model
+from .sentencepiece_from_gguf import VOCABULARY_KEYS, write_sentencepiece_model
 from .tool_templates import renders_tools, tool_template_for
 
 BASE_MANIFEST = "vault-tuner-base.json"
@@ -85,16 +90,12 @@ def import_gguf(gguf_file: str, output: str, name: str | None, template_name: st
         progress.emit("stage", stage=label, index=index, total=len(stages), eta_s=progress.eta(index - 1, len(stages)))
 
     stage("read")
-    from gguf import GGUFReader
-
     try:
-        reader = GGUFReader(str(source))
-    except Exception as error:  # noqa: BLE001 - any parse failure means "not a GGUF we can read"
+        vocabulary = read_metadata(source, ("general.architecture", "tokenizer.chat_template", *VOCABULARY_KEYS))
+    except (struct.error, UnicodeDecodeError, MemoryError) as error:
         raise TrainError(f"{source.name} is not a readable GGUF file: {error}", "check the file is a complete .gguf download", "model-invalid") from error
-    architecture = str(reader.fields["general.architecture"].contents()) if "general.architecture" in reader.fields else "?"
-    vocabulary = vocabulary_fields(reader)
-    own_template = str(reader.fields["tokenizer.chat_template"].contents()) if "tokenizer.chat_template" in reader.fields else None
-    del reader
+    architecture = str(vocabulary.pop("general.architecture", "?"))
+    own_template = vocabulary.pop("tokenizer.chat_template", None)
 
     stage("tokenizer")
     import torch
@@ -164,17 +165,12 @@ def import_gguf(gguf_file: str, output: str, name: str | None, template_name: st
 
 def _gguf_with_template(llama_cpp: Path, source: Path, target: Path, template_file: Path, end_of_turn: str | None) -> None:
     """The source GGUF, tensors untouched, with the chat template (and the end-of-turn token as its eos)."""
-    import subprocess
-    import sys
-
     script = llama_cpp / "gguf-py" / "gguf" / "scripts" / "gguf_new_metadata.py"
     if not script.is_file():
         raise TrainError(f"{script} is missing: {llama_cpp} is not a llama.cpp source tree", "let the daemon unpack the sources node-llama-cpp ships (npx vault-tuner base import does it)", "llama-cpp-missing")
     command = [sys.executable, str(script), str(source), str(target), "--chat-template-file", str(template_file), "--force"]
     if end_of_turn:
         command += ["--special-token", "eos", end_of_turn]
-    import os
-
     done = subprocess.run(command, stdout=sys.stderr, stderr=sys.stderr, env={**os.environ, "PYTHONPATH": str(llama_cpp / "gguf-py")})
     if done.returncode != 0:
         raise TrainError(f"writing {target.name} failed (exit {done.returncode})", "the log above (stderr) names the cause", "convert-failed")

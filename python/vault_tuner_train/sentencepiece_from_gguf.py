@@ -15,14 +15,8 @@ from typing import Any
 SENTENCEPIECE_MODELS = {"llama"}
 
 
-def vocabulary_fields(reader: Any) -> dict[str, Any]:
-    """The tokenizer fields of an opened gguf.GGUFReader, as plain Python values."""
-    fields = reader.fields
-    out = {}
-    for key in ("tokenizer.ggml.model", "tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.add_bos_token", "tokenizer.ggml.add_space_prefix"):
-        if key in fields:
-            out[key] = fields[key].contents()
-    return out
+#: The GGUF fields a vocabulary is rebuilt from (read with gguf_files.read_metadata).
+VOCABULARY_KEYS = ("tokenizer.ggml.model", "tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.add_bos_token", "tokenizer.ggml.add_space_prefix")
 
 
 def write_sentencepiece_model(vocabulary: dict[str, Any], target: Path) -> bool:

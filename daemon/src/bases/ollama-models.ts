@@ -46,9 +46,10 @@ export function listOllamaModels(root = ollamaModelsDir()): OllamaModel[] {
 /** The GGUF of one Ollama model, by `name[:tag]` (tag `latest` when left out). */
 export function ollamaModelGguf(name: string, root = ollamaModelsDir()): string {
   const wanted = name.includes(":") ? name : `${name}:latest`;
-  const found = listOllamaModels(root).find((model) => model.name === wanted);
+  const models = listOllamaModels(root);
+  const found = models.find((model) => model.name === wanted);
   if (!found) {
-    const known = listOllamaModels(root).map((model) => model.name);
+    const known = models.map((model) => model.name);
     throw new Error(`no Ollama model ${wanted} in ${root}${known.length ? ` (it has ${known.join(", ")})` : " (it has none)"}`);
   }
   return found.gguf;

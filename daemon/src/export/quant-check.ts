@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { canonicalJson, extractCalls } from "@vault-tuner/shared";
 import { toolsetFileName } from "../datasets/write-dataset";
 import type { ChatMessage, ChatTool } from "../inference/chat-types";
-import { llamaRuntime } from "../inference/embedded-model";
 import { FreeRunningChat } from "../inference/free-running-chat";
 
 /** A quantized file whose greedy answers agree with the 16-bit model's at least this much keeps the training. */
@@ -86,17 +85,14 @@ export async function checkQuantizations(reference: { file: string }, quantized:
 }
 
 async function greedyAnswers(file: string, prompts: CheckPrompt[], maxTokens: number): Promise<string[]> {
-  const model = await (await llamaRuntime()).loadModel({ modelPath: file });
-  const chat = new FreeRunningChat(model, file);
+  const chat = await FreeRunningChat.open(file);
   try {
-    const longest = Math.max(1, ...prompts.map((prompt) => chat.promptTokens(prompt.messages, prompt.tools).length));
-    await chat.size(chat.contextSizeFor(longest, 1, maxTokens));
+    await chat.sizeFor(prompts, 1, maxTokens);
     const answers: string[] = [];
     for (const prompt of prompts) answers.push((await chat.answer(prompt.messages, prompt.tools, { temperature: 0, maxTokens })).content);
     return answers;
   } finally {
     await chat.close();
-    await model.dispose();
   }
 }
 

@@ -1,7 +1,7 @@
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { ChatTemplate } from "./chat-template";
 import type { ChatMessage, ChatTool, RawChatAnswer, ReplyStop, SamplingOptions } from "./chat-types";
-import { inferenceThreads } from "./embedded-model";
+import { inferenceThreads, llamaRuntime } from "./embedded-model";
 
 /** Room kept per turn for the tool results that come back, when the context is sized for a conversation. */
 const TOOL_RESULT_ALLOWANCE = 512;
@@ -24,9 +24,21 @@ export class FreeRunningChat {
   private sequence: LlamaContextSequence | undefined;
   private readonly template: ChatTemplate;
 
+  /** Loads the GGUF for this chat alone: `close` disposes the model too. */
+  static async open(modelPath: string): Promise<FreeRunningChat> {
+    const model = await (await llamaRuntime()).loadModel({ modelPath });
+    try {
+      return new FreeRunningChat(model, modelPath, true);
+    } catch (error) {
+      await model.dispose();
+      throw error;
+    }
+  }
+
   constructor(
     private readonly model: LlamaModel,
     readonly modelPath: string,
+    private readonly ownsModel = false,
   ) {
     const metadata = model.fileInfo.metadata as { tokenizer?: { chat_template?: string } };
     const source = metadata.tokenizer?.chat_template;
@@ -48,6 +60,12 @@ export class FreeRunningChat {
   contextSizeFor(longestPrompt: number, turns: number, maxTokens: number): number {
     const wanted = longestPrompt + turns * (maxTokens + TOOL_RESULT_ALLOWANCE);
     return Math.min(this.model.trainContextSize, Math.ceil(wanted / 256) * 256);
+  }
+
+  /** Sizes the context for conversations that open with these prompts and run `turns` replies of `maxTokens`. */
+  async sizeFor(openings: { messages: ChatMessage[]; tools: ChatTool[] }[], turns: number, maxTokens: number): Promise<void> {
+    const longest = Math.max(1, ...openings.map((opening) => this.promptTokens(opening.messages, opening.tools).length));
+    await this.size(this.contextSizeFor(longest, turns, maxTokens));
   }
 
   /** Creates (or re-creates, when the size changes) the one context the chat runs in. */
@@ -116,6 +134,7 @@ export class FreeRunningChat {
   async close(): Promise<void> {
     await this.dropSequence();
     await this.context?.dispose();
+    if (this.ownsModel) await this.model.dispose();
   }
 }
 

@@ -20,21 +20,11 @@ export async function embeddedBackend(spec: BackendSpec, serving?: EmbeddedServi
 
 async function freeRunningBackend(spec: BackendSpec, gguf: string): Promise<EvalBackend> {
   const sampling = samplingOptions(spec);
-  const model = await (await llamaRuntime()).loadModel({ modelPath: gguf });
-  let chat: FreeRunningChat;
-  try {
-    chat = new FreeRunningChat(model, gguf);
-  } catch (error) {
-    await model.dispose();
-    throw error;
-  }
+  const chat = await FreeRunningChat.open(gguf);
   return {
     info: backendInfo({ ...spec, model: gguf }, false),
     maxConcurrency: 1,
-    async prepare(openings, turnLimit) {
-      const longest = Math.max(1, ...openings.map((opening) => chat.promptTokens(opening.messages, opening.tools).length));
-      await chat.size(chat.contextSizeFor(longest, turnLimit, sampling.maxTokens));
-    },
+    prepare: (openings, turnLimit) => chat.sizeFor(openings, turnLimit, sampling.maxTokens),
     async chat(messages, tools, signal): Promise<RawChatAnswer> {
       try {
         return await chat.answer(messages, tools, { ...sampling, signal });
@@ -43,10 +33,7 @@ async function freeRunningBackend(spec: BackendSpec, gguf: string): Promise<Eval
         throw new RequestError(`the embedded model failed: ${(error as Error).message}`);
       }
     },
-    async close() {
-      await chat.close();
-      await model.dispose();
-    },
+    close: () => chat.close(),
   };
 }
 
