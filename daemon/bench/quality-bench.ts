@@ -3,7 +3,8 @@
  *
  * Does training make a real model better at the vault's tools? From an imported base (`vault-tuner base
  * import`, with its `model.gguf`) this evaluates, on the built-in sets, in the embedded backend decoding
- * freely (as in Ollama), greedy:
+ * freely (as in Ollama), greedy, and on `recorded`: the approved calls of the KTO dataset's holdout split,
+ * which no stage trained on (`vault-tuner eval recorded --all-sources` builds the same set):
  *   base -> SFT (starter + seed data) -> KTO on top (desirable, undesirable and correction rows) ->
  *   the quantization the export's check chose -> Q4_K_M for comparison,
  * and the label-efficiency curve: full-coverage after KTO on the first 0, 25, 50, 100, 200 labelled calls.
@@ -28,6 +29,7 @@ import { buildDataset } from "../src/datasets/build-dataset";
 import { DEFAULT_SAMPLING, type BackendSpec } from "../src/evals/backends/eval-backend";
 import { openBackend } from "../src/evals/backends/open-backend";
 import { loadPromptSet } from "../src/evals/prompt-sets";
+import { recordedSet } from "../src/evals/recorded-set";
 import { saveReport, saveToDataDir } from "../src/evals/report-store";
 import { runEval } from "../src/evals/run-eval";
 import { checkQuantizations, heldOutPrompts, type QuantCheck } from "../src/export/quant-check";
@@ -42,7 +44,7 @@ const { values } = parseArgs({
     runs: { type: "string" },
     work: { type: "string", default: "/tmp/vault-tuner-quality" },
     docs: { type: "string", default: join(ROOT, "docs", "benchmarks", "quality") },
-    sets: { type: "string", default: "full-coverage,combos,irrelevance" },
+    sets: { type: "string", default: "full-coverage,combos,irrelevance,recorded" },
     labels: { type: "string", default: "25,50,100,200" },
     seed: { type: "string", default: join(ROOT, "..", "shared", "data", "anchor", "syngen_toolset_v1.0.1_copilot.jsonl") },
     "max-tokens": { type: "string", default: "320" },
@@ -114,7 +116,7 @@ let check: QuantCheck;
 if (existsSync(checkFile)) check = JSON.parse(readFileSync(checkFile, "utf8")) as QuantCheck;
 else {
   const quantized = ["q8_0", "q4_k_m"].map((kind) => ({ kind, file: join(ktoExport, `model-${kind}.gguf`), bytes: statSync(join(ktoExport, `model-${kind}.gguf`)).size }));
-  check = await checkQuantizations({ file: join(ktoExport, "model-f16.gguf") }, quantized, heldOutPrompts(join(datasets, "kto"), Number(values["check-rows"])), { onProgress: say });
+  check = await checkQuantizations({ kind: "f16", file: join(ktoExport, "model-f16.gguf") }, quantized, heldOutPrompts(join(datasets, "kto"), Number(values["check-rows"])), { onProgress: ({ file, index, total }) => say(`quantization check [${index}/${total}]: ${relative(work, file)}`) });
   writeFileSync(checkFile, `${JSON.stringify({ ...check, reference: relative(work, check.reference), files: check.files.map((file) => ({ ...file, file: relative(work, file.file) })) }, null, 2)}\n`);
 }
 
@@ -133,12 +135,16 @@ async function evaluate(set: string, stage: string, gguf: string): Promise<EvalR
   say(`evaluating ${stage} on ${set}`);
   const backend = await openBackend(spec(gguf));
   try {
-    const report = await runEval({ set: loadPromptSet(set), backend, id: `quality-${set}-${stage}`, turnLimit: Number(values["turn-limit"]), onProgress: (p) => p.last && say(`  ${stage} ${set} [${p.done}/${p.total}] ${p.last.caseId} ${p.last.status}`) });
+    const report = await runEval({ set: promptSet(set), backend, id: `quality-${set}-${stage}`, turnLimit: Number(values["turn-limit"]), onProgress: (p) => p.last && say(`  ${stage} ${set} [${p.done}/${p.total}] ${p.last.caseId} ${p.last.status}`) });
     saveReport(report, file);
     return shareWithPanel(report);
   } finally {
     await backend.close();
   }
+}
+/** A built-in set by name; `recorded`: the held-out approved calls of the KTO dataset, whatever file they came from. */
+function promptSet(set: string) {
+  return set === "recorded" ? recordedSet(datasets, "kto", { allSources: true }).set : loadPromptSet(set);
 }
 function shareWithPanel(report: EvalReport): EvalReport {
   if (values["data-dir"]) saveToDataDir(report, resolve(values["data-dir"]));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { niceScale, project, tickLabel } from "../src/evals/chart-scale";
-import { modelChoices } from "../src/evals/model-choices";
+import { fileToDeploy, modelChoices } from "../src/evals/model-choices";
 import { trainingCurves, trainingJobOf } from "../src/evals/training-curves";
 import { jobProgressText } from "../src/jobs/job-progress-text";
 
@@ -47,6 +47,17 @@ describe("models to evaluate", () => {
       { label: "Ollama: vault-tools:x", backend: "ollama", model: "vault-tools:x", url: "http://127.0.0.1:11434" },
       { label: "job_t · model-q8_0.gguf", backend: "embedded", model: "/d/gguf/model-q8_0.gguf" },
     ]);
+  });
+
+  it("say what the export's quantization check found, and deploy what it recommended", () => {
+    const file = (kind: string, verdict?: "kept" | "drifted" | "erased") => ({ name: `model-${kind}.gguf`, kind, path: `/d/gguf/model-${kind}.gguf`, ...(verdict ? { check: { verdict } } : {}) });
+    const checked = { jobId: "job_x", recommended: "f16", files: [file("f16"), file("q8_0", "drifted"), file("q4_k_m", "erased")] };
+    const labels = modelChoices({ serving: null, items: [{ id: "job_t", trainedAt: null, exports: [checked], deployments: [] }] }).map((choice) => choice.label);
+    expect(labels).toEqual(["job_t · model-f16.gguf (recommended)", "job_t · model-q8_0.gguf (drifts from the trained model)", "job_t · model-q4_k_m.gguf (quantization erased the training)"]);
+    expect(fileToDeploy(checked)).toBe("f16");
+    // Not checked: the usual balance; checked without a recommendation: never an erased file.
+    expect(fileToDeploy({ jobId: "job_y", files: [file("q8_0"), file("q4_k_m")] })).toBe("q4_k_m");
+    expect(fileToDeploy({ jobId: "job_z", recommended: null, files: [file("q8_0", "drifted"), file("q4_k_m", "erased")] })).toBe("q8_0");
   });
 });
 

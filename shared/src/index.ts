@@ -117,6 +117,7 @@ export {
 } from "./recorder/client-config";
 export { ExportedFileSchema, TrainEventSchema, type ExportedFile, type TrainEvent } from "./api/train-progress";
 export {
+  DEFAULT_DEPLOY_FILE,
   DeployJobRequestSchema,
   EvalGateSchema,
   EvalJobRequestSchema,
@@ -132,6 +133,7 @@ export {
   JobSchema,
   JobStateSchema,
   PipelineJobRequestSchema,
+  QUANT_CHECK_ROWS,
   QUANTS,
   TrainJobRequestSchema,
   type DeployJobRequest,

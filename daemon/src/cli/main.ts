@@ -88,11 +88,12 @@ const COMMANDS: Record<string, Command> = {
   },
   deploy: {
     summary: "queue a deploy job for an export job's GGUF (into the daemon, or to Ollama) and follow it",
-    usage: "vault-tuner deploy --export JOB_ID [--target embedded|ollama] [--file q4_k_m|q8_0|f16] [--model NAME] [--host URL] [--detach] [--daemon URL] [--data-dir DIR]",
+    usage: "vault-tuner deploy --export JOB_ID [--target embedded|ollama] [--file q4_k_m|q8_0|f16 (default: what the export's quantization check recommended)] [--force] [--model NAME] [--host URL] [--detach] [--daemon URL] [--data-dir DIR]",
     options: {
       export: { type: "string" },
       target: { type: "string" },
       file: { type: "string" },
+      force: { type: "boolean", default: false },
       model: { type: "string" },
       host: { type: "string" },
       detach: { type: "boolean", default: false },

@@ -5,7 +5,7 @@ import { toolsetFileName } from "../datasets/write-dataset";
 import type { ChatMessage, ChatTool } from "../inference/chat-types";
 import { FreeRunningChat } from "../inference/free-running-chat";
 
-/** A quantized file whose greedy answers agree with the 16-bit model's at least this much keeps the training. */
+/** A quantized file whose greedy answers, and the calls in them, agree with the 16-bit model's at least this much keeps the training. */
 export const KEPT_AGREEMENT = 0.9;
 /** Below this (and with the calls no longer the same), the quantization erased the fine-tune. */
 export const ERASED_AGREEMENT = 0.5;
@@ -61,35 +61,58 @@ export function heldOutPrompts(datasetDir: string, limit: number): CheckPrompt[]
   return prompts;
 }
 
+/** Where a check is: which file it answers with, of how many. */
+export interface CheckProgress {
+  file: string;
+  index: number;
+  total: number;
+}
+
 /**
  * Greedy answers of each quantized file against the 16-bit file's, on the same prompts, rendered with the
  * GGUFs' own template. A quantization that changes what the model writes (its calls above all) lost
- * the fine-tune, whatever its size; the recommendation is the smallest file that did not.
+ * the fine-tune, whatever its size; the recommendation is the smallest file that did not, else the reference.
  */
-export async function checkQuantizations(reference: { file: string }, quantized: { kind: string; file: string; bytes: number }[], prompts: CheckPrompt[], options: { maxTokens?: number; onProgress?: (line: string) => void } = {}): Promise<QuantCheck> {
+export async function checkQuantizations(
+  reference: { kind: string; file: string },
+  quantized: { kind: string; file: string; bytes: number }[],
+  prompts: CheckPrompt[],
+  options: { maxTokens?: number; onProgress?: (progress: CheckProgress) => void; signal?: AbortSignal } = {},
+): Promise<QuantCheck> {
   const maxTokens = options.maxTokens ?? 256;
-  const say = options.onProgress ?? (() => undefined);
-  say(`greedy answers of ${reference.file} on ${prompts.length} held-out prompts`);
-  const expected = await greedyAnswers(reference.file, prompts, maxTokens);
+  const total = quantized.length + 1;
+  const answersOf = (file: string, index: number) => {
+    options.onProgress?.({ file, index, total });
+    return greedyAnswers(file, prompts, maxTokens, options.signal);
+  };
+  const expected = await answersOf(reference.file, 1);
   const files: QuantVerdict[] = [];
-  for (const candidate of quantized) {
-    say(`greedy answers of ${candidate.file}`);
-    const answers = await greedyAnswers(candidate.file, prompts, maxTokens);
-    const agreement = mean(answers.map((answer, index) => prefixShare(expected[index] ?? "", answer)));
-    const sameCalls = mean(answers.map((answer, index) => (callsOf(answer) === callsOf(expected[index] ?? "") ? 1 : 0)));
-    const verdict = agreement >= KEPT_AGREEMENT ? "kept" : agreement < ERASED_AGREEMENT && sameCalls < ERASED_AGREEMENT ? "erased" : "drifted";
-    files.push({ kind: candidate.kind, file: candidate.file, bytes: candidate.bytes, agreement: round(agreement), same_calls: round(sameCalls), verdict });
+  for (const [position, candidate] of quantized.entries()) {
+    const answers = await answersOf(candidate.file, position + 2);
+    files.push({ kind: candidate.kind, file: candidate.file, bytes: candidate.bytes, ...judgeAnswers(expected, answers) });
   }
   const kept = files.filter((file) => file.verdict === "kept").sort((a, b) => a.bytes - b.bytes);
-  return { reference: reference.file, rows: prompts.length, max_tokens: maxTokens, files, recommended: kept[0]?.kind ?? "f16" };
+  return { reference: reference.file, rows: prompts.length, max_tokens: maxTokens, files, recommended: kept[0]?.kind ?? reference.kind };
 }
 
-async function greedyAnswers(file: string, prompts: CheckPrompt[], maxTokens: number): Promise<string[]> {
+/** How far a quantized file's answers follow the 16-bit file's, prompt by prompt, and what that means. */
+export function judgeAnswers(expected: string[], answers: string[]): Pick<QuantVerdict, "agreement" | "same_calls" | "verdict"> {
+  const agreement = mean(answers.map((answer, index) => prefixShare(expected[index] ?? "", answer)));
+  const sameCalls = mean(answers.map((answer, index) => (callsOf(answer) === callsOf(expected[index] ?? "") ? 1 : 0)));
+  const verdict = agreement >= KEPT_AGREEMENT && sameCalls >= KEPT_AGREEMENT ? "kept" : agreement < ERASED_AGREEMENT && sameCalls < ERASED_AGREEMENT ? "erased" : "drifted";
+  return { agreement: round(agreement), same_calls: round(sameCalls), verdict };
+}
+
+async function greedyAnswers(file: string, prompts: CheckPrompt[], maxTokens: number, signal: AbortSignal | undefined): Promise<string[]> {
+  signal?.throwIfAborted();
   const chat = await FreeRunningChat.open(file);
   try {
     await chat.sizeFor(prompts, 1, maxTokens);
     const answers: string[] = [];
-    for (const prompt of prompts) answers.push((await chat.answer(prompt.messages, prompt.tools, { temperature: 0, maxTokens })).content);
+    for (const prompt of prompts) {
+      signal?.throwIfAborted();
+      answers.push((await chat.answer(prompt.messages, prompt.tools, { temperature: 0, maxTokens })).content);
+    }
     return answers;
   } finally {
     await chat.close();

@@ -1,10 +1,11 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { DatasetBuildRequest, DeployJobRequest, EvalJobRequest, Job, JobProgress, JobRequest, PipelineJobRequest, TrainEvent, TrainJobRequest } from "@vault-tuner/shared";
+import type { DatasetBuildRequest, DeployJobRequest, EvalJobRequest, ExportJobRequest, Job, JobProgress, JobRequest, PipelineJobRequest, TrainEvent, TrainJobRequest } from "@vault-tuner/shared";
 import type { DataDir } from "../config/data-dir";
 import type { EventBus } from "../events/event-bus";
 import { EvalGateError, runEvalJob } from "../evals/eval-job";
 import { loadPromptSet, PromptSetError, selectCases } from "../evals/prompt-sets";
+import { checkExport, checkText, fileToDeploy, QUANT_CHECK_FILE, readExportCheck, verdictOf } from "../export/export-check";
 import { ensureLlamaCppTools } from "../export/llama-cpp-tools";
 import type { Platform } from "../platform/detect-platform";
 import type { EmbeddedServing } from "../deploy/embedded-serving";
@@ -12,7 +13,7 @@ import { deployToOllama, OllamaDeployError } from "../deploy/ollama-deploy";
 import { ensurePythonEnv } from "../python/python-env";
 import { runTrainer, TrainerError } from "../python/run-trainer";
 import type { Store } from "../store/store";
-import { nextPipelineAction, pipelineFile } from "./pipeline-steps";
+import { nextPipelineAction } from "./pipeline-steps";
 import { exportArgs, trainArgs } from "./trainer-args";
 import { eventLogLine } from "./job-metrics";
 
@@ -90,7 +91,9 @@ export class JobRunner {
         ? { ...request, recipe: this.recipeFor(request) }
         : request.kind === "pipeline"
           ? { ...request, train: { ...request.train, recipe: this.recipeFor({ kind: "train", dataset: "-", ...request.train }) } }
-          : request;
+          : request.kind === "deploy"
+            ? { ...request, file: this.deployFile(request) }
+            : request;
     const job = this.store.jobs.create(resolved, this.now());
     if (job.kind === "pipeline") {
       // A pipeline holds no slot: it starts its steps as jobs, one after another.
@@ -146,7 +149,7 @@ export class JobRunner {
   /** A pipeline goes on from its stopped step: a training step resumes from its checkpoint, others run again. */
   private resumePipeline(job: Job): Job {
     if (!RESUMABLE.includes(job.state)) throw new JobStateError(`job ${job.id} is ${job.state}; only interrupted, failed or cancelled pipelines can be resumed`);
-    const action = nextPipelineAction(job.id, job.request as PipelineJobRequest, job.artefacts, (childId) => this.store.jobs.get(childId));
+    const action = nextPipelineAction(job.id, job.request as PipelineJobRequest, job.artefacts, (childId) => this.store.jobs.get(childId), recommendedOf);
     this.store.jobs.started(job.id, this.now());
     this.announce(job.id);
     if (action.do === "stop") {
@@ -165,7 +168,7 @@ export class JobRunner {
     const pipeline = this.store.jobs.get(id);
     if (!pipeline || pipeline.state !== "running") return;
     const request = pipeline.request as PipelineJobRequest;
-    const action = nextPipelineAction(id, request, pipeline.artefacts, (childId) => this.store.jobs.get(childId));
+    const action = nextPipelineAction(id, request, pipeline.artefacts, (childId) => this.store.jobs.get(childId), recommendedOf);
     const steps = [...(request.build ? ["build"] : []), "train", "export", ...(request.evaluate ? ["evaluate"] : []), ...(request.deploy ? ["deploy"] : [])];
     const log = (line: string) => {
       mkdirSync(this.folder(id), { recursive: true, mode: 0o700 });
@@ -233,6 +236,11 @@ export class JobRunner {
   }
 
   /** "auto" becomes the platform's preset; on a CPU only the tiny recipe (or an explicit --device cpu) trains. */
+  /** The file a deploy loads, from an export that check() made sure exists. */
+  private deployFile(request: DeployJobRequest): string {
+    return fileToDeploy(this.store.jobs.get(request.export)?.artefacts.gguf ?? "", request.file);
+  }
+
   private recipeFor(request: TrainJobRequest): string {
     const platform = this.options.platform;
     if (platform.kind === "cpu" && request.recipe !== "tiny" && request.device !== "cpu") {
@@ -247,10 +255,9 @@ export class JobRunner {
   }
 
   private check(request: JobRequest): void {
-    if (request.kind === "pipeline" && (request.deploy || request.evaluate)) {
+    if (request.kind === "pipeline" && request.deploy?.file) {
       const written = [...request.export.quant, { float16: "f16", bfloat16: "bf16", float32: "f32" }[request.export.dtype]];
-      const file = pipelineFile(request);
-      if (!written.includes(file)) throw new JobRequestError(`the export step writes ${written.join(", ")}; ${request.deploy ? "deploy.file" : "the evaluated file"} ${file} is not among them`, "deploy.file");
+      if (!written.includes(request.deploy.file)) throw new JobRequestError(`the export step writes ${written.join(", ")}; deploy.file ${request.deploy.file} is not among them`, "deploy.file");
     }
     const dataset = request.kind === "train" || request.kind === "pipeline" ? request.dataset : undefined;
     if (dataset && !existsSync(join(this.dataDir.datasets, dataset, "card.json"))) {
@@ -260,7 +267,15 @@ export class JobRunner {
       const exported = this.store.jobs.get(request.export);
       if (!exported || exported.kind !== "export") throw new JobRequestError(`no export job ${request.export}`, "export");
       if (exported.state !== "succeeded") throw new JobRequestError(`export job ${request.export} is ${exported.state}; deploy needs a succeeded one`, "export");
-      if (!exported.artefacts[request.file]) throw new JobRequestError(`export job ${request.export} wrote no ${request.file} file (it has ${Object.keys(exported.artefacts).filter((key) => key !== "gguf").join(", ")})`, "file");
+      const file = this.deployFile(request);
+      if (!exported.artefacts[file]) throw new JobRequestError(`export job ${request.export} wrote no ${file} file (it has ${Object.keys(exported.artefacts).filter((key) => key !== "gguf" && key !== "quantCheck").join(", ")})`, "file");
+      const verdict = verdictOf(exported.artefacts.gguf as string, file);
+      if (verdict?.verdict === "erased" && !request.force) {
+        throw new JobRequestError(
+          `the export's quantization check found that ${file} erased the fine-tune (agreement with the 16-bit file ${(verdict.agreement * 100).toFixed(1)}%, the same calls on ${(verdict.same_calls * 100).toFixed(1)}% of held-out prompts): deploy ${fileToDeploy(exported.artefacts.gguf as string)} (its recommendation), or give force: true`,
+          "file",
+        );
+      }
     }
     const evaluation = request.kind === "eval" ? request : request.kind === "pipeline" ? request.evaluate : undefined;
     if (evaluation) {
@@ -355,7 +370,29 @@ export class JobRunner {
       onLog: log,
       onEvent: (event) => this.report(job.id, event, log),
     });
-    return { ...artefacts, ...doneArtefacts(done, folder) };
+    const written = { ...artefacts, ...doneArtefacts(done, folder) };
+    if (job.request.kind !== "export") return written;
+    return { ...written, ...(await this.checkQuantizations(job.id, job.request, written.gguf as string, done.files ?? [], entry, log)) };
+  }
+
+  /**
+   * After an export: do the quantized files still answer like the 16-bit one? Runs here (node-llama-cpp),
+   * on the held-out rows of the dataset the run trained on; a check that cannot run keeps the export and
+   * says why in the log.
+   */
+  private async checkQuantizations(id: string, request: ExportJobRequest, folder: string, files: NonNullable<Extract<TrainEvent, { event: "done" }>["files"]>, entry: RunningJob, log: (line: string) => void): Promise<Record<string, string>> {
+    const trained = this.store.jobs.get(request.run);
+    const dataset = trained?.request.kind === "train" ? join(this.dataDir.datasets, trained.request.dataset) : undefined;
+    const stage = (name: string, index: number, total: number) => this.report(id, { event: "stage", time: 0, stage: name, index, total }, log);
+    try {
+      const check = await checkExport(folder, files, dataset, request.checkRows, { signal: entry.controller.signal, onProgress: ({ file, index, total }) => stage(`quantization check: ${basename(file)}`, index, total) });
+      for (const line of checkText(check)) log(line);
+      return "skipped" in check ? {} : { quantCheck: join(folder, QUANT_CHECK_FILE) };
+    } catch (error) {
+      if (entry.stop) throw error;
+      log(`quantization check failed, the exported files are kept: ${(error as Error).message}`);
+      return {};
+    }
   }
 
   /** A progress event of a job: into its log, onto its stored progress, out as `job.progress`. */
@@ -369,7 +406,7 @@ export class JobRunner {
   /** Deploys run in this process: loading into the daemon, or uploading to Ollama, is I/O, not a trainer. */
   private async deploy(id: string, request: DeployJobRequest, log: (line: string) => void): Promise<Record<string, string>> {
     const exported = this.store.jobs.get(request.export) as Job;
-    const gguf = exported.artefacts[request.file] as string;
+    const gguf = exported.artefacts[this.deployFile(request)] as string;
     const stage = (name: string, index: number, total: number) => this.report(id, { event: "stage", time: 0, stage: name, index, total }, log);
     if (request.target === "embedded") {
       stage(`load ${basename(gguf)} into the daemon`, 1, 1);
@@ -413,6 +450,11 @@ export class JobRunner {
     const output = join(folder, "gguf");
     return { args: exportArgs(tools, { run, output, quant: request.quant, dtype: request.dtype, adapter: true }), artefacts: { gguf: output } };
   }
+}
+
+/** What an export job's quantization check recommended, when it ran. */
+function recommendedOf(exported: Job): string | undefined {
+  return exported.artefacts.gguf ? readExportCheck(exported.artefacts.gguf)?.recommended : undefined;
 }
 
 /** The job's latest progress after a trainer event (unchanged for events that carry none). */

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Job } from "@vault-tuner/shared";
 import type { EmbeddedDeployment } from "../deploy/embedded-serving";
+import { readExportCheck } from "../export/export-check";
+import type { QuantVerdict } from "../export/quant-check";
 import type { JobStore } from "../store/job-store";
 
 export interface RegisteredModel {
@@ -13,7 +15,13 @@ export interface RegisteredModel {
   base: string | null;
   metrics: { steps?: number; trainLoss?: number; runtimeS?: number };
   chatTemplateSha256: string | null;
-  exports: { jobId: string; at: string | null; files: { name: string; kind: string; bytes: number; sha256: string; path: string }[] }[];
+  exports: {
+    jobId: string;
+    at: string | null;
+    files: { name: string; kind: string; bytes: number; sha256: string; path: string; check?: Pick<QuantVerdict, "agreement" | "same_calls" | "verdict"> }[];
+    /** The file the quantization check chose (the smallest that kept the training), when it ran. */
+    recommended: string | null;
+  }[];
   /** Newest first; `current` marks what the daemon serves now. */
   deployments: { jobId: string; at: string | null; target: string; gguf: string; model?: string; host?: string; current: boolean }[];
 }
@@ -45,8 +53,14 @@ export function listModels(jobs: JobStore, datasetsDir: string, serving: Embedde
       metrics: { steps: training.steps, trainLoss: training.train_loss, runtimeS: training.runtime_s },
       chatTemplateSha256: training.chat_template_sha256 ?? null,
       exports: mine.map((job) => {
-        const manifest = readJson(join(job.artefacts.gguf ?? "", "export.json"));
-        return { jobId: job.id, at: job.finishedAt, files: (manifest?.files ?? []).map((file: any) => ({ ...file, path: join(job.artefacts.gguf as string, file.name) })) };
+        const folder = job.artefacts.gguf ?? "";
+        const manifest = readJson(join(folder, "export.json"));
+        const check = readExportCheck(folder);
+        const files = (manifest?.files ?? []).map((file: any) => {
+          const verdict = check?.files.find((judged) => judged.kind === file.kind);
+          return { ...file, path: join(folder, file.name), ...(verdict ? { check: { agreement: verdict.agreement, same_calls: verdict.same_calls, verdict: verdict.verdict } } : {}) };
+        });
+        return { jobId: job.id, at: job.finishedAt, files, recommended: check?.recommended ?? null };
       }),
       deployments: deploys
         .filter((job) => mine.some((exported) => exported.id === (job.request as { export?: string }).export))

@@ -82,6 +82,18 @@ describe("vault-tuner export", () => {
     }
   });
 
+  it("checks each quantized file against the 32-bit one on held-out rows of the run's dataset and records its choice", () => {
+    expect(exported.stdout).toMatch(/^quantization check: greedy answers on 8 held-out prompts against the 16-bit file$/m);
+    expect(exported.stderr).toContain("quantization check [3/3]: greedy answers of model-q8_0.gguf");
+    const check = JSON.parse(readFileSync(join(dir, "gguf", "quant-check.json"), "utf8")) as { rows: number; files: { kind: string; verdict: string }[]; recommended: string };
+    expect(check.files.map((file) => file.kind)).toEqual(["q4_k_m", "q8_0"]);
+    for (const file of check.files) expect(exported.stdout).toMatch(new RegExp(`^  ${file.kind} +agreement +[\\d.]+%  same calls +[\\d.]+%  ${file.verdict}`, "m"));
+    // The smallest file that kept the training, else the reference.
+    expect(check.recommended).toBe(check.files.find((file) => file.verdict === "kept" && file.kind === "q4_k_m") ? "q4_k_m" : check.files.find((file) => file.verdict === "kept") ? "q8_0" : "f32");
+    expect(exported.stdout).toContain(`recommended: ${check.recommended}`);
+    expect(JSON.parse(readFileSync(join(dir, "gguf", "export.json"), "utf8")).recommended).toBe(check.recommended);
+  });
+
   it("gives a GGUF that node-llama-cpp tokenizes as transformers does, and decodes greedily as it does up to ties within rounding", async () => {
     const reference = await transformersGreedy();
     expect(reference.greedy.length).toBeGreaterThan(0);

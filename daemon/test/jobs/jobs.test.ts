@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -67,15 +67,44 @@ describe("jobs", () => {
     expect((await daemon.call("POST", `/v1/jobs/${created.body.id}/cancel`)).status).toBe(409);
   }, 300_000);
 
-  it("exports a succeeded training job to GGUF files", async () => {
-    const created = await daemon.call("POST", "/v1/jobs", { body: { kind: "export", run: trained.id, quant: ["q8_0"] } });
+  let exported: any;
+  it("exports a succeeded training job to GGUF files, then checks that the quantized file kept the training", async () => {
+    const created = await daemon.call("POST", "/v1/jobs", { body: { kind: "export", run: trained.id, quant: ["q8_0"], checkRows: 3 } });
     expect(created.status).toBe(201);
-    const exported = await finished(created.body.id);
+    exported = await finished(created.body.id);
     expect(exported.state, JSON.stringify(exported.error)).toBe("succeeded");
-    expect(Object.keys(exported.artefacts).sort()).toEqual(["adapter", "f16", "gguf", "q8_0"]);
+    expect(Object.keys(exported.artefacts).sort()).toEqual(["adapter", "f16", "gguf", "q8_0", "quantCheck"]);
     expect(existsSync(exported.artefacts.q8_0)).toBe(true);
-    const stages = events.filter((event) => event.jobId === created.body.id && event.progress?.event === "stage").map((event) => event.progress.stage);
-    expect(stages).toEqual(["merge", "convert", "quantize q8_0", "adapter", "check"]);
+    const stages = events.filter((event) => event.jobId === created.body.id && event.progress?.event === "stage").map((event) => [event.progress.stage, event.progress.index, event.progress.total]);
+    expect(stages.map(([stage]) => stage)).toEqual(["merge", "convert", "quantize q8_0", "adapter", "check", "quantization check: model-f16.gguf", "quantization check: model-q8_0.gguf"]);
+    expect(stages.slice(-2).map(([, index, total]) => `${index}/${total}`)).toEqual(["1/2", "2/2"]);
+
+    // Greedy answers of both files on three held-out rows of the dataset the run trained on.
+    const check = JSON.parse(readFileSync(exported.artefacts.quantCheck, "utf8"));
+    expect(check).toMatchObject({ rows: 3, reference: exported.artefacts.f16, files: [{ kind: "q8_0", file: exported.artefacts.q8_0, verdict: expect.stringMatching(/^(kept|drifted|erased)$/) }] });
+    expect(check.recommended).toBe(check.files[0].verdict === "kept" ? "q8_0" : "f16");
+    expect(JSON.parse(readFileSync(join(exported.artefacts.gguf, "export.json"), "utf8")).recommended).toBe(check.recommended);
+    expect(await log(created.body.id)).toMatch(/^quantization check: greedy answers on 3 held-out prompts against the 16-bit file$/m);
+    const [model] = (await daemon.call("GET", "/v1/models")).body.items;
+    expect(model.exports[0]).toMatchObject({ jobId: exported.id, recommended: check.recommended, files: expect.arrayContaining([expect.objectContaining({ kind: "q8_0", check: expect.objectContaining({ verdict: check.files[0].verdict }) })]) });
+  }, 300_000);
+
+  it("deploys what the check recommended unless told otherwise, and refuses a file the check found erased", async () => {
+    // The check's record as it reads after a quantization that lost the fine-tune (the verdict itself is
+    // proven on real answers in quant-verdict.test.ts; a tiny random model's Q8_0 does not lose it).
+    const file = exported.artefacts.quantCheck;
+    const check = JSON.parse(readFileSync(file, "utf8"));
+    writeFileSync(file, JSON.stringify({ ...check, files: [{ ...check.files[0], agreement: 0.04, same_calls: 0.125, verdict: "erased" }], recommended: "f16" }));
+    const refused = await daemon.call("POST", "/v1/jobs", { body: { kind: "deploy", export: exported.id, file: "q8_0" } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.issues).toEqual([{ path: "file", message: expect.stringContaining("quantization check found that q8_0 erased the fine-tune (agreement with the 16-bit file 4.0%, the same calls on 12.5% of held-out prompts): deploy f16") }]);
+    const chosen = await daemon.call("POST", "/v1/jobs", { body: { kind: "deploy", export: exported.id } });
+    expect(chosen.status, JSON.stringify(chosen.body)).toBe(201);
+    expect(chosen.body.request).toMatchObject({ file: "f16", force: false });
+    expect(await finished(chosen.body.id)).toMatchObject({ state: "succeeded", artefacts: { gguf: exported.artefacts.f16 } });
+    const forced = await daemon.call("POST", "/v1/jobs", { body: { kind: "deploy", export: exported.id, file: "q8_0", force: true } });
+    expect(forced.status).toBe(201);
+    expect(await finished(forced.body.id)).toMatchObject({ state: "succeeded", artefacts: { gguf: exported.artefacts.q8_0 } });
   }, 300_000);
 
   it("cancels a running training job within the grace period and leaves no trainer process", async () => {

@@ -11,7 +11,7 @@ const request = PipelineJobRequestSchema.parse({
 });
 
 function job(id: string, kind: Job["kind"], state: Job["state"]): Job {
-  return { id, kind, state, request: { kind: "export", run: "x", quant: ["q8_0"], dtype: "float16" }, createdAt: "", startedAt: null, finishedAt: null, attempts: 1, progress: null, error: state === "failed" ? { code: "convert-failed", message: "no" } : null, artefacts: {} };
+  return { id, kind, state, request: { kind: "export", run: "x", quant: ["q8_0"], dtype: "float16", checkRows: 8 }, createdAt: "", startedAt: null, finishedAt: null, attempts: 1, progress: null, error: state === "failed" ? { code: "convert-failed", message: "no" } : null, artefacts: {} };
 }
 
 describe("the order of a pipeline's steps", () => {
@@ -68,5 +68,23 @@ describe("a pipeline that evaluates before it deploys", () => {
     expect(nextPipelineAction("job_p", gated, { train: "job_t", export: "job_e", evaluate: "job_v" }, lookup)).toMatchObject({ do: "stop", state: "failed", step: "evaluate" });
     jobs.set("job_v", job("job_v", "eval", "succeeded"));
     expect(nextPipelineAction("job_p", gated, { train: "job_t", export: "job_e", evaluate: "job_v" }, lookup)).toMatchObject({ do: "submit", step: "deploy", request: { export: "job_e", file: "q8_0" } });
+  });
+});
+
+describe("a pipeline that names no file", () => {
+  const open = PipelineJobRequestSchema.parse({ kind: "pipeline", dataset: "starter", train: { recipe: "tiny" }, export: { quant: ["q8_0", "q4_k_m"] }, evaluate: { set: "full-coverage" }, deploy: { target: "embedded" } });
+  const exported = { ...job("job_e", "export", "succeeded"), artefacts: { q8_0: "/runs/e/model-q8_0.gguf", q4_k_m: "/runs/e/model-q4_k_m.gguf", f16: "/runs/e/model-f16.gguf" } };
+  const jobs = new Map<string, Job>([["job_t", job("job_t", "train", "succeeded")], ["job_e", exported], ["job_v", job("job_v", "eval", "succeeded")]]);
+  const lookup = (id: string) => jobs.get(id);
+
+  it("evaluates and deploys the file the export's quantization check recommended", () => {
+    const recommended = () => "q8_0";
+    expect(nextPipelineAction("job_p", open, { train: "job_t", export: "job_e" }, lookup, recommended)).toMatchObject({ do: "submit", step: "evaluate", request: { model: "/runs/e/model-q8_0.gguf" } });
+    expect(nextPipelineAction("job_p", open, { train: "job_t", export: "job_e", evaluate: "job_v" }, lookup, recommended)).toMatchObject({ do: "submit", step: "deploy", request: { file: "q8_0" } });
+  });
+
+  it("falls back to Q4_K_M when the export was not checked", () => {
+    expect(nextPipelineAction("job_p", open, { train: "job_t", export: "job_e" }, lookup)).toMatchObject({ request: { model: "/runs/e/model-q4_k_m.gguf" } });
+    expect(nextPipelineAction("job_p", open, { train: "job_t", export: "job_e", evaluate: "job_v" }, lookup)).toMatchObject({ request: { file: "q4_k_m" } });
   });
 });

@@ -4,7 +4,12 @@ export interface ModelsReply {
     /** The training job that made the model. */
     id: string;
     trainedAt: string | null;
-    exports: { jobId: string; files: { path: string; name: string; kind: string }[] }[];
+    exports: {
+      jobId: string;
+      files: { path: string; name: string; kind: string; check?: { verdict: "kept" | "drifted" | "erased" } }[];
+      /** The file the export's quantization check chose, when it ran. */
+      recommended?: string | null;
+    }[];
     deployments: { target: string; model?: string; host?: string }[];
   }[];
   serving: { gguf: string; jobId: string } | null;
@@ -41,11 +46,29 @@ export function modelChoices(reply: ModelsReply): ModelChoice[] {
   for (const model of reply.items) {
     for (const exported of model.exports) {
       for (const file of exported.files) {
-        if (file.kind !== "adapter") add({ label: `${model.id} · ${file.name}`, backend: "embedded", model: file.path });
+        if (file.kind !== "adapter") add({ label: `${model.id} · ${file.name}${checkNote(exported, file)}`, backend: "embedded", model: file.path });
       }
     }
   }
   return choices;
+}
+
+type Export = ModelsReply["items"][number]["exports"][number];
+
+/** What the export's quantization check said of a file, for its label. */
+function checkNote(exported: Export, file: Export["files"][number]): string {
+  if (exported.recommended === file.kind) return " (recommended)";
+  if (file.check?.verdict === "erased") return " (quantization erased the training)";
+  if (file.check?.verdict === "drifted") return " (drifts from the trained model)";
+  return "";
+}
+
+/** Quantizations to deploy when the export was not checked, best first: the usual size/quality balance, then larger. */
+const PREFERRED_FILES = ["q4_k_m", "q5_k_m", "q8_0", "f16", "bf16", "f32"];
+
+/** The file to deploy from an export: the one its quantization check recommended, else the first preferred file it did not find erased. */
+export function fileToDeploy(exported: Export): string | undefined {
+  return exported.recommended ?? PREFERRED_FILES.find((kind) => exported.files.some((entry) => entry.kind === kind && entry.check?.verdict !== "erased"));
 }
 
 function fileName(path: string): string {

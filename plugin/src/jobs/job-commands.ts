@@ -1,7 +1,7 @@
 import { Notice } from "obsidian";
 import type { DatasetCard, Job } from "@vault-tuner/shared";
 import type { Platform } from "../daemon/platform-shape";
-import type { ModelsReply } from "../evals/model-choices";
+import { fileToDeploy, type ModelsReply } from "../evals/model-choices";
 import type VaultTunerPlugin from "../main";
 import { describeError } from "../ui/format";
 import { ConfirmModal } from "../ui/confirm-modal";
@@ -95,16 +95,13 @@ export async function cancelRunningJob(plugin: VaultTunerPlugin): Promise<void> 
   }
 }
 
-/** Quantizations to deploy, best first: the usual size/quality balance, then larger, then anything. */
-const PREFERRED_FILES = ["q4_k_m", "q5_k_m", "q8_0", "f16", "bf16", "f32"];
-
-/** "Deploy the last trained model": the newest export of the newest model, loaded into the daemon. */
+/** "Deploy the last trained model": the newest export of the newest model (the file fileToDeploy picks), loaded into the daemon. */
 export async function deployLastModel(plugin: VaultTunerPlugin): Promise<void> {
   try {
     const models = await plugin.daemon.request<ModelsReply>("GET", "/v1/models");
     const model = [...models.items].filter((item) => item.exports.length > 0).sort((a, b) => (b.trainedAt ?? "").localeCompare(a.trainedAt ?? ""))[0];
     const exported = model?.exports.at(-1);
-    const file = PREFERRED_FILES.find((kind) => exported?.files.some((entry) => entry.kind === kind));
+    const file = exported && fileToDeploy(exported);
     if (!model || !exported || !file) {
       new Notice("Vault Tuner has no exported model to deploy yet: run “Start training” first.", NOTICE_MS);
       return;

@@ -13,6 +13,10 @@ export type JobState = z.infer<typeof JobStateSchema>;
 export const FINISHED_STATES: readonly JobState[] = ["succeeded", "failed", "cancelled", "interrupted"];
 
 export const QUANTS = ["q4_k_m", "q5_k_m", "q8_0"] as const;
+/** What a deploy loads when neither the request names a file nor the export's quantization check chose one. */
+export const DEFAULT_DEPLOY_FILE = "q4_k_m";
+/** Held-out prompts the export's quantization check answers by default: enough to see a lost fine-tune, minutes on a CPU. */
+export const QUANT_CHECK_ROWS = 8;
 
 export const TrainJobRequestSchema = z.object({
   kind: z.literal("train"),
@@ -39,6 +43,12 @@ export const ExportJobRequestSchema = z.object({
   run: z.string().min(1),
   quant: z.array(z.enum(QUANTS)).min(1).default(["q4_k_m", "q8_0"]),
   dtype: z.enum(["float16", "bfloat16", "float32"]).default("float16"),
+  /**
+   * Held-out rows of the run's dataset on which every quantized file's greedy answers are compared with the
+   * 16-bit file's (quant-check.json); the smallest file that kept the training becomes the export's
+   * recommendation. 0 skips the check.
+   */
+  checkRows: z.number().int().min(0).max(200).default(QUANT_CHECK_ROWS),
   pipeline: z.string().optional(),
 });
 
@@ -48,8 +58,13 @@ export const DeployJobRequestSchema = z.object({
   export: z.string().min(1),
   /** embedded: node-llama-cpp inside the daemon; ollama: a model created in Ollama. */
   target: z.enum(["embedded", "ollama"]).default("embedded"),
-  /** Which of the exported files: a quantization, or f16/bf16/f32. */
-  file: z.string().regex(/^[a-z0-9_]+$/).default("q4_k_m"),
+  /**
+   * Which of the exported files: a quantization, or f16/bf16/f32. Default: the one the export's
+   * quantization check recommended, else DEFAULT_DEPLOY_FILE. The job records the file it resolved to.
+   */
+  file: z.string().regex(/^[a-z0-9_]+$/).optional(),
+  /** Deploy a file the quantization check found erased the fine-tune anyway. */
+  force: z.boolean().default(false),
   /** Ollama's model name (default vault-tools:<export job id>). */
   model: z.string().regex(/^[a-z0-9][a-z0-9._:/-]{0,127}$/, "an Ollama model name").optional(),
   /** Ollama's address (default http://127.0.0.1:11434). */
@@ -107,7 +122,7 @@ export const PipelineJobRequestSchema = z
     /** ...or one to build first (as POST /v1/datasets). */
     build: DatasetBuildRequestSchema.optional(),
     train: TrainJobRequestSchema.omit({ kind: true, dataset: true, pipeline: true }).default({ mode: "kto", recipe: "auto", device: "auto", backend: "auto" }),
-    export: ExportJobRequestSchema.omit({ kind: true, run: true, pipeline: true }).default({ quant: ["q4_k_m", "q8_0"], dtype: "float16" }),
+    export: ExportJobRequestSchema.omit({ kind: true, run: true, pipeline: true }).default({ quant: ["q4_k_m", "q8_0"], dtype: "float16", checkRows: QUANT_CHECK_ROWS }),
     /**
      * Evaluate the exported file that will be deployed (embedded backend) before deploying it; with a
      * gate, a model that fails it is not deployed.

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { QUANTS, type ExportedFile, type ExportJobRequest } from "@vault-tuner/shared";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { QUANT_CHECK_ROWS, QUANTS, type ExportedFile, type ExportJobRequest } from "@vault-tuner/shared";
+import { checkExport, checkText } from "../../export/export-check";
 import { ensureLlamaCppTools } from "../../export/llama-cpp-tools";
-import { checkQuantizations, heldOutPrompts, type QuantCheck } from "../../export/quant-check";
 import { exportArgs } from "../../jobs/trainer-args";
 import { ensurePythonEnv, PYTHON_DIR } from "../../python/python-env";
 import { runTrainer, TrainerError } from "../../python/run-trainer";
@@ -10,9 +10,6 @@ import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
 
 const DTYPES = ["float16", "bfloat16", "float32"];
-/** Held-out prompts the quantization check answers by default: enough to see a lost fine-tune, a few minutes on a CPU. */
-const DEFAULT_CHECK_ROWS = 8;
-const QUANT_KINDS = new Set<string>(QUANTS);
 
 /**
  * `vault-tuner export --run DIR --output DIR`: merge a finished run, convert it to GGUF with the
@@ -41,10 +38,12 @@ export async function runExport(args: { values: Record<string, unknown> }, outpu
       onLog: v.verbose === true ? (line) => output.err(`${line}\n`) : undefined,
     });
     output.out(summary(done.output ?? resolve(v.output), done.files ?? [], done.chat_template_sha256));
-    const checkRows = v["check-rows"] === undefined ? DEFAULT_CHECK_ROWS : Number(v["check-rows"]);
-    if (checkRows > 0 && (done.files ?? []).some((file) => QUANT_KINDS.has(file.kind))) {
-      const check = await checkExport(done.output ?? resolve(v.output), done.files ?? [], typeof v["check-data"] === "string" ? resolve(v["check-data"]) : datasetOfRun(resolve(v.run)), checkRows, say);
-      output.out(checkText(check));
+    const checkRows = v["check-rows"] === undefined ? QUANT_CHECK_ROWS : Number(v["check-rows"]);
+    if (checkRows > 0) {
+      const dataset = typeof v["check-data"] === "string" ? resolve(v["check-data"]) : datasetOfRun(resolve(v.run));
+      const check = await checkExport(done.output ?? resolve(v.output), done.files ?? [], dataset, checkRows, { onProgress: ({ file, index, total }) => say(`quantization check [${index}/${total}]: greedy answers of ${basename(file)}`) });
+      const skippedForData = "skipped" in check && !dataset ? " (give --check-data DIR)" : "";
+      output.out(`${checkText(check).join("\n")}${skippedForData}\n`);
     }
     return EXIT_OK;
   } catch (error) {
@@ -64,30 +63,6 @@ function datasetOfRun(run: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Runs the quantization check and records it beside the files: quant-check.json, and `recommended` in export.json. */
-async function checkExport(folder: string, files: ExportedFile[], dataset: string | undefined, rows: number, say: (line: string) => void): Promise<QuantCheck | string> {
-  const reference = files.find((file) => !QUANT_KINDS.has(file.kind) && file.kind !== "adapter");
-  if (!reference) return "quantization check skipped: no 16-bit file to compare with";
-  if (!dataset) return "quantization check skipped: the run's dataset is not on this machine (give --check-data DIR)";
-  const quantized = files.filter((file) => QUANT_KINDS.has(file.kind)).map((file) => ({ kind: file.kind, file: join(folder, file.name), bytes: file.bytes }));
-  const check = await checkQuantizations({ file: join(folder, reference.name) }, quantized, heldOutPrompts(dataset, rows), { onProgress: say });
-  writeFileSync(join(folder, "quant-check.json"), `${JSON.stringify(check, null, 2)}\n`);
-  const exported = JSON.parse(readFileSync(join(folder, "export.json"), "utf8")) as Record<string, unknown>;
-  writeFileSync(join(folder, "export.json"), `${JSON.stringify({ ...exported, recommended: check.recommended }, null, 2)}\n`);
-  return check;
-}
-
-function checkText(check: QuantCheck | string): string {
-  if (typeof check === "string") return `${check}\n`;
-  const lines = [`quantization check: greedy answers on ${check.rows} held-out prompts against the 16-bit file`];
-  for (const file of check.files) {
-    const warning = file.verdict === "erased" ? "  WARNING: this quantization erased the fine-tune; do not deploy it" : file.verdict === "drifted" ? "  warning: answers drift from the trained model" : "";
-    lines.push(`  ${file.kind.padEnd(8)} agreement ${(file.agreement * 100).toFixed(1).padStart(5)}%  same calls ${(file.same_calls * 100).toFixed(1).padStart(5)}%  ${file.verdict}${warning}`);
-  }
-  lines.push(`  recommended: ${check.recommended} (the smallest file that kept the training)`);
-  return `${lines.join("\n")}\n`;
 }
 
 function summary(folder: string, files: ExportedFile[], template: string | undefined): string {

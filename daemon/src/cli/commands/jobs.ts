@@ -26,9 +26,9 @@ export async function runTrain(args: { values: Record<string, unknown> }, output
 }
 
 /**
- * `vault-tuner deploy --export JOB_ID [--target embedded|ollama] [--file q4_k_m] [--model NAME] [--host URL]`:
- * queue a deploy job for an export job's GGUF and follow it. Deploying an earlier export brings that
- * model back.
+ * `vault-tuner deploy --export JOB_ID [--target embedded|ollama] [--file q4_k_m] [--force] [--model NAME] [--host URL]`:
+ * queue a deploy job for an export job's GGUF and follow it. Without --file the daemon deploys the file
+ * the export's quantization check recommended. Deploying an earlier export brings that model back.
  */
 export async function runDeploy(args: { values: Record<string, unknown> }, output: Output): Promise<number> {
   const v = args.values;
@@ -37,7 +37,8 @@ export async function runDeploy(args: { values: Record<string, unknown> }, outpu
     kind: "deploy",
     export: v.export,
     target: v.target ?? "embedded",
-    file: v.file ?? "q4_k_m",
+    ...(v.file ? { file: v.file } : {}),
+    ...(v.force === true ? { force: true } : {}),
     ...(v.model ? { model: v.model } : {}),
     ...(v.host ? { host: v.host } : {}),
   };
