@@ -1,5 +1,7 @@
+import type { EvalRunSummary } from "@vault-tuner/shared";
 import { describe, expect, it } from "vitest";
 import { niceScale, project, tickLabel } from "../src/evals/chart-scale";
+import { labelCurve } from "../src/evals/label-curve";
 import { fileToDeploy, modelChoices } from "../src/evals/model-choices";
 import { trainingCurves, trainingJobOf } from "../src/evals/training-curves";
 import { jobProgressText } from "../src/jobs/job-progress-text";
@@ -66,5 +68,28 @@ describe("job progress in a Notice", () => {
     expect(jobProgressText("train", { event: "step", time: 3, step: 3, total: 8, loss: 0.51234, eta_s: 125 })).toBe("step 3/8, loss 0.512, about 2 min left");
     expect(jobProgressText("export", { event: "stage", time: 1, stage: "quantize q8_0", index: 3, total: 4 }, true)).toBe("Exporting: quantize q8_0 (3/4)");
     expect(jobProgressText("train", { event: "done", time: 9 })).toBeUndefined();
+  });
+});
+
+describe("the label-efficiency curve", () => {
+  const run = (id: string, set: string, created: string, rate: number | null, training?: { labels: number; file?: string }) =>
+    ({ metadata: { id, created_at: created, set: { id: set }, ...(training ? { training } : {}) }, summary: { pass_rate: rate, pass_rate_ci95: [Math.max(0, (rate ?? 0) - 0.1), Math.min(1, (rate ?? 0) + 0.1)] } }) as unknown as EvalRunSummary;
+
+  it("has a point per label count on the set, the newest run of each, in label order; runs of unknown training are left out", () => {
+    const runs = [
+      run("b200", "full-coverage", "2026-12-01T03:00:00Z", 0.45, { labels: 200, file: "q8_0" }),
+      run("base", "full-coverage", "2026-12-01T01:00:00Z", 0),
+      run("a25-old", "full-coverage", "2026-12-01T01:30:00Z", 0.2, { labels: 25 }),
+      run("a25-new", "full-coverage", "2026-12-01T02:30:00Z", 0.3, { labels: 25 }),
+      run("other-set", "combos", "2026-12-01T02:00:00Z", 0.5, { labels: 100 }),
+      run("zero", "full-coverage", "2026-12-01T00:30:00Z", 0.38, { labels: 0, file: "f16" }),
+    ];
+    expect(labelCurve(runs, "full-coverage").map((point) => [point.labels, point.runId, point.rate, point.file])).toEqual([
+      [0, "zero", 0.38, "f16"],
+      [25, "a25-new", 0.3, undefined],
+      [200, "b200", 0.45, "q8_0"],
+    ]);
+    expect(labelCurve(runs, "full-coverage")[0]).toMatchObject({ low: expect.closeTo(0.28), high: expect.closeTo(0.48) });
+    expect(labelCurve(runs, "irrelevance")).toEqual([]);
   });
 });

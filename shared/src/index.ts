@@ -180,6 +180,7 @@ export {
   EvalReportSchema,
   EvalSummarySchema,
   REPORT_FORMAT,
+  TrainingInfoSchema,
   type BackendInfo,
   type CheckName,
   type CheckResult,
@@ -187,6 +188,7 @@ export {
   type EvalReport,
   type EvalSummary,
   type Rate,
+  type TrainingInfo,
 } from "./eval/report";
 export { checkConstraint, checkConstraints, deepEqual, normalizeVaultPath, valueAt } from "./eval/constraints";
 export { toolEffect, type ToolEffect } from "./eval/tool-effects";

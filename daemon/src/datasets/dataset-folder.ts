@@ -12,6 +12,11 @@ export function readCard(root: string, name: string): DatasetCard | undefined {
   return DatasetCardSchema.parse(JSON.parse(readFileSync(file, "utf8")));
 }
 
+/** Distinct labelled rows a model trained on from this dataset: its training split less the rows repeated for balance. */
+export function labelledTrainingRows(card: DatasetCard): number {
+  return Math.max(0, card.counts.train.desirable + card.counts.train.undesirable - card.counts.train.repeated);
+}
+
 /** Every built dataset under a folder, newest first. Folders without a readable card are skipped. */
 export function listCards(root: string): DatasetCard[] {
   if (!existsSync(root)) return [];

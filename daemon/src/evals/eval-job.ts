@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { checkGate, formatRate, type EvalJobRequest, type EvalReport } from "@vault-tuner/shared";
+import { checkGate, formatRate, type EvalJobRequest, type EvalReport, type TrainingInfo } from "@vault-tuner/shared";
 import type { EmbeddedServing } from "../deploy/embedded-serving";
 import { DEFAULT_SAMPLING, type BackendSpec } from "./backends/eval-backend";
 import { openBackend } from "./backends/open-backend";
@@ -26,6 +26,8 @@ export interface EvalJobContext {
   log: (line: string) => void;
   /** Progress as the job's stages: `done` tries finished of `total`. */
   progress: (stage: string, done: number, total: number, etaS?: number) => void;
+  /** What trained a model this daemon exported (a GGUF path), recorded in the report for the label-efficiency curve. */
+  trainingOf?: (model: string) => TrainingInfo | undefined;
 }
 
 /**
@@ -70,6 +72,8 @@ export async function runEvalJob(request: EvalJobRequest, context: EvalJobContex
   } finally {
     await backend.close();
   }
+  const training = request.backend === "embedded" ? context.trainingOf?.(model) : undefined;
+  if (training) report = { ...report, metadata: { ...report.metadata, training } };
   const saved = saveToDataDir(report, context.dataRoot);
   const summary = report.summary;
   context.log(`${summary.passed}/${summary.total - summary.request_errors} passed: ${formatRate(summary.pass_rate)} (95% interval ${formatRate(summary.pass_rate_ci95[0])} to ${formatRate(summary.pass_rate_ci95[1])}); report ${saved.json}`);

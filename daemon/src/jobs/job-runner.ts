@@ -13,6 +13,7 @@ import { deployToOllama, OllamaDeployError } from "../deploy/ollama-deploy";
 import { ensurePythonEnv } from "../python/python-env";
 import { runTrainer, TrainerError } from "../python/run-trainer";
 import type { Store } from "../store/store";
+import { trainingOfModel } from "./model-registry";
 import { nextPipelineAction } from "./pipeline-steps";
 import { exportArgs, trainArgs } from "./trainer-args";
 import { eventLogLine } from "./job-metrics";
@@ -429,6 +430,7 @@ export class JobRunner {
       serving: this.options.serving,
       signal: entry.controller.signal,
       log,
+      trainingOf: (model) => trainingOfModel(this.store.jobs, this.dataDir.datasets, model),
       progress: (stage, done, total, etaS) => {
         this.store.jobs.setProgress(id, { stage, step: done, total, ...(etaS !== undefined ? { etaS } : {}) });
         this.events.publish({ type: "job.progress", jobId: id, progress: { event: "stage", time: 0, stage, index: Math.min(done + 1, total), total, ...(etaS !== undefined ? { eta_s: etaS } : {}) } });

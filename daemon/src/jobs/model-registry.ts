@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Job } from "@vault-tuner/shared";
+import type { Job, TrainingInfo } from "@vault-tuner/shared";
+import { labelledTrainingRows, readCard } from "../datasets/dataset-folder";
 import type { EmbeddedDeployment } from "../deploy/embedded-serving";
 import { readExportCheck } from "../export/export-check";
 import type { QuantVerdict } from "../export/quant-check";
@@ -74,4 +75,15 @@ export function listModels(jobs: JobStore, datasetsDir: string, serving: Embedde
         })),
     };
   });
+}
+
+/** What trained a GGUF this daemon exported: its training job, dataset, labelled rows and file kind. */
+export function trainingOfModel(jobs: JobStore, datasetsDir: string, gguf: string): TrainingInfo | undefined {
+  for (const model of listModels(jobs, datasetsDir, undefined)) {
+    const file = model.exports.flatMap((exported) => exported.files).find((candidate) => candidate.path === gguf);
+    if (!file) continue;
+    const card = readCard(datasetsDir, model.dataset.name);
+    return card ? { labels: labelledTrainingRows(card), job: model.id, dataset: model.dataset.name, file: file.kind } : undefined;
+  }
+  return undefined;
 }

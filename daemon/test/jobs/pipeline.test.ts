@@ -48,7 +48,12 @@ it("runs build -> train -> export -> evaluate -> deploy as child jobs and ends s
   const deployment = (await daemon.call("GET", `/v1/jobs/${done.artefacts.deploy}`)).body;
   expect(evaluation.request.model).toBe(deployment.artefacts.gguf);
   expect((await daemon.call("GET", "/v1/evals")).body.items.map((run: any) => [run.metadata.id, run.metadata.set.id, run.summary.total])).toEqual([[done.artefacts.evaluate, "irrelevance", 2]]);
-  expect((await daemon.call("GET", "/v1/datasets/piped")).status).toBe(200);
+  // The report knows what trained the model: the labelled rows of the dataset's training split, a point of the label curve.
+  const card = (await daemon.call("GET", "/v1/datasets/piped")).body;
+  const trainRows = card.counts.train.desirable + card.counts.train.undesirable - card.counts.train.repeated;
+  expect(trainRows).toBeGreaterThan(0);
+  const [run] = (await daemon.call("GET", "/v1/evals")).body.items;
+  expect(run.metadata.training).toEqual({ labels: trainRows, job: done.artefacts.train, dataset: "piped", file: "q8_0" });
   expect(events.filter((event) => event.type === "job.state" && event.jobId === id).map((event) => event.state)).toEqual(["running", "running", "running", "running", "running", "succeeded"]);
   const answer = await daemon.call("POST", "/v1/chat", { body: { messages: [{ role: "user", content: "Read Notes/a.md" }], maxTokens: 8 } });
   expect(answer.status).toBe(200);

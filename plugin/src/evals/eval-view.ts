@@ -3,6 +3,7 @@ import { CHECK_DESCRIPTIONS, FINISHED_STATES, formatRate, type CheckName, type D
 import type VaultTunerPlugin from "../main";
 import { describeError, shortTime } from "../ui/format";
 import { formatDuration } from "../status/status-text";
+import { labelCurve } from "./label-curve";
 import { drawLineChart } from "./line-chart";
 import { modelChoices, type ModelChoice, type ModelsReply } from "./model-choices";
 import { openReportNote } from "./report-note";
@@ -278,7 +279,38 @@ export class EvalView extends ItemView {
       const list = section.createEl("ul", { cls: "vault-tuner-failures" });
       for (const reason of summary.top_failure_reasons.slice(0, 5)) list.createEl("li", { text: `${reason.count} × ${reason.reason}` });
     }
+    this.renderLabelCurve(section.createDiv({ cls: "vault-tuner-label-curve" }), meta.set.id, meta.set.title);
     await this.renderCurves(section.createDiv({ cls: "vault-tuner-curves" }), meta.backend.kind, meta.backend.model);
+  }
+
+  /** Are labels worth the time? The pass rate on this set of every model whose training is known, by its labelled rows. */
+  private renderLabelCurve(into: HTMLElement, set: string, title: string): void {
+    into.createEl("h5", { text: "Pass rate by labelled calls" });
+    const points = labelCurve(this.runs, set);
+    if (points.length === 0) {
+      into.createDiv({ cls: "vault-tuner-missing", text: `No run of this set is on a model trained here yet, so there is no label curve. Each model the daemon trains and you evaluate on this set adds a point.` });
+      return;
+    }
+    if (points.length === 1) into.createDiv({ cls: "vault-tuner-missing", text: "One point so far: label more calls, train again and evaluate on this set to see whether more labels help." });
+    else {
+      const series = [{ name: "pass rate", points: points.map((point) => [point.labels, point.rate] as const), intervals: points.map((point) => [point.low, point.high] as const), cls: "vault-tuner-series-1" }];
+      drawLineChart(into.createDiv({ cls: "vault-tuner-chart-grid" }), `${title}: pass rate and its 95% interval by labelled rows`, series, { xMin: 0, yMin: 0, yMax: 1 });
+    }
+    const table = into.createEl("table", { cls: "vault-tuner-table" });
+    const head = table.createEl("tr");
+    for (const heading of ["Labelled rows", "Passed", "95% interval", "File"]) head.createEl("th", { text: heading });
+    for (const point of points) {
+      const row = table.createEl("tr", { cls: point.runId === this.selected ? "is-selected" : "", attr: { "data-run-id": point.runId } });
+      row.createEl("td", { text: String(point.labels) });
+      row.createEl("td", { text: formatRate(point.rate) });
+      row.createEl("td", { text: `${formatRate(point.low)} to ${formatRate(point.high)}` });
+      row.createEl("td", { text: point.file ?? "" });
+      row.addEventListener("click", () => {
+        this.selected = point.runId;
+        this.renderRuns();
+        void this.renderDetails();
+      });
+    }
   }
 
   /** The training curves of the job behind the evaluated model, when Vault Tuner trained it. */

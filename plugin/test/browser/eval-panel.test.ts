@@ -5,6 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestDaemon, type TestDaemon } from "../../../daemon/test/daemon-harness";
 import { finishedJob, makeTinyModel } from "../../../daemon/test/jobs/job-fixtures";
+import { readReport, reportsDir, saveToDataDir } from "../../../daemon/src/evals/report-store";
 import { buildPlugin, launchChromium, loadedPlugin, runCommand, saveScreenshot } from "./harness";
 
 /**
@@ -110,10 +111,37 @@ describe("the eval panel", () => {
     const page = await openPanel();
     await runCommand(page, "deploy-last-model");
     const notices = () => page.evaluate(() => (globalThis as any).obsidianShim.notices as string[]);
-    await expect.poll(notices, { timeout: 60_000 }).toContain(`Deploying ${pipeline.artefacts.train} (q8_0) finished.`);
+    // The file the export's quantization check recommended (Q8_0 when it kept the training, else the 16-bit file).
+    const recommended = (await daemon.call("GET", "/v1/models")).body.items[0].exports[0].recommended;
+    expect(["q8_0", "f16"]).toContain(recommended);
+    await expect.poll(notices, { timeout: 60_000 }).toContain(`Deploying ${pipeline.artefacts.train} (${recommended}) finished.`);
     const models = (await daemon.call("GET", "/v1/models")).body;
     expect(models.items[0].deployments).toHaveLength(2);
     expect(models.items[0].deployments[0]).toMatchObject({ current: true, target: "embedded" });
     expect(models.serving.jobId).toBe(models.items[0].deployments[0].jobId);
+  });
+
+  it("draws the pass rate by labelled rows from every run whose report says what trained the model", async () => {
+    // The pipeline's run knows its model's training; an earlier model on fewer labels is its report with
+    // fewer labelled rows and another pass rate (training a second model here would add minutes).
+    const run = readReport(join(reportsDir(daemon.dataDir), pipeline.artefacts.evaluate, "report.json"));
+    const labels = run.metadata.training?.labels as number;
+    expect(labels).toBeGreaterThan(1);
+    const earlier = { ...run, metadata: { ...run.metadata, id: "earlier-model", created_at: "2026-01-01T00:00:00.000Z", training: { labels: Math.floor(labels / 2), file: "q8_0" } }, summary: { ...run.summary, passed: 0, pass_rate: 0, pass_rate_ci95: [0, 0.658] as [number, number] } };
+    saveToDataDir(earlier, daemon.dataDir);
+    const page = await openPanel();
+    await page.locator(`.vault-tuner-eval-runs tr[data-run-id="${pipeline.artefacts.evaluate}"]`).click();
+    await expect.poll(() => page.locator(".vault-tuner-chart-title").first().textContent()).toBe("Quick: two requests that need no tool: pass rate and its 95% interval by labelled rows");
+    const curve = page.locator(".vault-tuner-chart").first();
+    expect(await curve.locator("circle").count()).toBe(2);
+    expect(await curve.locator("line.vault-tuner-whisker").count()).toBe(2);
+    // One point per label count, the newest run of it: the run started from the panel replaced the pipeline's.
+    const newest = (await daemon.call("GET", "/v1/evals")).body.items.filter((item: any) => item.metadata.training?.labels === labels).sort((a: any, b: any) => b.metadata.created_at.localeCompare(a.metadata.created_at))[0];
+    const rows = await page.locator(".vault-tuner-label-curve tr[data-run-id]").evaluateAll((items) => items.map((row) => [row.getAttribute("data-run-id"), ...Array.from(row.querySelectorAll("td"), (cell) => cell.textContent)]));
+    expect(rows).toEqual([
+      ["earlier-model", String(Math.floor(labels / 2)), "0.0%", "0.0% to 65.8%", "q8_0"],
+      [newest.metadata.id, String(labels), expect.stringMatching(/%$/), expect.stringMatching(/% to .*%$/), expect.stringMatching(/^(q8_0|f16)$/)],
+    ]);
+    await saveScreenshot(page, "eval-panel-label-curve");
   });
 });

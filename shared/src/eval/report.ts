@@ -99,6 +99,17 @@ export const BackendInfoSchema = z.object({
 });
 export type BackendInfo = z.infer<typeof BackendInfoSchema>;
 
+export const TrainingInfoSchema = z.object({
+  /** Distinct labelled rows in the training split of the model's dataset (repeats for balance not counted). */
+  labels: z.number().int().min(0),
+  /** The training job and dataset, when this daemon trained the model. */
+  job: z.string().optional(),
+  dataset: z.string().optional(),
+  /** Which exported file was evaluated: f16, q8_0, q4_k_m... */
+  file: z.string().optional(),
+});
+export type TrainingInfo = z.infer<typeof TrainingInfoSchema>;
+
 export const EvalReportSchema = z.object({
   format: z.literal(REPORT_FORMAT),
   metadata: z.object({
@@ -111,6 +122,8 @@ export const EvalReportSchema = z.object({
     concurrency: z.number().int(),
     turn_limit_override: z.number().int().optional(),
     version: z.string(),
+    /** What trained the evaluated model, when known: the points of a label-efficiency curve. */
+    training: TrainingInfoSchema.optional(),
   }),
   summary: EvalSummarySchema,
   records: z.array(EvalRecordSchema),
