@@ -23,7 +23,7 @@ import { availableParallelism, cpus, totalmem } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { execa } from "execa";
-import { compareReports, DatasetBuildRequestSchema, type EvalReport } from "@vault-tuner/shared";
+import { compareReports, DatasetBuildRequestSchema, type EvalReport, type TrainingInfo } from "@vault-tuner/shared";
 import { main } from "../src/cli/main";
 import { buildDataset } from "../src/datasets/build-dataset";
 import { DEFAULT_SAMPLING, type BackendSpec } from "../src/evals/backends/eval-backend";
@@ -129,13 +129,33 @@ const stages: { stage: string; gguf: string }[] = [
   ...(check.recommended !== "q4_k_m" ? [{ stage: "q4_k_m", gguf: join(ktoExport, "model-q4_k_m.gguf") }] : []),
 ];
 const spec = (gguf: string): BackendSpec => ({ kind: "embedded", model: gguf, temperature: 0, topP: DEFAULT_SAMPLING.topP, maxTokens: Number(values["max-tokens"]), timeoutMs: DEFAULT_SAMPLING.timeoutMs, retries: 0 });
+/**
+ * The label curve's runs say what trained their model, so the panel draws the curve from them too: the SFT
+ * model is the curve's 0 (no KTO labels yet), each KTO run its distinct rows.
+ */
+function trainingOf(stage: string): TrainingInfo | undefined {
+  const distinctRows = (folder: string) => new Set(readFileSync(join(folder, "train.jsonl"), "utf8").split("\n").filter(Boolean)).size;
+  if (stage === "sft") return { labels: 0, dataset: "sft", file: "f16" };
+  if (stage === "kto") return { labels: distinctRows(join(datasets, "kto")), dataset: "kto", file: "f16" };
+  const subset = /^kto-(\d+)$/.exec(stage);
+  return subset ? { labels: distinctRows(join(datasets, stage)), dataset: stage, file: "q8_0" } : undefined;
+}
 async function evaluate(set: string, stage: string, gguf: string): Promise<EvalReport> {
   const file = join(docs, `${set}.${stage}.json`);
-  if (existsSync(file)) return shareWithPanel(JSON.parse(readFileSync(file, "utf8")) as EvalReport);
+  const training = trainingOf(stage);
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, "utf8")) as EvalReport;
+    // Reports written before the curve's runs carried their training get it now.
+    if (!training || JSON.stringify(stored.metadata.training) === JSON.stringify(training)) return shareWithPanel(stored);
+    const tagged = { ...stored, metadata: { ...stored.metadata, training } };
+    saveReport(tagged, file);
+    return shareWithPanel(tagged);
+  }
   say(`evaluating ${stage} on ${set}`);
   const backend = await openBackend(spec(gguf));
   try {
-    const report = await runEval({ set: promptSet(set), backend, id: `quality-${set}-${stage}`, turnLimit: Number(values["turn-limit"]), onProgress: (p) => p.last && say(`  ${stage} ${set} [${p.done}/${p.total}] ${p.last.caseId} ${p.last.status}`) });
+    const evaluated = await runEval({ set: promptSet(set), backend, id: `quality-${set}-${stage}`, turnLimit: Number(values["turn-limit"]), onProgress: (p) => p.last && say(`  ${stage} ${set} [${p.done}/${p.total}] ${p.last.caseId} ${p.last.status}`) });
+    const report = training ? { ...evaluated, metadata: { ...evaluated.metadata, training } } : evaluated;
     saveReport(report, file);
     return shareWithPanel(report);
   } finally {

@@ -14,6 +14,7 @@ export function reportMarkdown(report: EvalReport): string {
     `- Backend: **${backend.kind}** \`${backend.model}\`${backend.url ? ` at ${backend.url}` : ""}${backend.grammar_constrained ? " (calls grammar-constrained: schema validity is not comparable with free-running backends)" : ""}`,
     `- Sampling: temperature ${backend.temperature}, top_p ${backend.top_p}, max ${backend.max_tokens} tokens${backend.seed !== undefined ? `, seed ${backend.seed}` : ""}; ${meta.repeat} ${meta.repeat === 1 ? "try" : "tries"} a case`,
     `- Run: ${meta.created_at}, ${meta.duration_s} s, Vault Tuner ${meta.version}`,
+    ...(meta.training ? [`- Model trained on ${meta.training.labels} labelled rows${meta.training.dataset ? ` (dataset \`${meta.training.dataset}\`${meta.training.job ? `, training job ${meta.training.job}` : ""})` : ""}${meta.training.file ? `; the ${meta.training.file} file was evaluated` : ""}`] : []),
     "",
     "## Result",
     "",

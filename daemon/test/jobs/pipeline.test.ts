@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -54,6 +54,7 @@ it("runs build -> train -> export -> evaluate -> deploy as child jobs and ends s
   expect(trainRows).toBeGreaterThan(0);
   const [run] = (await daemon.call("GET", "/v1/evals")).body.items;
   expect(run.metadata.training).toEqual({ labels: trainRows, job: done.artefacts.train, dataset: "piped", file: "q8_0" });
+  expect(readFileSync(join(daemon.dataDir, "evals", "runs", run.metadata.id, "report.md"), "utf8")).toContain(`- Model trained on ${trainRows} labelled rows (dataset \`piped\`, training job ${done.artefacts.train}); the q8_0 file was evaluated`);
   expect(events.filter((event) => event.type === "job.state" && event.jobId === id).map((event) => event.state)).toEqual(["running", "running", "running", "running", "running", "succeeded"]);
   const answer = await daemon.call("POST", "/v1/chat", { body: { messages: [{ role: "user", content: "Read Notes/a.md" }], maxTokens: 8 } });
   expect(answer.status).toBe(200);
