@@ -5,8 +5,8 @@
  * import`, with its `model.gguf`) this evaluates, on the built-in sets, in the embedded backend decoding
  * freely (as in Ollama), greedy, and on `recorded`: the approved calls of the KTO dataset's holdout split,
  * which no stage trained on (`vault-tuner eval recorded --all-sources` builds the same set):
- *   base -> SFT (starter + seed data) -> KTO on top (desirable, undesirable and correction rows) ->
- *   the quantization the export's check chose -> Q4_K_M for comparison,
+ *   base -> SFT (starter + seed data) -> KTO on top (desirable, undesirable and correction rows), as each
+ *   of its files (16-bit, Q8_0, Q4_K_M), the one the export's check chose last: the final model,
  * and the label-efficiency curve: full-coverage after KTO on the first 0, 25, 50, 100, 200 labelled calls.
  *
  * Training: `--runs DIR` takes the runs python/bench/quality_train.py wrote (on a GPU machine, say: bring back
@@ -121,12 +121,15 @@ else {
 }
 
 // 5. Evaluations, greedy and free-running.
+// Every file of the final model is evaluated; the one the check recommended is the final stage, listed last.
+const QUANTIZED = ["q8_0", "q4_k_m"];
+const finalStage = QUANTIZED.includes(check.recommended) ? check.recommended : "kto";
+const ktoFiles = [{ stage: "kto", gguf: join(ktoExport, "model-f16.gguf") }, ...QUANTIZED.map((kind) => ({ stage: kind, gguf: join(ktoExport, `model-${kind}.gguf`) }))];
 const stages: { stage: string; gguf: string }[] = [
   { stage: "base", gguf: join(base, "model.gguf") },
   { stage: "sft", gguf: join(sftExport, "model-f16.gguf") },
-  { stage: "kto", gguf: join(ktoExport, "model-f16.gguf") },
-  ...(check.recommended !== "f16" ? [{ stage: check.recommended, gguf: join(ktoExport, `model-${check.recommended}.gguf`) }] : []),
-  ...(check.recommended !== "q4_k_m" ? [{ stage: "q4_k_m", gguf: join(ktoExport, "model-q4_k_m.gguf") }] : []),
+  ...ktoFiles.filter(({ stage }) => stage !== finalStage),
+  ...ktoFiles.filter(({ stage }) => stage === finalStage),
 ];
 const spec = (gguf: string): BackendSpec => ({ kind: "embedded", model: gguf, temperature: 0, topP: DEFAULT_SAMPLING.topP, maxTokens: Number(values["max-tokens"]), timeoutMs: DEFAULT_SAMPLING.timeoutMs, retries: 0 });
 /**

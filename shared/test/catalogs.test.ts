@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildClaudesidianCatalog } from "../scripts/claudesidian-catalog";
 import { buildNexusCatalog } from "../scripts/nexus-catalog";
-import { builtinCatalog, catalogFromToolsList, CONTEXT_FIELDS, resolveTool, wireTools } from "../src/index";
+import { BUILTIN_CATALOG_IDS, builtinCatalog, catalogFromToolsList, CONTEXT_FIELDS, resolveTool, validateCall, wireTools } from "../src/index";
 import { REFERENCE_DATA } from "./reference-data";
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(`${REFERENCE_DATA}${path}`, "utf8"));
@@ -49,6 +49,24 @@ describe("claudesidian-3 catalog", () => {
     const content = wire.find((t) => t.name === "contentManager")!;
     expect((content.inputSchema.properties as Record<string, { enum: string[] }>).mode?.enum).toHaveLength(9);
     expect(content.inputSchema.required).toEqual(["mode", "context"]);
+  });
+
+  it("keeps each wire tool's mode selector whole, even where a mode has a parameter named mode (vaultManager's openNote)", () => {
+    for (const id of BUILTIN_CATALOG_IDS) {
+      const catalog = builtinCatalog(id)!;
+      for (const tool of wireTools(catalog)) {
+        const modes = catalog.tools.filter((flat) => flat.agent === tool.agent).map((flat) => flat.mode);
+        expect((tool.inputSchema.properties as Record<string, { enum: string[] }>).mode?.enum, `${id} ${tool.name}`).toEqual(modes);
+      }
+    }
+    const vault = wireTools(claudesidian).find((t) => t.name === "vaultManager")!;
+    expect(vault.description).toContain("Not available in this form: openNote's own `mode` parameter (tab, split, window, current).");
+    // Correct calls of the other modes validate against the wire tools/list a session records.
+    const recorded = catalogFromToolsList({ tools: wireTools(claudesidian).map(({ name, inputSchema }) => ({ name, inputSchema })) });
+    for (const mode of ["listDirectory", "createFolder", "openNote"]) {
+      const issues = validateCall({ form: "openai", name: "vaultManager", arguments: { mode, path: "Projects", context: {} } }, { catalog: recorded, profile: "recorded" });
+      expect(issues.filter((issue) => issue.rule === "param-enum"), mode).toEqual([]);
+    }
   });
 
   it("maps a wire call onto its flat tool", () => {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import { canonicalJson, MUTATION_KINDS, resolveTool, type DatasetBuildOptions, type DatasetCard } from "@vault-tuner/shared";
+import { canonicalJson, MUTATION_KINDS, resolveTool, type Catalog, type DatasetBuildOptions, type DatasetCard } from "@vault-tuner/shared";
 import type { Store } from "../store/store";
 import { renderCardMarkdown } from "./card-text";
 import { exampleErrors } from "./check-example";
@@ -139,8 +139,7 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
   const coveredTools = new Set<string>();
   for (const example of train.rows) {
     for (const call of example.completion.calls) {
-      const resolved = resolveTool(toolsets.catalog(example.toolset), call.name, call.arguments);
-      const name = resolved.kind === "tool" ? resolved.tool.name : call.name;
+      const name = countedToolName(call, mainCatalog, toolsets.catalog(example.toolset));
       tools[name] = (tools[name] ?? 0) + 1;
       if (example.label && mainCatalog.tools.some((tool) => tool.name === name)) coveredTools.add(name);
     }
@@ -189,3 +188,16 @@ function displayPath(real: string, roots: string[]): string {
   return real;
 }
 
+
+/**
+ * The tool a call counts under in the card: its flat catalog tool wherever the main catalog knows it (a
+ * 3.x wire call `contentManager` + `readContent` is `contentManager_readContent`, also when the session
+ * recorded its own tools/list), else what its own toolset calls it.
+ */
+function countedToolName(call: { name: string; arguments: unknown }, mainCatalog: Catalog, toolset: Catalog): string {
+  for (const catalog of [mainCatalog, toolset]) {
+    const resolved = resolveTool(catalog, call.name, call.arguments);
+    if (resolved.kind === "tool") return resolved.tool.name;
+  }
+  return call.name;
+}

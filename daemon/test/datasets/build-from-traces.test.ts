@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { builtinCatalog, wireTools } from "@vault-tuner/shared";
 import { COPILOT_DATASET } from "../../../shared/test/reference-data";
 import { makeTrace, startTestDaemon, type TestDaemon } from "../daemon-harness";
 
@@ -138,5 +139,24 @@ describe("POST /v1/datasets from labelled traces", () => {
     expect(reply.status).toBe(201);
     expect(reply.body.sources.files[0].path).toBe("imports/mine.jsonl");
     expect(reply.body.counts.train.desirable).toBe(1);
+  });
+
+  it("counts wire calls under their flat tools in the card, also when the session recorded its own tools/list", async () => {
+    const listed = await daemon.call("POST", "/v1/toolsets", { body: { tools: wireTools(builtinCatalog("claudesidian-3")!).map(({ name, description, inputSchema }) => ({ name, description, inputSchema })) } });
+    expect(listed.status).toBe(201);
+    const base = makeTrace().call.arguments;
+    const calls = [
+      { mode: "readContent", filePath: "Meetings/standup.md" },
+      { mode: "listDirectory", path: "Meetings" },
+      { mode: "createFolder", path: "Archive" },
+    ];
+    const traces = calls.map((call, step) => makeTrace({ id: `wired-${step}`, session: "wired", toolsetHash: listed.body.hash, call: { name: call.mode === "readContent" ? "contentManager" : "vaultManager", arguments: { ...base, filePath: undefined, ...call } } }));
+    expect((await daemon.call("POST", "/v1/traces", { body: { traces } })).status).toBe(201);
+    for (const trace of traces) expect((await daemon.call("PUT", `/v1/traces/${trace.id}/label`, { body: { label: "desirable" } })).status).toBe(200);
+    const reply = await daemon.call("POST", "/v1/datasets", { body: { name: "wired", sources: { traces: { session: "wired" } }, holdout: 0, balance: "none" } });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    expect(reply.body.counts.train.desirable).toBe(3);
+    expect(reply.body.toolsets).toEqual([`toolset-${listed.body.hash}`]);
+    expect(reply.body.coverage).toMatchObject({ tools: { contentManager_readContent: 1, vaultManager_listDirectory: 1, vaultManager_createFolder: 1 }, catalogTools: 47, covered: 3 });
   });
 });

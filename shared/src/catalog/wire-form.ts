@@ -14,21 +14,31 @@ export function wireTools(catalog: Catalog): CatalogTool[] {
     byAgent.set(tool.agent, list);
   }
   return [...byAgent].map(([agent, modes]) => {
-    const properties: Record<string, JsonSchema> = {
-      mode: { type: "string", enum: modes.map((tool) => tool.mode) },
-    };
-    for (const tool of modes) Object.assign(properties, schemaProperties(tool.inputSchema));
+    const properties: Record<string, JsonSchema> = {};
+    const hidden: string[] = [];
+    for (const tool of modes) {
+      const { [MODE_SELECTOR]: own, ...rest } = schemaProperties(tool.inputSchema);
+      // A mode's own parameter named like the selector (openNote's tab/split/window) cannot share the one
+      // `mode` property: the selector wins, or every other mode's call would fail its enum.
+      if (own) hidden.push(`${tool.mode}'s own \`mode\` parameter${Array.isArray(own.enum) ? ` (${own.enum.join(", ")})` : ""}`);
+      Object.assign(properties, rest);
+    }
     const requiredByAll = modes
       .map((tool) => schemaRequired(tool.inputSchema))
-      .reduce((common, next) => common.filter((name) => next.includes(name)));
+      .reduce((common, next) => common.filter((name) => next.includes(name)))
+      .filter((name) => name !== MODE_SELECTOR);
+    const note = hidden.length > 0 ? ` Not available in this form: ${hidden.join("; ")}.` : "";
     return {
       name: agent,
       agent,
-      description: `${agent}: ${modes.length} modes, chosen with \`mode\`.`,
-      inputSchema: { type: "object", properties, required: ["mode", ...requiredByAll] },
+      description: `${agent}: ${modes.length} modes, chosen with \`mode\`.${note}`,
+      inputSchema: { type: "object", properties: { [MODE_SELECTOR]: { type: "string", enum: modes.map((tool) => tool.mode) }, ...properties }, required: [MODE_SELECTOR, ...requiredByAll] },
     };
   });
 }
+
+/** The wire form's property that picks the mode. */
+const MODE_SELECTOR = "mode";
 
 export function schemaProperties(schema: JsonSchema): Record<string, JsonSchema> {
   const properties = schema.properties;
