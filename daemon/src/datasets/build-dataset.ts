@@ -16,8 +16,16 @@ import { ToolsetRegistry } from "./toolset-registry";
 import { examplesFromTraces } from "./trace-examples";
 import { writeDatasetFolder } from "./write-dataset";
 
-/** How many dropped records the card lists by name (all are counted). */
+/** How many dropped records the card shows in full (all are counted, and written to dropped.jsonl). */
 const MAX_DROPPED_EXAMPLES = 25;
+/** Sources of the user's own labels, as trace-examples names them. */
+const LABELLED_SOURCE = /^(trace|correction):(.+)$/;
+
+interface DroppedRecord {
+  source: string;
+  rule: string;
+  message: string;
+}
 
 export class DatasetExistsError extends Error {}
 
@@ -40,11 +48,9 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
   const progress = env.onProgress ?? (() => undefined);
   const toolsets = new ToolsetRegistry(env.store?.toolsets);
   const mainCatalog = toolsets.catalog(options.catalog);
-  const dropped: DatasetCard["dropped"] = { byRule: {}, examples: [] };
-  const drop = (source: string, rule: string, message: string) => {
-    dropped.byRule[rule] = (dropped.byRule[rule] ?? 0) + 1;
-    if (dropped.examples.length < MAX_DROPPED_EXAMPLES) dropped.examples.push({ source, rule, message });
-  };
+  // Every dropped record goes to dropped.jsonl; the card counts them and names the user's own by id.
+  const droppedRecords: DroppedRecord[] = [];
+  const drop = (source: string, rule: string, message: string) => void droppedRecords.push({ source, rule, message });
   const counts: DatasetCard["counts"] = {
     read: 0,
     unlabeled: 0,
@@ -145,13 +151,14 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
     }
   }
 
+  const dropped = summarizeDropped(droppedRecords);
   progress(`writing ${train.rows.length} train and ${holdout.rows.length} holdout rows`);
   const usedToolsets = [...new Set([...train.rows, ...holdout.rows].map((example) => example.toolset))].sort();
   const rows = (part: Example[]) => part.map((example) => renderRow(example, options.format)).filter((row): row is Record<string, unknown> => row !== undefined);
   const weights = options.format === "sft" ? { desirable: 1, undesirable: 1 } : ktoWeights(counts.train.desirable, counts.train.undesirable);
   return writeDatasetFolder(
     folder,
-    { train: rows(train.rows), holdout: rows(holdout.rows), toolsets: new Map(usedToolsets.map((key) => [key, toolsets.openAiTools(key)])) },
+    { train: rows(train.rows), holdout: rows(holdout.rows), dropped: droppedRecords, toolsets: new Map(usedToolsets.map((key) => [key, toolsets.openAiTools(key)])) },
     (files) => {
       const card: DatasetCard = {
         name: options.name,
@@ -200,4 +207,14 @@ function countedToolName(call: { name: string; arguments: unknown }, mainCatalog
     if (resolved.kind === "tool") return resolved.tool.name;
   }
   return call.name;
+}
+
+/** The card's account of what was dropped: counts by rule, the user's own labels first among the examples, and their ids. */
+function summarizeDropped(records: DroppedRecord[]): DatasetCard["dropped"] {
+  const byRule: Record<string, number> = {};
+  for (const record of records) byRule[record.rule] = (byRule[record.rule] ?? 0) + 1;
+  const labelled = records.filter((record) => LABELLED_SOURCE.test(record.source));
+  const examples = [...labelled, ...records.filter((record) => !LABELLED_SOURCE.test(record.source))].slice(0, MAX_DROPPED_EXAMPLES);
+  const traces = [...new Set(labelled.map((record) => LABELLED_SOURCE.exec(record.source)?.[2] as string))];
+  return { byRule, examples, traces };
 }

@@ -28,6 +28,10 @@ export function renderCardMarkdown(card: DatasetCard): string {
   if (Object.keys(card.dropped.byRule).length > 0) {
     lines.push("", "## Dropped, by rule", "", "| rule | records |", "|---|---|");
     for (const [rule, n] of Object.entries(card.dropped.byRule).sort((a, b) => b[1] - a[1])) lines.push(`| ${rule} | ${n} |`);
+    lines.push("", `Every dropped record, with its rule and message, is in \`dropped.jsonl\`.`);
+  }
+  if (card.dropped.traces.length > 0) {
+    lines.push("", `## Your labelled calls that were dropped (${card.dropped.traces.length})`, "", card.dropped.traces.map((id) => `\`${id}\``).join(", "));
   }
   lines.push("", `## Tools in train (${card.coverage.covered} of ${card.coverage.catalogTools} catalog tools have a desirable example)`, "", "| tool | rows |", "|---|---|");
   for (const [tool, n] of Object.entries(card.coverage.tools).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) lines.push(`| ${tool} | ${n} |`);

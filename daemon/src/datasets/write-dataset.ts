@@ -36,11 +36,13 @@ function writeText(path: string, text: string): FileInfo {
 export interface DatasetFiles {
   train: Iterable<Record<string, unknown>>;
   holdout: Iterable<Record<string, unknown>>;
+  /** Every record the build dropped, with the rule that dropped it. */
+  dropped: Iterable<{ source: string; rule: string; message: string }>;
   toolsets: Map<string, OpenAiTool[]>;
 }
 
 /**
- * Writes a dataset folder: train.jsonl, holdout.jsonl, toolsets/*.json, card.json and card.md. It is
+ * Writes a dataset folder: train.jsonl, holdout.jsonl, dropped.jsonl, toolsets/*.json, card.json and card.md. It is
  * written beside the target and renamed into place, so a reader never sees half a dataset and a failed
  * build leaves the previous one as it was.
  */
@@ -53,6 +55,7 @@ export async function writeDatasetFolder(folder: string, files: DatasetFiles, fi
     const info: DatasetCard["files"] = {};
     info["train.jsonl"] = await writeJsonl(join(staging, "train.jsonl"), files.train);
     info["holdout.jsonl"] = await writeJsonl(join(staging, "holdout.jsonl"), files.holdout);
+    info["dropped.jsonl"] = await writeJsonl(join(staging, "dropped.jsonl"), files.dropped);
     for (const [key, tools] of [...files.toolsets].sort(([a], [b]) => a.localeCompare(b))) {
       info[toolsetFileName(key)] = writeText(join(staging, toolsetFileName(key)), `${JSON.stringify(tools, null, 2)}\n`);
     }

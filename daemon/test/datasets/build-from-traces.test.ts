@@ -5,6 +5,7 @@ import WebSocket from "ws";
 import { builtinCatalog, wireTools } from "@vault-tuner/shared";
 import { COPILOT_DATASET } from "../../../shared/test/reference-data";
 import { makeTrace, startTestDaemon, type TestDaemon } from "../daemon-harness";
+import { runCli } from "../run-cli";
 
 let daemon: TestDaemon;
 beforeAll(async () => {
@@ -139,6 +140,27 @@ describe("POST /v1/datasets from labelled traces", () => {
     expect(reply.status).toBe(201);
     expect(reply.body.sources.files[0].path).toBe("imports/mine.jsonl");
     expect(reply.body.counts.train.desirable).toBe(1);
+  });
+
+  it("names every labelled call it dropped, with the rule, in the card, dropped.jsonl and the CLI summary", async () => {
+    const { context: _context, ...withoutContext } = makeTrace().call.arguments as Record<string, unknown>;
+    const broken = [0, 1].map((step) => makeTrace({ id: `broken-${step}`, session: "broken", call: { name: "contentManager", arguments: { ...withoutContext, filePath: `Notes/${step}.md` } } }));
+    expect((await daemon.call("POST", "/v1/traces", { body: { traces: [...broken, makeTrace({ id: "broken-ok", session: "broken" })] } })).status).toBe(201);
+    for (const id of ["broken-0", "broken-1", "broken-ok"]) expect((await daemon.call("PUT", `/v1/traces/${id}/label`, { body: { label: "desirable" } })).status).toBe(200);
+    const reply = await daemon.call("POST", "/v1/datasets", { body: { name: "broken", sources: { traces: { session: "broken" } }, holdout: 0, balance: "none" } });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    expect(reply.body.counts.train.desirable).toBe(1);
+    expect(reply.body.dropped.traces).toEqual(["broken-0", "broken-1"]);
+    expect(reply.body.dropped.examples.map((drop: any) => drop.source)).toEqual(["trace:broken-0", "trace:broken-1"]);
+    const dropped = await download("broken", "dropped");
+    expect(dropped).toEqual([0, 1].map((step) => ({ source: `trace:broken-${step}`, rule: reply.body.dropped.examples[step].rule, message: expect.stringContaining("context") })));
+    expect(readFileSync(join(daemon.dataDir, "datasets", "broken", "card.md"), "utf8")).toContain("## Your labelled calls that were dropped (2)\n\n`broken-0`, `broken-1`");
+
+    // The CLI names them too, and says where each one's rule is.
+    const cli = await runCli(["dataset", "build", "--name", "broken-cli", "--traces", "--data-dir", daemon.dataDir]);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(/^ {2}dropped 2 invalid desirable, .*; each in .*\/broken-cli\/dropped\.jsonl\)$/m);
+    expect(cli.stdout).toContain("  of them your labelled calls: 2 (broken-0, broken-1)");
   });
 
   it("counts wire calls under their flat tools in the card, also when the session recorded its own tools/list", async () => {

@@ -94,8 +94,10 @@ export const DatasetCardSchema = z.object({
   weights: ClassCountsSchema.extend({ desirable: z.number(), undesirable: z.number() }),
   dropped: z.object({
     byRule: z.record(z.string(), z.number().int()),
-    /** The first few dropped records, with where they came from. */
+    /** The first few dropped records, with where they came from: labelled traces before file rows. */
     examples: z.array(z.object({ source: z.string(), rule: z.string(), message: z.string() })),
+    /** Every labelled trace (or correction) that was dropped, by id: dropped.jsonl gives each one's rule. */
+    traces: z.array(z.string()).default([]),
   }),
   coverage: z.object({
     tools: z.record(z.string(), z.number().int()),
@@ -107,6 +109,7 @@ export const DatasetCardSchema = z.object({
 });
 export type DatasetCard = z.infer<typeof DatasetCardSchema>;
 
-export const DatasetSplitSchema = z.enum(["train", "holdout", "card"]);
+/** What GET /v1/datasets/:name/download serves: the splits, the card, and every dropped record with its rule. */
+export const DatasetSplitSchema = z.enum(["train", "holdout", "card", "dropped"]);
 export const DatasetDownloadQuerySchema = z.object({ split: DatasetSplitSchema.default("train") });
 export const DatasetNameParamsSchema = z.object({ name: DatasetNameSchema });

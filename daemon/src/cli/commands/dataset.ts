@@ -51,13 +51,21 @@ export async function runDatasetBuild(args: { values: Record<string, unknown>; p
   }
 }
 
+/** Trace ids the summary names before it says how many more there are. */
+const NAMED_TRACES = 10;
+
 function summary(card: DatasetCard, root: string): string {
   const { train, holdout } = card.counts;
+  const folder = `${root}/${card.name}`;
+  const traces = card.dropped.traces;
+  const named = traces.length > NAMED_TRACES ? `${traces.slice(0, NAMED_TRACES).join(", ")} and ${traces.length - NAMED_TRACES} more` : traces.join(", ");
+  const rules = Object.entries(card.dropped.byRule).sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${rule} ${n}`).join(", ");
   return [
-    `dataset ${card.name} (${card.format}) written to ${root}/${card.name}`,
+    `dataset ${card.name} (${card.format}) written to ${folder}`,
     `  train   ${train.desirable} desirable / ${train.undesirable} undesirable (${train.repeated} repeated to balance), ${train.sessions} sessions`,
     `  holdout ${holdout.desirable} desirable / ${holdout.undesirable} undesirable, ${holdout.sessions} sessions`,
-    `  dropped ${card.counts.invalid.desirable} invalid desirable, ${card.counts.invalid.undesirable} invalid undesirable, ${card.counts.duplicates} duplicates`,
+    `  dropped ${card.counts.invalid.desirable} invalid desirable, ${card.counts.invalid.undesirable} invalid undesirable, ${card.counts.duplicates} duplicates${rules ? ` (${rules}; each in ${folder}/dropped.jsonl)` : ""}`,
+    ...(traces.length > 0 ? [`  of them your labelled calls: ${traces.length} (${named})`] : []),
     `  weights desirable ${card.weights.desirable}, undesirable ${card.weights.undesirable}`,
     `  tools   ${card.coverage.covered} of ${card.coverage.catalogTools} catalog tools have a desirable example`,
     "",
