@@ -28,3 +28,13 @@ export function listBases(dataDir: string): (BaseManifest & { path: string })[] 
     .filter((path) => existsSync(join(path, BASE_MANIFEST)))
     .map((path) => ({ ...(JSON.parse(readFileSync(join(path, BASE_MANIFEST), "utf8")) as BaseManifest), path }));
 }
+
+/**
+ * A model as a training request names it: the name of a base imported into this data dir means that
+ * base's folder (`--model gemma-3-270m`); a path or a hub name (with a slash) is taken as given.
+ */
+export function resolveBaseModel(dataDir: string, model: string): string {
+  if (/[\\/]/.test(model)) return model;
+  const folder = join(basesDir(dataDir), model);
+  return existsSync(join(folder, BASE_MANIFEST)) ? folder : model;
+}

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { DatasetBuildRequest, DeployJobRequest, EvalJobRequest, ExportJobRequest, Job, JobProgress, JobRequest, PipelineJobRequest, TrainEvent, TrainJobRequest } from "@vault-tuner/shared";
+import { resolveBaseModel } from "../bases/base-store";
 import type { DataDir } from "../config/data-dir";
 import type { EventBus } from "../events/event-bus";
 import { EvalGateError, runEvalJob } from "../evals/eval-job";
@@ -89,9 +90,9 @@ export class JobRunner {
     this.check(request);
     const resolved: JobRequest =
       request.kind === "train"
-        ? { ...request, recipe: this.recipeFor(request) }
+        ? { ...request, recipe: this.recipeFor(request), ...this.modelFor(request) }
         : request.kind === "pipeline"
-          ? { ...request, train: { ...request.train, recipe: this.recipeFor({ kind: "train", dataset: "-", ...request.train }) } }
+          ? { ...request, train: { ...request.train, recipe: this.recipeFor({ kind: "train", dataset: "-", ...request.train }), ...this.modelFor(request.train) } }
           : request.kind === "deploy"
             ? { ...request, file: this.deployFile(request) }
             : request;
@@ -237,6 +238,11 @@ export class JobRunner {
   }
 
   /** "auto" becomes the platform's preset; on a CPU only the tiny recipe (or an explicit --device cpu) trains. */
+  /** The model a training request names, an imported base's name resolved to its folder; the job records the folder. */
+  private modelFor(request: { model?: string }): { model?: string } {
+    return request.model ? { model: resolveBaseModel(this.dataDir.root, request.model) } : {};
+  }
+
   /** The file a deploy loads, from an export that check() made sure exists. */
   private deployFile(request: DeployJobRequest): string {
     return fileToDeploy(this.store.jobs.get(request.export)?.artefacts.gguf ?? "", request.file);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -105,6 +105,19 @@ describe("jobs", () => {
     const forced = await daemon.call("POST", "/v1/jobs", { body: { kind: "deploy", export: exported.id, file: "q8_0", force: true } });
     expect(forced.status).toBe(201);
     expect(await finished(forced.body.id)).toMatchObject({ state: "succeeded", artefacts: { gguf: exported.artefacts.q8_0 } });
+  }, 300_000);
+
+  it("trains a base imported into the data dir when the request names it", async () => {
+    // An imported base is a model folder with base-import's manifest (its import is tested in free-running.test.ts).
+    const folder = join(daemon.dataDir, "bases", "tiny-base");
+    cpSync(model, folder, { recursive: true });
+    writeFileSync(join(folder, "vault-tuner-base.json"), JSON.stringify({ name: "tiny-base" }));
+    const created = await daemon.call("POST", "/v1/jobs", { body: { kind: "train", dataset: "starter", recipe: "tiny", model: "tiny-base", maxSteps: 1, device: "cpu" } });
+    expect(created.status).toBe(201);
+    expect(created.body.request.model).toBe(folder);
+    const trained = await finished(created.body.id);
+    expect(trained.state, JSON.stringify(trained.error)).toBe("succeeded");
+    expect(JSON.parse(readFileSync(join(trained.artefacts.run, "training.json"), "utf8")).model).toBe(folder);
   }, 300_000);
 
   it("cancels a running training job within the grace period and leaves no trainer process", async () => {
