@@ -56,18 +56,19 @@ export async function startTraining(plugin: VaultTunerPlugin): Promise<void> {
   }
   const { train } = dataset.counts;
   const recipe = platform.recommendedRecipe ?? "the default preset";
+  const model = plugin.pluginSettings.trainModel;
   const confirmed = await new ConfirmModal(plugin.app, {
     title: "Start training?",
     lines: [
       `Dataset: ${dataset.name} (${train.desirable} good, ${train.undesirable} bad examples; built ${dataset.builtAt.slice(0, 16).replace("T", " ")}).`,
-      `Machine: ${platformWords(platform)}. Preset: ${recipe}.`,
+      `Machine: ${platformWords(platform)}. Preset: ${recipe}. Model: ${model || "the preset's"}.`,
       "The model is trained with KTO, then exported to GGUF. Nothing is deployed until you run “Deploy the last trained model”.",
     ],
     confirm: "Start training",
   }).ask();
   if (!confirmed) return;
   try {
-    const job = await plugin.daemon.request<Job>("POST", "/v1/jobs", { kind: "pipeline", dataset: dataset.name, train: { mode: "kto", recipe: "auto" } });
+    const job = await plugin.daemon.request<Job>("POST", "/v1/jobs", { kind: "pipeline", dataset: dataset.name, train: { mode: "kto", recipe: "auto", ...(model ? { model } : {}) } });
     await followJob(plugin.daemon, plugin.feed, job, "Training run");
   } catch (error) {
     new Notice(`Vault Tuner could not start training: ${describeError(error)}`, NOTICE_MS);

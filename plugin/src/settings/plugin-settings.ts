@@ -25,6 +25,8 @@ export const PluginSettingsSchema = z.object({
   /** What the eval panel starts with. */
   evalSet: z.string().min(1),
   evalBackend: z.enum(["embedded", "ollama", "openai"]),
+  /** The model "Start training" fine-tunes: an imported base's name, a folder or a hub name; empty: the preset's. */
+  trainModel: z.string().max(1000),
   labelQueue: z.array(QueuedLabelSchema),
 });
 export type PluginSettings = z.infer<typeof PluginSettingsSchema>;
@@ -35,6 +37,7 @@ export const DEFAULT_SETTINGS: Readonly<PluginSettings> = Object.freeze({
   toolsetProfile: "auto",
   evalSet: "full-coverage",
   evalBackend: "embedded",
+  trainModel: "",
   labelQueue: [],
 });
 
@@ -55,7 +58,7 @@ export function loadSettings(raw: unknown): LoadedSettings {
   if (typeof raw !== "object" || Array.isArray(raw)) return { settings: fresh(), notes: ["the saved settings were not an object; defaults are used"] };
   const data = migrate({ ...(raw as Record<string, unknown>) }, notes);
   const settings = fresh();
-  for (const key of ["recording", "toolsetProfile", "evalSet", "evalBackend"] as const) {
+  for (const key of ["recording", "toolsetProfile", "evalSet", "evalBackend", "trainModel"] as const) {
     if (data[key] === undefined) continue;
     const parsed = PluginSettingsSchema.shape[key].safeParse(data[key]);
     if (parsed.success) (settings as Record<string, unknown>)[key] = parsed.data;

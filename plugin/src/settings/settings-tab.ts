@@ -61,6 +61,10 @@ export class VaultTunerSettingTab extends PluginSettingTab {
           .onChange((value) => this.save({ toolsetProfile: value as PluginSettings["toolsetProfile"] })),
       );
     new Setting(containerEl)
+      .setName("Model to train")
+      .setDesc("What “Start training” fine-tunes: the name of a base imported into the daemon (vault-tuner base list; vault-tuner base gemma imports Gemma 3 270M), a model folder, or a hub name. Empty: the preset's model.")
+      .addText((text) => text.setPlaceholder("gemma-3-270m").setValue(plugin.pluginSettings.trainModel).onChange((value) => this.save({ trainModel: value.trim() })));
+    new Setting(containerEl)
       .setName("Default prompt set")
       .setDesc("The evaluation set the eval panel starts with (vault-tuner eval sets lists them).")
       .addText((text) => text.setValue(plugin.pluginSettings.evalSet).onChange((value) => value.trim() && this.save({ evalSet: value.trim() })));

@@ -77,6 +77,7 @@ describe("the plugin's commands", () => {
     await expect.poll(() => page.locator(".modal-title").textContent()).toBe("Start training?");
     expect(await page.locator(".modal-content").textContent()).toContain(`Dataset: ${built[0].name} (`);
     expect(await page.locator(".modal-content").textContent()).toContain("Machine: CPU only");
+    expect(await page.locator(".modal-content").textContent()).toContain("Model: the preset's.");
     await page.getByRole("button", { name: "Cancel" }).click();
     expect((await daemon.call("GET", "/v1/jobs")).body.items).toEqual([]);
 
