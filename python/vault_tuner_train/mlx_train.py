@@ -18,7 +18,7 @@ from typing import Any
 from .errors import TrainError
 from .progress import Progress
 from .run_inputs import prepare_run
-from .train import save_tokenizer, template_hash
+from .train import prune_checkpoints, save_tokenizer, step_budget, template_hash
 
 
 def encode(tokenizer: Any, prompt: str, completion: str, max_length: int) -> tuple[list[int], int]:
@@ -95,6 +95,7 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
         raise TrainError(f"MLX is not installed: {error}", "pip install mlx mlx-lm (on Linux: mlx[cpu]), or use --backend torch", "mlx-missing") from error
 
     run = prepare_run(mode, recipe, dataset_path)
+    max_steps = step_budget(max_steps, recipe)
     model_name, dataset, tokenizer, rows, batch_size = run.model_name, run.dataset, run.tokenizer, run.rows, run.batch_size
     max_length = recipe["max_length"]
     encoded = [encode(tokenizer, row["prompt"], row["completion"], max_length) for row in rows]
@@ -187,6 +188,7 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
         if step % recipe["save_steps"] == 0:
             save(out / f"checkpoint-{step}")
             progress.emit("checkpoint", step=step, path=str(out / f"checkpoint-{step}"))
+            prune_checkpoints(out, recipe["save_total_limit"])
     adapter = out / "adapter"
     save(adapter)
     save_tokenizer(tokenizer, model_name, adapter)

@@ -31,6 +31,8 @@ KNOWN_KEYS: dict[str, tuple[type, ...]] = {
     "gradient_checkpointing": (bool,),
     "precompute_ref_log_probs": (bool,),
     "save_steps": (int,),
+    "save_total_limit": (int,),
+    "max_steps": (int, type(None)),
     "logging_steps": (int,),
 }
 

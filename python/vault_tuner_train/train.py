@@ -8,6 +8,7 @@ import hashlib
 import json
 import math
 import resource
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -48,6 +49,13 @@ def last_checkpoint(output: Path) -> Path | None:
     return max(complete, key=lambda folder: int(folder.name.split("-")[-1]), default=None)
 
 
+def prune_checkpoints(output: Path, keep: int) -> None:
+    """Deletes all but the newest `keep` checkpoints by step number, as the torch trainer's save_total_limit does."""
+    numbered = sorted((folder for folder in output.glob("checkpoint-*") if folder.name.split("-")[-1].isdigit()), key=lambda folder: int(folder.name.split("-")[-1]))
+    for folder in numbered[: max(0, len(numbered) - keep)]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def template_hash(tokenizer: Any) -> str:
     """sha256 of the chat template the data was rendered with; the export checks the GGUF against it."""
     return hashlib.sha256((tokenizer.chat_template or "").encode()).hexdigest()
@@ -61,7 +69,6 @@ def save_tokenizer(tokenizer: Any, source: str | Path, target: str | Path) -> No
     vocabulary with the GGUF's token types (see sentencepiece_from_gguf.py), so it travels on, with the
     base's manifest that says where it came from, to every adapter and merged model made from it. Other
     models keep the converter's tokenizer.json path: their tokenizer.model has no types for added tokens."""
-    import shutil
 
     tokenizer.save_pretrained(str(target))
     for name in ("vault-tuner-base.json", "tokenizer.model"):
@@ -163,11 +170,17 @@ def _progress_callback(progress: Progress, device: str, total_ref: dict[str, int
     return ProgressCallback()
 
 
+def step_budget(asked: int | None, recipe: dict[str, Any]) -> int | None:
+    """The steps to train: what the command line asked for, else the recipe's budget, else None (whole epochs)."""
+    return asked or recipe.get("max_steps")
+
+
 def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, device: str, max_steps: int | None, resume: bool, wandb: bool, progress: Progress) -> dict[str, Any]:
     """Trains a LoRA adapter and saves it with the tokenizer and what it was made from."""
     from .run_inputs import prepare_run
 
     run = prepare_run(mode, recipe, dataset_path)
+    max_steps = step_budget(max_steps, recipe)
     device = pick_device(device)
     model_name, dataset, tokenizer, rows, settings = run.model_name, run.dataset, run.tokenizer, run.rows, run.settings
     batch_size, epochs = run.batch_size, run.epochs
@@ -194,6 +207,7 @@ def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, dev
         "max_steps": max_steps or -1,
         "logging_steps": recipe["logging_steps"],
         "save_steps": recipe["save_steps"],
+        "save_total_limit": recipe["save_total_limit"],
         "save_strategy": "steps",
         "report_to": ["wandb"] if wandb else [],
         "use_cpu": device == "cpu",

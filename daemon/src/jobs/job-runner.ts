@@ -16,6 +16,7 @@ import { runTrainer, TrainerError } from "../python/run-trainer";
 import type { Store } from "../store/store";
 import { trainingOfModel } from "./model-registry";
 import { nextPipelineAction } from "./pipeline-steps";
+import { recipeModel } from "./recipe-model";
 import { exportArgs, trainArgs } from "./trainer-args";
 import { eventLogLine } from "./job-metrics";
 
@@ -90,9 +91,9 @@ export class JobRunner {
     this.check(request);
     const resolved: JobRequest =
       request.kind === "train"
-        ? { ...request, recipe: this.recipeFor(request), ...this.modelFor(request) }
+        ? this.trainingFor(request)
         : request.kind === "pipeline"
-          ? { ...request, train: { ...request.train, recipe: this.recipeFor({ kind: "train", dataset: "-", ...request.train }), ...this.modelFor(request.train) } }
+          ? { ...request, train: this.trainingFor(request.train, "train.") }
           : request.kind === "deploy"
             ? { ...request, file: this.deployFile(request) }
             : request;
@@ -238,9 +239,20 @@ export class JobRunner {
   }
 
   /** "auto" becomes the platform's preset; on a CPU only the tiny recipe (or an explicit --device cpu) trains. */
-  /** The model a training request names, an imported base's name resolved to its folder; the job records the folder. */
-  private modelFor(request: { model?: string }): { model?: string } {
-    return request.model ? { model: resolveBaseModel(this.dataDir.root, request.model) } : {};
+  /**
+   * A training request as the job records it: the recipe resolved, the model an imported base's name
+   * names resolved to its folder. A request that names no model, for a recipe that names none either,
+   * is refused here, before anything is built.
+   */
+  private trainingFor<T extends Pick<TrainJobRequest, "recipe" | "device" | "model">>(request: T, fieldPrefix = ""): T {
+    const recipe = this.recipeFor(request);
+    if (!request.model && recipeModel(recipe) === null) {
+      throw new JobRequestError(
+        `recipe ${recipe} names no model, so give one: the name of an imported base (\`vault-tuner base gemma\` imports Gemma 3 270M in about 3 minutes; \`vault-tuner base list\` shows them), a model folder, or a hub name`,
+        `${fieldPrefix}model`,
+      );
+    }
+    return { ...request, recipe, ...(request.model ? { model: resolveBaseModel(this.dataDir.root, request.model) } : {}) };
   }
 
   /** The file a deploy loads, from an export that check() made sure exists. */
@@ -248,7 +260,7 @@ export class JobRunner {
     return fileToDeploy(this.store.jobs.get(request.export)?.artefacts.gguf ?? "", request.file);
   }
 
-  private recipeFor(request: TrainJobRequest): string {
+  private recipeFor(request: Pick<TrainJobRequest, "recipe" | "device">): string {
     const platform = this.options.platform;
     if (platform.kind === "cpu" && request.recipe !== "tiny" && request.device !== "cpu") {
       throw new JobRequestError(

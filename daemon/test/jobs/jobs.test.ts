@@ -40,6 +40,16 @@ describe("jobs", () => {
     expect((await daemon.call("GET", "/v1/jobs")).body.items).toEqual([]);
   });
 
+  it("refuses a training job when neither the request nor its recipe names a model, before building anything", async () => {
+    const reply = await daemon.call("POST", "/v1/jobs", { body: { kind: "train", dataset: "starter", recipe: "tiny", device: "cpu" } });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.issues).toEqual([{ path: "model", message: expect.stringContaining("recipe tiny names no model, so give one: the name of an imported base (`vault-tuner base gemma`") }]);
+    const piped = await daemon.call("POST", "/v1/jobs", { body: { kind: "pipeline", dataset: "starter", train: { recipe: "small", device: "cpu" } } });
+    expect(piped.status).toBe(400);
+    expect(piped.body.error.issues[0]).toMatchObject({ path: "train.model", message: expect.stringContaining("recipe small names no model") });
+    expect((await daemon.call("GET", "/v1/jobs")).body.items).toEqual([]);
+  });
+
   it("refuses an export of a run that is not a succeeded training job, and answers 404 for unknown jobs", async () => {
     const reply = await daemon.call("POST", "/v1/jobs", { body: { kind: "export", run: "job_missing" } });
     expect(reply.status).toBe(400);
