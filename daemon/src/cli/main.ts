@@ -64,9 +64,11 @@ const COMMANDS: Record<string, Command> = {
     run: runBase,
   },
   export: {
-    summary: "merge a finished run and write GGUF files: 16-bit, quantized (q4_k_m, q8_0 by default) and the adapter alone",
-    usage: "vault-tuner export --run DIR --output DIR [--quant q4_k_m|q5_k_m|q8_0]... [--dtype float16|bfloat16|float32] [--no-adapter] [--base DIR] [--check-rows N] [--check-data DIR] [--verbose]",
-    options: { run: { type: "string" }, output: { type: "string" }, base: { type: "string" }, "check-rows": { type: "string" }, "check-data": { type: "string" }, quant: { type: "string", multiple: true }, dtype: { type: "string" }, "no-adapter": { type: "boolean", default: false }, verbose: { type: "boolean", default: false } },
+    summary: "merge a finished training run and write GGUF files: 16-bit, quantized (q4_k_m, q8_0 by default, each checked against the 16-bit file) and the adapter alone",
+    usage:
+      "vault-tuner export --job TRAIN_JOB_ID [--quant ...]... [--dtype ...] [--check-rows N] [--detach] [--daemon URL] [--data-dir DIR]   (an export job in the daemon: deploy it next)\n" +
+      "                 vault-tuner export --run DIR --output DIR [--quant q4_k_m|q5_k_m|q8_0]... [--dtype float16|bfloat16|float32] [--no-adapter] [--base DIR] [--check-rows N] [--check-data DIR] [--verbose]   (here, from a run folder)",
+    options: { job: { type: "string" }, detach: { type: "boolean", default: false }, daemon: { type: "string" }, "data-dir": { type: "string" }, run: { type: "string" }, output: { type: "string" }, base: { type: "string" }, "check-rows": { type: "string" }, "check-data": { type: "string" }, quant: { type: "string", multiple: true }, dtype: { type: "string" }, "no-adapter": { type: "boolean", default: false }, verbose: { type: "boolean", default: false } },
     run: runExport,
   },
   train: {

@@ -91,6 +91,8 @@ describe("vault-tuner export", () => {
     // The smallest file that kept the training, else the reference.
     expect(check.recommended).toBe(check.files.find((file) => file.verdict === "kept" && file.kind === "q4_k_m") ? "q4_k_m" : check.files.find((file) => file.verdict === "kept") ? "q8_0" : "f32");
     expect(exported.stdout).toContain(`recommended: ${check.recommended}`);
+    // What to do with it next names the recommended file.
+    expect(exported.stdout).toContain(`next: npx vault-tuner eval run --set full-coverage --backend embedded --model ${join(dir, "gguf", `model-${check.recommended}.gguf`)}\n`);
     expect(JSON.parse(readFileSync(join(dir, "gguf", "export.json"), "utf8")).recommended).toBe(check.recommended);
   });
 

@@ -154,6 +154,16 @@ describe("jobs", () => {
     expect(trained.stdout).toMatch(/^ {2}adapter +\/.*\/adapter$/m);
     expect(trained.stderr).toMatch(/^step 1\/2 {2}loss \d\.\d{4}/m);
     expect(trained.stderr).toMatch(/^step 2\/2 {2}loss \d\.\d{4} {2}about 0 s left$/m);
+    expect(trained.stdout).toContain(`next: npx vault-tuner export --job ${id}\n`);
+
+    // The next command exports in the daemon, and says how to deploy what it wrote.
+    const exported = await runCli(["export", "--job", id, "--quant", "q8_0", "--check-rows", "2", ...where]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const exportId = /^queued (job_\S+)$/m.exec(exported.stdout)?.[1] as string;
+    expect(exported.stdout).toContain(`${exportId} succeeded`);
+    expect(exported.stdout).toMatch(/^ {2}q8_0 +\/.*\/model-q8_0\.gguf$/m);
+    expect(exported.stderr).toMatch(/^\[2\/2\] quantization check: model-q8_0\.gguf$/m);
+    expect(exported.stdout).toContain(`next: npx vault-tuner deploy --export ${exportId}\n`);
 
     const listed = await runCli(["jobs", "list", ...where]);
     expect(listed.stdout).toMatch(new RegExp(`^${id} {2}train +succeeded +step 2/2`, "m"));

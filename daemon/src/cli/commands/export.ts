@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { QUANT_CHECK_ROWS, QUANTS, type ExportedFile, type ExportJobRequest } from "@vault-tuner/shared";
-import { checkExport, checkText } from "../../export/export-check";
+import { checkExport, checkText, readExportCheck } from "../../export/export-check";
 import { ensureLlamaCppTools } from "../../export/llama-cpp-tools";
 import { exportArgs } from "../../jobs/trainer-args";
 import { ensurePythonEnv, PYTHON_DIR } from "../../python/python-env";
 import { runTrainer, TrainerError } from "../../python/run-trainer";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
+import { runExportJob } from "./jobs";
 
 const DTYPES = ["float16", "bfloat16", "float32"];
 
@@ -18,7 +19,8 @@ const DTYPES = ["float16", "bfloat16", "float32"];
  */
 export async function runExport(args: { values: Record<string, unknown> }, output: Output): Promise<number> {
   const v = args.values;
-  if (typeof v.run !== "string" || typeof v.output !== "string") throw new UsageError("give --run (a finished training run) and --output (a folder for the GGUF files)");
+  if (typeof v.job === "string") return runExportJob(args, output);
+  if (typeof v.run !== "string" || typeof v.output !== "string") throw new UsageError("give --job ID (a training job the daemon ran: the export runs there, ready to deploy), or --run DIR (a finished run folder) and --output DIR (a folder for the GGUF files)");
   const quants = (v.quant as string[] | undefined) ?? ["q4_k_m", "q8_0"];
   const unknown = quants.filter((kind) => !(QUANTS as readonly string[]).includes(kind));
   if (unknown.length > 0) throw new UsageError(`--quant ${unknown.join(", ")}: choose from ${QUANTS.join(", ")}`);
@@ -45,6 +47,10 @@ export async function runExport(args: { values: Record<string, unknown> }, outpu
       const skippedForData = "skipped" in check && !dataset ? " (give --check-data DIR)" : "";
       output.out(`${checkText(check).join("\n")}${skippedForData}\n`);
     }
+    const folder = done.output ?? resolve(v.output);
+    const chosen = readExportCheck(folder)?.recommended;
+    const file = (done.files ?? []).find((entry) => entry.kind === chosen) ?? (done.files ?? []).find((entry) => entry.kind !== "adapter");
+    if (file) output.out(`next: npx vault-tuner eval run --set full-coverage --backend embedded --model ${join(folder, file.name)}\n`);
     return EXIT_OK;
   } catch (error) {
     if (!(error instanceof TrainerError)) throw error;

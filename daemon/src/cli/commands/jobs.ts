@@ -45,6 +45,22 @@ export async function runDeploy(args: { values: Record<string, unknown> }, outpu
   return queueAndFollow(daemonClient(v), request, v.detach === true, output);
 }
 
+/**
+ * `vault-tuner export --job TRAIN_JOB_ID [--quant ...] [--dtype ...] [--check-rows N]`: queue an export job
+ * of a training job the daemon ran, and follow it; its files can then be deployed.
+ */
+export async function runExportJob(args: { values: Record<string, unknown> }, output: Output): Promise<number> {
+  const v = args.values;
+  const request = {
+    kind: "export",
+    run: v.job,
+    ...(v.quant ? { quant: v.quant } : {}),
+    ...(v.dtype ? { dtype: v.dtype } : {}),
+    ...(v["check-rows"] !== undefined ? { checkRows: Number(v["check-rows"]) } : {}),
+  };
+  return queueAndFollow(daemonClient(v), request, v.detach === true, output);
+}
+
 async function queueAndFollow(client: DaemonClient, request: object, detach: boolean, output: Output): Promise<number> {
   const created = await client.call("POST", "/v1/jobs", request);
   if (created.status !== 201) throw new UsageError(replyError(created));
@@ -123,7 +139,23 @@ async function follow(client: DaemonClient, id: string, output: Output): Promise
   }
   output.out(`${id} ${job.state}${job.error ? `: ${job.error.message}${job.error.hint ? `\n  ${job.error.hint}` : ""}` : ""}\n`);
   for (const [name, path] of Object.entries(job.artefacts)) output.out(`  ${name.padEnd(8)} ${path}\n`);
+  const next = job.state === "succeeded" ? nextCommand(job) : undefined;
+  if (next) output.out(`next: ${next}\n`);
   return job.state === "succeeded" ? EXIT_OK : EXIT_FAILED;
+}
+
+/** What a user runs after a job of this kind: train -> export -> deploy -> evaluate. */
+export function nextCommand(job: Job): string | undefined {
+  switch (job.kind) {
+    case "train":
+      return `npx vault-tuner export --job ${job.id}`;
+    case "export":
+      return `npx vault-tuner deploy --export ${job.id}`;
+    case "deploy":
+      return job.artefacts.gguf ? `npx vault-tuner eval run --set full-coverage --backend embedded --model ${job.artefacts.gguf}` : undefined;
+    default:
+      return undefined;
+  }
 }
 
 function progressLine(p: TrainEvent): string {
