@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   }
   const log = options.debug ? (message: string) => process.stderr.write(`[vault-tuner tap] ${message}\n`) : () => undefined;
   const runId = `tap-${process.pid}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
-  const shipper = new Shipper(new Spool(options.spool, runId), { url: options.daemon, tokenFile: options.tokenFile }, log);
+  const shipper = new Shipper(new Spool(options.spool, runId), { url: options.daemon, addressFile: options.addressFile, tokenFile: options.tokenFile }, log);
   const recorder = new CallRecorder(runId, toolsetHash, (record) => shipper.add(record));
   const guarded = (read: (line: string) => void) => (line: string) => {
     try {

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { addressUrl, DEFAULT_DAEMON_URL } from "@vault-tuner/shared/daemon-address";
 import type { TapRecord } from "./call-recorder";
 import type { Spool } from "./spool";
 
@@ -28,7 +29,7 @@ export class Shipper {
 
   constructor(
     private readonly spool: Spool,
-    private readonly daemon: { url?: string; tokenFile?: string },
+    private readonly daemon: { url?: string; addressFile?: string; tokenFile?: string },
     private readonly log: (message: string) => void,
   ) {}
 
@@ -73,7 +74,7 @@ export class Shipper {
 
   /** One delivery at a time; a failure schedules the next try with backoff. */
   private startDelivery(): void {
-    if (this.delivering || this.retryTimer || !this.daemon.url || this.unsent.length === 0) return;
+    if (this.delivering || this.retryTimer || this.unsent.length === 0) return;
     this.delivering = this.deliver()
       .then(() => {
         this.retryMs = FIRST_RETRY_MS;
@@ -93,17 +94,18 @@ export class Shipper {
 
   private async deliver(): Promise<void> {
     const token = this.daemon.tokenFile ? (await readFile(this.daemon.tokenFile, "utf8")).trim() : "";
+    const url = await this.daemonUrl();
     while (this.unsent.length > 0) {
       const first = this.unsent[0] as TapRecord;
       let count: number;
       if (first.kind === "toolset") {
-        await this.post("/v1/toolsets", first.toolsList, token);
+        await this.post(url, "/v1/toolsets", first.toolsList, token);
         count = 1;
       } else {
         let end = 0;
         while (end < this.unsent.length && end < MAX_TRACES_PER_POST && this.unsent[end]?.kind === "trace") end++;
         const traces = this.unsent.slice(0, end).map((record) => (record as Extract<TapRecord, { kind: "trace" }>).trace);
-        await this.post("/v1/traces", { traces }, token);
+        await this.post(url, "/v1/traces", { traces }, token);
         count = end;
       }
       this.unsent.splice(0, count);
@@ -112,8 +114,15 @@ export class Shipper {
     }
   }
 
-  private async post(path: string, body: unknown, token: string): Promise<void> {
-    const response = await fetch(`${this.daemon.url}${path}`, {
+  /** The URL given, else where the running daemon says it listens (read at every try: it may have restarted elsewhere), else the default. */
+  private async daemonUrl(): Promise<string> {
+    if (this.daemon.url) return this.daemon.url;
+    const written = this.daemon.addressFile ? await readFile(this.daemon.addressFile, "utf8").then(addressUrl, () => undefined) : undefined;
+    return written ?? DEFAULT_DAEMON_URL;
+  }
+
+  private async post(url: string, path: string, body: unknown, token: string): Promise<void> {
+    const response = await fetch(`${url}${path}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify(body),

@@ -1,12 +1,15 @@
 // The subpath, not the package index: the tap must stay a few kilobytes with no schemas in it.
-import { DEFAULT_DAEMON_URL } from "@vault-tuner/shared/daemon-address";
+import { DAEMON_ADDRESS_FILE } from "@vault-tuner/shared/daemon-address";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 export interface TapOptions {
   /** Folder for the write-ahead spool (one JSONL file per run). */
   spool: string;
+  /** The daemon's URL when given (--daemon, VAULT_TUNER_DAEMON); else it is read from addressFile at each delivery. */
   daemon?: string;
+  /** Where the running daemon writes its address: daemon.json beside the token. */
+  addressFile: string;
   tokenFile?: string;
   /** Connect to the plugin's socket instead of spawning an upstream command. */
   socket?: string;
@@ -16,7 +19,7 @@ export interface TapOptions {
 
 export class TapUsageError extends Error {}
 
-export const TAP_USAGE = "node tap.cjs [--spool DIR] [--daemon URL --token-file FILE] [--debug] (-- <upstream command> [args...] | --socket PATH)";
+export const TAP_USAGE = "node tap.cjs [--spool DIR] [--token-file FILE] [--daemon URL] [--debug] (-- <upstream command> [args...] | --socket PATH)";
 
 /** The data dir the daemon uses by default, where the spool and the token live unless told otherwise. */
 function defaultHome(env: NodeJS.ProcessEnv): string {
@@ -43,10 +46,12 @@ export function parseTapOptions(argv: string[], env: NodeJS.ProcessEnv = process
   const socket = values.get("--socket");
   if ((socket === undefined) === (upstream.length === 0)) throw new TapUsageError("give either -- <upstream command> or --socket PATH");
   const home = defaultHome(env);
+  const tokenFile = values.get("--token-file") ?? join(home, "token");
   return {
     spool: values.get("--spool") ?? join(home, "spool"),
-    daemon: values.get("--daemon") ?? env.VAULT_TUNER_DAEMON ?? DEFAULT_DAEMON_URL,
-    tokenFile: values.get("--token-file") ?? join(home, "token"),
+    daemon: values.get("--daemon") ?? env.VAULT_TUNER_DAEMON,
+    addressFile: join(dirname(tokenFile), DAEMON_ADDRESS_FILE),
+    tokenFile,
     socket,
     upstream: upstream.length > 0 ? { command: upstream[0] as string, args: upstream.slice(1) } : undefined,
     debug,

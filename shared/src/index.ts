@@ -200,4 +200,4 @@ export { binomial, bootstrapMeanInterval, passHatK, signTest, wilsonInterval } f
 export { checkGate, compareReports, formatRate, SIGNIFICANCE, type CaseDifference, type GateOptions, type ReportComparison } from "./eval/compare-reports";
 export { EvalCompareQuerySchema, EvalRunIdParamsSchema, EvalRunRequestSchema, EvalRunSummarySchema, PromptSetListItemSchema, RecordedSetRequestSchema, type EvalRunSummary } from "./api/evals-api";
 export { RECORDER_CLIENTS, RecorderReplySchema, RecorderRequestSchema, type RecorderReply, type RecorderRequest } from "./api/recorder-api";
-export { DEFAULT_DAEMON_PORT, DEFAULT_DAEMON_URL } from "./api/daemon-address";
+export { addressUrl, DAEMON_ADDRESS_FILE, DEFAULT_DAEMON_PORT, DEFAULT_DAEMON_URL, type DaemonAddress } from "./api/daemon-address";

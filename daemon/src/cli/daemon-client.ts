@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DaemonEventSchema, DEFAULT_DAEMON_URL, type DaemonEvent } from "@vault-tuner/shared";
+import { addressUrl, DAEMON_ADDRESS_FILE, DaemonEventSchema, DEFAULT_DAEMON_URL, type DaemonEvent } from "@vault-tuner/shared";
 import WebSocket from "ws";
 import { resolveDataDir } from "../config/data-dir";
 import { UsageError } from "./usage-error";
 
-/** A running daemon, as the CLI reaches it: its URL (default port) and the token in its data dir. */
+/** A running daemon, as the CLI reaches it: its URL and the token in its data dir. */
 export interface DaemonClient {
   url: string;
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; text: string }>;
@@ -13,9 +13,14 @@ export interface DaemonClient {
   events(onEvent: (event: DaemonEvent) => void): Promise<() => void>;
 }
 
+/**
+ * The daemon of a data dir: at `--daemon URL` when given, else where the running daemon says it listens
+ * (its daemon.json), else the default port.
+ */
 export function daemonClient(values: Record<string, unknown>): DaemonClient {
-  const url = ((values.daemon as string | undefined) ?? DEFAULT_DAEMON_URL).replace(/\/$/, "");
-  const tokenFile = join(resolveDataDir(values["data-dir"] as string | undefined), "token");
+  const dataDir = resolveDataDir(values["data-dir"] as string | undefined);
+  const url = ((values.daemon as string | undefined) ?? runningAt(dataDir) ?? DEFAULT_DAEMON_URL).replace(/\/$/, "");
+  const tokenFile = join(dataDir, "token");
   let token: string;
   try {
     token = readFileSync(tokenFile, "utf8").trim();
@@ -52,6 +57,14 @@ export function daemonClient(values: Record<string, unknown>): DaemonClient {
       return () => socket.close();
     },
   };
+}
+
+function runningAt(dataDir: string): string | undefined {
+  try {
+    return addressUrl(readFileSync(join(dataDir, DAEMON_ADDRESS_FILE), "utf8"));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The daemon's error reply as one line: `code: message` with the first field named. */

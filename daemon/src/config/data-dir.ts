@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { DAEMON_ADDRESS_FILE } from "@vault-tuner/shared";
 
 /** Where the daemon keeps its database, token, dataset exports and job folders. */
 export interface DataDir {
@@ -11,6 +12,8 @@ export interface DataDir {
   jobs: string;
   /** Where taps spool what they record (and the daemon imports it from at start). */
   spool: string;
+  /** Where the running daemon says where it listens (removed when it stops). */
+  address: string;
 }
 
 /** `--data-dir`, else `VAULT_TUNER_HOME`, else `~/.vault-tuner`. */
@@ -27,6 +30,7 @@ export function prepareDataDir(root: string): DataDir {
     datasets: join(root, "datasets"),
     jobs: join(root, "jobs"),
     spool: join(root, "spool"),
+    address: join(root, DAEMON_ADDRESS_FILE),
   };
   for (const folder of [dir.root, dir.datasets, dir.jobs, dir.spool]) mkdirSync(folder, { recursive: true, mode: 0o700 });
   return dir;

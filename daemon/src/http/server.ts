@@ -1,4 +1,7 @@
+import { readFileSync, rmSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
+import type { DaemonAddress } from "@vault-tuner/shared";
+import { writeFileAtomically } from "../config/write-file-atomically";
 import { prepareDataDir } from "../config/data-dir";
 import { loadOrCreateToken } from "../config/token";
 import { EventBus } from "../events/event-bus";
@@ -73,10 +76,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
+  const url = `http://${DAEMON_HOST}:${port}`;
+  writeAddress(dataDir.address, url);
   let closing: Promise<void> | undefined;
   return {
     app,
-    url: `http://${DAEMON_HOST}:${port}`,
+    url,
     port,
     tokenFile: dataDir.token,
     close: () =>
@@ -86,9 +91,25 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         .then(() => stopping.abort())
         .then(() => app.close())
         .finally(async () => {
+          removeAddress(dataDir.address);
           await serving.close();
           await writer.close();
           store.close();
         })),
   };
+}
+
+/** Says where this daemon listens, for the CLI and the recorder's tap (`--port 0` included). */
+function writeAddress(file: string, url: string): void {
+  const address: DaemonAddress = { url, pid: process.pid, startedAt: new Date().toISOString() };
+  writeFileAtomically(file, `${JSON.stringify(address, null, 2)}\n`, 0o600);
+}
+
+/** Takes the address away at stop, unless another daemon on the same data dir has written its own since. */
+function removeAddress(file: string): void {
+  try {
+    if ((JSON.parse(readFileSync(file, "utf8")) as DaemonAddress).pid === process.pid) rmSync(file, { force: true });
+  } catch {
+    // Gone or unreadable: nothing of ours to remove.
+  }
 }

@@ -60,7 +60,7 @@ function indentOf(text: string): string | number {
  * Points the vault's server entry at the tap, which then launches the original command. Idempotent;
  * backs the config up first; touches no other entry.
  */
-export function installRecorder(target: RecorderTarget, tapPath: string, daemonUrl: string): InstallResult {
+export function installRecorder(target: RecorderTarget, tapPath: string, pinnedDaemonUrl?: string): InstallResult {
   const vault = resolve(target.vault);
   const { text, config } = readConfig(target.configPath);
   const key = findVaultEntry(config, basename(vault), vault);
@@ -70,7 +70,9 @@ export function installRecorder(target: RecorderTarget, tapPath: string, daemonU
   if (!existsSync(tapPath)) throw new ClientConfigError(`the tap is not at ${tapPath}; the client could not start the vault server`);
   const backup = `${target.configPath}.vault-tuner-backup`;
   copyFileSync(target.configPath, backup);
-  servers[key] = tappedEntry(entry, tapPath, ["--spool", target.dataDir.spool, "--token-file", target.dataDir.token, "--daemon", daemonUrl]);
+  // No daemon URL unless one is pinned: the tap reads the running daemon's address beside the token at
+  // every delivery, so a daemon restarted on another port is found without touching the client's config.
+  servers[key] = tappedEntry(entry, tapPath, ["--spool", target.dataDir.spool, "--token-file", target.dataDir.token, ...(pinnedDaemonUrl ? ["--daemon", pinnedDaemonUrl] : [])]);
   const after = `${JSON.stringify(config, null, indentOf(text))}${text.endsWith("\n") ? "\n" : ""}`;
   const records = readRecords(target.dataDir).filter((record) => !(record.configPath === target.configPath && record.key === key));
   writeRecords(target.dataDir, [...records, { configPath: target.configPath, key, original: entry, before: text, after }]);

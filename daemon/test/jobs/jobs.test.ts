@@ -167,6 +167,10 @@ describe("jobs", () => {
 
     const listed = await runCli(["jobs", "list", ...where]);
     expect(listed.stdout).toMatch(new RegExp(`^${id} {2}train +succeeded +step 2/2`, "m"));
+    // The daemon listens on a port of its own choosing; the data dir says which.
+    const found = await runCli(["jobs", "list", "--data-dir", daemon.dataDir]);
+    expect(found.code, found.stderr).toBe(0);
+    expect(found.stdout).toBe(listed.stdout);
     const refused = await runCli(["jobs", "cancel", id, ...where]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`job ${id} is succeeded; only queued or running jobs can be cancelled`);

@@ -54,7 +54,9 @@ describe("the plugin's commands", () => {
     await expect.poll(() => lastNotice(page)).toMatch(/^Recording claudesidian-mcp-work-notes: restart Claude Desktop to start\./);
     const entry = JSON.parse(readFileSync(configFile, "utf8")).mcpServers["claudesidian-mcp-work-notes"];
     expect(entry.args[0]).toBe(tap);
-    expect(entry.args[entry.args.indexOf("--daemon") + 1]).toBe(daemon.url);
+    // The tap finds the daemon from the address it writes beside its token, wherever it listens next time.
+    expect(entry.args).not.toContain("--daemon");
+    expect(entry.args[entry.args.indexOf("--token-file") + 1]).toBe(join(daemon.dataDir, "token"));
     expect(await page.evaluate(() => (globalThis as any).obsidianShim.app.savedData.recording)).toBe(true);
 
     await runCommand(page, "uninstall-recorder");

@@ -50,6 +50,26 @@ describe("recording through the tap", () => {
     }
   });
 
+  it("finds the daemon where its data dir says it listens, and a restarted daemon at its new port", { timeout: 60_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "vault-tuner-moved-"));
+    const first = await startTestDaemon({ dataDir });
+    expect(JSON.parse(readFileSync(join(dataDir, "daemon.json"), "utf8"))).toMatchObject({ url: first.url, pid: process.pid });
+    // No --daemon: what `recorder install` writes into the client's config.
+    const client = new ScriptedClient([process.execPath, buildTap(), "--spool", join(dataDir, "spool"), "--token-file", join(dataDir, "token"), "--", ...filesystemServer(vault)]);
+    await session(client, 2);
+    await expect.poll(async () => (await first.allTraces()).length, { timeout: 15_000 }).toBe(2);
+    await first.stop();
+    expect(existsSync(join(dataDir, "daemon.json")), "a stopped daemon takes its address away").toBe(false);
+    const second = await startTestDaemon({ dataDir });
+    try {
+      await client.request(30, "tools/call", { name: "read_text_file", arguments: { path: join(vault, "Notes", "a.md") } });
+      await expect.poll(async () => (await second.allTraces()).length, { timeout: 15_000 }).toBe(3);
+      expect(await client.close()).toBe(0);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it("spools while the daemon is down; the daemon imports the spool when it starts", { timeout: 30_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "vault-tuner-down-"));
     const spool = join(dataDir, "spool");

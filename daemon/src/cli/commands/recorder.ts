@@ -1,4 +1,3 @@
-import { DEFAULT_DAEMON_URL } from "@vault-tuner/shared";
 import { join } from "node:path";
 import { ClientConfigError } from "@vault-tuner/shared";
 import { prepareDataDir, resolveDataDir } from "../../config/data-dir";
@@ -21,8 +20,7 @@ export async function runRecorderInstall(args: { values: Record<string, unknown>
   const where = target(args.values);
   try {
     const tap = (args.values.tap as string | undefined) ?? writeTapFile(join(where.dataDir.root, "tap.cjs"));
-    const daemon = (args.values.daemon as string | undefined) ?? DEFAULT_DAEMON_URL;
-    const result = installRecorder(where, tap, daemon);
+    const result = installRecorder(where, tap, args.values.daemon as string | undefined);
     output.out(
       result.changed
         ? `recording ${result.key}: ${result.configPath} now starts the tap (${tap}) in front of it; backup at ${result.backup}\nrestart the client to start recording\n`

@@ -32,7 +32,7 @@ export function recorderRoutes(context: AppContext): FastifyPluginAsyncZod {
       const tap = request.body.tap;
       if (tap !== undefined && (!isAbsolute(tap) || !existsSync(tap))) throw new HttpError(400, "invalid-body", `no tap at ${tap}`, [{ path: "tap", message: "not an existing absolute path" }]);
       const tapPath = tap ?? writeTapFile(join(context.dataDir.root, "tap.cjs"));
-      return refusing(() => ({ ...installRecorder(where, tapPath, `${request.protocol}://${request.host}`), tap: tapPath }));
+      return refusing(() => ({ ...installRecorder(where, tapPath), tap: tapPath }));
     });
     app.post("/v1/recorder/uninstall", { schema: { body: RecorderRequestSchema.omit({ tap: true }), response: { 200: RecorderReplySchema } } }, async (request) => refusing(() => uninstallRecorder(target(request.body))));
   };
