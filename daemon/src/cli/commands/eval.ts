@@ -11,15 +11,9 @@ import { comparisonText } from "../../evals/report-markdown";
 import { readReport, saveReport, saveToDataDir } from "../../evals/report-store";
 import { runEval } from "../../evals/run-eval";
 import type { Output } from "../output";
+import { EXIT_EVAL_CANNOT_RUN, EXIT_EVAL_FAILURES, EXIT_EVAL_REQUEST_ERRORS, EXIT_EVAL_STOPPED } from "../exit-codes";
 import { EXIT_OK, UsageError } from "../usage-error";
 
-/** The seed evaluator's exit codes: 0 all passed (or the gate passed), 2 failures (or the gate failed), 3 request errors. */
-export const EXIT_EVAL_FAILURES = 2;
-export const EXIT_EVAL_REQUEST_ERRORS = 3;
-/** The run could not start: a bad set, backend or option. */
-export const EXIT_EVAL_CANNOT_RUN = 1;
-/** Stopped with Ctrl-C (128 + SIGINT, as shells report it). */
-const EXIT_EVAL_STOPPED = 130;
 
 type Args = { values: Record<string, unknown>; positionals: string[] };
 
