@@ -10,7 +10,7 @@ export async function runDaemon(args: { values: Record<string, unknown> }, outpu
   const daemon = await startDaemon({
     dataDir: resolveDataDir(args.values["data-dir"] as string | undefined),
     port,
-    logLevel: args.values["log-level"] as string,
+    logLevel: (args.values["log-level"] as string | undefined) ?? "info",
   });
   output.out(`listening on ${daemon.url}\n`);
   output.out(`token file: ${daemon.tokenFile}\n`);

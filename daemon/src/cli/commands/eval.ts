@@ -17,17 +17,13 @@ import { EXIT_OK, UsageError } from "../usage-error";
 
 type Args = { values: Record<string, unknown>; positionals: string[] };
 
-/** `vault-tuner eval run|compare|import|sets`. */
-export async function runEvalCommand(args: Args, output: Output): Promise<number> {
-  const [action, ...rest] = args.positionals;
-  if (action === "run") return evalRun(args.values, output);
-  if (action === "compare") return evalCompare(rest, args.values, output);
-  if (action === "import") return evalImport(rest, args.values, output);
-  if (action === "sets") return evalSets(args.values, output);
-  if (action === "check") return evalCheck(args.values, output);
-  if (action === "recorded") return evalRecorded(args.values, output);
-  throw new UsageError(`say what to do: eval run, eval compare A.json B.json, eval import FILE..., eval sets, eval check, or eval recorded${action ? ` (not "${action}")` : ""}`);
-}
+/** `vault-tuner eval run|compare|import|sets|check|recorded`: each a command of its own. */
+export const runEvalRun = (args: Args, output: Output) => evalRun(args.values, output);
+export const runEvalCompare = (args: Args, output: Output) => evalCompare(args.positionals, args.values, output);
+export const runEvalImport = (args: Args, output: Output) => evalImport(args.positionals, args.values, output);
+export const runEvalSets = (args: Args, output: Output) => evalSets(args.values, output);
+export const runEvalCheck = (args: Args, output: Output) => evalCheck(args.values, output);
+export const runEvalRecorded = (args: Args, output: Output) => evalRecorded(args.values, output);
 
 async function evalRun(v: Record<string, unknown>, output: Output): Promise<number> {
   const dataDir = resolveDataDir(v["data-dir"] as string | undefined);

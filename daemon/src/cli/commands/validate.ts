@@ -8,7 +8,7 @@ import { catalogOption, datasetPath } from "./dataset-input";
 
 export async function runValidate(args: { values: Record<string, unknown>; positionals: string[] }, output: Output): Promise<number> {
   const path = datasetPath(args.positionals);
-  const profile = args.values.profile as string;
+  const profile = (args.values.profile as string | undefined) ?? "strict";
   if (!(PROFILES as readonly string[]).includes(profile)) throw new UsageError(`--profile must be ${PROFILES.join(" or ")}, got "${profile}"`);
   const catalog = catalogOption(args.values.catalog);
   const validator = new DatasetValidator({ catalog, profile: profile as Profile });
