@@ -68,6 +68,8 @@ describe("job progress in a Notice", () => {
     expect(jobProgressText("train", { event: "step", time: 3, step: 3, total: 8, loss: 0.51234, eta_s: 125 })).toBe("step 3/8, loss 0.512, about 2 min left");
     expect(jobProgressText("export", { event: "stage", time: 1, stage: "quantize q8_0", index: 3, total: 4 }, true)).toBe("Exporting: quantize q8_0 (3/4)");
     expect(jobProgressText("train", { event: "done", time: 9 })).toBeUndefined();
+    // Setting up the trainer's environment has no count to show.
+    expect(jobProgressText("train", { event: "stage", time: 0, stage: "installing the pinned trainer requirements (the first time takes a few minutes)", index: 0, total: 0 }, true)).toBe("Training: installing the pinned trainer requirements (the first time takes a few minutes)");
   });
 });
 

@@ -380,8 +380,10 @@ export class JobRunner {
 
   /** Training and export: the trainer's command line as a child process, its events read as progress. */
   private async runTrainerJob(job: Job, folder: string, resumed: boolean, entry: RunningJob, log: (line: string) => void): Promise<Record<string, string>> {
-    const env = await ensurePythonEnv({ onProgress: log });
-    const { args, artefacts } = await this.command(job, folder, resumed, log);
+    // Setting up the trainer (minutes, the first time) is shown as it happens, not only in the log.
+    const setup = (line: string) => this.report(job.id, { event: "stage", time: 0, stage: line, index: 0, total: 0 }, log);
+    const env = await ensurePythonEnv({ onProgress: setup });
+    const { args, artefacts } = await this.command(job, folder, resumed, setup);
     const { done } = await runTrainer(env.python, args, {
       signal: entry.controller.signal,
       graceMs: this.options.graceMs,
@@ -485,7 +487,7 @@ export function progressOf(event: TrainEvent, previous: JobProgress | null): Job
     case "step":
       return { step: event.step, total: event.total, loss: event.loss, etaS: event.eta_s, tokensPerS: event.tokens_per_s, memoryMb: event.memory_mb };
     case "stage":
-      return { stage: event.stage, step: event.index - 1, total: event.total, etaS: event.eta_s };
+      return event.total > 0 ? { stage: event.stage, step: event.index - 1, total: event.total, etaS: event.eta_s } : { stage: event.stage };
     case "done":
       return previous && previous.total !== undefined ? { ...previous, step: previous.total, etaS: 0 } : previous;
     default:

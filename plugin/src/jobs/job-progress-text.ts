@@ -20,7 +20,8 @@ function progressWords(event: TrainEvent): string | undefined {
     case "step":
       return `step ${event.step}/${event.total}, loss ${event.loss.toFixed(3)}${left(event.eta_s)}`;
     case "stage":
-      return `${event.stage} (${event.index}/${event.total})${left(event.eta_s)}`;
+      // A stage of no count (setting up the trainer's environment) is said as it is.
+      return `${event.stage}${event.total > 0 ? ` (${event.index}/${event.total})` : ""}${left(event.eta_s)}`;
     case "checkpoint":
       return `checkpoint at step ${event.step}`;
     default:

@@ -53,7 +53,10 @@ export const TrainEventSchema = z.discriminatedUnion("event", [
   }),
   z.object({ ...base, event: z.literal("eval"), step: z.number().int(), metrics: z.record(z.string(), z.number()) }),
   z.object({ ...base, event: z.literal("checkpoint"), step: z.number().int(), path: z.string() }),
-  /** export: stage `index` of `total` has started (merge, convert, quantize q4_k_m, adapter, check). */
+  /**
+   * export: stage `index` of `total` has started (merge, convert, quantize q4_k_m, adapter, check); the
+   * daemon also says so while it sets up the trainer, with `total` 0: a stage of no count.
+   */
   z.object({ ...base, event: z.literal("stage"), stage: z.string(), index: z.number().int(), total: z.number().int(), eta_s: number }),
   z.object({
     ...base,

@@ -160,14 +160,15 @@ export function nextCommand(job: Job): string | undefined {
 
 function progressLine(p: TrainEvent): string {
   if (p.event === "step") return `step ${p.step}/${p.total}  loss ${p.loss.toFixed(4)}${p.eta_s !== undefined ? `  about ${formatSeconds(p.eta_s)} left` : ""}`;
-  if (p.event === "stage") return `[${p.index}/${p.total}] ${p.stage}`;
+  if (p.event === "stage") return p.total > 0 ? `[${p.index}/${p.total}] ${p.stage}` : p.stage;
   if (p.event === "checkpoint") return `checkpoint at step ${p.step}`;
   return "";
 }
 
 function describeProgress(job: Job): string {
   const p = job.progress;
-  if (!p || p.total === undefined) return "".padEnd(14);
+  if (!p || (p.total === undefined && p.stage === undefined)) return "".padEnd(14);
+  if (p.total === undefined) return (p.stage as string).slice(0, 40).padEnd(14);
   return `${p.stage ?? "step"} ${p.step ?? 0}/${p.total}`.padEnd(14);
 }
 
