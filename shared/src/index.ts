@@ -39,7 +39,7 @@ export { wireTools } from "./catalog/wire-form";
 export { catalogHasTool, resolveTool, type ResolvedTool } from "./catalog/resolve-tool";
 export { checkAgainstSchema, isObject, type SchemaFinding } from "./catalog/json-schema";
 
-export { scanJsonValue, type JsonScan } from "./codecs/json-scanner";
+export { scanJsonValue, skipWhitespace, type JsonScan } from "./codecs/json-scanner";
 export { pythonJsonDumps } from "./codecs/python-json";
 export type { CallParseError, ExtractedCalls, ParsedCall } from "./codecs/parsed-call";
 export { parseSeedText, renderSeedText, renderSeedTextCall, extractSeedTextCalls, type SeedTextSegment } from "./codecs/seed-text";

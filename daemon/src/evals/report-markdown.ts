@@ -13,7 +13,7 @@ export function reportMarkdown(report: EvalReport): string {
     `- Prompt set: **${meta.set.title}** (\`${meta.set.id}\`, ${meta.set.cases} cases, toolset ${meta.set.catalog})`,
     `- Backend: **${backend.kind}** \`${backend.model}\`${backend.url ? ` at ${backend.url}` : ""}${backend.grammar_constrained ? " (calls grammar-constrained: schema validity is not comparable with free-running backends)" : ""}`,
     `- Sampling: temperature ${backend.temperature}, top_p ${backend.top_p}, max ${backend.max_tokens} tokens${backend.seed !== undefined ? `, seed ${backend.seed}` : ""}; ${meta.repeat} ${meta.repeat === 1 ? "try" : "tries"} a case`,
-    `- Run: ${meta.created_at}, ${meta.duration_s} s, Vault Tuner ${meta.version}`,
+    `- Run: started ${meta.created_at}, took ${meta.duration_s} s, Vault Tuner ${meta.version}`,
     ...(meta.training ? [`- Model trained on ${meta.training.labels} labelled rows${meta.training.dataset ? ` (dataset \`${meta.training.dataset}\`${meta.training.job ? `, training job ${meta.training.job}` : ""})` : ""}${meta.training.file ? `; the ${meta.training.file} file was evaluated` : ""}`] : []),
     "",
     "## Result",
@@ -72,6 +72,8 @@ export function comparisonText(comparison: ReportComparison): string {
   }
   if (comparison.only_in_a.length > 0) lines.push("", `only in A: ${comparison.only_in_a.join(", ")}`);
   if (comparison.only_in_b.length > 0) lines.push("", `only in B: ${comparison.only_in_b.join(", ")}`);
+  if (comparison.unscored_in_a.length > 0) lines.push("", `not scored in A (request errors only): ${comparison.unscored_in_a.join(", ")}`);
+  if (comparison.unscored_in_b.length > 0) lines.push("", `not scored in B (request errors only): ${comparison.unscored_in_b.join(", ")}`);
   return `${lines.join("\n")}\n`;
 }
 

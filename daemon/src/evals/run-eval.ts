@@ -48,6 +48,8 @@ export async function runEval(options: EvalRunOptions): Promise<EvalReport> {
   const records: EvalRecord[] = new Array(work.length);
   const toolsOf = new Map(set.cases.map((evalCase) => [evalCase.id, offeredTools(evalCase, catalog)]));
   const started = performance.now();
+  // The run is named and dated by when it started, as a user remembers starting it.
+  const startedAt = new Date();
   const progress: EvalProgress = { done: 0, total: work.length, passed: 0, failed: 0, requestErrors: 0 };
   // Backends that hold a context (the embedded model) size it for the longest conversation the set can make.
   const turnLimits = set.cases.map((evalCase) => options.turnLimit ?? evalCase.turnLimit);
@@ -74,10 +76,17 @@ export async function runEval(options: EvalRunOptions): Promise<EvalReport> {
   return {
     format: REPORT_FORMAT,
     metadata: {
-      id: options.id ?? `${set.id}-${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")}`,
-      created_at: new Date().toISOString(),
+      id: options.id ?? `${set.id}-${startedAt.toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")}`,
+      created_at: startedAt.toISOString(),
       duration_s: Math.round((performance.now() - started) / 100) / 10,
-      set: { id: set.id, title: set.title, catalog: set.catalog, cases: set.cases.length, sha256: createHash("sha256").update(canonicalJson(set)).digest("hex") },
+      set: {
+        id: set.id,
+        title: set.title,
+        catalog: set.catalog,
+        cases: set.cases.length,
+        sha256: sha256(canonicalJson(set)),
+        case_sha256: Object.fromEntries(set.cases.map((evalCase) => [evalCase.id, sha256(canonicalJson(evalCase))])),
+      },
       backend: backend.info,
       repeat,
       concurrency,
@@ -99,4 +108,8 @@ export function sandboxCatalog(id: string): Catalog {
 export function offeredTools(evalCase: EvalCase, catalog: Catalog): ChatTool[] {
   const tools = evalCase.tools ? catalog.tools.filter((tool) => evalCase.tools?.includes(tool.name)) : catalog.tools;
   return tools.map((tool) => ({ type: "function", function: { name: tool.name, ...(tool.description ? { description: tool.description } : {}), parameters: tool.inputSchema } }));
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }

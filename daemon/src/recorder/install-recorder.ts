@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { ClientConfigError, findVaultEntry, isTapped, tappedEntry, untappedEntry, type ClientConfig, type ServerEntry } from "@vault-tuner/shared";
 import type { DataDir } from "../config/data-dir";
+import { spliceJsonValue } from "./json-splice";
 import { writeFileAtomically } from "../config/write-file-atomically";
 
 export interface RecorderTarget {
@@ -73,7 +74,8 @@ export function installRecorder(target: RecorderTarget, tapPath: string, pinnedD
   // No daemon URL unless one is pinned: the tap reads the running daemon's address beside the token at
   // every delivery, so a daemon restarted on another port is found without touching the client's config.
   servers[key] = tappedEntry(entry, tapPath, ["--spool", target.dataDir.spool, "--token-file", target.dataDir.token, ...(pinnedDaemonUrl ? ["--daemon", pinnedDaemonUrl] : [])]);
-  const after = `${JSON.stringify(config, null, indentOf(text))}${text.endsWith("\n") ? "\n" : ""}`;
+  // Only the entry changes; the rest of the file keeps its bytes, however the user formatted it.
+  const after = spliceJsonValue(text, ["mcpServers", key], servers[key], indentOf(text));
   const records = readRecords(target.dataDir).filter((record) => !(record.configPath === target.configPath && record.key === key));
   writeRecords(target.dataDir, [...records, { configPath: target.configPath, key, original: entry, before: text, after }]);
   writeFileAtomically(target.configPath, after, 0o600);
@@ -95,8 +97,7 @@ export function uninstallRecorder(target: RecorderTarget): InstallResult {
   const record = records.find((candidate) => candidate.configPath === target.configPath && candidate.key === key);
   if (record && record.after === text) writeFileAtomically(target.configPath, record.before, 0o600);
   else {
-    servers[key] = record?.original ?? untappedEntry(entry);
-    writeFileAtomically(target.configPath, `${JSON.stringify(config, null, indentOf(text))}${text.endsWith("\n") ? "\n" : ""}`, 0o600);
+    writeFileAtomically(target.configPath, spliceJsonValue(text, ["mcpServers", key], record?.original ?? untappedEntry(entry), indentOf(text)), 0o600);
   }
   writeRecords(target.dataDir, records.filter((candidate) => candidate !== record));
   return { configPath: target.configPath, key, changed: true };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -70,9 +70,35 @@ describe("comparing runs and gating on them", () => {
     expect(few.stdout).toContain("not significant at 0.05");
   });
 
+  it("pairs different selections of an unchanged set without calling it changed, and tells unscored cases from missing ones", async () => {
+    const first = ["contentManager_readContent", "vaultManager_listDirectory"];
+    await run("good", "some.json", ["--cases", first.join(",")]);
+    await run("good", "others.json", ["--cases", ["vaultManager_listDirectory", "agentManager_listAgents"].join(",")]);
+    const compared = await runCli(["eval", "compare", join(work, "some.json"), join(work, "others.json")]);
+    expect(compared.stdout).not.toContain("warning:");
+    expect(compared.stdout).toContain("only in A: contentManager_readContent");
+    expect(compared.stdout).toContain("only in B: agentManager_listAgents");
+
+    // A run whose every request failed scored nothing: its cases are unscored there, not absent.
+    const down = await runCli(["eval", "run", "--set", "full-coverage", "--backend", "openai", "--url", "http://127.0.0.1:9", "--model", "good", "--out", join(work, "down.json"), "--quiet", "--cases", first.join(","), "--retries", "0", "--timeout", "2"]);
+    expect(down.code).toBe(3);
+    const againstDown = await runCli(["eval", "compare", join(work, "down.json"), join(work, "some.json"), "--json"]);
+    expect(JSON.parse(againstDown.stdout)).toMatchObject({ paired_cases: 0, only_in_a: [], only_in_b: [], unscored_in_a: first, unscored_in_b: [] });
+
+    // A case whose task changed between the runs is named.
+    const changed = JSON.parse(readFileSync(join(work, "others.json"), "utf8"));
+    changed.metadata.set.case_sha256.vaultManager_listDirectory = "0".repeat(64);
+    writeFileSync(join(work, "others-changed.json"), JSON.stringify(changed));
+    expect((await runCli(["eval", "compare", join(work, "some.json"), join(work, "others-changed.json")])).stdout).toContain("warning: prompt set full-coverage changed between the runs (vaultManager_listDirectory)");
+  });
+
   it("reports pass^k over repeated tries, with a bootstrap interval over cases", async () => {
+    const before = Date.now();
     const flaky = await run("flaky", "flaky.json", ["--repeat", "2", "--cases", "contentManager_readContent,vaultManager_listDirectory,memoryManager_listSessions,agentManager_listAgents", "--concurrency", "1"]);
     const report = JSON.parse(readFileSync(join(work, "flaky.json"), "utf8"));
+    // Dated by its start: 8 tries of at least 20 ms each came after it.
+    expect(report.metadata.duration_s).toBeGreaterThanOrEqual(0.1);
+    expect(Date.parse(report.metadata.created_at) - before).toBeLessThan(report.metadata.duration_s * 1000);
     expect(flaky.code).toBe(2);
     expect(report.summary).toMatchObject({ total: 8, passed: 4, cases: 4, repeats: 2, interval_method: "bootstrap-cases" });
     // Every case passed exactly one of its two tries: pass^1 = 0.5, pass^2 = 0.

@@ -88,6 +88,29 @@ describe("recorder install / uninstall", () => {
     expect(after.mcpServers["nexus-my-notes"]).toEqual(s.original.mcpServers["nexus-my-notes"]);
   });
 
+  it("changes no byte outside the vault's entry, however the user formatted the rest", async () => {
+    const s = setup();
+    const entry = JSON.stringify(s.original.mcpServers["nexus-my-notes"]);
+    // Hand-formatted: one-line arrays, a tab, no final newline; what JSON.stringify would never write.
+    const text = `{\n  "mcpServers": {\n    "filesystem": { "command": "npx", "args": ["hi"] },\n\t"nexus-my-notes": ${entry}\n  },\n  "globalShortcut":"Ctrl+Space"\n}`;
+    writeFileSync(s.config, text);
+    expect((await runCli(["recorder", "install", ...s.common, "--tap", buildTap()])).code).toBe(0);
+    const installed = readFileSync(s.config, "utf8");
+    const start = text.indexOf(entry);
+    expect(installed.slice(0, start)).toBe(text.slice(0, start));
+    expect(installed.endsWith(text.slice(start + entry.length))).toBe(true);
+    expect(JSON.parse(installed).mcpServers["nexus-my-notes"].args[0]).toBe(buildTap());
+
+    // Uninstalling after the user changed something else restores the entry and keeps the rest as it is.
+    const edited = installed.replace('"Ctrl+Space"', '"Ctrl+Shift+Space"');
+    writeFileSync(s.config, edited);
+    expect((await runCli(["recorder", "uninstall", ...s.common])).code).toBe(0);
+    const restored = readFileSync(s.config, "utf8");
+    expect(restored.slice(0, start)).toBe(text.slice(0, start));
+    expect(restored.endsWith('\n  },\n  "globalShortcut":"Ctrl+Shift+Space"\n}')).toBe(true);
+    expect(JSON.parse(restored).mcpServers["nexus-my-notes"]).toEqual(s.original.mcpServers["nexus-my-notes"]);
+  });
+
   it("refuses a config that is not JSON or has no entry for the vault, and changes nothing", async () => {
     const s = setup();
     writeFileSync(s.config, '{"mcpServers": {');

@@ -23,6 +23,9 @@ export interface ReportComparison {
   cases: CaseDifference[];
   only_in_a: string[];
   only_in_b: string[];
+  /** Cases both runs had, but one run could not score (request errors only): not paired, not missing either. */
+  unscored_in_a: string[];
+  unscored_in_b: string[];
   warnings: string[];
 }
 
@@ -36,10 +39,15 @@ export const SIGNIFICANCE = 0.05;
 export function compareReports(a: EvalReport, b: EvalReport): ReportComparison {
   const warnings: string[] = [];
   if (a.metadata.set.id !== b.metadata.set.id) warnings.push(`the runs used different prompt sets (${a.metadata.set.id} and ${b.metadata.set.id}): only cases with the same id are paired`);
-  else if (a.metadata.set.sha256 !== b.metadata.set.sha256) warnings.push(`prompt set ${a.metadata.set.id} changed between the runs: paired cases may not be the same tasks`);
+  else {
+    const changed = changedCases(a, b);
+    if (changed.length > 0) warnings.push(`prompt set ${a.metadata.set.id} changed between the runs (${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ` and ${changed.length - 5} more` : ""}): those paired cases may not be the same tasks`);
+  }
   if (a.metadata.backend.grammar_constrained !== b.metadata.backend.grammar_constrained) warnings.push("one backend constrains calls with a grammar and the other does not: schema validity is not comparable");
   const rateA = caseRates(a.records);
   const rateB = caseRates(b.records);
+  const ranA = new Set(a.records.map((record) => record.case_id));
+  const ranB = new Set(b.records.map((record) => record.case_id));
   const cases: CaseDifference[] = [];
   for (const [id, valueA] of rateA) {
     const valueB = rateB.get(id);
@@ -59,8 +67,10 @@ export function compareReports(a: EvalReport, b: EvalReport): ReportComparison {
     p_value: test.pValue,
     significant: test.pValue < SIGNIFICANCE,
     cases: cases.sort((x, y) => Math.abs(y.b - y.a) - Math.abs(x.b - x.a) || x.case_id.localeCompare(y.case_id)),
-    only_in_a: [...rateA.keys()].filter((id) => !rateB.has(id)),
-    only_in_b: [...rateB.keys()].filter((id) => !rateA.has(id)),
+    only_in_a: [...ranA].filter((id) => !ranB.has(id)),
+    only_in_b: [...ranB].filter((id) => !ranA.has(id)),
+    unscored_in_a: [...ranA].filter((id) => ranB.has(id) && !rateA.has(id)),
+    unscored_in_b: [...ranB].filter((id) => ranA.has(id) && !rateB.has(id)),
     warnings,
   };
 }
@@ -92,6 +102,18 @@ export function checkGate(report: EvalReport, options: GateOptions): { passed: b
 
 export function formatRate(rate: number | null): string {
   return rate === null ? "n/a" : `${(rate * 100).toFixed(1)}%`;
+}
+
+/**
+ * Paired cases whose task differs between the runs: by each case's own hash where both reports have them
+ * (different selections of an unchanged set compare clean); older reports only say whether the whole run
+ * set changed, which for different selections it always does.
+ */
+function changedCases(a: EvalReport, b: EvalReport): string[] {
+  const [hashesA, hashesB] = [a.metadata.set.case_sha256, b.metadata.set.case_sha256];
+  const paired = [...new Set(a.records.map((record) => record.case_id))].filter((id) => b.records.some((record) => record.case_id === id));
+  if (hashesA && hashesB) return paired.filter((id) => hashesA[id] !== undefined && hashesB[id] !== undefined && hashesA[id] !== hashesB[id]);
+  return a.metadata.set.sha256 === b.metadata.set.sha256 ? [] : paired;
 }
 
 function caseRates(records: EvalRecord[]): Map<string, number> {

@@ -114,9 +114,19 @@ export const EvalReportSchema = z.object({
   format: z.literal(REPORT_FORMAT),
   metadata: z.object({
     id: z.string(),
+    /** When the run started (its id is made from it too). */
     created_at: z.string(),
     duration_s: z.number(),
-    set: z.object({ id: z.string(), title: z.string(), catalog: z.string(), cases: z.number(), sha256: z.string() }),
+    set: z.object({
+      id: z.string(),
+      title: z.string(),
+      catalog: z.string(),
+      cases: z.number(),
+      /** Of the cases run (a selection hashes differently from the whole set). */
+      sha256: z.string(),
+      /** Each run case's own hash, so runs of different selections of one set compare case by case. */
+      case_sha256: z.record(z.string(), z.string()).optional(),
+    }),
     backend: BackendInfoSchema,
     repeat: z.number().int(),
     concurrency: z.number().int(),
