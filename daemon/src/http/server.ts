@@ -86,12 +86,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     tokenFile: dataDir.token,
     close: () =>
       // The running job stops first (it becomes interrupted), then builds, requests and sockets.
-      (closing ??= jobs
-        .close()
+      // The address goes first: a stopping daemon takes no new work, so no one should look for it.
+      (closing ??= Promise.resolve(removeAddress(dataDir.address))
+        .then(() => jobs.close())
         .then(() => stopping.abort())
         .then(() => app.close())
         .finally(async () => {
-          removeAddress(dataDir.address);
           await serving.close();
           await writer.close();
           store.close();
