@@ -2,7 +2,7 @@ import type { EvalRunSummary } from "@vault-tuner/shared";
 import { describe, expect, it } from "vitest";
 import { niceScale, project, tickLabel } from "../src/evals/chart-scale";
 import { labelCurve } from "../src/evals/label-curve";
-import { fileToDeploy, modelChoices } from "../src/evals/model-choices";
+import { fileToDeploy, modelChoices, modelLabel } from "../src/evals/model-choices";
 import { trainingCurves, trainingJobOf } from "../src/evals/training-curves";
 import { jobProgressText } from "../src/jobs/job-progress-text";
 
@@ -42,20 +42,24 @@ describe("models to evaluate", () => {
     const file = (name: string, kind: string) => ({ name, kind, path: `/d/gguf/${name}` });
     const choices = modelChoices({
       serving: { gguf: "/d/gguf/model-q4_k_m.gguf", jobId: "job_dep" },
-      items: [{ id: "job_t", trainedAt: null, exports: [{ jobId: "job_x", files: [file("model-q4_k_m.gguf", "q4_k_m"), file("model-q8_0.gguf", "q8_0"), file("adapter.gguf", "adapter")] }], deployments: [{ target: "ollama", model: "vault-tools:x", host: "http://127.0.0.1:11434" }] }],
+      items: [{ id: "job_t", name: "tiny · KTO · mine · 12 labels · 2026-12-01", trainedAt: null, exports: [{ jobId: "job_x", files: [file("model-q4_k_m.gguf", "q4_k_m"), file("model-q8_0.gguf", "q8_0"), file("adapter.gguf", "adapter")] }], deployments: [{ target: "ollama", model: "vault-tools:x", host: "http://127.0.0.1:11434" }] }],
     });
     expect(choices).toEqual([
       { label: "Served by the daemon: model-q4_k_m.gguf", backend: "embedded", model: "/d/gguf/model-q4_k_m.gguf" },
       { label: "Ollama: vault-tools:x", backend: "ollama", model: "vault-tools:x", url: "http://127.0.0.1:11434" },
-      { label: "job_t · model-q8_0.gguf", backend: "embedded", model: "/d/gguf/model-q8_0.gguf" },
+      { label: "tiny · KTO · mine · 12 labels · 2026-12-01 · q8_0", backend: "embedded", model: "/d/gguf/model-q8_0.gguf" },
     ]);
   });
 
   it("say what the export's quantization check found, and deploy what it recommended", () => {
     const file = (kind: string, verdict?: "kept" | "drifted" | "erased") => ({ name: `model-${kind}.gguf`, kind, path: `/d/gguf/model-${kind}.gguf`, ...(verdict ? { check: { verdict } } : {}) });
     const checked = { jobId: "job_x", recommended: "f16", files: [file("f16"), file("q8_0", "drifted"), file("q4_k_m", "erased")] };
-    const labels = modelChoices({ serving: null, items: [{ id: "job_t", trainedAt: null, exports: [checked], deployments: [] }] }).map((choice) => choice.label);
-    expect(labels).toEqual(["job_t · model-f16.gguf (recommended)", "job_t · model-q8_0.gguf (drifts from the trained model)", "job_t · model-q4_k_m.gguf (quantization erased the training)"]);
+    const reply = { serving: null, items: [{ id: "job_t", name: "my notes model", trainedAt: null, exports: [checked], deployments: [] }] };
+    const labels = modelChoices(reply).map((choice) => choice.label);
+    expect(labels).toEqual(["my notes model · f16 (recommended)", "my notes model · q8_0 (drifts from the trained model)", "my notes model · q4_k_m (quantization erased the training)"]);
+    // A run's model reads the same in the runs table; a file the daemon did not export, by its path.
+    expect(modelLabel(reply, "/d/gguf/model-q8_0.gguf")).toBe("my notes model · q8_0");
+    expect(modelLabel(reply, "/models/elsewhere/other.gguf")).toBe("models/elsewhere/other.gguf");
     expect(fileToDeploy(checked)).toBe("f16");
     // Not checked: the usual balance; checked without a recommendation: never an erased file.
     expect(fileToDeploy({ jobId: "job_y", files: [file("q8_0"), file("q4_k_m")] })).toBe("q4_k_m");

@@ -138,6 +138,13 @@ export const COMMANDS: Record<string, Command> = {
     example: "vault-tuner deploy --export job_20261201_5e6f7a8b",
     load: () => import("./commands/jobs").then((module) => module.runDeploy),
   },
+  models: {
+    summary: "the trained models by name (base, method, dataset, labels, date), with their ids and files; rename one",
+    args: "[list | show ID | rename ID NAME]",
+    options: { daemon: DAEMON, "data-dir": DATA_DIR },
+    example: 'vault-tuner models rename job_20261201_1a2b3c4d "gemma, my meeting notes"',
+    load: () => import("./commands/models").then((module) => module.runModels),
+  },
   jobs: {
     summary: "list the daemon's jobs, show one, read its log, cancel, resume or follow it",
     args: "[list | show ID | log ID | cancel ID | resume ID | follow ID]",

@@ -10,6 +10,10 @@ import type { JobStore } from "../store/job-store";
 export interface RegisteredModel {
   /** The training job that made it. */
   id: string;
+  /** What people call it: the name a user gave it, else `defaultName`. */
+  name: string;
+  /** Base, method, dataset, labelled rows and date, e.g. `gemma-3-270m · KTO · mine · 812 labels · 2026-12-01`. */
+  defaultName: string;
   trainedAt: string | null;
   dataset: { name: string; card: unknown };
   recipe: string;
@@ -36,7 +40,7 @@ function readJson(file: string): any {
  * wrote (training.json, export.json, the dataset card): one source of truth, nothing copied. To bring
  * back an earlier model, run a deploy job with one of its exports.
  */
-export function listModels(jobs: JobStore, datasetsDir: string, serving: EmbeddedDeployment | undefined): RegisteredModel[] {
+export function listModels(jobs: JobStore, datasetsDir: string, serving: EmbeddedDeployment | undefined, names: Map<string, string> = new Map()): RegisteredModel[] {
   const all = jobs.list({ limit: 10_000 });
   const succeeded = (kind: Job["kind"]) => all.filter((job) => job.kind === kind && job.state === "succeeded");
   const exports = succeeded("export");
@@ -45,12 +49,17 @@ export function listModels(jobs: JobStore, datasetsDir: string, serving: Embedde
     const request = train.request as Extract<Job["request"], { kind: "train" }>;
     const training = readJson(join(train.artefacts.run ?? "", "training.json")) ?? {};
     const mine = exports.filter((job) => (job.request as { run?: string }).run === train.id);
+    const base = training.model ?? request.model ?? null;
+    const card = readCard(datasetsDir, request.dataset);
+    const defaultName = [baseName(base), request.mode.toUpperCase(), request.dataset, ...(card ? [`${labelledTrainingRows(card)} labels`] : []), (train.finishedAt ?? train.createdAt).slice(0, 10)].join(" · ");
     return {
       id: train.id,
+      name: names.get(train.id) ?? defaultName,
+      defaultName,
       trainedAt: train.finishedAt,
       dataset: { name: request.dataset, card: readJson(join(datasetsDir, request.dataset, "card.json")) ?? null },
       recipe: request.recipe,
-      base: training.model ?? request.model ?? null,
+      base,
       metrics: { steps: training.steps, trainLoss: training.train_loss, runtimeS: training.runtime_s },
       chatTemplateSha256: training.chat_template_sha256 ?? null,
       exports: mine.map((job) => {
@@ -86,4 +95,9 @@ export function trainingOfModel(jobs: JobStore, datasetsDir: string, gguf: strin
     return card ? { labels: labelledTrainingRows(card), job: model.id, dataset: model.dataset.name, file: file.kind } : undefined;
   }
   return undefined;
+}
+
+/** A base as its name reads: an imported base's or a model folder's last segment, a hub name's model part. */
+function baseName(base: string | null): string {
+  return base ? (base.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? base) : "recipe model";
 }

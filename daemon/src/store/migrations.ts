@@ -59,4 +59,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX jobs_by_state ON jobs (state, seq);
   `,
+  `
+  CREATE TABLE model_names (
+    train_job  TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    renamed_at TEXT NOT NULL
+  );
+  `,
 ];

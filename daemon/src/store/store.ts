@@ -1,4 +1,5 @@
 import { JobStore } from "./job-store";
+import { ModelNameStore } from "./model-name-store";
 import { openDatabase, type Db } from "./open-database";
 import { ToolsetStore } from "./toolset-store";
 import { TraceStore } from "./trace-store";
@@ -8,8 +9,10 @@ export class Store {
   readonly toolsets: ToolsetStore;
   readonly traces: TraceStore;
   readonly jobs: JobStore;
+  readonly modelNames: ModelNameStore;
 
   private constructor(private readonly db: Db) {
+    this.modelNames = new ModelNameStore(db);
     this.toolsets = new ToolsetStore(db);
     this.traces = new TraceStore(db);
     this.jobs = new JobStore(db);

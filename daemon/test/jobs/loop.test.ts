@@ -79,5 +79,19 @@ it("goes from labelled traces to a deployed model that answers a chat request wi
     [deployed.id, false],
   ]);
   expect((await daemon.call("GET", `/v1/models/${trained.id}`)).body.id).toBe(trained.id);
+
+  // Named by base, method, dataset, labelled rows and date, until the user names it.
+  const card = (await daemon.call("GET", "/v1/datasets/mine")).body;
+  const labels = card.counts.train.desirable + card.counts.train.undesirable - card.counts.train.repeated;
+  expect(entry.name).toBe(`tiny · KTO · mine · ${labels} labels · ${trained.finishedAt.slice(0, 10)}`);
+  expect(entry.defaultName).toBe(entry.name);
+  const where = ["--daemon", daemon.url, "--data-dir", daemon.dataDir];
+  const renamed = await runCli(["models", "rename", trained.id, "meeting", "notes", "model", ...where]);
+  expect(renamed.code, renamed.stderr).toBe(0);
+  expect((await daemon.call("GET", `/v1/models/${trained.id}`)).body).toMatchObject({ name: "meeting notes model", defaultName: entry.name });
+  const listed = await runCli(["models", ...where]);
+  expect(listed.stdout).toMatch(new RegExp(`^meeting notes model {2}\\(served now\\)\n {2}id ${trained.id}, export ${exported.id} \\(f16\\*?, q8_0\\*?, adapter\\)`, "m"));
+  expect((await daemon.call("PUT", `/v1/models/${trained.id}/name`, { body: { name: "two\nlines" } })).status).toBe(400);
+  expect((await daemon.call("PUT", "/v1/models/job_nope/name", { body: { name: "x" } })).status).toBe(404);
   expect((await daemon.call("GET", "/v1/models/job_nope")).status).toBe(404);
 }, 600_000);

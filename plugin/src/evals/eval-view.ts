@@ -5,7 +5,7 @@ import { describeError, shortTime } from "../ui/format";
 import { formatDuration } from "../status/status-text";
 import { labelCurve } from "./label-curve";
 import { drawLineChart } from "./line-chart";
-import { modelChoices, type ModelChoice, type ModelsReply } from "./model-choices";
+import { modelChoices, modelLabel, type ModelChoice, type ModelsReply } from "./model-choices";
 import { openReportNote } from "./report-note";
 import { trainingCurves, trainingJobOf, type StepMetrics } from "./training-curves";
 
@@ -178,7 +178,7 @@ export class EvalView extends ItemView {
       const row = table.createEl("tr", { cls: meta.id === this.selected ? "is-selected" : "", attr: { "data-run-id": meta.id } });
       row.createEl("td", { text: shortTime(meta.created_at) });
       row.createEl("td", { text: meta.set.id });
-      row.createEl("td", { text: modelName(meta.backend.model), attr: { title: `${meta.backend.kind}: ${meta.backend.model}` } });
+      row.createEl("td", { text: modelLabel(this.modelsReply, meta.backend.model), attr: { title: `${meta.backend.kind}: ${meta.backend.model}${meta.training?.job ? ` (training job ${meta.training.job})` : ""}` } });
       row.createEl("td", { text: `${formatRate(run.summary.pass_rate)} (${run.summary.passed}/${run.summary.total - run.summary.request_errors})` });
       row.addEventListener("click", () => {
         this.selected = meta.id;
@@ -197,7 +197,7 @@ export class EvalView extends ItemView {
     const row = section.createDiv({ cls: "vault-tuner-eval-form" });
     const pick = (label: string, index: number) => {
       const select = row.createEl("select", { attr: { "aria-label": label } });
-      for (const run of this.runs) select.createEl("option", { text: `${shortTime(run.metadata.created_at)} · ${run.metadata.set.id} · ${modelName(run.metadata.backend.model)}`, attr: { value: run.metadata.id } });
+      for (const run of this.runs) select.createEl("option", { text: `${shortTime(run.metadata.created_at)} · ${run.metadata.set.id} · ${modelLabel(this.modelsReply, run.metadata.backend.model)}`, attr: { value: run.metadata.id } });
       select.value = this.runs[index]?.metadata.id ?? "";
       return select;
     };
@@ -265,7 +265,7 @@ export class EvalView extends ItemView {
     const run = this.runs.find((item) => item.metadata.id === this.selected);
     if (!run) return;
     const { metadata: meta, summary } = run;
-    section.createEl("h4", { text: `${meta.set.title} on ${modelName(meta.backend.model)}` });
+    section.createEl("h4", { text: `${meta.set.title} on ${modelLabel(this.modelsReply, meta.backend.model)}` });
     section.createDiv({
       cls: "vault-tuner-eval-headline",
       text: `${summary.passed} of ${summary.total - summary.request_errors} passed: ${formatRate(summary.pass_rate)} (95% interval ${formatRate(summary.pass_rate_ci95[0])} to ${formatRate(summary.pass_rate_ci95[1])})${summary.request_errors > 0 ? `; ${summary.request_errors} request errors not scored` : ""}.`,
@@ -372,9 +372,4 @@ function rateTable(parent: HTMLElement, heading: string, column: string, rates: 
 
 function sortedByRate(rates: Rates): Rates {
   return Object.fromEntries(Object.entries(rates).sort(([nameA, a], [nameB, b]) => (a.rate ?? 0) - (b.rate ?? 0) || nameA.localeCompare(nameB)));
-}
-
-/** A model as people name it: the file name of a GGUF path, else what the backend calls it. */
-function modelName(model: string): string {
-  return model.split(/[\\/]/).slice(-3).join("/");
 }

@@ -3,6 +3,8 @@ export interface ModelsReply {
   items: {
     /** The training job that made the model. */
     id: string;
+    /** What the user calls it (base, method, dataset, labels and date unless renamed). */
+    name: string;
     trainedAt: string | null;
     exports: {
       jobId: string;
@@ -46,7 +48,7 @@ export function modelChoices(reply: ModelsReply): ModelChoice[] {
   for (const model of reply.items) {
     for (const exported of model.exports) {
       for (const file of exported.files) {
-        if (file.kind !== "adapter") add({ label: `${model.id} · ${file.name}${checkNote(exported, file)}`, backend: "embedded", model: file.path });
+        if (file.kind !== "adapter") add({ label: `${model.name} · ${file.kind}${checkNote(exported, file)}`, backend: "embedded", model: file.path });
       }
     }
   }
@@ -73,4 +75,19 @@ export function fileToDeploy(exported: Export): string | undefined {
 
 function fileName(path: string): string {
   return path.split(/[\\/]/).at(-1) ?? path;
+}
+
+/**
+ * An evaluated model as people name it: a GGUF the daemon exported by its model's name and file kind
+ * ("gemma-3-270m · KTO · mine · 812 labels · 2026-12-01 · q8_0"), anything else by the end of its path or
+ * what its backend calls it. The id and the path stay one step away, in the row's tooltip.
+ */
+export function modelLabel(reply: ModelsReply | undefined, model: string): string {
+  for (const item of reply?.items ?? []) {
+    for (const exported of item.exports) {
+      const file = exported.files.find((candidate) => candidate.path === model);
+      if (file) return `${item.name} · ${file.kind}`;
+    }
+  }
+  return model.split(/[\\/]/).slice(-3).join("/");
 }

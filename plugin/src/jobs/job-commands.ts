@@ -108,7 +108,7 @@ export async function deployLastModel(plugin: VaultTunerPlugin): Promise<void> {
       return;
     }
     const job = await plugin.daemon.request<Job>("POST", "/v1/jobs", { kind: "deploy", export: exported.jobId, target: "embedded", file });
-    await followJob(plugin.daemon, plugin.feed, job, `Deploying ${model.id} (${file})`);
+    await followJob(plugin.daemon, plugin.feed, job, `Deploying ${model.name} (${file})`);
   } catch (error) {
     new Notice(`Vault Tuner could not deploy: ${describeError(error)}`, NOTICE_MS);
   }

@@ -114,7 +114,9 @@ describe("the eval panel", () => {
     // The file the export's quantization check recommended (Q8_0 when it kept the training, else the 16-bit file).
     const recommended = (await daemon.call("GET", "/v1/models")).body.items[0].exports[0].recommended;
     expect(["q8_0", "f16"]).toContain(recommended);
-    await expect.poll(notices, { timeout: 60_000 }).toContain(`Deploying ${pipeline.artefacts.train} (${recommended}) finished.`);
+    const name = (await daemon.call("GET", "/v1/models")).body.items[0].name;
+    expect(name).toMatch(/^tiny · KTO · panel · \d+ labels · \d{4}-\d{2}-\d{2}$/);
+    await expect.poll(notices, { timeout: 60_000 }).toContain(`Deploying ${name} (${recommended}) finished.`);
     const models = (await daemon.call("GET", "/v1/models")).body;
     expect(models.items[0].deployments).toHaveLength(2);
     expect(models.items[0].deployments[0]).toMatchObject({ current: true, target: "embedded" });
