@@ -198,7 +198,7 @@ for (const set of sets) {
 }
 const index = {
   model: JSON.parse(readFileSync(join(base, "vault-tuner-base.json"), "utf8")).name as string,
-  settings: { backend: "embedded, free-running (no grammar)", temperature: 0, max_tokens: Number(values["max-tokens"]), turn_limit: Number(values["turn-limit"]), threads: inferenceThreads() },
+  settings: { backend: "embedded, free-running (no grammar)", temperature: 0, max_tokens: Number(values["max-tokens"]), turn_limit: Number(values["turn-limit"]) },
   quantization: { recommended: check.recommended, check: "quant-check.json" },
   sets: sets.map((set) => ({ set, base: `${set}.base.json`, tuned: stages.filter(({ stage }) => stage !== "base").map(({ stage }) => ({ stage, file: `${set}.${stage}.json` })) })),
   label_efficiency: [{ labels: 0, file: "full-coverage.sft.json" }, ...curve.map(({ labels }) => ({ labels, file: `full-coverage.kto-${labels}.json` })), { labels: "all", file: "full-coverage.kto.json" }],
@@ -206,7 +206,8 @@ const index = {
 writeFileSync(join(docs, "index.json"), `${JSON.stringify(index, null, 2)}\n`);
 const points = [{ labels: 0, report: reports.get("full-coverage.sft") }, ...curve].filter((point): point is { labels: number; report: EvalReport } => !!point.report);
 writeFileSync(join(docs, "label-efficiency.svg"), labelCurveSvg(points.map(({ labels, report }) => ({ labels, rate: report.summary.pass_rate ?? 0, low: report.summary.pass_rate_ci95?.[0] ?? 0, high: report.summary.pass_rate_ci95?.[1] ?? 0 }))));
-console.log(`bench:quality, ${index.model}: ${cpus().length} x ${cpus()[0]?.model ?? "CPU"} (${availableParallelism()} threads), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+// The thread count is this invocation's: runs kept from earlier invocations may have used another.
+console.log(`bench:quality, ${index.model}: ${cpus().length} x ${cpus()[0]?.model ?? "CPU"} (${availableParallelism()} threads), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; evaluations run now use ${inferenceThreads()} llama.cpp threads`);
 console.log(`quantization check: ${check.files.map((file) => `${file.kind} agreement ${file.agreement}, same calls ${file.same_calls} (${file.verdict})`).join("; ")}; recommended ${check.recommended}`);
 for (const line of lines) console.log(line);
 console.log(`label efficiency (full-coverage): ${points.map(({ labels, report }) => `${labels}: ${percent(report.summary.pass_rate)}`).join(", ")}`);
