@@ -84,6 +84,16 @@ describe("the evaluator on a GGUF in the embedded backend", () => {
     expect(readFileSync(join(work, "cli", "report.md"), "utf8")).toContain("calls grammar-constrained");
   }, 300_000);
 
+  it("scores every case on default settings: free-running, 1,024 tokens a reply, each case's own turn limit", async () => {
+    const out = join(work, "defaults", "report.json");
+    const run = await runCli(["eval", "run", "--set", "embedded-subset", "--cases", CASES.slice(0, 2).join(","), "--data-dir", join(work, "data"), "--backend", "embedded", "--model", gguf, "--out", out]);
+    expect([0, 2], run.stderr).toContain(run.code);
+    const report = EvalReportSchema.parse(JSON.parse(readFileSync(out, "utf8")));
+    expect(report.metadata.backend).toMatchObject({ grammar_constrained: false, max_tokens: 1024 });
+    expect(report.summary).toMatchObject({ total: 2, request_errors: 0 });
+    for (const record of report.records) expect(record.requests.length, record.case_id).toBeGreaterThan(0);
+  }, 300_000);
+
   it("runs as a daemon job with live progress, lists the run for the eval panel and gates on it", async () => {
     const created = await daemon.call("POST", "/v1/evals", { body: { set: "embedded-subset", model: gguf, temperature: 0, maxTokens: 400, turnLimit: 2, grammar: true, gate: { failUnder: 0.5 } } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
