@@ -32,10 +32,14 @@ export async function checkExport(
   return check;
 }
 
-/** The check an export folder holds, if it was run. */
+/** The check an export folder holds, if it was run (one that cannot be read counts as not run). */
 export function readExportCheck(folder: string): QuantCheck | undefined {
-  const file = join(folder, QUANT_CHECK_FILE);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as QuantCheck) : undefined;
+  try {
+    const check = JSON.parse(readFileSync(join(folder, QUANT_CHECK_FILE), "utf8")) as QuantCheck;
+    return Array.isArray(check.files) && typeof check.recommended === "string" ? check : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The file a deploy of this export loads: the one asked for, else the check's recommendation, else the default. */

@@ -238,7 +238,6 @@ export class JobRunner {
     return job;
   }
 
-  /** "auto" becomes the platform's preset; on a CPU only the tiny recipe (or an explicit --device cpu) trains. */
   /**
    * A training request as the job records it: the recipe resolved, the model an imported base's name
    * names resolved to its folder. A request that names no model, for a recipe that names none either,
@@ -260,6 +259,7 @@ export class JobRunner {
     return fileToDeploy(this.store.jobs.get(request.export)?.artefacts.gguf ?? "", request.file);
   }
 
+  /** "auto" becomes the platform's preset; on a CPU only the tiny recipe (or an explicit --device cpu) trains. */
   private recipeFor(request: Pick<TrainJobRequest, "recipe" | "device">): string {
     const platform = this.options.platform;
     if (platform.kind === "cpu" && request.recipe !== "tiny" && request.device !== "cpu") {
