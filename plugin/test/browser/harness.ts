@@ -15,8 +15,13 @@ const OBSIDIAN_ORIGIN = "app://obsidian.md";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-web-security"];
 
 const PROJECT_ROOT = join(import.meta.dirname, "..", "..", "..");
-/** Where the screenshots the README shows are written (VAULT_TUNER_SCREENSHOTS elsewhere). */
-const SCREENSHOTS = process.env.VAULT_TUNER_SCREENSHOTS ?? join(PROJECT_ROOT, "plugin", "screenshots");
+/**
+ * Where the tests' screenshots go: a temporary folder, so `npm test` leaves the working tree clean;
+ * `npm run screenshots` writes the committed ones the README shows (VAULT_TUNER_SCREENSHOTS=committed),
+ * any other value names a folder.
+ */
+const SCREENSHOTS_SETTING = process.env.VAULT_TUNER_SCREENSHOTS;
+const SCREENSHOTS = SCREENSHOTS_SETTING === "committed" ? join(PROJECT_ROOT, "plugin", "screenshots") : (SCREENSHOTS_SETTING ?? join(tmpdir(), "vault-tuner-screenshots"));
 
 /** Builds the plugin as Obsidian would load it (the production main.js), into a temporary folder. */
 export function buildPlugin(): string {
