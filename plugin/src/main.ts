@@ -3,7 +3,6 @@ import { builtinCatalog, builtinCatalogWithTool, DEFAULT_CATALOG_ID, type Catalo
 import { registerCommands } from "./commands";
 import { DaemonClient } from "./daemon/daemon-client";
 import { LiveFeed } from "./daemon/live-feed";
-import { labelKeepingNote } from "./labels/label-body";
 import type { LabelOutcome } from "./labels/label-outcome";
 import { LabelQueue } from "./labels/label-queue";
 import { EVAL_VIEW_TYPE, EvalView } from "./evals/eval-view";
@@ -88,9 +87,9 @@ export default class VaultTunerPlugin extends Plugin {
     await workspace.revealLeaf(leaf);
   }
 
-  /** Labels calls through the queue, keeping each one's note. */
+  /** Labels calls through the queue; each keeps its note, since a label change names only what it changes. */
   async labelTraces(traceIds: string[], label: Exclude<LabelValue, "unlabeled">): Promise<LabelOutcome> {
-    const labels = await Promise.all(traceIds.map(async (traceId) => ({ traceId, body: await labelKeepingNote(this.daemon, traceId, label) })));
+    const labels = traceIds.map((traceId) => ({ traceId, body: { label } }));
     return { ...(await this.labels.labelMany(labels)), given: labels.length };
   }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTrace, startTestDaemon, type TestDaemon } from "../../daemon/test/daemon-harness";
 import { DaemonClient } from "../src/daemon/daemon-client";
-import { LabelQueue } from "../src/labels/label-queue";
+import { LabelQueue, laterChange } from "../src/labels/label-queue";
 import type { QueuedLabel } from "../src/settings/plugin-settings";
 
 /**
@@ -54,6 +54,27 @@ describe("labels made while the daemon is down", () => {
       expect(detail.label).toBe("desirable");
       expect(detail.history, id).toHaveLength(1);
     }
+  });
+
+  it("never loses a note to a later thumbs: the daemon keeps what a change leaves out, and waiting changes fold together", async () => {
+    const { queue } = queueWithSavedData();
+    await daemon.call("POST", "/v1/traces", { body: { traces: ["noted", "queued"].map((id) => makeTrace({ id })) } });
+    expect(await queue.label("noted", { label: "undesirable", note: "read the wrong note" })).toMatchObject({ sent: 1 });
+    await daemon.stop();
+    await queue.label("noted", { label: "desirable" });
+    await queue.label("queued", { label: "undesirable", note: "too early", correction: { arguments: { mode: "listDirectory", path: "Inbox" } } });
+    await queue.label("queued", { label: "undesirable" });
+    expect(queue.pending.map((item) => [item.traceId, item.body])).toEqual([
+      ["noted", { label: "desirable" }],
+      ["queued", { label: "undesirable", note: "too early", correction: { arguments: { mode: "listDirectory", path: "Inbox" } } }],
+    ]);
+    daemon = await startTestDaemon({ dataDir });
+    device = { daemonUrl: daemon.url, token: daemon.token };
+    expect(await queue.flush()).toMatchObject({ sent: 2, waiting: 0 });
+    expect((await daemon.call("GET", "/v1/traces/noted")).body).toMatchObject({ label: "desirable", note: "read the wrong note" });
+    expect((await daemon.call("GET", "/v1/traces/queued")).body).toMatchObject({ label: "undesirable", note: "too early", correction: { arguments: { path: "Inbox" } } });
+    // A later "good" drops a waiting correction, which only goes with "bad".
+    expect(laterChange({ label: "undesirable", note: "n", correction: { arguments: {} } }, { label: "desirable" })).toEqual({ label: "desirable", note: "n" });
   });
 
   it("drops a label the daemon refuses, says why, and goes on with the rest", async () => {

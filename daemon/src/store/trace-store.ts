@@ -46,13 +46,16 @@ export class TraceStore {
     return { trace: toStoredTrace(row), label: row.label, note: row.note, correction: parseCorrection(row.correction), history };
   }
 
-  /** Sets the label and appends it to the history, in one transaction. undefined when there is no such trace. */
+  /**
+   * Sets the label and appends the resulting verdict to the history, in one transaction; a note or
+   * correction the change leaves out is kept (see LabelSchema). undefined when there is no such trace.
+   */
   label(id: string, label: Label, at: string): { detail: TraceDetail; previous: LabelValue } | undefined {
     return this.db.transaction(() => {
       const row = this.selectById.get(id);
       if (!row) return undefined;
-      const note = label.note ?? null;
-      const correction = label.correction ? JSON.stringify(label.correction) : null;
+      const note = label.note === undefined ? row.note : label.note || null;
+      const correction = label.label !== "undesirable" ? null : label.correction === undefined ? row.correction : label.correction ? JSON.stringify(label.correction) : null;
       this.updateLabel.run(label.label, note, correction, id);
       this.insertHistory.run(id, label.label, note, correction, at);
       return { detail: this.get(id) as TraceDetail, previous: row.label };

@@ -157,6 +157,28 @@ describe("labels", () => {
     expect(detail.body.trace.label).toBe("undesirable");
   });
 
+  it("changes only what a label change names: a thumbs-up keeps the note, null clears it, another label drops the correction", async () => {
+    await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace({ id: "kept" })] } });
+    const correction = { arguments: { mode: "listDirectory", path: "Meetings" } };
+    await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "undesirable", note: "wrong folder", correction } });
+    // A label sent alone (a thumbs in the review view, or one queued while the daemon was away).
+    expect((await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "undesirable" } })).body).toMatchObject({ label: "undesirable", note: "wrong folder", correction });
+    expect((await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "desirable" } })).body).toMatchObject({ label: "desirable", note: "wrong folder", correction: null });
+    expect((await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "desirable", note: null } })).body).toMatchObject({ note: null });
+    await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "undesirable", note: "still wrong", correction } });
+    expect((await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "undesirable", correction: null } })).body).toMatchObject({ note: "still wrong", correction: null });
+    // The history holds each resulting verdict.
+    const history = (await daemon.call("GET", "/v1/traces/kept")).body.history.map((change: any) => [change.label, change.note, change.correction !== null]);
+    expect(history).toEqual([
+      ["undesirable", "wrong folder", true],
+      ["undesirable", "wrong folder", true],
+      ["desirable", "wrong folder", false],
+      ["desirable", null, false],
+      ["undesirable", "still wrong", true],
+      ["undesirable", "still wrong", false],
+    ]);
+  });
+
   it("refuses a correction on a call not marked undesirable, and unknown traces", async () => {
     await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace({ id: "y" })] } });
     const reply = await daemon.call("PUT", "/v1/traces/y/label", { body: { label: "desirable", correction: { arguments: {} } } });

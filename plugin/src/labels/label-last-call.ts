@@ -1,7 +1,6 @@
 import type { StoredTrace, TraceListReply } from "@vault-tuner/shared";
 import { DaemonError, type DaemonClient } from "../daemon/daemon-client";
 import { summarizeCall } from "../review/call-summary";
-import { labelKeepingNote } from "./label-body";
 import type { LabelQueue } from "./label-queue";
 
 /**
@@ -18,8 +17,8 @@ export async function labelLastCall(daemon: DaemonClient, labels: LabelQueue, la
   if (!latest) return "Vault Tuner has not recorded a call yet.";
   const { title, args } = summarizeCall(latest.call);
   const word = label === "desirable" ? "good" : "bad";
-  // Like a thumbs in the review view, the command keeps the note already on the call.
-  const result = await labels.label(latest.id, await labelKeepingNote(daemon, latest.id, label));
+  // Like a thumbs in the review view, only the label changes: the daemon keeps the note already on the call.
+  const result = await labels.label(latest.id, { label });
   if (result.refused.some((item) => item.traceId === latest.id)) return `The daemon refused the label: ${result.refused.find((item) => item.traceId === latest.id)?.message}`;
   return result.waiting > 0 ? `Kept "${word}" for ${title}: it will be sent when the daemon is back (${result.waiting} waiting).` : `Marked ${title} ${word}${args ? ` (${args})` : ""}.`;
 }

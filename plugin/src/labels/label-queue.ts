@@ -50,7 +50,9 @@ export class LabelQueue {
   async labelMany(labels: { traceId: string; body: Label }[]): Promise<FlushResult> {
     const now = this.now();
     const ids = new Set(labels.map((item) => item.traceId));
-    this.queue = [...this.queue.filter((item) => !ids.has(item.traceId)), ...labels.map(({ traceId, body }) => ({ traceId, body, queuedAt: now }))];
+    // One change a trace waits: a later one folds into what waited, so a thumbs after a note keeps the note.
+    const waiting = new Map(this.queue.filter((item) => ids.has(item.traceId)).map((item) => [item.traceId, item.body]));
+    this.queue = [...this.queue.filter((item) => !ids.has(item.traceId)), ...labels.map(({ traceId, body }) => ({ traceId, body: laterChange(waiting.get(traceId), body), queuedAt: now }))];
     await this.deps.persist(this.queue);
     return this.flush();
   }
@@ -84,4 +86,11 @@ export class LabelQueue {
     result.waiting = this.queue.length;
     return result;
   }
+}
+
+/** Two label changes of one trace as one: what the later one names wins; a correction only stays with "undesirable". */
+export function laterChange(earlier: Label | undefined, later: Label): Label {
+  if (!earlier) return later;
+  const { correction, ...merged } = { ...earlier, ...later };
+  return merged.label === "undesirable" && correction !== undefined ? { ...merged, correction } : merged;
 }

@@ -36,9 +36,9 @@ export class CorrectionModal extends TraceModal {
     save.addEventListener("click", async () => {
       const result = check();
       if (!result.ok) return;
-      const note = (await currentVerdict(this.plugin.daemon, this.trace.id))?.note;
       this.close();
-      const outcome = await this.plugin.labels.label(this.trace.id, { label: "undesirable", correction: result.correction, ...(note ? { note } : {}) });
+      // The note stays as it is: a label change names only what it changes.
+      const outcome = await this.plugin.labels.label(this.trace.id, { label: "undesirable", correction: result.correction });
       this.done({ ...outcome, given: 1 });
     });
   }

@@ -19,9 +19,8 @@ export class NoteModal extends TraceModal {
     const save = buttons.createEl("button", { cls: "mod-cta", text: "Save note" });
     buttons.createEl("button", { text: "Cancel" }).addEventListener("click", () => this.close());
     save.addEventListener("click", () => {
-      const label = detail?.label ?? this.trace.label;
-      const correction = label === "undesirable" ? detail?.correction : undefined;
-      const body = { label, ...(text.value.trim() ? { note: text.value.trim() } : {}), ...(correction ? { correction } : {}) };
+      // Only the note changes (an emptied one is cleared); the label and any correction stay.
+      const body = { label: detail?.label ?? this.trace.label, note: text.value.trim() || null };
       this.close();
       void this.plugin.labels.label(this.trace.id, body).then((result) => this.done({ ...result, given: 1 }));
     });

@@ -49,15 +49,21 @@ export const LabelValueSchema = z.enum(LABELS);
 export type LabelValue = z.infer<typeof LabelValueSchema>;
 
 /** A label put on a trace; a correction of an undesirable call yields a paired desirable example. */
+/**
+ * A label change names only what it changes: a note or correction left out keeps the one the daemon
+ * holds, `null` (or an empty note) clears it. A correction only goes with "undesirable": another label
+ * drops it.
+ */
 export const LabelSchema = z.object({
   label: LabelValueSchema,
-  note: z.string().max(10_000).optional(),
+  note: z.string().max(10_000).nullable().optional(),
   correction: z
     .object({
       /** The right tool, when the model picked the wrong one. */
       name: z.string().min(1).optional(),
       arguments: JsonObjectSchema,
     })
+    .nullable()
     .optional(),
 });
 export type Label = z.infer<typeof LabelSchema>;
