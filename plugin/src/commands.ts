@@ -6,6 +6,7 @@ import { buildDataset, cancelRunningJob, deployLastModel, startTraining } from "
 import { installRecorder, uninstallRecorder } from "./recorder/recorder-commands";
 import { REVIEW_VIEW_TYPE } from "./review/review-view";
 import { validateDatasetText } from "./validate-dataset";
+import { describeError } from "./ui/format";
 
 /** Every command of the plugin, in one place. Ids are stable: never rename one after release. */
 export function registerCommands(plugin: VaultTunerPlugin): void {
@@ -19,7 +20,7 @@ export function registerCommands(plugin: VaultTunerPlugin): void {
         plugin.app.vault
           .cachedRead(file)
           .then((text) => plugin.notify(`${file.path}: ${validateDatasetText(text)}`))
-          .catch((error: unknown) => plugin.notify(`Vault Tuner could not read ${file.path}: ${String(error)}`));
+          .catch((error: unknown) => plugin.notify(`Vault Tuner could not read ${file.path}: ${describeError(error)}`));
       }
       return true;
     },
@@ -34,7 +35,7 @@ export function registerCommands(plugin: VaultTunerPlugin): void {
       callback: () => {
         labelLastCall(plugin.daemon, plugin.labels, label)
           .then((message) => plugin.notify(message))
-          .catch((error: unknown) => plugin.notify(`Vault Tuner could not label the call: ${String(error)}`));
+          .catch((error: unknown) => plugin.notify(`Vault Tuner could not label the call: ${describeError(error)}`));
       },
     });
   }
@@ -68,7 +69,7 @@ export function registerCommands(plugin: VaultTunerPlugin): void {
           const queue = waiting > 0 ? ` ${waiting} label${waiting === 1 ? "" : "s"} waiting to be sent.` : "";
           plugin.notify(state.ok ? `Vault Tuner ${state.version} is running at ${plugin.device.daemonUrl} (${state.platform}).${queue}` : `Vault Tuner daemon: ${state.message}.${queue}`);
         })
-        .catch((error: unknown) => plugin.notify(`Vault Tuner: ${String(error)}`));
+        .catch((error: unknown) => plugin.notify(`Vault Tuner: ${describeError(error)}`));
     },
   });
 }

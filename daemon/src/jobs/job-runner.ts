@@ -15,7 +15,7 @@ import { ensurePythonEnv } from "../python/python-env";
 import { runTrainer, TrainerError } from "../python/run-trainer";
 import type { Store } from "../store/store";
 import { trainingOfModel } from "./model-registry";
-import { nextPipelineAction } from "./pipeline-steps";
+import { nextPipelineAction, stepsOf } from "./pipeline-steps";
 import { recipeModel } from "./recipe-model";
 import { exportArgs, trainArgs } from "./trainer-args";
 import { eventLogLine } from "./job-metrics";
@@ -61,10 +61,11 @@ interface RunningJob {
 }
 
 /**
- * Runs jobs one at a time, oldest first, each as a trainer child process whose JSON-lines progress
- * becomes `job.progress` events, whose whole output goes to `jobs/<id>/job.log`, and whose state is
- * committed before it is announced. Cancelling sends SIGTERM, then SIGKILL after the grace period;
- * stopping the daemon does the same and leaves the job `interrupted`, to be resumed later.
+ * Runs jobs one at a time, oldest first: training and export as a trainer child process (then the export's
+ * quantization check here), deploys and evaluations in this process. Progress becomes `job.progress`
+ * events, the whole output goes to `jobs/<id>/job.log`, and each state is committed before it is
+ * announced. Cancelling a trainer sends SIGTERM, then SIGKILL after the grace period; stopping the daemon
+ * does the same and leaves the job `interrupted`, to be resumed later.
  */
 export class JobRunner {
   private current: RunningJob | undefined;
@@ -172,7 +173,7 @@ export class JobRunner {
     if (!pipeline || pipeline.state !== "running") return;
     const request = pipeline.request as PipelineJobRequest;
     const action = nextPipelineAction(id, request, pipeline.artefacts, (childId) => this.store.jobs.get(childId), recommendedOf);
-    const steps = [...(request.build ? ["build"] : []), "train", "export", ...(request.evaluate ? ["evaluate"] : []), ...(request.deploy ? ["deploy"] : [])];
+    const steps: string[] = stepsOf(request);
     const log = (line: string) => {
       mkdirSync(this.folder(id), { recursive: true, mode: 0o700 });
       appendFileSync(this.logFile(id), `${line}\n`);

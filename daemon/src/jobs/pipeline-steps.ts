@@ -4,6 +4,11 @@ import { DEFAULT_DEPLOY_FILE, type Job, type JobRequest, type PipelineJobRequest
 export const PIPELINE_STEPS = ["build", "train", "export", "evaluate", "deploy"] as const;
 export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
+/** The steps this pipeline runs, in order: the order is PIPELINE_STEPS', the optional ones only when asked. */
+export function stepsOf(request: PipelineJobRequest): PipelineStep[] {
+  return PIPELINE_STEPS.filter((step) => (step === "build" ? !!request.build : step === "evaluate" ? !!request.evaluate : step === "deploy" ? !!request.deploy : true));
+}
+
 export type PipelineAction =
   | { do: "build" }
   | { do: "submit"; step: Exclude<PipelineStep, "build">; request: JobRequest }
@@ -26,8 +31,8 @@ export function nextPipelineAction(
   if (request.build && !recorded.dataset) return { do: "build" };
   const dataset = request.build?.name ?? (request.dataset as string);
   const jobs: Partial<Record<PipelineStep, Job>> = {};
-  for (const step of ["train", "export", "evaluate", "deploy"] as const) {
-    if ((step === "evaluate" && !request.evaluate) || (step === "deploy" && !request.deploy)) continue;
+  for (const step of stepsOf(request)) {
+    if (step === "build") continue;
     const id = recorded[step];
     const job = id ? jobOf(id) : undefined;
     if (!job) return { do: "submit", step, request: stepRequest(step, pipelineId, request, dataset, jobs, recommendedOf) };

@@ -1,5 +1,6 @@
 import type { Platform } from "./platform-shape";
-import { DaemonClient, DaemonError } from "./daemon-client";
+import { DaemonClient } from "./daemon-client";
+import { describeError } from "../ui/format";
 
 export type ConnectionState = { ok: true; version: string; platform: string } | { ok: false; message: string };
 
@@ -13,6 +14,6 @@ export async function testConnection(client: DaemonClient): Promise<ConnectionSt
     const platform = await client.request<Platform>("GET", "/v1/platform");
     return { ok: true, version: health.version, platform: platform.reason };
   } catch (error) {
-    return { ok: false, message: error instanceof DaemonError ? error.message : String(error) };
+    return { ok: false, message: describeError(error) };
   }
 }

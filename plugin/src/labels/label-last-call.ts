@@ -1,5 +1,6 @@
 import type { StoredTrace, TraceListReply } from "@vault-tuner/shared";
-import { DaemonError, type DaemonClient } from "../daemon/daemon-client";
+import type { DaemonClient } from "../daemon/daemon-client";
+import { describeError } from "../ui/format";
 import { summarizeCall } from "../review/call-summary";
 import type { LabelQueue } from "./label-queue";
 
@@ -12,7 +13,7 @@ export async function labelLastCall(daemon: DaemonClient, labels: LabelQueue, la
   try {
     latest = (await daemon.request<TraceListReply>("GET", "/v1/traces?limit=1")).items[0];
   } catch (error) {
-    return `Vault Tuner cannot see the last call: ${error instanceof DaemonError ? error.message : String(error)}`;
+    return `Vault Tuner cannot see the last call: ${describeError(error)}`;
   }
   if (!latest) return "Vault Tuner has not recorded a call yet.";
   const { title, args } = summarizeCall(latest.call);

@@ -4,6 +4,7 @@ import { testConnection } from "../daemon/connection";
 import type VaultTunerPlugin from "../main";
 import { checkDaemonUrl, saveDeviceSettings } from "./device-settings";
 import type { PluginSettings } from "./plugin-settings";
+import { describeError } from "../ui/format";
 
 /** The settings page: the daemon (per device), recording, and what the eval panel starts with. */
 export class VaultTunerSettingTab extends PluginSettingTab {
@@ -88,6 +89,6 @@ export class VaultTunerSettingTab extends PluginSettingTab {
   }
 
   private save(change: Partial<PluginSettings>): void {
-    this.owner.saveSettings(change).catch((error: unknown) => this.owner.notify(`Vault Tuner could not save its settings: ${String(error)}`));
+    this.owner.saveSettings(change).catch((error: unknown) => this.owner.notify(`Vault Tuner could not save its settings: ${describeError(error)}`));
   }
 }
