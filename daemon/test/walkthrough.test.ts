@@ -25,6 +25,8 @@ it("records, labels, builds, trains, exports, deploys, evaluates and compares fr
   // The recorder left the client's config pointing at the tap, and the daemon its two reports.
   expect(JSON.parse(readFileSync(join(work, "claude_desktop_config.json"), "utf8")).mcpServers["claudesidian-mcp-my-notes"].args[0]).toBe(join(work, "data", "tap.cjs"));
   expect(existsSync(join(work, "eval-deployed.json")) && existsSync(join(work, "eval-other.json"))).toBe(true);
-  // The daemon it started is gone, with its address.
+  // The daemon it started is gone, with its address, and closed its database although it served a model.
   expect(existsSync(join(work, "data", "daemon.json"))).toBe(false);
+  expect(existsSync(join(work, "data", "vault-tuner.sqlite-wal")), "the database was closed (its write-ahead log folded in)").toBe(false);
+  expect(result.stdout).toMatch(/8\. Stop the daemon/);
 }, 600_000);

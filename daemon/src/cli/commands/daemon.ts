@@ -15,9 +15,12 @@ export async function runDaemon(args: { values: Record<string, unknown> }, outpu
   output.out(`listening on ${daemon.url}\n`);
   output.out(`token file: ${daemon.tokenFile}\n`);
   await new Promise<void>((resolve) => {
+    // The handlers stay until the daemon has closed: with none left, a repeated signal (a second Ctrl-C, or
+    // one the served model's native code raises again as it unloads) would end the process mid-close.
+    let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
+      if (stopping) return void output.err(`received ${signal} again; still shutting down\n`);
+      stopping = true;
       output.err(`received ${signal}, shutting down\n`);
       void daemon.close().then(resolve);
     };
