@@ -1,6 +1,7 @@
-import { DatasetBuildRequestSchema, DEFAULT_DEPLOY_FILE, ExportJobRequestSchema, QUANT_CHECK_ROWS } from "@vault-tuner/shared";
+import { DatasetBuildRequestSchema, DEFAULT_DEPLOY_FILE, EvalJobRequestSchema, ExportJobRequestSchema, QUANT_CHECK_ROWS } from "@vault-tuner/shared";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/command-table";
+import { DEFAULT_SAMPLING } from "../../src/evals/backends/eval-backend";
 import { runCli } from "../run-cli";
 
 describe("vault-tuner <command> --help", () => {
@@ -37,6 +38,15 @@ describe("vault-tuner <command> --help", () => {
     expect(help("export", "quant")).toContain(`(default ${exported.quant.join(" and ")})`);
     expect(help("export", "dtype")).toContain(`${exported.dtype} (default)`);
     expect(help("deploy", "file")).toContain(`else ${DEFAULT_DEPLOY_FILE})`);
+  });
+
+  it("refuses what the daemon's route would refuse, with the route's own limits", async () => {
+    const tooMany = await runCli(["eval", "run", "--set", "irrelevance", "--backend", "openai", "--model", "x", "--repeat", "50"]);
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toContain("--repeat 50: Too big: expected number to be <=20");
+    expect(EvalJobRequestSchema.safeParse({ kind: "eval", set: "irrelevance", repeat: 50 }).success).toBe(false);
+    const defaults = EvalJobRequestSchema.parse({ kind: "eval", set: "irrelevance" });
+    expect({ temperature: defaults.temperature, topP: defaults.topP, maxTokens: defaults.maxTokens }).toEqual({ temperature: DEFAULT_SAMPLING.temperature, topP: DEFAULT_SAMPLING.topP, maxTokens: DEFAULT_SAMPLING.maxTokens });
   });
 
   it("points a mistyped option at the help", async () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DatasetBuildRequestSchema, DatasetNameSchema } from "./datasets-api";
+import { EVAL_SAMPLING } from "./eval-defaults";
 
 /**
  * Jobs: long work the daemon runs in a child process (training, export...), one at a time, with its
@@ -93,9 +94,9 @@ export const EvalJobRequestSchema = z.object({
   url: z.string().url().optional(),
   repeat: z.number().int().min(1).max(20).default(1),
   concurrency: z.number().int().min(1).max(64).default(4),
-  temperature: z.number().min(0).max(2).default(0.2),
-  topP: z.number().min(0).max(1).default(0.9),
-  maxTokens: z.number().int().min(1).max(32_768).default(1024),
+  temperature: z.number().min(0).max(2).default(EVAL_SAMPLING.temperature),
+  topP: z.number().min(0).max(1).default(EVAL_SAMPLING.topP),
+  maxTokens: z.number().int().min(1).max(32_768).default(EVAL_SAMPLING.maxTokens),
   seed: z.number().int().min(0).optional(),
   turnLimit: z.number().int().min(1).max(50).optional(),
   /**

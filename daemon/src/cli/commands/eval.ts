@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { checkGate, compareReports, formatRate, type EvalReport, type PromptSet } from "@vault-tuner/shared";
+import { checkGate, compareReports, EvalJobRequestSchema, formatRate, type EvalReport, type PromptSet } from "@vault-tuner/shared";
 import { resolveDataDir } from "../../config/data-dir";
 import { BACKEND_KINDS, DEFAULT_SAMPLING, type BackendKind, type BackendSpec } from "../../evals/backends/eval-backend";
 import { openBackend } from "../../evals/backends/open-backend";
@@ -46,6 +46,7 @@ async function evalRun(v: Record<string, unknown>, output: Output): Promise<numb
   const repeat = integer(v.repeat, "--repeat", 1, 1);
   const concurrency = integer(v.concurrency, "--concurrency", 4, 1);
   const turnLimit = v["turn-limit"] !== undefined ? integer(v["turn-limit"], "--turn-limit", 8, 1) : undefined;
+  checkAgainstRoute({ repeat, concurrency, temperature: spec.temperature, topP: spec.topP, maxTokens: spec.maxTokens, seed: spec.seed, turnLimit });
   const failUnder = v["fail-under"] !== undefined ? rate(v["fail-under"]) : undefined;
   const baseline = typeof v["no-regression-vs"] === "string" ? readReportOrUsage(v["no-regression-vs"]) : undefined;
 
@@ -178,6 +179,19 @@ function summaryText(report: EvalReport, json: string, markdown: string, gate: R
   if (gate) lines.push(gate.passed ? "gate: passed" : `gate: FAILED: ${gate.reasons.join("; ")}`);
   lines.push(`report: ${json}`, `note:   ${markdown}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The options `POST /v1/evals` also takes, and the command line's names for them. */
+const ROUTE_OPTIONS = { repeat: "repeat", concurrency: "concurrency", temperature: "temperature", topP: "top-p", maxTokens: "max-tokens", seed: "seed", turnLimit: "turn-limit" } as const;
+const RouteOptionsSchema = EvalJobRequestSchema.pick({ repeat: true, concurrency: true, temperature: true, topP: true, maxTokens: true, seed: true, turnLimit: true });
+
+/** What the daemon's route would refuse, the command line refuses too: one definition of each limit. */
+function checkAgainstRoute(values: Record<keyof typeof ROUTE_OPTIONS, number | undefined>): void {
+  const checked = RouteOptionsSchema.safeParse(values);
+  if (checked.success) return;
+  const issue = checked.error.issues[0];
+  const field = issue?.path[0] as keyof typeof ROUTE_OPTIONS;
+  throw new UsageError(`--${ROUTE_OPTIONS[field]} ${values[field]}: ${issue?.message}`);
 }
 
 function splitIds(given: unknown): string[] | undefined {

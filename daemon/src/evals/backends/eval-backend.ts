@@ -1,4 +1,5 @@
 import type { BackendInfo, EvalCase } from "@vault-tuner/shared";
+import { EVAL_SAMPLING } from "@vault-tuner/shared/eval-defaults";
 import type { ChatMessage, ChatTool, RawChatAnswer } from "../../inference/chat-types";
 
 export const BACKEND_KINDS = ["embedded", "ollama", "openai"] as const;
@@ -27,7 +28,7 @@ export interface BackendSpec {
   grammar?: boolean;
 }
 
-export const DEFAULT_SAMPLING = { temperature: 0.2, topP: 0.9, maxTokens: 1024, timeoutMs: 60_000, retries: 2 } as const;
+export const DEFAULT_SAMPLING = { ...EVAL_SAMPLING, timeoutMs: 60_000, retries: 2 } as const;
 
 /** A chat backend as the evaluator drives it: one turn with the tools, the answer as given. */
 export interface EvalBackend {
