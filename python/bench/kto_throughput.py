@@ -123,7 +123,7 @@ def run_trl_defaults(model: Path, dataset: Path, out: Path, steps: int, batch: i
     from trl import KTOConfig, KTOTrainer
 
     from vault_tuner_train.data import load_dataset, render
-    from vault_tuner_train.train import load_tokenizer
+    from vault_tuner_train.tokenizer_files import load_tokenizer
 
     tokenizer = load_tokenizer(str(model))
     rows = render(load_dataset(dataset, "kto"), tokenizer, "kto")
@@ -172,7 +172,7 @@ def measure(size: str, work: Path, steps: int, batch: int, device: str) -> list[
     import torch
 
     from vault_tuner_train.data import load_dataset, render
-    from vault_tuner_train.train import load_tokenizer
+    from vault_tuner_train.tokenizer_files import load_tokenizer
 
     model_dir, data_dir = work / f"model-{size}", work / f"data-{size}"
     parameters = make_model(model_dir, size, device)

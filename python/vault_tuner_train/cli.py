@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         recipe = load_recipe(args.config, {"model": args.model})
         if args.dry_run:
             from .run_inputs import prepare_run
-            from .train import template_hash
+            from .tokenizer_files import template_hash
 
             run = prepare_run(args.command, recipe, args.dataset)
             tokenizer, rows = run.tokenizer, run.rows

@@ -17,7 +17,7 @@ from .errors import TrainError
 from .gguf_files import convert_adapter, convert_model, read_metadata
 from .progress import Progress
 from .quantize import FTYPES, quantize
-from .train import load_tokenizer, save_tokenizer, template_hash
+from .tokenizer_files import load_tokenizer, save_tokenizer, template_hash
 
 DTYPES = ("float16", "bfloat16", "float32")
 GGUF_OUTTYPE = {"float16": "f16", "bfloat16": "bf16", "float32": "f32"}

@@ -18,7 +18,8 @@ from typing import Any
 from .errors import TrainError
 from .progress import Progress
 from .run_inputs import prepare_run
-from .train import prune_checkpoints, save_tokenizer, step_budget, template_hash
+from .tokenizer_files import save_tokenizer, template_hash
+from .train import prune_checkpoints, step_budget
 
 
 def encode(tokenizer: Any, prompt: str, completion: str, max_length: int) -> tuple[list[int], int]:

@@ -32,7 +32,7 @@ def model_name_of(recipe: dict[str, Any]) -> str:
 
 def prepare_run(mode: str, recipe: dict[str, Any], dataset_path: str) -> RunInputs:
     """Loads and checks everything a run needs before any model weights are read."""
-    from .train import load_tokenizer
+    from .tokenizer_files import load_tokenizer
 
     model_name = model_name_of(recipe)
     dataset = load_dataset(dataset_path, mode)

@@ -16,6 +16,7 @@ from typing import Any
 
 from .errors import TrainError
 from .progress import Progress
+from .tokenizer_files import save_tokenizer, template_hash
 
 KTO_METRICS = ("kl", "logps/chosen", "logps/rejected", "rewards/chosen", "rewards/rejected", "rewards/margins", "logits/chosen", "logits/rejected", "entropy")
 
@@ -54,39 +55,6 @@ def prune_checkpoints(output: Path, keep: int) -> None:
     numbered = sorted((folder for folder in output.glob("checkpoint-*") if folder.name.split("-")[-1].isdigit()), key=lambda folder: int(folder.name.split("-")[-1]))
     for folder in numbered[: max(0, len(numbered) - keep)]:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def template_hash(tokenizer: Any) -> str:
-    """sha256 of the chat template the data was rendered with; the export checks the GGUF against it."""
-    return hashlib.sha256((tokenizer.chat_template or "").encode()).hexdigest()
-
-
-def save_tokenizer(tokenizer: Any, source: str | Path, target: str | Path) -> None:
-    """Saves the tokenizer; for a base imported from a GGUF, also the vocabulary it was rebuilt from.
-
-    A fast tokenizer saves only tokenizer.json, from which llama.cpp's converter would write a BPE guess
-    instead of the GGUF's own SentencePiece vocabulary. An imported base's tokenizer.model carries that
-    vocabulary with the GGUF's token types (see sentencepiece_from_gguf.py), so it travels on, with the
-    base's manifest that says where it came from, to every adapter and merged model made from it. Other
-    models keep the converter's tokenizer.json path: their tokenizer.model has no types for added tokens."""
-
-    tokenizer.save_pretrained(str(target))
-    for name in ("vault-tuner-base.json", "tokenizer.model"):
-        original, copy = Path(source) / name, Path(target) / name
-        if (Path(source) / "vault-tuner-base.json").is_file() and original.is_file() and not copy.exists():
-            shutil.copyfile(original, copy)
-
-
-def load_tokenizer(model: str):
-    from transformers import AutoTokenizer
-
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(model)
-    except OSError as error:
-        raise TrainError(f"cannot load the tokenizer of {model}: {error}", "give --model a local model folder or a hub name you can download", "model-missing") from error
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    return tokenizer
 
 
 def _load_model(recipe: dict[str, Any], model_name: str, device: str):
