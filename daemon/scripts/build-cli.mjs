@@ -5,7 +5,14 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import esbuild from "esbuild";
+
+// An install without dev dependencies has no esbuild: the command then runs from its sources (tsx is a
+// dependency of its own), a little slower to start, and the install goes on.
+const esbuild = await import("esbuild").then((module) => module.default, () => undefined);
+if (!esbuild) {
+  console.log("esbuild is not installed: vault-tuner runs from its TypeScript sources");
+  process.exit(0);
+}
 
 const DAEMON = dirname(dirname(fileURLToPath(import.meta.url)));
 const outFlag = process.argv.indexOf("--out");
