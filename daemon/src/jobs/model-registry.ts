@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { DatasetCard, Job, TrainingInfo } from "@vault-tuner/shared";
-import { labelledTrainingRows, readCard } from "../datasets/dataset-folder";
+import { DatasetCardSchema, type DatasetCard, type Job, type TrainingInfo } from "@vault-tuner/shared";
+import { labelledTrainingRows } from "../datasets/dataset-folder";
 import type { EmbeddedDeployment } from "../deploy/embedded-serving";
 import { readExportCheck } from "../export/export-check";
 import type { QuantVerdict } from "../export/quant-check";
@@ -50,14 +50,15 @@ export function listModels(jobs: JobStore, datasetsDir: string, serving: Embedde
     const training = readJson(join(train.artefacts.run ?? "", "training.json")) ?? {};
     const mine = exports.filter((job) => (job.request as { run?: string }).run === train.id);
     const base = training.model ?? request.model ?? null;
-    const card = cardOf(datasetsDir, request.dataset);
+    const rawCard = readJson(join(datasetsDir, request.dataset, "card.json")) ?? null;
+    const card = cardOf(rawCard);
     const defaultName = [baseName(base), request.mode.toUpperCase(), request.dataset, ...(card ? [`${labelledTrainingRows(card)} labels`] : []), (train.finishedAt ?? train.createdAt).slice(0, 10)].join(" · ");
     return {
       id: train.id,
       name: names.get(train.id) ?? defaultName,
       defaultName,
       trainedAt: train.finishedAt,
-      dataset: { name: request.dataset, card: readJson(join(datasetsDir, request.dataset, "card.json")) ?? null },
+      dataset: { name: request.dataset, card: rawCard },
       recipe: request.recipe,
       base,
       metrics: { steps: training.steps, trainLoss: training.train_loss, runtimeS: training.runtime_s },
@@ -91,19 +92,16 @@ export function trainingOfModel(jobs: JobStore, datasetsDir: string, gguf: strin
   for (const model of listModels(jobs, datasetsDir, undefined)) {
     const file = model.exports.flatMap((exported) => exported.files).find((candidate) => candidate.path === gguf);
     if (!file) continue;
-    const card = cardOf(datasetsDir, model.dataset.name);
+    const card = cardOf(model.dataset.card);
     return card ? { labels: labelledTrainingRows(card), job: model.id, dataset: model.dataset.name, file: file.kind } : undefined;
   }
   return undefined;
 }
 
-/** A dataset's card when it is there and readable: a card of an older build, or a damaged one, names nothing. */
-function cardOf(datasetsDir: string, name: string): DatasetCard | undefined {
-  try {
-    return readCard(datasetsDir, name);
-  } catch {
-    return undefined;
-  }
+/** A dataset's card when it reads as one: a card of an older build, or a damaged one, names nothing. */
+function cardOf(raw: unknown): DatasetCard | undefined {
+  const parsed = DatasetCardSchema.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** A base as its name reads: an imported base's or a model folder's last segment, a hub name's model part. */
