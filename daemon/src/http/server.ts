@@ -85,13 +85,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     port,
     tokenFile: dataDir.token,
     close: () => {
+      if (closing) return closing;
       // Some of the closing waits on nothing Node counts as pending (the served model's native dispose):
       // without a handle the process could end halfway, leaving the database open.
       const keepAlive = setInterval(() => undefined, 1000);
       // The address goes first: a stopping daemon takes no new work, so no one should look for it. Then the
       // running job stops (it becomes interrupted), then builds, requests and sockets; the database closes
       // before the served model, whose unloading matters least.
-      closing ??= Promise.resolve(removeAddress(dataDir.address))
+      closing = Promise.resolve(removeAddress(dataDir.address))
         .then(() => jobs.close())
         .then(() => stopping.abort())
         .then(() => app.close())
