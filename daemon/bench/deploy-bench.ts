@@ -12,9 +12,9 @@ import { execa } from "execa";
 import { ensureLlamaCppTools } from "../src/export/llama-cpp-tools";
 import { EmbeddedChat } from "../src/inference/embedded-chat";
 import { llamaRuntime } from "../src/inference/embedded-model";
-import { exportArgs } from "../src/jobs/trainer-args";
-import { ensurePythonEnv, PYTHON_DIR } from "../src/python/python-env";
-import { runTrainer } from "../src/python/run-trainer";
+import { exportArgs } from "../src/export/export-args";
+import { ensurePythonEnv, PYTHON_DIR } from "../src/train/python-env";
+import { runTrainer } from "../src/train/run-trainer";
 
 const SIZES: Record<string, { hidden: number; layers: number; intermediate: number }> = {
   tiny: { hidden: 256, layers: 2, intermediate: 512 },

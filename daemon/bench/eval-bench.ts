@@ -17,7 +17,7 @@ import { openBackend } from "../src/evals/backends/open-backend";
 import { loadPromptSet } from "../src/evals/prompt-sets";
 import { runEval } from "../src/evals/run-eval";
 import { inferenceThreads } from "../src/inference/embedded-model";
-import { ensurePythonEnv, PYTHON_DIR } from "../src/python/python-env";
+import { ensurePythonEnv, PYTHON_DIR } from "../src/train/python-env";
 import { main } from "../src/cli/main";
 import { startReferenceServer } from "./reference-server";
 

@@ -34,7 +34,7 @@ import { saveReport, saveToDataDir } from "../src/evals/report-store";
 import { runEval } from "../src/evals/run-eval";
 import { checkQuantizations, heldOutPrompts, type QuantCheck } from "../src/export/quant-check";
 import { inferenceThreads } from "../src/inference/embedded-model";
-import { ensurePythonEnv, PYTHON_DIR } from "../src/python/python-env";
+import { ensurePythonEnv, PYTHON_DIR } from "../src/train/python-env";
 import { labelCurveSvg } from "./label-curve-svg";
 
 const ROOT = resolve(PYTHON_DIR, "..");

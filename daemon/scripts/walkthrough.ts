@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { execa } from "execa";
-import { ensurePythonEnv, PYTHON_DIR } from "../src/python/python-env";
+import { ensurePythonEnv, PYTHON_DIR } from "../src/train/python-env";
 
 const ROOT = resolve(PYTHON_DIR, "..");
 const BIN = join(ROOT, "daemon", "bin", "vault-tuner.mjs");

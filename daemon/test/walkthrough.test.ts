@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, expect, it } from "vitest";
-import { PYTHON_DIR } from "../src/python/python-env";
+import { PYTHON_DIR } from "../src/train/python-env";
 
 /** The README's first hour, as `npm run walkthrough` walks it: every step a newcomer takes, on this machine. */
 const work = mkdtempSync(join(tmpdir(), "vt-walkthrough-"));
@@ -18,8 +18,8 @@ it("records, labels, builds, trains, exports, deploys, evaluates and compares fr
   expect(out).toMatch(/train +4 desirable \/ 4 undesirable/);
   // Wire calls count under their flat tools.
   expect(out).toContain("tools   3 of 47 catalog tools have a desirable example");
-  expect(out).toMatch(/^ {2}step 4\/4 {2}loss/m);
-  expect(out).toMatch(/^ {2}\[2\/2\] quantization check: model-q8_0\.gguf$/m);
+  expect(out).toMatch(/^ {2}step 4\/4, loss/m);
+  expect(out).toMatch(/^ {2}quantization check: model-q8_0\.gguf \(1\/2\)$/m);
   expect(out).toMatch(/^ {2}2 paired cases: \d better in B, \d worse/m);
   expect(out).toMatch(/Done: recorded, labelled, built, trained, exported, deployed, evaluated and compared/);
   // The recorder left the client's config pointing at the tap, and the daemon its two reports.

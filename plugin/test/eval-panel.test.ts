@@ -69,11 +69,12 @@ describe("models to evaluate", () => {
 
 describe("job progress in a Notice", () => {
   it("says the step, loss and time left, or the stage, and names the step of a pipeline", () => {
-    expect(jobProgressText("train", { event: "step", time: 3, step: 3, total: 8, loss: 0.51234, eta_s: 125 })).toBe("step 3/8, loss 0.512, about 2 min left");
-    expect(jobProgressText("export", { event: "stage", time: 1, stage: "quantize q8_0", index: 3, total: 4 }, true)).toBe("Exporting: quantize q8_0 (3/4)");
-    expect(jobProgressText("train", { event: "done", time: 9 })).toBeUndefined();
+    expect(jobProgressText("train", { step: 3, total: 8, loss: 0.51234, etaS: 125 })).toBe("step 3/8, loss 0.512, about 2 min left");
+    expect(jobProgressText("export", { stage: "quantize q8_0", step: 2, total: 4 }, true)).toBe("Exporting: quantize q8_0 (2/4)");
+    expect(jobProgressText("eval", { stage: "3 passed, 1 failed", step: 4, total: 10, etaS: 4000 })).toBe("3 passed, 1 failed (4/10), about 67 min left");
+    expect(jobProgressText("train", {})).toBeUndefined();
     // Setting up the trainer's environment has no count to show.
-    expect(jobProgressText("train", { event: "stage", time: 0, stage: "installing the pinned trainer requirements (the first time takes a few minutes)", index: 0, total: 0 }, true)).toBe("Training: installing the pinned trainer requirements (the first time takes a few minutes)");
+    expect(jobProgressText("train", { stage: "installing the pinned trainer requirements (the first time takes a few minutes)" }, true)).toBe("Training: installing the pinned trainer requirements (the first time takes a few minutes)");
   });
 });
 

@@ -30,8 +30,8 @@ describe("following a job in a Notice", () => {
     const followed = followJob(daemon, feed, jobs.job_p, "Training run");
     await emit({ at: "", type: "job.state", jobId: "job_t", kind: "train", state: "running", error: null });
     await emit({ at: "", type: "job.state", jobId: "job_other", kind: "eval", state: "running", error: null });
-    await emit({ at: "", type: "job.progress", jobId: "job_t", progress: { event: "step", time: 1, step: 3, total: 8, loss: 0.5, eta_s: 30 } });
-    await emit({ at: "", type: "job.progress", jobId: "job_other", progress: { event: "stage", time: 1, stage: "case 1", index: 1, total: 2 } });
+    await emit({ at: "", type: "job.progress", jobId: "job_t", progress: { step: 3, total: 8, loss: 0.5, etaS: 30 } });
+    await emit({ at: "", type: "job.progress", jobId: "job_other", progress: { stage: "case 1", step: 0, total: 2 } });
     jobs.job_p = { ...jobs.job_p, state: "failed", error: { code: "out-of-memory", message: "the GPU ran out of memory", hint: "use a smaller preset" } };
     await emit({ at: "", type: "job.state", jobId: "job_p", kind: "pipeline", state: "failed", error: null });
     expect((await followed).state).toBe("failed");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, statusText } from "../src/status/status-text";
+import { formatDuration } from "@vault-tuner/shared";
+import { statusText } from "../src/status/status-text";
 
 describe("the status bar", () => {
   it("says whether the daemon is there, what runs, how far along, and what waits", () => {

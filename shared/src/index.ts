@@ -118,6 +118,8 @@ export {
 export { ExportedFileSchema, TrainEventSchema, type ExportedFile, type TrainEvent } from "./api/train-progress";
 export {
   DEFAULT_DEPLOY_FILE,
+  DTYPE_FILES,
+  EXPORT_DTYPES,
   DeployJobRequestSchema,
   EvalGateSchema,
   EvalJobRequestSchema,
@@ -146,6 +148,7 @@ export {
   type PipelineJobRequest,
   type TrainJobRequest,
 } from "./api/jobs-api";
+export { formatDuration, jobProgressText } from "./api/job-progress-text";
 export { ChatAnswerSchema, ChatRequestSchema } from "./api/chat-api";
 
 export {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
-import { PYTHON_DIR } from "../python/python-env";
+import { PYTHON_DIR } from "../train/python-env";
 
 /**
  * What GGUF export needs from llama.cpp, taken from the node-llama-cpp package the daemon already

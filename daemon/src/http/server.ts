@@ -15,6 +15,7 @@ import { EmbeddedServing } from "../deploy/embedded-serving";
 import { buildInWorker } from "../datasets/build-in-worker";
 import { DatasetBuildRequestSchema } from "@vault-tuner/shared";
 import { buildApp } from "./app";
+import { recommendedFile, stageJobs } from "./stage-jobs";
 import { projectDatasetsDir } from "../datasets/source-files";
 
 export interface DaemonOptions {
@@ -52,11 +53,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const serving = new EmbeddedServing();
   const stopping = new AbortController();
   const sourceRoots = [projectDatasetsDir(), dataDir.root];
+  const now = () => new Date().toISOString();
   const jobs = new JobRunner(store, events, dataDir, {
-    graceMs: options.jobGraceMs,
-    platform,
-    serving,
-    ollamaHost: options.ollamaHost ?? process.env.OLLAMA_HOST,
+    kinds: stageJobs({ store, dataDir, platform, serving, ollamaHost: options.ollamaHost ?? process.env.OLLAMA_HOST, graceMs: options.jobGraceMs, now }),
+    recommendedFile,
+    now,
     buildDataset: (request, onProgress) =>
       buildInWorker({ options: DatasetBuildRequestSchema.parse(request), databaseFile: dataDir.database, sourceRoots, outputRoot: dataDir.datasets }, onProgress, stopping.signal),
   });

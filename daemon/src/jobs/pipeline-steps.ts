@@ -1,4 +1,5 @@
-import { DEFAULT_DEPLOY_FILE, type Job, type JobRequest, type PipelineJobRequest } from "@vault-tuner/shared";
+import { DEFAULT_DEPLOY_FILE, type Job, type PipelineJobRequest } from "@vault-tuner/shared";
+import type { StageRequest } from "./job-kind";
 
 /** The steps of a pipeline job, in order; `build`, `evaluate` and `deploy` only when the request asks. */
 export const PIPELINE_STEPS = ["build", "train", "export", "evaluate", "deploy"] as const;
@@ -11,7 +12,7 @@ export function stepsOf(request: PipelineJobRequest): PipelineStep[] {
 
 export type PipelineAction =
   | { do: "build" }
-  | { do: "submit"; step: Exclude<PipelineStep, "build">; request: JobRequest }
+  | { do: "submit"; step: Exclude<PipelineStep, "build">; request: StageRequest }
   | { do: "wait"; step: PipelineStep; jobId: string }
   | { do: "stop"; state: "failed" | "cancelled" | "interrupted"; step: PipelineStep; job: Job }
   | { do: "finish" };
@@ -35,7 +36,7 @@ export function nextPipelineAction(
     if (step === "build") continue;
     const id = recorded[step];
     const job = id ? jobOf(id) : undefined;
-    if (!job) return { do: "submit", step, request: stepRequest(step, pipelineId, request, dataset, jobs, recommendedOf) };
+    if (!job) return { do: "submit", step, request: stepRequest(step, request, dataset, inputsOf(request, jobs, recommendedOf), pipelineId) };
     if (job.state === "queued" || job.state === "running") return { do: "wait", step, jobId: job.id };
     if (job.state !== "succeeded") return { do: "stop", state: job.state, step, job };
     jobs[step] = job;
@@ -43,20 +44,48 @@ export function nextPipelineAction(
   return { do: "finish" };
 }
 
-function stepRequest(step: Exclude<PipelineStep, "build">, pipelineId: string, request: PipelineJobRequest, dataset: string, done: Partial<Record<PipelineStep, Job>>, recommendedOf: (exported: Job) => string | undefined): JobRequest {
-  const exported = done.export as Job;
-  // What is deployed is what is evaluated first: the deploy step's choice, else the check's, else the default.
-  const file = request.deploy?.file ?? (exported ? recommendedOf(exported) : undefined) ?? DEFAULT_DEPLOY_FILE;
+/** What a step's request takes from the steps before it. */
+interface StepInputs {
+  /** The training job (the export's run). */
+  run: string;
+  /** The export job (what is deployed). */
+  export: string;
+  /** The exported file that is evaluated and deployed, and its path. */
+  file: string;
+  model: string;
+}
+
+function stepRequest(step: Exclude<PipelineStep, "build">, request: PipelineJobRequest, dataset: string, inputs: StepInputs, pipeline?: string): StageRequest {
+  const of = pipeline ? { pipeline } : {};
   switch (step) {
     case "train":
-      return { kind: "train", ...request.train, dataset, pipeline: pipelineId };
+      return { kind: "train", ...request.train, dataset, ...of };
     case "export":
-      return { kind: "export", ...request.export, run: (done.train as Job).id, pipeline: pipelineId };
+      return { kind: "export", ...request.export, run: inputs.run, ...of };
     case "evaluate": {
       const evaluate = request.evaluate as NonNullable<PipelineJobRequest["evaluate"]>;
-      return { kind: "eval", backend: "embedded", concurrency: 1, ...evaluate, model: exported.artefacts[file] as string, pipeline: pipelineId };
+      return { kind: "eval", backend: "embedded", concurrency: 1, ...evaluate, model: inputs.model, ...of };
     }
     case "deploy":
-      return { kind: "deploy", ...(request.deploy as NonNullable<PipelineJobRequest["deploy"]>), file, export: exported.id, pipeline: pipelineId };
+      return { kind: "deploy", ...(request.deploy as NonNullable<PipelineJobRequest["deploy"]>), file: inputs.file, export: inputs.export, ...of };
   }
+}
+
+function inputsOf(request: PipelineJobRequest, done: Partial<Record<PipelineStep, Job>>, recommendedOf: (exported: Job) => string | undefined): StepInputs {
+  const exported = done.export;
+  // What is deployed is what is evaluated first: the deploy step's choice, else the check's, else the default.
+  const file = request.deploy?.file ?? (exported ? recommendedOf(exported) : undefined) ?? DEFAULT_DEPLOY_FILE;
+  return { run: done.train?.id ?? "", export: exported?.id ?? "", file, model: exported?.artefacts[file] ?? "" };
+}
+
+/**
+ * Every step's request as the pipeline will submit it, for checking them all before the pipeline
+ * starts; what earlier steps make (the run, the export, the file) is left empty.
+ */
+export function plannedSteps(request: PipelineJobRequest): { step: Exclude<PipelineStep, "build">; request: StageRequest }[] {
+  const dataset = request.build?.name ?? (request.dataset as string);
+  const inputs = inputsOf(request, {}, () => undefined);
+  return stepsOf(request)
+    .filter((step) => step !== "build")
+    .map((step) => ({ step: step as Exclude<PipelineStep, "build">, request: stepRequest(step as Exclude<PipelineStep, "build">, request, dataset, inputs) }));
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PYTHON_DIR } from "../../src/python/python-env";
+import { PYTHON_DIR } from "../../src/train/python-env";
 import { runCli } from "../run-cli";
 
 /**

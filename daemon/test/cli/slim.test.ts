@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: a plain script, no types
 import { prunable } from "../../scripts/slim-llama-builds.mjs";
-import { PYTHON_DIR } from "../../src/python/python-env";
+import { PYTHON_DIR } from "../../src/train/python-env";
 
 const LINUX = ["linux-arm64", "linux-armv7l", "linux-x64", "linux-x64-cuda", "linux-x64-cuda-ext", "linux-x64-vulkan"];
 

@@ -5,7 +5,7 @@ import { execa } from "execa";
 import { EvalReportSchema, type EvalReport } from "@vault-tuner/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_SETS_DIR, userSetsDir } from "../../src/evals/prompt-sets";
-import { ensurePythonEnv, PYTHON_DIR } from "../../src/python/python-env";
+import { ensurePythonEnv, PYTHON_DIR } from "../../src/train/python-env";
 import type { TestDaemon } from "../daemon-harness";
 import { daemonWithEvents, finishedJob, STARTER } from "../jobs/job-fixtures";
 import { runCli } from "../run-cli";
@@ -101,8 +101,8 @@ describe("the evaluator on a GGUF in the embedded backend", () => {
     // Nothing passes, so the gate fails the job; the report stays.
     expect(done).toMatchObject({ kind: "eval", state: "failed", error: { code: "gate-failed", message: expect.stringContaining("pass rate 0.0% is under the required 50.0%") }, progress: { step: 3, total: 3 } });
     expect(existsSync(done.artefacts.report)).toBe(true);
-    const progress = events.filter((event) => event.type === "job.progress" && event.jobId === done.id).map((event) => [event.progress.index, event.progress.total]);
-    expect(progress).toEqual([[2, 3], [3, 3], [3, 3]]);
+    const progress = events.filter((event) => event.type === "job.progress" && event.jobId === done.id).map((event) => [event.progress.step, event.progress.total]);
+    expect(progress).toEqual([[1, 3], [2, 3], [3, 3]]);
     const listed = (await daemon.call("GET", "/v1/evals")).body.items;
     expect(listed.map((run: any) => run.metadata.id)).toContain(done.id);
     const report = EvalReportSchema.parse((await daemon.call("GET", `/v1/evals/${done.id}`)).body);

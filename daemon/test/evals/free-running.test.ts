@@ -11,7 +11,7 @@ import { ChatTemplate } from "../../src/inference/chat-template";
 import type { ChatMessage, ChatTool } from "../../src/inference/chat-types";
 import { llamaRuntime } from "../../src/inference/embedded-model";
 import { commonPrefixLength, FreeRunningChat } from "../../src/inference/free-running-chat";
-import { ensurePythonEnv, PYTHON_DIR } from "../../src/python/python-env";
+import { ensurePythonEnv, PYTHON_DIR } from "../../src/train/python-env";
 import { STARTER } from "../jobs/job-fixtures";
 import { runCli } from "../run-cli";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEmbeddedModel } from "../../src/inference/embedded-model";
-import { ensurePythonEnv, PYTHON_DIR } from "../../src/python/python-env";
+import { ensurePythonEnv, PYTHON_DIR } from "../../src/train/python-env";
 import { runCli } from "../run-cli";
 
 /**

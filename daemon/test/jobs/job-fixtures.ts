@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import WebSocket from "ws";
 import { startTestDaemon, type TestDaemon } from "../daemon-harness";
-import { ensurePythonEnv, PYTHON_DIR } from "../../src/python/python-env";
+import { ensurePythonEnv, PYTHON_DIR } from "../../src/train/python-env";
 
 export const STARTER = join(PYTHON_DIR, "..", "datasets", "starter-claudesidian-3");
 

@@ -46,7 +46,7 @@ it("goes from labelled traces to a deployed model that answers a chat request wi
 
   const model = await makeTinyModel(join(work, "tiny"));
   const trained = await run({ kind: "train", dataset: "mine", recipe: "tiny", model, maxSteps: 2, device: "cpu" });
-  const steps = events.filter((event) => event.jobId === trained.id && event.progress?.event === "step");
+  const steps = events.filter((event) => event.jobId === trained.id && event.type === "job.progress" && event.progress.loss !== undefined);
   expect(steps.map((event) => event.progress.step)).toEqual([1, 2]);
   const exported = await run({ kind: "export", run: trained.id, quant: ["q8_0"] });
   const deployed = await run({ kind: "deploy", export: exported.id, target: "embedded", file: "q8_0" });

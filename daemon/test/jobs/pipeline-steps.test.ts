@@ -1,6 +1,5 @@
 import { PipelineJobRequestSchema, type Job } from "@vault-tuner/shared";
 import { describe, expect, it } from "vitest";
-import { progressOf } from "../../src/jobs/job-runner";
 import { nextPipelineAction } from "../../src/jobs/pipeline-steps";
 
 const request = PipelineJobRequestSchema.parse({
@@ -87,12 +86,5 @@ describe("a pipeline that names no file", () => {
   it("falls back to Q4_K_M when the export was not checked", () => {
     expect(nextPipelineAction("job_p", open, { train: "job_t", export: "job_e" }, lookup)).toMatchObject({ request: { model: "/runs/e/model-q4_k_m.gguf" } });
     expect(nextPipelineAction("job_p", open, { train: "job_t", export: "job_e", evaluate: "job_v" }, lookup)).toMatchObject({ request: { file: "q4_k_m" } });
-  });
-});
-
-describe("a job's stored progress", () => {
-  it("counts stages from 0 done, and keeps a stage of no count (the trainer's setup) as its words alone", () => {
-    expect(progressOf({ event: "stage", time: 0, stage: "convert", index: 2, total: 5, eta_s: 30 }, null)).toEqual({ stage: "convert", step: 1, total: 5, etaS: 30 });
-    expect(progressOf({ event: "stage", time: 0, stage: "creating the Python environment in /x/.venv", index: 0, total: 0 }, null)).toEqual({ stage: "creating the Python environment in /x/.venv" });
   });
 });

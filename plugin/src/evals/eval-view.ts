@@ -1,8 +1,7 @@
 import { ItemView, Notice, type WorkspaceLeaf } from "obsidian";
-import { CHECK_DESCRIPTIONS, FINISHED_STATES, formatRate, type CheckName, type DaemonEvent, type EvalRunSummary, type Job, type ReportComparison } from "@vault-tuner/shared";
+import { CHECK_DESCRIPTIONS, FINISHED_STATES, formatDuration, formatRate, type CheckName, type DaemonEvent, type EvalRunSummary, type Job, type ReportComparison } from "@vault-tuner/shared";
 import type VaultTunerPlugin from "../main";
 import { describeError, shortTime } from "../ui/format";
-import { formatDuration } from "../status/status-text";
 import { labelCurve } from "./label-curve";
 import { drawLineChart } from "./line-chart";
 import { modelChoices, modelLabel, type ModelChoice, type ModelsReply } from "./model-choices";
@@ -101,9 +100,8 @@ export class EvalView extends ItemView {
 
   private onEvent(event: DaemonEvent): void {
     if (!this.running) return;
-    if (event.type === "job.progress" && event.jobId === this.running.jobId && event.progress.event === "stage") {
-      const { index, total, eta_s: eta } = event.progress;
-      const done = Math.max(0, index - 1);
+    if (event.type === "job.progress" && event.jobId === this.running.jobId && event.progress.total !== undefined) {
+      const { step: done = 0, total, etaS: eta } = event.progress;
       this.running = { ...this.running, fraction: total > 0 ? done / total : 0, text: `${done} of ${total} cases${eta !== undefined && eta > 0 ? `, about ${formatDuration(eta)} left` : ""}` };
       this.renderProgress();
     } else if (event.type === "job.state" && event.jobId === this.running.jobId && FINISHED_STATES.includes(event.state)) {

@@ -1,4 +1,4 @@
-import type { Job } from "@vault-tuner/shared";
+import { formatDuration, type Job } from "@vault-tuner/shared";
 
 export interface DaemonStatus {
   connected: boolean;
@@ -19,10 +19,4 @@ export function statusText(status: DaemonStatus): string {
   }
   if (status.waiting > 0) parts.push(`${status.waiting} label${status.waiting === 1 ? "" : "s"} waiting`);
   return parts.join(" · ");
-}
-
-export function formatDuration(seconds: number): string {
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
 }

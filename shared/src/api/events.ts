@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { LabelValueSchema } from "../schemas/trace";
-import { JobErrorSchema, JobStateSchema } from "./jobs-api";
-import { TrainEventSchema } from "./train-progress";
+import { JobErrorSchema, JobProgressSchema, JobStateSchema } from "./jobs-api";
 
 /** A trace as the live feed announces it: enough to update a list without fetching. */
 const CreatedTraceSchema = z.object({
@@ -37,8 +36,8 @@ export const DaemonEventSchema = z.discriminatedUnion("type", [
   }),
   /** A job changed state (queued, running, succeeded, failed, cancelled, interrupted). */
   z.object({ type: z.literal("job.state"), at: z.string(), jobId: z.string(), kind: z.string(), state: JobStateSchema, error: JobErrorSchema.nullable() }),
-  /** A progress line of a running job, as the trainer printed it (step, stage, checkpoint...). */
-  z.object({ type: z.literal("job.progress"), at: z.string(), jobId: z.string(), progress: TrainEventSchema }),
+  /** A running job moved on: its progress as `GET /v1/jobs/:id` now shows it. */
+  z.object({ type: z.literal("job.progress"), at: z.string(), jobId: z.string(), progress: JobProgressSchema }),
 ]);
 export type DaemonEvent = z.infer<typeof DaemonEventSchema>;
 export type DaemonEventType = DaemonEvent["type"];

@@ -3,8 +3,8 @@ import { DatasetBuildRequestSchema, DatasetNameSchema } from "./datasets-api";
 import { EVAL_SAMPLING } from "./eval-defaults";
 
 /**
- * Jobs: long work the daemon runs in a child process (training, export...), one at a time, with its
- * state persisted so a daemon restart knows what was cut off.
+ * Jobs: long work the daemon runs one at a time (training and export in a trainer child process; deploys
+ * and evaluations in the daemon), with its state persisted so a daemon restart knows what was cut off.
  */
 export const JOB_KINDS = ["train", "export", "deploy", "eval", "pipeline"] as const;
 export const JOB_STATES = ["queued", "running", "succeeded", "failed", "cancelled", "interrupted"] as const;
@@ -14,6 +14,9 @@ export type JobState = z.infer<typeof JobStateSchema>;
 export const FINISHED_STATES: readonly JobState[] = ["succeeded", "failed", "cancelled", "interrupted"];
 
 export const QUANTS = ["q4_k_m", "q5_k_m", "q8_0"] as const;
+export const EXPORT_DTYPES = ["float16", "bfloat16", "float32"] as const;
+/** The unquantized file an export writes for each dtype, named as `deploy.file` names it. */
+export const DTYPE_FILES: Record<(typeof EXPORT_DTYPES)[number], string> = { float16: "f16", bfloat16: "bf16", float32: "f32" };
 /** What a deploy loads when neither the request names a file nor the export's quantization check chose one. */
 export const DEFAULT_DEPLOY_FILE = "q4_k_m";
 /** Held-out prompts the export's quantization check answers by default: enough to see a lost fine-tune, minutes on a CPU. */
@@ -43,7 +46,7 @@ export const ExportJobRequestSchema = z.object({
   /** The id of a succeeded train job. */
   run: z.string().min(1),
   quant: z.array(z.enum(QUANTS)).min(1).default(["q4_k_m", "q8_0"]),
-  dtype: z.enum(["float16", "bfloat16", "float32"]).default("float16"),
+  dtype: z.enum(EXPORT_DTYPES).default("float16"),
   /**
    * Held-out rows of the run's dataset on which every quantized file's greedy answers are compared with the
    * 16-bit file's (quant-check.json); the smallest file that kept the training becomes the export's
@@ -132,7 +135,12 @@ export const PipelineJobRequestSchema = z
     /** Leave out to stop after the export (or the evaluation). */
     deploy: DeployJobRequestSchema.omit({ kind: true, export: true, pipeline: true }).optional(),
   })
-  .refine((request) => (request.dataset === undefined) !== (request.build === undefined), { message: "give either dataset (a built one) or build (one to build)", path: ["dataset"] });
+  .refine((request) => (request.dataset === undefined) !== (request.build === undefined), { message: "give either dataset (a built one) or build (one to build)", path: ["dataset"] })
+  .superRefine((request, context) => {
+    const file = request.deploy?.file;
+    const written = [...request.export.quant, DTYPE_FILES[request.export.dtype]];
+    if (file && !written.includes(file)) context.addIssue({ code: "custom", path: ["deploy", "file"], message: `the export step writes ${written.join(", ")}; deploy.file ${file} is not among them` });
+  });
 
 export const JobRequestSchema = z.discriminatedUnion("kind", [TrainJobRequestSchema, ExportJobRequestSchema, DeployJobRequestSchema, EvalJobRequestSchema, PipelineJobRequestSchema]);
 export type JobRequest = z.infer<typeof JobRequestSchema>;
@@ -142,13 +150,19 @@ export type DeployJobRequest = z.infer<typeof DeployJobRequestSchema>;
 export type PipelineJobRequest = z.infer<typeof PipelineJobRequestSchema>;
 export type EvalJobRequest = z.infer<typeof EvalJobRequestSchema>;
 
-/** The latest progress a job reported, in the trainer's own terms. */
+/**
+ * Where a job stands, the same shape for every kind: what it does now, how many of how many units
+ * (training steps, files checked, cases evaluated) are done, and how long is left; training adds its
+ * loss, speed and memory. Stored on the job and pushed as `job.progress`.
+ */
 export const JobProgressSchema = z.object({
+  /** What the job is doing now (setting up the trainer, "quantization check: model-q8_0.gguf", "3 passed, 1 failed"). */
+  stage: z.string().optional(),
+  /** Units done of `total`. */
   step: z.number().int().optional(),
   total: z.number().int().optional(),
-  stage: z.string().optional(),
-  loss: z.number().optional(),
   etaS: z.number().optional(),
+  loss: z.number().optional(),
   tokensPerS: z.number().optional(),
   memoryMb: z.number().optional(),
 });

@@ -5,8 +5,8 @@ import { basesDir, listBases } from "../../bases/base-store";
 import { listOllamaModels, ollamaModelGguf, ollamaModelsDir } from "../../bases/ollama-models";
 import { resolveDataDir } from "../../config/data-dir";
 import { ensureLlamaCppTools } from "../../export/llama-cpp-tools";
-import { ensurePythonEnv } from "../../python/python-env";
-import { runTrainer, TrainerError } from "../../python/run-trainer";
+import { ensurePythonEnv } from "../../train/python-env";
+import { runTrainer, TrainerError } from "../../train/run-trainer";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
 

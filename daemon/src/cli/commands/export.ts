@@ -1,16 +1,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { QUANT_CHECK_ROWS, QUANTS, type ExportedFile, type ExportJobRequest } from "@vault-tuner/shared";
+import { EXPORT_DTYPES, QUANT_CHECK_ROWS, QUANTS, type ExportedFile, type ExportJobRequest } from "@vault-tuner/shared";
 import { checkExport, checkText, readExportCheck } from "../../export/export-check";
 import { ensureLlamaCppTools } from "../../export/llama-cpp-tools";
-import { exportArgs } from "../../jobs/trainer-args";
-import { ensurePythonEnv, PYTHON_DIR } from "../../python/python-env";
-import { runTrainer, TrainerError } from "../../python/run-trainer";
+import { exportArgs } from "../../export/export-args";
+import { ensurePythonEnv, PYTHON_DIR } from "../../train/python-env";
+import { runTrainer, TrainerError } from "../../train/run-trainer";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
 import { runExportJob } from "./jobs";
 
-const DTYPES = ["float16", "bfloat16", "float32"];
+const DTYPES: readonly string[] = EXPORT_DTYPES;
 
 /**
  * `vault-tuner export --run DIR --output DIR`: merge a finished run, convert it to GGUF with the

@@ -1,4 +1,4 @@
-import { FINISHED_STATES, type Job, type JobState, type TrainEvent } from "@vault-tuner/shared";
+import { FINISHED_STATES, jobProgressText, type Job, type JobState } from "@vault-tuner/shared";
 import { daemonClient, replyError, type DaemonClient } from "../daemon-client";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
@@ -120,7 +120,7 @@ async function follow(client: DaemonClient, id: string, output: Output): Promise
   let last = "";
   const close = await client.events((event) => {
     if (event.type === "job.progress" && event.jobId === id) {
-      const line = progressLine(event.progress);
+      const line = jobProgressText(event.progress) ?? "";
       if (line && line !== last) output.err(`${line}\n`);
       last = line;
     }
@@ -158,22 +158,9 @@ export function nextCommand(job: Job): string | undefined {
   }
 }
 
-function progressLine(p: TrainEvent): string {
-  if (p.event === "step") return `step ${p.step}/${p.total}  loss ${p.loss.toFixed(4)}${p.eta_s !== undefined ? `  about ${formatSeconds(p.eta_s)} left` : ""}`;
-  if (p.event === "stage") return p.total > 0 ? `[${p.index}/${p.total}] ${p.stage}` : p.stage;
-  if (p.event === "checkpoint") return `checkpoint at step ${p.step}`;
-  return "";
-}
-
 function describeProgress(job: Job): string {
   const p = job.progress;
   if (!p || (p.total === undefined && p.stage === undefined)) return "".padEnd(14);
   if (p.total === undefined) return (p.stage as string).slice(0, 40).padEnd(14);
   return `${p.stage ?? "step"} ${p.step ?? 0}/${p.total}`.padEnd(14);
-}
-
-function formatSeconds(seconds: number): string {
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
 }

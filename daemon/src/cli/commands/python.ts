@@ -1,6 +1,6 @@
 import { execa } from "execa";
 import { ensureLlamaCppTools } from "../../export/llama-cpp-tools";
-import { ensurePythonEnv, PYTHON_DIR } from "../../python/python-env";
+import { ensurePythonEnv, PYTHON_DIR } from "../../train/python-env";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
 

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { listPromptSets, PromptSetError, writeUserSet } from "../../evals/prompt-sets";
 import { recordedSet } from "../../evals/recorded-set";
 import { listReports, readReport, reportsDir } from "../../evals/report-store";
-import { JobRequestError } from "../../jobs/job-runner";
+import { JobRequestError } from "../../jobs/job-kind";
 import type { AppContext } from "../app-context";
 import { HttpError } from "../error-replies";
 

@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { JobIdParamsSchema, JobListQuerySchema, JobLogQuerySchema, JobRequestSchema, JobSchema } from "@vault-tuner/shared";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { metricsFromLog } from "../../jobs/job-metrics";
-import { JobRequestError, JobStateError } from "../../jobs/job-runner";
+import { metricsFromLog } from "../../train/metrics-log";
+import { JobRequestError } from "../../jobs/job-kind";
+import { JobStateError } from "../../jobs/job-runner";
 import type { AppContext } from "../app-context";
 import { HttpError } from "../error-replies";
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { listModels } from "../../jobs/model-registry";
+import { listModels } from "../../models/model-registry";
 import type { AppContext } from "../app-context";
 import { HttpError } from "../error-replies";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventLogLine, metricsFromLog } from "../../src/jobs/job-metrics";
+import { eventLogLine, metricsFromLog } from "../../src/train/metrics-log";
 
 describe("training curves from a job's log", () => {
   it("keeps step and eval events in order, the later value of a repeated step, and skips everything else", () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { PYTHON_DIR } from "../python/python-env";
+import { PYTHON_DIR } from "./python-env";
 
 const RECIPES_DIR = join(PYTHON_DIR, "recipes");
 

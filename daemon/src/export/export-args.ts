@@ -1,14 +1,5 @@
-import type { ExportJobRequest, TrainJobRequest } from "@vault-tuner/shared";
-import type { LlamaCppTools } from "../export/llama-cpp-tools";
-
-/** `python -m vault_tuner_train kto|sft ...` for a training job; `resume` continues from the last checkpoint. */
-export function trainArgs(request: TrainJobRequest, dataset: string, output: string, resume: boolean): string[] {
-  const args = [request.mode, "--config", request.recipe, "--dataset", dataset, "--output", output, "--device", request.device, "--backend", request.backend];
-  if (request.model) args.push("--model", request.model);
-  if (request.maxSteps) args.push("--max-steps", String(request.maxSteps));
-  if (resume) args.push("--resume");
-  return args;
-}
+import type { ExportJobRequest } from "@vault-tuner/shared";
+import type { LlamaCppTools } from "./llama-cpp-tools";
 
 export interface ExportOptions {
   run: string;
