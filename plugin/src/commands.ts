@@ -1,6 +1,7 @@
+import { Notice, type Plugin } from "obsidian";
 import { testConnection } from "./daemon/connection";
 import { labelLastCall } from "./labels/label-last-call";
-import type VaultTunerPlugin from "./main";
+import type { PluginServices } from "./services";
 import { EVAL_VIEW_TYPE } from "./evals/eval-view";
 import { buildDataset, cancelRunningJob, deployLastModel, startTraining } from "./jobs/job-commands";
 import { installRecorder, uninstallRecorder } from "./recorder/recorder-commands";
@@ -8,19 +9,21 @@ import { REVIEW_VIEW_TYPE } from "./review/review-view";
 import { validateDatasetText } from "./validate-dataset";
 import { describeError } from "./ui/format";
 
+const notify = (message: string) => new Notice(message, 8000);
+
 /** Every command of the plugin, in one place. Ids are stable: never rename one after release. */
-export function registerCommands(plugin: VaultTunerPlugin): void {
+export function registerCommands(plugin: Plugin, services: PluginServices): void {
   plugin.addCommand({
     id: "validate-active-dataset",
     name: "Validate the active JSONL dataset",
     checkCallback: (checking) => {
-      const file = plugin.activeFile();
+      const file = services.app.workspace.getActiveFile();
       if (!file || file.extension !== "jsonl") return false;
       if (!checking) {
-        plugin.app.vault
+        services.app.vault
           .cachedRead(file)
-          .then((text) => plugin.notify(`${file.path}: ${validateDatasetText(text)}`))
-          .catch((error: unknown) => plugin.notify(`Vault Tuner could not read ${file.path}: ${describeError(error)}`));
+          .then((text) => notify(`${file.path}: ${validateDatasetText(text)}`))
+          .catch((error: unknown) => notify(`Vault Tuner could not read ${file.path}: ${describeError(error)}`));
       }
       return true;
     },
@@ -33,21 +36,21 @@ export function registerCommands(plugin: VaultTunerPlugin): void {
       id,
       name,
       callback: () => {
-        labelLastCall(plugin.daemon, plugin.labels, label)
-          .then((message) => plugin.notify(message))
-          .catch((error: unknown) => plugin.notify(`Vault Tuner could not label the call: ${describeError(error)}`));
+        labelLastCall(services.daemon, services.labels, label)
+          .then((message) => notify(message))
+          .catch((error: unknown) => notify(`Vault Tuner could not label the call: ${describeError(error)}`));
       },
     });
   }
   plugin.addCommand({
     id: "open-review",
     name: "Open the review of recorded calls",
-    callback: () => void plugin.openView(REVIEW_VIEW_TYPE),
+    callback: () => void services.openView(REVIEW_VIEW_TYPE),
   });
   plugin.addCommand({
     id: "open-eval-panel",
     name: "Open the evaluation panel",
-    callback: () => void plugin.openView(EVAL_VIEW_TYPE),
+    callback: () => void services.openView(EVAL_VIEW_TYPE),
   });
   for (const [id, name, run] of [
     ["build-dataset", "Build a dataset from labelled calls", buildDataset],
@@ -57,19 +60,19 @@ export function registerCommands(plugin: VaultTunerPlugin): void {
     ["install-recorder", "Install the recorder for this vault", installRecorder],
     ["uninstall-recorder", "Uninstall the recorder for this vault", uninstallRecorder],
   ] as const) {
-    plugin.addCommand({ id, name, callback: () => void run(plugin) });
+    plugin.addCommand({ id, name, callback: () => void run(services) });
   }
   plugin.addCommand({
     id: "show-daemon-status",
     name: "Show daemon status",
     callback: () => {
-      testConnection(plugin.daemon)
+      testConnection(services.daemon)
         .then((state) => {
-          const waiting = plugin.labels.pending.length;
+          const waiting = services.labels.pending.length;
           const queue = waiting > 0 ? ` ${waiting} label${waiting === 1 ? "" : "s"} waiting to be sent.` : "";
-          plugin.notify(state.ok ? `Vault Tuner ${state.version} is running at ${plugin.device.daemonUrl} (${state.platform}).${queue}` : `Vault Tuner daemon: ${state.message}.${queue}`);
+          notify(state.ok ? `Vault Tuner ${state.version} is running at ${services.device.current().daemonUrl} (${state.platform}).${queue}` : `Vault Tuner daemon: ${state.message}.${queue}`);
         })
-        .catch((error: unknown) => plugin.notify(`Vault Tuner: ${describeError(error)}`));
+        .catch((error: unknown) => notify(`Vault Tuner: ${describeError(error)}`));
     },
   });
 }

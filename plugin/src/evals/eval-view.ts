@@ -1,6 +1,6 @@
 import { ItemView, Notice, type WorkspaceLeaf } from "obsidian";
 import { CHECK_DESCRIPTIONS, FINISHED_STATES, formatDuration, formatRate, type CheckName, type DaemonEvent, type EvalRunSummary, type Job, type ReportComparison } from "@vault-tuner/shared";
-import type VaultTunerPlugin from "../main";
+import type { PluginServices } from "../services";
 import { describeError, shortTime } from "../ui/format";
 import { labelCurve } from "./label-curve";
 import { drawLineChart } from "./line-chart";
@@ -39,7 +39,7 @@ export class EvalView extends ItemView {
 
   constructor(
     leaf: WorkspaceLeaf,
-    private readonly plugin: VaultTunerPlugin,
+    private readonly services: Pick<PluginServices, "daemon" | "feed" | "settings">,
   ) {
     super(leaf);
   }
@@ -64,7 +64,7 @@ export class EvalView extends ItemView {
     this.runsEl = root.createDiv({ cls: "vault-tuner-eval-runs" });
     this.compareEl = root.createDiv({ cls: "vault-tuner-eval-compare" });
     this.detailsEl = root.createDiv({ cls: "vault-tuner-eval-details" });
-    this.unsubscribe = this.plugin.feed.subscribe({ event: (event) => this.onEvent(event), state: () => undefined });
+    this.unsubscribe = this.services.feed.subscribe({ event: (event) => this.onEvent(event), state: () => undefined });
     await this.reload();
   }
 
@@ -76,10 +76,10 @@ export class EvalView extends ItemView {
   async reload(): Promise<void> {
     try {
       const [sets, models, runs, running] = await Promise.all([
-        this.plugin.daemon.request<{ items: PromptSetItem[] }>("GET", "/v1/evals/sets"),
-        this.plugin.daemon.request<ModelsReply>("GET", "/v1/models"),
-        this.plugin.daemon.request<{ items: EvalRunSummary[] }>("GET", "/v1/evals"),
-        this.plugin.daemon.request<{ items: Job[] }>("GET", "/v1/jobs?kind=eval&state=running&limit=1"),
+        this.services.daemon.request<{ items: PromptSetItem[] }>("GET", "/v1/evals/sets"),
+        this.services.daemon.request<ModelsReply>("GET", "/v1/models"),
+        this.services.daemon.request<{ items: EvalRunSummary[] }>("GET", "/v1/evals"),
+        this.services.daemon.request<{ items: Job[] }>("GET", "/v1/jobs?kind=eval&state=running&limit=1"),
       ]);
       // An evaluation already running (started elsewhere, or before the panel was reopened) is followed too.
       const current = running.items[0];
@@ -126,11 +126,11 @@ export class EvalView extends ItemView {
     const row = form.createDiv({ cls: "vault-tuner-eval-form" });
     const model = row.createEl("select", { attr: { "aria-label": "Model" } });
     this.models.forEach((choice, index) => model.createEl("option", { text: choice.label, attr: { value: String(index) } }));
-    const preferred = this.models.findIndex((choice) => choice.backend === this.plugin.pluginSettings.evalBackend);
+    const preferred = this.models.findIndex((choice) => choice.backend === this.services.settings.current().evalBackend);
     if (preferred > 0) model.value = String(preferred);
     const set = row.createEl("select", { attr: { "aria-label": "Prompt set" } });
     for (const item of this.sets) set.createEl("option", { text: `${item.title} (${item.cases})`, attr: { value: item.id } });
-    const chosen = this.chosenSet ?? this.plugin.pluginSettings.evalSet;
+    const chosen = this.chosenSet ?? this.services.settings.current().evalSet;
     if (this.sets.some((item) => item.id === chosen)) set.value = chosen;
     set.addEventListener("change", () => (this.chosenSet = set.value));
     const run = row.createEl("button", { cls: "mod-cta", text: "Run evaluation" });
@@ -151,7 +151,7 @@ export class EvalView extends ItemView {
 
   private async start(model: ModelChoice, set: string): Promise<void> {
     try {
-      const job = await this.plugin.daemon.request<Job>("POST", "/v1/evals", { set, backend: model.backend, model: model.model, ...(model.url ? { url: model.url } : {}) });
+      const job = await this.services.daemon.request<Job>("POST", "/v1/evals", { set, backend: model.backend, model: model.model, ...(model.url ? { url: model.url } : {}) });
       this.running = { jobId: job.id, fraction: 0, text: job.state === "queued" ? "queued behind the running job" : "starting" };
       this.renderRunForm();
     } catch (error) {
@@ -210,7 +210,7 @@ export class EvalView extends ItemView {
     into.empty();
     let comparison: ReportComparison;
     try {
-      comparison = await this.plugin.daemon.request<ReportComparison>("GET", `/v1/evals/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
+      comparison = await this.services.daemon.request<ReportComparison>("GET", `/v1/evals/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
     } catch (error) {
       into.createDiv({ cls: "vault-tuner-message", text: `Cannot compare: ${describeError(error)}` });
       return;
@@ -320,7 +320,7 @@ export class EvalView extends ItemView {
       return;
     }
     try {
-      const metrics = await this.plugin.daemon.request<{ items: StepMetrics[] }>("GET", `/v1/jobs/${encodeURIComponent(jobId)}/metrics`);
+      const metrics = await this.services.daemon.request<{ items: StepMetrics[] }>("GET", `/v1/jobs/${encodeURIComponent(jobId)}/metrics`);
       const charts = trainingCurves(metrics.items);
       if (charts.length === 0) {
         into.createDiv({ cls: "vault-tuner-missing", text: `Training job ${jobId} logged no steps.` });
@@ -336,7 +336,7 @@ export class EvalView extends ItemView {
 
   private async openNote(runId: string): Promise<void> {
     try {
-      const markdown = await this.plugin.daemon.requestText("GET", `/v1/evals/${encodeURIComponent(runId)}/note`);
+      const markdown = await this.services.daemon.requestText("GET", `/v1/evals/${encodeURIComponent(runId)}/note`);
       const file = await openReportNote(this.app, runId, markdown);
       new Notice(`Vault Tuner: the report is in ${file.path}.`, 5000);
     } catch (error) {

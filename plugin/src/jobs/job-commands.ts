@@ -2,7 +2,9 @@ import { Notice } from "obsidian";
 import type { DatasetCard, Job } from "@vault-tuner/shared";
 import type { Platform } from "../daemon/platform-shape";
 import { fileToDeploy, type ModelsReply } from "../evals/model-choices";
-import type VaultTunerPlugin from "../main";
+import type { PluginServices } from "../services";
+
+type JobServices = Pick<PluginServices, "app" | "daemon" | "feed" | "settings">;
 import { describeError } from "../ui/format";
 import { ConfirmModal } from "../ui/confirm-modal";
 import { followJob } from "./follow-job";
@@ -10,17 +12,17 @@ import { followJob } from "./follow-job";
 const NOTICE_MS = 10_000;
 
 /** "Build a dataset": every labelled call into a new KTO dataset, with the daemon's steps shown as they happen. */
-export async function buildDataset(plugin: VaultTunerPlugin, now = new Date()): Promise<DatasetCard | undefined> {
+export async function buildDataset(services: JobServices, now = new Date()): Promise<DatasetCard | undefined> {
   const name = `vault-${now.toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-")}`;
   const notice = new Notice(`Building dataset ${name}…`, 0);
-  const unsubscribe = plugin.feed.subscribe({
+  const unsubscribe = services.feed.subscribe({
     state: () => undefined,
     event: (event) => {
       if (event.type === "dataset.progress" && event.name === name) notice.setMessage(`Building dataset ${name}: ${event.step}`);
     },
   });
   try {
-    const card = await plugin.daemon.request<DatasetCard>("POST", "/v1/datasets", { name, sources: { traces: {} } });
+    const card = await services.daemon.request<DatasetCard>("POST", "/v1/datasets", { name, sources: { traces: {} } });
     const { train, holdout } = card.counts;
     new Notice(`Dataset ${name} built: ${train.desirable} good and ${train.undesirable} bad examples to train on, ${holdout.desirable + holdout.undesirable} held out for evaluation.`, NOTICE_MS);
     return card;
@@ -37,13 +39,13 @@ export async function buildDataset(plugin: VaultTunerPlugin, now = new Date()): 
  * "Start training": the newest dataset, trained with the preset that fits this machine and exported to
  * GGUF, after the user has seen what will run where and said yes. Deploying is its own command.
  */
-export async function startTraining(plugin: VaultTunerPlugin): Promise<void> {
+export async function startTraining(services: JobServices): Promise<void> {
   let platform: Platform;
   let datasets: DatasetCard[];
   try {
     [platform, { items: datasets }] = await Promise.all([
-      plugin.daemon.request<Platform>("GET", "/v1/platform"),
-      plugin.daemon.request<{ items: DatasetCard[] }>("GET", "/v1/datasets"),
+      services.daemon.request<Platform>("GET", "/v1/platform"),
+      services.daemon.request<{ items: DatasetCard[] }>("GET", "/v1/datasets"),
     ]);
   } catch (error) {
     new Notice(`Vault Tuner cannot start training: ${describeError(error)}`, NOTICE_MS);
@@ -56,8 +58,8 @@ export async function startTraining(plugin: VaultTunerPlugin): Promise<void> {
   }
   const { train } = dataset.counts;
   const recipe = platform.recommendedRecipe ?? "the default preset";
-  const model = plugin.pluginSettings.trainModel;
-  const confirmed = await new ConfirmModal(plugin.app, {
+  const model = services.settings.current().trainModel;
+  const confirmed = await new ConfirmModal(services.app, {
     title: "Start training?",
     lines: [
       `Dataset: ${dataset.name} (${train.desirable} good, ${train.undesirable} bad examples; built ${dataset.builtAt.slice(0, 16).replace("T", " ")}).`,
@@ -68,8 +70,8 @@ export async function startTraining(plugin: VaultTunerPlugin): Promise<void> {
   }).ask();
   if (!confirmed) return;
   try {
-    const job = await plugin.daemon.request<Job>("POST", "/v1/jobs", { kind: "pipeline", dataset: dataset.name, train: { mode: "kto", recipe: "auto", ...(model ? { model } : {}) } });
-    await followJob(plugin.daemon, plugin.feed, job, "Training run");
+    const job = await services.daemon.request<Job>("POST", "/v1/jobs", { kind: "pipeline", dataset: dataset.name, train: { mode: "kto", recipe: "auto", ...(model ? { model } : {}) } });
+    await followJob(services.daemon, services.feed, job, "Training run");
   } catch (error) {
     new Notice(`Vault Tuner could not start training: ${describeError(error)}`, NOTICE_MS);
   }
@@ -81,15 +83,15 @@ function platformWords(platform: Platform): string {
 }
 
 /** "Cancel the running job": a running pipeline as a whole, else the running job. */
-export async function cancelRunningJob(plugin: VaultTunerPlugin): Promise<void> {
+export async function cancelRunningJob(services: JobServices): Promise<void> {
   try {
-    const running = await plugin.daemon.request<{ items: Job[] }>("GET", "/v1/jobs?state=running&limit=10");
+    const running = await services.daemon.request<{ items: Job[] }>("GET", "/v1/jobs?state=running&limit=10");
     const job = running.items.find((item) => item.kind === "pipeline") ?? running.items[0];
     if (!job) {
       new Notice("Vault Tuner is not running any job.", NOTICE_MS);
       return;
     }
-    const cancelled = await plugin.daemon.request<Job>("POST", `/v1/jobs/${job.id}/cancel`);
+    const cancelled = await services.daemon.request<Job>("POST", `/v1/jobs/${job.id}/cancel`);
     new Notice(`Vault Tuner: the ${cancelled.kind} job ${cancelled.id} is ${cancelled.state === "cancelled" ? "cancelled" : "stopping"}.`, NOTICE_MS);
   } catch (error) {
     new Notice(`Vault Tuner could not cancel: ${describeError(error)}`, NOTICE_MS);
@@ -97,9 +99,9 @@ export async function cancelRunningJob(plugin: VaultTunerPlugin): Promise<void> 
 }
 
 /** "Deploy the last trained model": the newest export of the newest model (the file fileToDeploy picks), loaded into the daemon. */
-export async function deployLastModel(plugin: VaultTunerPlugin): Promise<void> {
+export async function deployLastModel(services: JobServices): Promise<void> {
   try {
-    const models = await plugin.daemon.request<ModelsReply>("GET", "/v1/models");
+    const models = await services.daemon.request<ModelsReply>("GET", "/v1/models");
     const model = [...models.items].filter((item) => item.exports.length > 0).sort((a, b) => (b.trainedAt ?? "").localeCompare(a.trainedAt ?? ""))[0];
     const exported = model?.exports.at(-1);
     const file = exported && fileToDeploy(exported);
@@ -107,8 +109,8 @@ export async function deployLastModel(plugin: VaultTunerPlugin): Promise<void> {
       new Notice("Vault Tuner has no exported model to deploy yet: run “Start training” first.", NOTICE_MS);
       return;
     }
-    const job = await plugin.daemon.request<Job>("POST", "/v1/jobs", { kind: "deploy", export: exported.jobId, target: "embedded", file });
-    await followJob(plugin.daemon, plugin.feed, job, `Deploying ${model.name} (${file})`);
+    const job = await services.daemon.request<Job>("POST", "/v1/jobs", { kind: "deploy", export: exported.jobId, target: "embedded", file });
+    await followJob(services.daemon, services.feed, job, `Deploying ${model.name} (${file})`);
   } catch (error) {
     new Notice(`Vault Tuner could not deploy: ${describeError(error)}`, NOTICE_MS);
   }

@@ -9,7 +9,7 @@ import { TraceModal } from "./trace-modal";
  */
 export class CorrectionModal extends TraceModal {
   override onOpen(): void {
-    const catalog = this.plugin.catalogFor(this.trace);
+    const catalog = this.services.catalogFor(this.trace);
     this.titleEl.setText("Correct this call");
     this.contentEl.addClass("vault-tuner-correction");
     this.contentEl.createDiv({ cls: "setting-item-description", text: `Checked against ${catalog.title}. Saving marks the recorded call bad and keeps this as the right call.` });
@@ -38,7 +38,7 @@ export class CorrectionModal extends TraceModal {
       if (!result.ok) return;
       this.close();
       // The note stays as it is: a label change names only what it changes.
-      const outcome = await this.plugin.labels.label(this.trace.id, { label: "undesirable", correction: result.correction });
+      const outcome = await this.services.labels.label(this.trace.id, { label: "undesirable", correction: result.correction });
       this.done({ ...outcome, given: 1 });
     });
   }

@@ -11,7 +11,7 @@ export class NoteModal extends TraceModal {
     this.titleEl.setText("Note on this call");
     const text = this.contentEl.createEl("textarea", { cls: "vault-tuner-note-text", attr: { rows: "5", "aria-label": "Note" } });
     let detail: TraceDetail | undefined;
-    void currentVerdict(this.plugin.daemon, this.trace.id).then((loaded) => {
+    void currentVerdict(this.services.daemon, this.trace.id).then((loaded) => {
       detail = loaded;
       if (!text.value) text.value = loaded?.note ?? "";
     });
@@ -22,7 +22,7 @@ export class NoteModal extends TraceModal {
       // Only the note changes (an emptied one is cleared); the label and any correction stay.
       const body = { label: detail?.label ?? this.trace.label, note: text.value.trim() || null };
       this.close();
-      void this.plugin.labels.label(this.trace.id, body).then((result) => this.done({ ...result, given: 1 }));
+      void this.services.labels.label(this.trace.id, body).then((result) => this.done({ ...result, given: 1 }));
     });
     text.focus();
   }

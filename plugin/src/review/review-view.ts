@@ -2,7 +2,8 @@ import { ItemView, type WorkspaceLeaf } from "obsidian";
 import { FAILED_CALL_REASON, type DaemonEvent, type LabelValue, type StoredTrace, type TraceListReply } from "@vault-tuner/shared";
 import type { FeedState } from "../daemon/live-feed";
 import { labelWords, type LabelOutcome } from "../labels/label-outcome";
-import type VaultTunerPlugin from "../main";
+import type { PluginServices } from "../services";
+import { sessionTraceIds } from "./session-traces";
 import { describeError, shortTime } from "../ui/format";
 import { resultText, summarizeCall } from "./call-summary";
 import { CorrectionModal } from "./correction-modal";
@@ -33,7 +34,7 @@ export class ReviewView extends ItemView {
 
   constructor(
     leaf: WorkspaceLeaf,
-    private readonly plugin: VaultTunerPlugin,
+    private readonly services: Pick<PluginServices, "app" | "daemon" | "labels" | "feed" | "catalogFor">,
   ) {
     super(leaf);
   }
@@ -60,8 +61,8 @@ export class ReviewView extends ItemView {
     root.createDiv({ cls: "vault-tuner-keys", text: Object.entries(REVIEW_KEYS).map(([key, what]) => `${key}: ${what}`).join(" · ") });
     this.listEl = root.createDiv({ cls: "vault-tuner-call-list" });
     this.registerDomEvent(root, "keydown", (event: KeyboardEvent) => this.onKey(event));
-    this.feed = this.plugin.feed.state;
-    this.unsubscribe = this.plugin.feed.subscribe({ event: (event) => this.onEvent(event), state: (state) => this.onFeedState(state) });
+    this.feed = this.services.feed.state;
+    this.unsubscribe = this.services.feed.subscribe({ event: (event) => this.onEvent(event), state: (state) => this.onFeedState(state) });
     await this.reload();
   }
 
@@ -72,7 +73,7 @@ export class ReviewView extends ItemView {
   /** Fetches the first page for the current filter, keeping the selection when the call is still listed. */
   async reload(): Promise<void> {
     try {
-      const page = await this.plugin.daemon.request<TraceListReply>("GET", traceQuery(this.filter, PAGE));
+      const page = await this.services.daemon.request<TraceListReply>("GET", traceQuery(this.filter, PAGE));
       this.state.replace(page.items);
       this.nextCursor = page.nextCursor;
       this.message = "";
@@ -85,7 +86,7 @@ export class ReviewView extends ItemView {
   private async loadOlder(): Promise<void> {
     if (!this.nextCursor) return;
     try {
-      const page = await this.plugin.daemon.request<TraceListReply>("GET", traceQuery(this.filter, PAGE, this.nextCursor));
+      const page = await this.services.daemon.request<TraceListReply>("GET", traceQuery(this.filter, PAGE, this.nextCursor));
       this.state.append(page.items);
       this.nextCursor = page.nextCursor;
     } catch (error) {
@@ -115,7 +116,7 @@ export class ReviewView extends ItemView {
   private async topUp(count: number): Promise<void> {
     if (count > TOP_UP_LIMIT) return this.reload();
     try {
-      const page = await this.plugin.daemon.request<TraceListReply>("GET", traceQuery(this.filter, count));
+      const page = await this.services.daemon.request<TraceListReply>("GET", traceQuery(this.filter, count));
       this.state.prepend(page.items);
       this.render();
     } catch (error) {
@@ -139,8 +140,9 @@ export class ReviewView extends ItemView {
   private async label(traceIds: string[], label: Exclude<LabelValue, "unlabeled">): Promise<void> {
     for (const id of traceIds) this.state.setLabel(id, label);
     this.render();
-    const outcome = await this.plugin.labelTraces(traceIds, label);
-    this.showOutcome(outcome);
+    // Each call keeps its note and correction: a label change names only what it changes.
+    const labels = traceIds.map((traceId) => ({ traceId, body: { label } }));
+    this.showOutcome({ ...(await this.services.labels.labelMany(labels)), given: labels.length });
   }
 
   private showOutcome(outcome: LabelOutcome): void {
@@ -151,13 +153,13 @@ export class ReviewView extends ItemView {
 
   private openNote(traceId: string): void {
     const trace = this.state.items.find((item) => item.id === traceId);
-    if (trace) new NoteModal(this.plugin, trace, (outcome) => this.showOutcome(outcome)).open();
+    if (trace) new NoteModal(this.services, trace, (outcome) => this.showOutcome(outcome)).open();
   }
 
   private openCorrection(traceId: string): void {
     const trace = this.state.items.find((item) => item.id === traceId);
     if (!trace) return;
-    new CorrectionModal(this.plugin, trace, (outcome) => {
+    new CorrectionModal(this.services, trace, (outcome) => {
       this.state.setLabel(traceId, "undesirable");
       this.showOutcome(outcome);
     }).open();
@@ -204,7 +206,7 @@ export class ReviewView extends ItemView {
     header.empty();
     header.createSpan({ cls: "vault-tuner-count", text: filterSummary(this.filter, this.state.items.length, this.nextCursor !== null) });
     header.createSpan({ cls: `vault-tuner-feed is-${this.feed}`, text: this.feed === "live" ? "live" : this.feed === "connecting" ? "connecting…" : "daemon offline" });
-    const waiting = this.plugin.labels.pending.length;
+    const waiting = this.services.labels.pending.length;
     if (waiting > 0) {
       header.createDiv({ cls: "vault-tuner-queued", text: `${waiting} label${waiting === 1 ? "" : "s"} kept here until the daemon is reachable; they are sent as soon as it is.` });
     }
@@ -222,7 +224,7 @@ export class ReviewView extends ItemView {
   private async labelSession(session: string, label: Exclude<LabelValue, "unlabeled">): Promise<void> {
     let ids: string[];
     try {
-      ids = await this.plugin.sessionTraceIds(session);
+      ids = await sessionTraceIds(this.services.daemon, session);
     } catch (error) {
       // The daemon is away: label what the list shows of the session; the queue keeps it.
       ids = this.state.items.filter((trace) => trace.session === session).map((trace) => trace.id);

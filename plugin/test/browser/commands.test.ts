@@ -47,7 +47,7 @@ describe("the plugin's commands", () => {
   it("writes its tap next to itself on load, and installs and uninstalls the recorder with it", async () => {
     const page = await loaded();
     const tap = join(vault, ".obsidian", "plugins", "vault-tuner", "tap.cjs");
-    expect(await page.evaluate(() => (globalThis as any).plugin.tapPath)).toBe(tap);
+    expect(await page.evaluate(() => (globalThis as any).plugin.services.tapPath())).toBe(tap);
     expect(readFileSync(tap, "utf8")).toBe(readFileSync(join(dirname(mainJs), "tap.cjs"), "utf8"));
 
     await runCommand(page, "install-recorder");

@@ -17,7 +17,7 @@ describe("the plugin in Chromium", () => {
     const loaded = await page.evaluate(async () => {
       const plugin = (globalThis as any).plugin;
       await plugin.onload();
-      return { commands: plugin.commands.map((command: { id: string }) => command.id), settings: plugin.pluginSettings, intervals: plugin.intervals.length, device: plugin.device };
+      return { commands: plugin.commands.map((command: { id: string }) => command.id), settings: plugin.services.settings.current(), intervals: plugin.intervals.length, device: plugin.services.device.current() };
     });
     expect(loaded.commands).toContain("validate-active-dataset");
     expect(loaded.settings).toMatchObject({ version: 1, recording: false, labelQueue: [] });
@@ -30,7 +30,7 @@ describe("the plugin in Chromium", () => {
     const state = await page.evaluate(async () => {
       const plugin = (globalThis as any).plugin;
       await plugin.onload();
-      return { queued: plugin.labels.pending.map((item: { traceId: string }) => item.traceId), notices: (globalThis as any).obsidianShim.notices };
+      return { queued: plugin.services.labels.pending.map((item: { traceId: string }) => item.traceId), notices: (globalThis as any).obsidianShim.notices };
     });
     expect(state.queued).toEqual(["t1"]);
     await expect.poll(() => page.locator(".status-bar-item").textContent()).toBe("Vault Tuner: daemon offline · 1 label waiting");

@@ -132,7 +132,7 @@ describe("the review view", () => {
 
     await page.unroute(`${daemon.url}/**`);
     await asObsidian(page, daemon.url);
-    await page.evaluate(() => (globalThis as any).plugin.labels.flush());
+    await page.evaluate(() => (globalThis as any).plugin.services.labels.flush());
     await expect.poll(async () => (await label("other-2")).label).toBe("undesirable");
     expect((await label("other-2")).history.filter((change: any) => change.label === "undesirable")).toHaveLength(1);
   });

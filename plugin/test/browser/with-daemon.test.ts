@@ -45,7 +45,7 @@ describe("the plugin with a real daemon", () => {
   it("sends the labels kept while the daemon was down as soon as it loads, once, and the status bar says so", async () => {
     const page = await loaded(daemon.token, { version: 1, labelQueue: [{ traceId: "older", body: { label: "desirable", note: "made offline" }, queuedAt: "2026-11-28T11:00:00.000Z" }] });
     await expect.poll(() => page.locator(".status-bar-item").textContent()).toBe("Vault Tuner");
-    expect(await page.evaluate(() => (globalThis as any).plugin.labels.pending.length)).toBe(0);
+    expect(await page.evaluate(() => (globalThis as any).plugin.services.labels.pending.length)).toBe(0);
     expect((await daemon.call("GET", "/v1/traces/older")).body).toMatchObject({ label: "desirable", note: "made offline", history: [{ label: "desirable" }] });
     expect(await page.evaluate(() => (globalThis as any).obsidianShim.app.savedData.labelQueue)).toEqual([]);
   });

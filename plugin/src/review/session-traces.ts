@@ -1,0 +1,14 @@
+import type { TraceListReply } from "@vault-tuner/shared";
+import type { DaemonClient } from "../daemon/daemon-client";
+
+/** Every recorded call of a session, following the daemon's pages. */
+export async function sessionTraceIds(daemon: DaemonClient, session: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: TraceListReply = await daemon.request<TraceListReply>("GET", `/v1/traces?session=${encodeURIComponent(session)}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    ids.push(...page.items.map((trace) => trace.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
+}
