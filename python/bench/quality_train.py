@@ -22,14 +22,20 @@ def run(command: list[str], log: Path) -> dict:
     """Runs one trainer command, its JSON progress lines kept in `log`; returns the `done` event."""
     started = time.monotonic()
     with log.open("w") as sink:
-        process = subprocess.Popen([sys.executable, "-m", "vault_tuner_train", *command], stdout=subprocess.PIPE, stderr=sink, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "vault_tuner_train", *command], stdout=subprocess.PIPE, stderr=sink, text=True
+        )
         done = None
         assert process.stdout is not None
         for line in process.stdout:
             sink.write(line)
             event = json.loads(line) if line.startswith("{") else {}
             if event.get("event") in ("step", "stage"):
-                print(f"  {command[0]} {event.get('step', event.get('stage'))}/{event.get('total')} loss {event.get('loss', '')}", file=sys.stderr, flush=True)
+                print(
+                    f"  {command[0]} {event.get('step', event.get('stage'))}/{event.get('total')} loss {event.get('loss', '')}",
+                    file=sys.stderr,
+                    flush=True,
+                )
             if event.get("event") in ("done", "error"):
                 done = event
         process.wait()
@@ -54,17 +60,47 @@ def main() -> None:
     summary: dict = {"gguf": args.gguf, "recipe": args.recipe, "stages": {}}
     base = out / "base"
     if not (base / "vault-tuner-base.json").is_file():
-        summary["stages"]["import"] = run(["base-import", "--gguf", args.gguf, "--output", str(base), *(["--tokenizer", args.tokenizer] if args.tokenizer else [])], out / "import.log")
+        summary["stages"]["import"] = run(
+            [
+                "base-import",
+                "--gguf",
+                args.gguf,
+                "--output",
+                str(base),
+                *(["--tokenizer", args.tokenizer] if args.tokenizer else []),
+            ],
+            out / "import.log",
+        )
     train = ["--config", args.recipe, "--device", args.device]
     print("SFT", file=sys.stderr)
-    summary["stages"]["sft"] = run(["sft", *train, "--dataset", args.sft, "--model", str(base), "--output", str(out / "runs" / "sft")], out / "sft.log")
+    summary["stages"]["sft"] = run(
+        ["sft", *train, "--dataset", args.sft, "--model", str(base), "--output", str(out / "runs" / "sft")],
+        out / "sft.log",
+    )
     sft_merged = out / "sft-merged"
-    summary["stages"]["sft-merge"] = run(["merge", "--run", str(out / "runs" / "sft"), "--output", str(sft_merged), "--dtype", "float32"], out / "sft-merge.log")
-    for name, data in [("kto", args.kto), *[(f"kto-{pair.split('=', 1)[0]}", pair.split("=", 1)[1]) for pair in args.kto_subset]]:
+    summary["stages"]["sft-merge"] = run(
+        ["merge", "--run", str(out / "runs" / "sft"), "--output", str(sft_merged), "--dtype", "float32"],
+        out / "sft-merge.log",
+    )
+    for name, data in [
+        ("kto", args.kto),
+        *[(f"kto-{pair.split('=', 1)[0]}", pair.split("=", 1)[1]) for pair in args.kto_subset],
+    ]:
         print(name, file=sys.stderr)
-        summary["stages"][name] = run(["kto", *train, "--dataset", data, "--model", str(sft_merged), "--output", str(out / "runs" / name)], out / f"{name}.log")
+        summary["stages"][name] = run(
+            ["kto", *train, "--dataset", data, "--model", str(sft_merged), "--output", str(out / "runs" / name)],
+            out / f"{name}.log",
+        )
     (out / "training-summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    print(json.dumps({name: {key: stage.get(key) for key in ("steps", "train_loss", "runtime_s", "wall_s")} for name, stage in summary["stages"].items()}, indent=1))
+    print(
+        json.dumps(
+            {
+                name: {key: stage.get(key) for key in ("steps", "train_loss", "runtime_s", "wall_s")}
+                for name, stage in summary["stages"].items()
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

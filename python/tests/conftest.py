@@ -4,7 +4,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from tiny_model import corpus_of, make_tiny_model
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -39,7 +39,7 @@ def main() -> None:
     top = []
     for logits in out.logits:
         values, tokens = torch.topk(logits[0].float(), 5)
-        top.append([[int(token), float(value)] for token, value in zip(tokens, values)])
+        top.append([[int(token), float(value)] for token, value in zip(tokens, values, strict=True)])
     greedy = out.sequences[0, ids.shape[1] :].tolist()
     print(json.dumps({"prompt": prompt, "prompt_tokens": ids[0].tolist(), "greedy": greedy, "top": top[: len(greedy)]}))
 

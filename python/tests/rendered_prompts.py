@@ -13,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from transformers import AutoTokenizer  # noqa: E402
+from transformers import AutoTokenizer
 
-from vault_tuner_train.data import load_dataset, render  # noqa: E402
+from vault_tuner_train.data import load_dataset, render
 
 arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 arguments.add_argument("--model", required=True)
@@ -25,5 +25,14 @@ given = arguments.parse_args()
 tokenizer = AutoTokenizer.from_pretrained(given.model)
 dataset = load_dataset(given.dataset, "kto")
 dataset.rows = dataset.rows[: given.rows]
-for row, rendered in zip(dataset.rows, render(dataset, tokenizer, "kto")):
-    print(json.dumps({"line": row["_line"], "prompt": rendered["prompt"], "completion": rendered["completion"], "prompt_ids": tokenizer(rendered["prompt"]).input_ids}))
+for row, rendered in zip(dataset.rows, render(dataset, tokenizer, "kto"), strict=True):
+    print(
+        json.dumps(
+            {
+                "line": row["_line"],
+                "prompt": rendered["prompt"],
+                "completion": rendered["completion"],
+                "prompt_ids": tokenizer(rendered["prompt"]).input_ids,
+            }
+        )
+    )

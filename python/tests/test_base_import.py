@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from test_cli import run
 from test_export import export_args, llama_cpp  # noqa: F401  (fixture)
 from tiny_model import corpus_of, make_tiny_model
@@ -17,7 +16,9 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "vault_tuner_train" / "templat
 
 @pytest.fixture(scope="module")
 def original(tmp_path_factory, starter_dataset) -> Path:
-    return make_tiny_model(tmp_path_factory.mktemp("gemma-turns") / "model", corpus_of(starter_dataset), gemma_turns=True)
+    return make_tiny_model(
+        tmp_path_factory.mktemp("gemma-turns") / "model", corpus_of(starter_dataset), gemma_turns=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,15 @@ def source_gguf(original, llama_cpp, tmp_path_factory) -> Path:  # noqa: F811
 @pytest.fixture(scope="module")
 def imported(source_gguf, llama_cpp, tmp_path_factory) -> tuple[Path, list[dict]]:  # noqa: F811
     out = tmp_path_factory.mktemp("imported") / "tiny-gemma"
-    code, events, stderr = run("base-import", "--gguf", str(source_gguf), "--output", str(out), "--llama-cpp", llama_cpp["VAULT_TUNER_LLAMA_CPP"])
+    code, events, stderr = run(
+        "base-import",
+        "--gguf",
+        str(source_gguf),
+        "--output",
+        str(out),
+        "--llama-cpp",
+        llama_cpp["VAULT_TUNER_LLAMA_CPP"],
+    )
     assert code == 0, stderr[-3000:]
     return out, events
 
@@ -42,7 +51,13 @@ def test_the_weights_are_the_original_model_s(imported, original):
     from transformers import AutoModelForCausalLM
 
     out, events = imported
-    assert [event["stage"] for event in events if event["event"] == "stage"] == ["read", "tokenizer", "weights", "save", "gguf"]
+    assert [event["stage"] for event in events if event["event"] == "stage"] == [
+        "read",
+        "tokenizer",
+        "weights",
+        "save",
+        "gguf",
+    ]
     mine = AutoModelForCausalLM.from_pretrained(out, dtype=torch.float32).state_dict()
     theirs = AutoModelForCausalLM.from_pretrained(original, dtype=torch.float32).state_dict()
     assert mine.keys() == theirs.keys()
@@ -60,7 +75,9 @@ def test_a_base_without_a_tool_template_gets_the_turn_template_and_ends_turns_at
     tokenizer = AutoTokenizer.from_pretrained(out)
     assert tokenizer.chat_template == template
     assert tokenizer.eos_token == "<end_of_turn>"
-    assert json.loads((out / "generation_config.json").read_text())["eos_token_id"] == [tokenizer.convert_tokens_to_ids("<end_of_turn>")]
+    assert json.loads((out / "generation_config.json").read_text())["eos_token_id"] == [
+        tokenizer.convert_tokens_to_ids("<end_of_turn>")
+    ]
 
 
 def test_the_tokenizer_splits_text_as_the_original_and_adds_bos_once(imported, original):
@@ -92,7 +109,12 @@ def test_model_gguf_is_the_source_file_with_the_tool_template(imported, source_g
     from vault_tuner_train.gguf_files import read_metadata
 
     out, _ = imported
-    keys = ("tokenizer.chat_template", "tokenizer.ggml.tokens", "tokenizer.ggml.eos_token_id", "tokenizer.ggml.add_bos_token")
+    keys = (
+        "tokenizer.chat_template",
+        "tokenizer.ggml.tokens",
+        "tokenizer.ggml.eos_token_id",
+        "tokenizer.ggml.add_bos_token",
+    )
     written, source = read_metadata(out / "model.gguf", keys), read_metadata(source_gguf, keys)
     assert written["tokenizer.chat_template"] == (TEMPLATES / "gemma-turns-tools.jinja").read_text()
     assert "tokenizer.chat_template" not in source
@@ -112,25 +134,69 @@ def test_training_renders_and_tokenizes_with_the_template_and_one_bos(imported, 
     out, _ = imported
     tokenizer = AutoTokenizer.from_pretrained(out)
     rows = render(load_dataset(starter_dataset, "sft"), tokenizer, "sft")[:4]
-    assert rows[0]["prompt"].startswith("<start_of_turn>user\n") and rows[0]["prompt"].endswith("<start_of_turn>model\n")
+    assert rows[0]["prompt"].startswith("<start_of_turn>user\n") and rows[0]["prompt"].endswith(
+        "<start_of_turn>model\n"
+    )
     assert "<tool_call>" in rows[0]["completion"] and rows[0]["completion"].endswith("<end_of_turn>")
-    config = SFTConfig(output_dir=str(out.parent / "sft-check"), completion_only_loss=True, max_length=4096, report_to=[], use_cpu=True)
-    trainer = SFTTrainer(model=AutoModelForCausalLM.from_pretrained(out), args=config, train_dataset=HfDataset.from_list(rows), processing_class=tokenizer)
-    for row, example in zip(rows, trainer.train_dataset):
+    config = SFTConfig(
+        output_dir=str(out.parent / "sft-check"), completion_only_loss=True, max_length=4096, report_to=[], use_cpu=True
+    )
+    trainer = SFTTrainer(
+        model=AutoModelForCausalLM.from_pretrained(out),
+        args=config,
+        train_dataset=HfDataset.from_list(rows),
+        processing_class=tokenizer,
+    )
+    for row, example in zip(rows, trainer.train_dataset, strict=True):
         expected = tokenizer(row["prompt"] + row["completion"]).input_ids
         assert example["input_ids"] == expected
-        assert example["input_ids"].count(tokenizer.bos_token_id) == 1 and example["input_ids"][0] == tokenizer.bos_token_id
+        assert (
+            example["input_ids"].count(tokenizer.bos_token_id) == 1
+            and example["input_ids"][0] == tokenizer.bos_token_id
+        )
 
 
-def test_the_export_writes_the_source_vocabulary_and_the_template_back(imported, source_gguf, starter_dataset, llama_cpp, tmp_path):  # noqa: F811
+def test_the_export_writes_the_source_vocabulary_and_the_template_back(
+    imported,
+    source_gguf,
+    starter_dataset,
+    llama_cpp,  # noqa: F811 - the fixture imported above
+    tmp_path,
+):
     from vault_tuner_train.gguf_files import read_metadata
 
     out, _ = imported
     trained = tmp_path / "run"
-    code, _, stderr = run("sft", "--config", "tiny", "--dataset", str(starter_dataset), "--model", str(out), "--output", str(trained), "--max-steps", "1", "--device", "cpu")
+    code, _, stderr = run(
+        "sft",
+        "--config",
+        "tiny",
+        "--dataset",
+        str(starter_dataset),
+        "--model",
+        str(out),
+        "--output",
+        str(trained),
+        "--max-steps",
+        "1",
+        "--device",
+        "cpu",
+    )
     assert code == 0, stderr[-2000:]
     exported = tmp_path / "gguf"
-    code, _, stderr = run("export", "--run", str(trained), "--output", str(exported), "--quant", "q8_0", "--no-adapter", "--dtype", "float32", *export_args(llama_cpp))
+    code, _, stderr = run(
+        "export",
+        "--run",
+        str(trained),
+        "--output",
+        str(exported),
+        "--quant",
+        "q8_0",
+        "--no-adapter",
+        "--dtype",
+        "float32",
+        *export_args(llama_cpp),
+    )
     assert code == 0, stderr[-3000:]
     keys = ("tokenizer.chat_template", "tokenizer.ggml.model", "tokenizer.ggml.tokens", "tokenizer.ggml.add_bos_token")
     written, source = read_metadata(exported / "model-f32.gguf", keys), read_metadata(source_gguf, keys)
@@ -147,7 +213,9 @@ def test_bad_input_is_refused_with_what_and_where(tmp_path, source_gguf):
     assert code == 1 and events[-1]["code"] == "model-invalid" and "notes.gguf" in events[-1]["message"]
     code, events, _ = run("base-import", "--gguf", str(tmp_path / "missing.gguf"), "--output", str(tmp_path / "b"))
     assert code == 1 and events[-1]["code"] == "model-missing"
-    code, events, _ = run("base-import", "--gguf", str(source_gguf), "--output", str(tmp_path / "c"), "--template", "no-such-template")
+    code, events, _ = run(
+        "base-import", "--gguf", str(source_gguf), "--output", str(tmp_path / "c"), "--template", "no-such-template"
+    )
     assert code == 1 and events[-1]["code"] == "usage" and "no-such-template" in events[-1]["message"]
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "notes.md").write_text("mine\n")

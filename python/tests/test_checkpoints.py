@@ -24,12 +24,17 @@ def test_only_the_newest_checkpoints_are_kept(tmp_path):
         (tmp_path / f"checkpoint-{step}").mkdir()
     (tmp_path / "adapter").mkdir()
     prune_checkpoints(tmp_path, 3)
-    assert sorted(folder.name for folder in tmp_path.iterdir()) == ["adapter", "checkpoint-10", "checkpoint-6", "checkpoint-8"]
+    assert sorted(folder.name for folder in tmp_path.iterdir()) == [
+        "adapter",
+        "checkpoint-10",
+        "checkpoint-6",
+        "checkpoint-8",
+    ]
 
 
 def test_a_recipe_step_budget_applies_unless_the_command_line_asks_for_steps():
     tiny = load_recipe("tiny")
-    assert tiny["max_steps"] == 20 and tiny["save_total_limit"] == 3
+    assert tiny.max_steps == 20 and tiny.save_total_limit == 3
     assert step_budget(None, tiny) == 20
     assert step_budget(4, tiny) == 4
     assert step_budget(None, load_recipe("default")) is None

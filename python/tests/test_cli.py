@@ -13,7 +13,9 @@ PYTHON_DIR = Path(__file__).resolve().parents[1]
 
 def run(*args: str) -> tuple[int, list[dict], str]:
     """Runs the command line as the daemon does; returns the exit code, the events and stderr."""
-    done = subprocess.run([sys.executable, "-m", "vault_tuner_train", *args], cwd=PYTHON_DIR, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "vault_tuner_train", *args], cwd=PYTHON_DIR, capture_output=True, text=True, timeout=600
+    )
     events = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     for event in events:
         check_event(event)
@@ -22,17 +24,39 @@ def run(*args: str) -> tuple[int, list[dict], str]:
 
 def test_help_answers_before_any_heavy_import():
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "vault_tuner_train", "kto", "--help"], cwd=PYTHON_DIR, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "vault_tuner_train", "kto", "--help"], cwd=PYTHON_DIR, capture_output=True, text=True
+    )
     assert done.returncode == 0
     assert "--config" in done.stdout
     # The same guarantee without a clock: the help path never loads torch.
-    probe = subprocess.run([sys.executable, "-c", "import sys, vault_tuner_train.cli as c\ntry:\n c.main(['kto','--help'])\nexcept SystemExit: pass\nprint('torch' in sys.modules)"], cwd=PYTHON_DIR, capture_output=True, text=True)
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, vault_tuner_train.cli as c\ntry:\n c.main(['kto','--help'])\nexcept SystemExit: pass\nprint('torch' in sys.modules)",
+        ],
+        cwd=PYTHON_DIR,
+        capture_output=True,
+        text=True,
+    )
     assert probe.stdout.strip().endswith("False")
     assert time.monotonic() - started < 60
 
 
 def test_dry_run_checks_everything_and_trains_nothing(tiny_model, starter_dataset, tmp_path):
-    code, events, _ = run("kto", "--config", "tiny", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(tmp_path / "out"), "--dry-run")
+    code, events, _ = run(
+        "kto",
+        "--config",
+        "tiny",
+        "--dataset",
+        str(starter_dataset),
+        "--model",
+        str(tiny_model),
+        "--output",
+        str(tmp_path / "out"),
+        "--dry-run",
+    )
     assert code == 0
     assert [event["event"] for event in events] == ["done"]
     assert events[0]["dry_run"] is True
@@ -44,9 +68,13 @@ def test_dry_run_checks_everything_and_trains_nothing(tiny_model, starter_datase
 def test_a_bad_dataset_line_is_named(tiny_model, starter_dataset, tmp_path):
     lines = (starter_dataset / "train.jsonl").read_text().splitlines()
     broken = tmp_path / "train.jsonl"
-    broken.write_text("\n".join(lines[:6] + ['{"prompt": "text", "completion": [], "label": true}'] + lines[6:10]) + "\n")
+    broken.write_text(
+        "\n".join(lines[:6] + ['{"prompt": "text", "completion": [], "label": true}'] + lines[6:10]) + "\n"
+    )
     (tmp_path / "toolsets").mkdir()
-    (tmp_path / "toolsets" / "claudesidian-3.json").write_text((starter_dataset / "toolsets" / "claudesidian-3.json").read_text())
+    (tmp_path / "toolsets" / "claudesidian-3.json").write_text(
+        (starter_dataset / "toolsets" / "claudesidian-3.json").read_text()
+    )
     code, events, _ = run("kto", "--config", "tiny", "--dataset", str(broken), "--model", str(tiny_model), "--dry-run")
     assert code == 1
     assert events[-1]["event"] == "error"
@@ -58,7 +86,9 @@ def test_a_bad_dataset_line_is_named(tiny_model, starter_dataset, tmp_path):
 def test_unknown_recipe_settings_and_missing_recipes_are_refused(tiny_model, starter_dataset, tmp_path):
     recipe = tmp_path / "mine.yaml"
     recipe.write_text("base: tiny\nbatch_sise: 8\n")
-    code, events, _ = run("kto", "--config", str(recipe), "--dataset", str(starter_dataset), "--model", str(tiny_model), "--dry-run")
+    code, events, _ = run(
+        "kto", "--config", str(recipe), "--dataset", str(starter_dataset), "--model", str(tiny_model), "--dry-run"
+    )
     assert code == 1 and "batch_sise" in events[-1]["message"]
     code, events, _ = run("kto", "--config", "70b", "--dataset", str(starter_dataset), "--dry-run")
     assert code == 1 and events[-1]["code"] == "recipe-missing" and "tiny" in events[-1]["hint"]

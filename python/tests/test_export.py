@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from test_cli import run
 from tiny_model import corpus_of, make_tiny_model
 
@@ -17,12 +16,21 @@ def llama_cpp() -> dict[str, str]:
     names = ("VAULT_TUNER_LLAMA_CPP", "VAULT_TUNER_LIBLLAMA", "VAULT_TUNER_LLAMA_CPP_RELEASE")
     missing = [name for name in names if not os.environ.get(name)]
     if missing:
-        pytest.fail(f"{', '.join(missing)} not set: run these tests with `npx vault-tuner python test`, which provides the llama.cpp tools")
+        pytest.fail(
+            f"{', '.join(missing)} not set: run these tests with `npx vault-tuner python test`, which provides the llama.cpp tools"
+        )
     return {name: os.environ[name] for name in names}
 
 
 def export_args(tools: dict[str, str]) -> list[str]:
-    return ["--llama-cpp", tools["VAULT_TUNER_LLAMA_CPP"], "--libllama", tools["VAULT_TUNER_LIBLLAMA"], "--llama-cpp-release", tools["VAULT_TUNER_LLAMA_CPP_RELEASE"]]
+    return [
+        "--llama-cpp",
+        tools["VAULT_TUNER_LLAMA_CPP"],
+        "--libllama",
+        tools["VAULT_TUNER_LIBLLAMA"],
+        "--llama-cpp-release",
+        tools["VAULT_TUNER_LLAMA_CPP_RELEASE"],
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +38,21 @@ def trained_run(tmp_path_factory, starter_dataset) -> Path:
     # 256 wide, so the K-quants have whole 256-value blocks to quantize rather than falling back.
     model = make_tiny_model(tmp_path_factory.mktemp("wide") / "tiny", corpus_of(starter_dataset), hidden_size=256)
     out = tmp_path_factory.mktemp("run") / "kto"
-    code, _, stderr = run("kto", "--config", "tiny", "--dataset", str(starter_dataset), "--model", str(model), "--output", str(out), "--max-steps", "2", "--device", "cpu")
+    code, _, stderr = run(
+        "kto",
+        "--config",
+        "tiny",
+        "--dataset",
+        str(starter_dataset),
+        "--model",
+        str(model),
+        "--output",
+        str(out),
+        "--max-steps",
+        "2",
+        "--device",
+        "cpu",
+    )
     assert code == 0, stderr[-2000:]
     return out
 
@@ -52,7 +74,14 @@ def read_fields(tools: dict[str, str], path: Path, *keys: str) -> dict:
 def test_export_writes_f16_q4_k_m_q8_0_and_the_adapter_with_stage_progress(exported, llama_cpp, trained_run):
     out, events = exported
     stages = [event for event in events if event["event"] == "stage"]
-    assert [stage["stage"] for stage in stages] == ["merge", "convert", "quantize q4_k_m", "quantize q8_0", "adapter", "check"]
+    assert [stage["stage"] for stage in stages] == [
+        "merge",
+        "convert",
+        "quantize q4_k_m",
+        "quantize q8_0",
+        "adapter",
+        "check",
+    ]
     assert [stage["index"] for stage in stages] == [1, 2, 3, 4, 5, 6] and all(stage["total"] == 6 for stage in stages)
     files = {entry["kind"]: entry for entry in events[-1]["files"]}
     assert set(files) == {"f16", "q4_k_m", "q8_0", "adapter"}
@@ -60,13 +89,19 @@ def test_export_writes_f16_q4_k_m_q8_0_and_the_adapter_with_stage_progress(expor
         path = out / entry["name"]
         assert path.stat().st_size == entry["bytes"] and len(entry["sha256"]) == 64
     # llama_ftype: 1 = mostly F16, 15 = Q4_K_M, 7 = Q8_0.
-    file_types = {kind: read_fields(llama_cpp, out / files[kind]["name"], "general.file_type")["general.file_type"] for kind in ("f16", "q4_k_m", "q8_0")}
+    file_types = {
+        kind: read_fields(llama_cpp, out / files[kind]["name"], "general.file_type")["general.file_type"]
+        for kind in ("f16", "q4_k_m", "q8_0")
+    }
     assert file_types == {"f16": 1, "q4_k_m": 15, "q8_0": 7}
     assert files["q4_k_m"]["bytes"] < files["q8_0"]["bytes"] < files["f16"]["bytes"]
     assert read_fields(llama_cpp, out / files["adapter"]["name"], "general.type")["general.type"] == "adapter"
     manifest = json.loads((out / "export.json").read_text())
     assert manifest["files"] == events[-1]["files"]
-    assert manifest["chat_template_sha256"] == json.loads((trained_run / "training.json").read_text())["chat_template_sha256"]
+    assert (
+        manifest["chat_template_sha256"]
+        == json.loads((trained_run / "training.json").read_text())["chat_template_sha256"]
+    )
     assert not list(out.glob("*.partial")), "no half-written files are left behind"
 
 

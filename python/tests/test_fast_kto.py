@@ -21,14 +21,37 @@ def build_trainers(tiny_model, starter_dataset, tmp_path, precompute: bool):
     tokenizer = AutoTokenizer.from_pretrained(tiny_model)
     rows = render(load_dataset(starter_dataset, "kto"), tokenizer, "kto")[:8]
     torch.manual_seed(0)
-    model = get_peft_model(AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32), LoraConfig(r=8, lora_alpha=16, lora_dropout=0.0, target_modules=["q_proj", "v_proj", "up_proj"], task_type="CAUSAL_LM"))
+    model = get_peft_model(
+        AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32),
+        LoraConfig(
+            r=8, lora_alpha=16, lora_dropout=0.0, target_modules=["q_proj", "v_proj", "up_proj"], task_type="CAUSAL_LM"
+        ),
+    )
+
     def config(name: str, **extra):
-        return KTOConfig(output_dir=str(tmp_path / name), per_device_train_batch_size=4, report_to=[], use_cpu=True, bf16=False, max_length=512, beta=0.3, desirable_weight=1.3, undesirable_weight=0.8, gradient_checkpointing=False, **extra)
+        return KTOConfig(
+            output_dir=str(tmp_path / name),
+            per_device_train_batch_size=4,
+            report_to=[],
+            use_cpu=True,
+            bf16=False,
+            max_length=512,
+            beta=0.3,
+            desirable_weight=1.3,
+            undesirable_weight=0.8,
+            gradient_checkpointing=False,
+            **extra,
+        )
 
     data = HfDataset.from_list(rows)
     twin = copy.deepcopy(model)
     trl = KTOTrainer(model=model, args=config("trl"), train_dataset=data, processing_class=tokenizer)
-    ours = FastKTOTrainer(model=twin, args=config("ours", precompute_ref_log_probs=precompute, precompute_ref_batch_size=8), train_dataset=data, processing_class=tokenizer)
+    ours = FastKTOTrainer(
+        model=twin,
+        args=config("ours", precompute_ref_log_probs=precompute, precompute_ref_batch_size=8),
+        train_dataset=data,
+        processing_class=tokenizer,
+    )
     for peft_model in (trl.model, ours.model):
         generator = torch.Generator().manual_seed(1)
         with torch.no_grad():
@@ -44,11 +67,15 @@ def loss_and_grads(trainer, batch):
     model.zero_grad()
     loss = trainer._compute_loss(model, batch, False)
     loss.backward()
-    return loss.item(), {name: parameter.grad.clone() for name, parameter in model.named_parameters() if parameter.requires_grad}
+    return loss.item(), {
+        name: parameter.grad.clone() for name, parameter in model.named_parameters() if parameter.requires_grad
+    }
 
 
 @pytest.mark.parametrize("precompute", [True, False], ids=["precomputed-reference", "live-reference"])
-def test_fast_kto_gives_trls_loss_gradients_and_metrics_on_the_same_batch(tiny_model, starter_dataset, tmp_path, precompute):
+def test_fast_kto_gives_trls_loss_gradients_and_metrics_on_the_same_batch(
+    tiny_model, starter_dataset, tmp_path, precompute
+):
     import torch
 
     trl, ours = build_trainers(tiny_model, starter_dataset, tmp_path, precompute)
@@ -66,6 +93,16 @@ def test_fast_kto_gives_trls_loss_gradients_and_metrics_on_the_same_batch(tiny_m
     assert our_loss == pytest.approx(trl_loss, abs=1e-5)
     for name, grad in trl_grads.items():
         assert torch.allclose(our_grads[name], grad, rtol=1e-3, atol=1e-6), name
-    for key in ("kl", "entropy", "logps/chosen", "logps/rejected", "rewards/chosen", "rewards/rejected", "rewards/margins", "logits/chosen", "logits/rejected"):
+    for key in (
+        "kl",
+        "entropy",
+        "logps/chosen",
+        "logps/rejected",
+        "rewards/chosen",
+        "rewards/rejected",
+        "rewards/margins",
+        "logits/chosen",
+        "logits/rejected",
+    ):
         assert ours._metrics["train"][key][-1] == pytest.approx(trl._metrics["train"][key][-1], rel=1e-4, abs=1e-4), key
     assert ours._metrics["train"]["num_tokens"] == trl._metrics["train"]["num_tokens"]

@@ -21,7 +21,9 @@ def test_the_mlx_kto_loss_equals_trls_on_the_same_batch(tiny_model, starter_data
     policy = AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32)
     with torch.no_grad():
         texts = [row["prompt"] + row["completion"] for row in rows]
-        hidden = torch.cat([policy.model(**tokenizer(text, return_tensors="pt")).last_hidden_state[0] for text in texts])
+        hidden = torch.cat(
+            [policy.model(**tokenizer(text, return_tensors="pt")).last_hidden_state[0] for text in texts]
+        )
         direction = hidden.mean(dim=0)
         completion_tokens = sorted({token for row in rows for token in tokenizer(row["completion"]).input_ids})
         policy.lm_head.weight[completion_tokens] += 3.0 * direction / direction.norm() ** 2
@@ -29,8 +31,23 @@ def test_the_mlx_kto_loss_equals_trls_on_the_same_batch(tiny_model, starter_data
     policy.save_pretrained(policy_dir)
     tokenizer.save_pretrained(policy_dir)
     reference = AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32)
-    config = KTOConfig(output_dir=str(tmp_path / "trl"), per_device_train_batch_size=4, report_to=[], use_cpu=True, max_length=512, beta=0.3, desirable_weight=1.3, undesirable_weight=0.8)
-    trainer = KTOTrainer(model=policy, ref_model=reference, args=config, train_dataset=HfDataset.from_list(rows), processing_class=tokenizer)
+    config = KTOConfig(
+        output_dir=str(tmp_path / "trl"),
+        per_device_train_batch_size=4,
+        report_to=[],
+        use_cpu=True,
+        max_length=512,
+        beta=0.3,
+        desirable_weight=1.3,
+        undesirable_weight=0.8,
+    )
+    trainer = KTOTrainer(
+        model=policy,
+        ref_model=reference,
+        args=config,
+        train_dataset=HfDataset.from_list(rows),
+        processing_class=tokenizer,
+    )
     batch = next(iter(trainer.get_train_dataloader()))
     with torch.no_grad():
         trl_loss = trainer._compute_loss(trainer.model, batch, False)
@@ -39,11 +56,21 @@ def test_the_mlx_kto_loss_equals_trls_on_the_same_batch(tiny_model, starter_data
     mlx_policy, _ = load(str(policy_dir))
     mlx_reference, _ = load(str(tiny_model))
     encoded = [encode(tokenizer, row["prompt"], row["completion"], 512) for row in rows]
-    ids, mask, kl_ids, kl_mask, desirable = prepare_batch(encoded, [row["label"] for row in rows], [0, 1, 2, 3], tokenizer.pad_token_id, 512)
+    ids, mask, kl_ids, kl_mask, desirable = prepare_batch(
+        encoded, [row["label"] for row in rows], [0, 1, 2, 3], tokenizer.pad_token_id, 512
+    )
     ours, (kl, _, _) = kto_loss(
-        mlx_policy, ids, mask, kl_ids, kl_mask, desirable,
-        sequence_logps(mlx_reference, ids, mask), sequence_logps(mlx_reference, kl_ids, kl_mask),
-        beta=0.3, desirable_weight=1.3, undesirable_weight=0.8,
+        mlx_policy,
+        ids,
+        mask,
+        kl_ids,
+        kl_mask,
+        desirable,
+        sequence_logps(mlx_reference, ids, mask),
+        sequence_logps(mlx_reference, kl_ids, kl_mask),
+        beta=0.3,
+        desirable_weight=1.3,
+        undesirable_weight=0.8,
     )
     assert abs(trl_loss - 0.5) > 1e-3, "the batch must exercise the loss, not sit at sigmoid(0)"
     assert kl.item() > 0.01, "the KL term must be in play"

@@ -2,8 +2,8 @@ import io
 import json
 
 import pytest
-
 from progress_schema import check_event
+
 from vault_tuner_train.errors import DatasetError, explain
 from vault_tuner_train.progress import Progress
 
@@ -15,7 +15,11 @@ def test_events_follow_the_shared_schema_and_bad_ones_are_caught():
     event = json.loads(stream.getvalue())
     assert "kl" not in event, "non-finite numbers are left out rather than written as NaN"
     check_event(event)
-    for bad in ({"event": "step", "time": 0, "step": 1, "total": 2}, {"event": "step", "time": 0, "step": "1", "total": 2, "loss": 1.0}, {"event": "bogus", "time": 0}):
+    for bad in (
+        {"event": "step", "time": 0, "step": 1, "total": 2},
+        {"event": "step", "time": 0, "step": "1", "total": 2, "loss": 1.0},
+        {"event": "bogus", "time": 0},
+    ):
         with pytest.raises(AssertionError):
             check_event(bad)
 

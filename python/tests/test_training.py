@@ -1,14 +1,27 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from test_cli import run
 
 
 def test_kto_trains_a_few_steps_with_progress_and_saves_the_adapter(tiny_model, starter_dataset, tmp_path):
     out = tmp_path / "kto"
-    code, events, stderr = run("kto", "--config", "tiny", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(out), "--max-steps", "4", "--device", "cpu")
+    code, events, stderr = run(
+        "kto",
+        "--config",
+        "tiny",
+        "--dataset",
+        str(starter_dataset),
+        "--model",
+        str(tiny_model),
+        "--output",
+        str(out),
+        "--max-steps",
+        "4",
+        "--device",
+        "cpu",
+    )
     assert code == 0, stderr[-2000:]
     kinds = [event["event"] for event in events]
     assert kinds[0] == "start" and kinds[-1] == "done"
@@ -26,15 +39,61 @@ def test_kto_trains_a_few_steps_with_progress_and_saves_the_adapter(tiny_model, 
 
 def test_kto_resumes_from_its_last_checkpoint(tiny_model, starter_dataset, tmp_path):
     out = tmp_path / "resume"
-    assert run("kto", "--config", "tiny", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(out), "--max-steps", "2", "--device", "cpu")[0] == 0
-    code, events, stderr = run("kto", "--config", "tiny", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(out), "--max-steps", "4", "--device", "cpu", "--resume")
+    assert (
+        run(
+            "kto",
+            "--config",
+            "tiny",
+            "--dataset",
+            str(starter_dataset),
+            "--model",
+            str(tiny_model),
+            "--output",
+            str(out),
+            "--max-steps",
+            "2",
+            "--device",
+            "cpu",
+        )[0]
+        == 0
+    )
+    code, events, stderr = run(
+        "kto",
+        "--config",
+        "tiny",
+        "--dataset",
+        str(starter_dataset),
+        "--model",
+        str(tiny_model),
+        "--output",
+        str(out),
+        "--max-steps",
+        "4",
+        "--device",
+        "cpu",
+        "--resume",
+    )
     assert code == 0, stderr[-2000:]
     assert [event["step"] for event in events if event["event"] == "step"] == [3, 4]
 
 
 def test_sft_trains_on_the_completion_only(tiny_model, starter_dataset, tmp_path):
     out = tmp_path / "sft"
-    code, events, stderr = run("sft", "--config", "tiny", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(out), "--max-steps", "3", "--device", "cpu")
+    code, events, stderr = run(
+        "sft",
+        "--config",
+        "tiny",
+        "--dataset",
+        str(starter_dataset),
+        "--model",
+        str(tiny_model),
+        "--output",
+        str(out),
+        "--max-steps",
+        "3",
+        "--device",
+        "cpu",
+    )
     assert code == 0, stderr[-2000:]
     assert events[0]["examples"] == 253, "only the 253 desirable rows of the starter's train part are imitated"
     assert [event["step"] for event in events if event["event"] == "step"] == [1, 2, 3]
@@ -47,16 +106,37 @@ def test_merge_gives_a_standalone_model_that_answers_like_the_adapter(tiny_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     run_dir = tmp_path / "run"
-    assert run("kto", "--config", "tiny", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(run_dir), "--max-steps", "3", "--device", "cpu")[0] == 0
+    assert (
+        run(
+            "kto",
+            "--config",
+            "tiny",
+            "--dataset",
+            str(starter_dataset),
+            "--model",
+            str(tiny_model),
+            "--output",
+            str(run_dir),
+            "--max-steps",
+            "3",
+            "--device",
+            "cpu",
+        )[0]
+        == 0
+    )
     merged_dir = tmp_path / "merged"
     code, events, stderr = run("merge", "--run", str(run_dir), "--output", str(merged_dir), "--dtype", "float32")
     assert code == 0, stderr[-2000:]
     assert events[-1]["output"] == str(merged_dir)
     tokenizer = AutoTokenizer.from_pretrained(merged_dir)
     assert tokenizer.chat_template, "the chat template travels with the merged model"
-    prompt = tokenizer.apply_chat_template([{"role": "user", "content": "Read Notes/a.md"}], tokenize=False, add_generation_prompt=True)
+    prompt = tokenizer.apply_chat_template(
+        [{"role": "user", "content": "Read Notes/a.md"}], tokenize=False, add_generation_prompt=True
+    )
     inputs = tokenizer(prompt, return_tensors="pt")
-    with_adapter = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32), str(run_dir / "adapter"))
+    with_adapter = PeftModel.from_pretrained(
+        AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32), str(run_dir / "adapter")
+    )
     merged = AutoModelForCausalLM.from_pretrained(merged_dir, dtype=torch.float32)
     expected = with_adapter.generate(**inputs, max_new_tokens=12, do_sample=False)
     assert torch.equal(merged.generate(**inputs, max_new_tokens=12, do_sample=False), expected)
@@ -65,7 +145,21 @@ def test_merge_gives_a_standalone_model_that_answers_like_the_adapter(tiny_model
 
 def test_mlx_kto_trains_a_few_steps_on_the_cpu(tiny_model, starter_dataset, tmp_path):
     out = tmp_path / "mlx"
-    code, events, stderr = run("kto", "--config", "tiny", "--backend", "mlx", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(out), "--max-steps", "4")
+    code, events, stderr = run(
+        "kto",
+        "--config",
+        "tiny",
+        "--backend",
+        "mlx",
+        "--dataset",
+        str(starter_dataset),
+        "--model",
+        str(tiny_model),
+        "--output",
+        str(out),
+        "--max-steps",
+        "4",
+    )
     assert code == 0, stderr[-2000:]
     steps = [event for event in events if event["event"] == "step"]
     assert [step["step"] for step in steps] == [1, 2, 3, 4]
@@ -80,9 +174,41 @@ def test_mlx_kto_trains_a_few_steps_on_the_cpu(tiny_model, starter_dataset, tmp_
 
 def test_mlx_sft_trains_and_resumes(tiny_model, starter_dataset, tmp_path):
     out = tmp_path / "mlx-sft"
-    assert run("sft", "--config", "tiny", "--backend", "mlx", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(out), "--max-steps", "2")[0] == 0
+    assert (
+        run(
+            "sft",
+            "--config",
+            "tiny",
+            "--backend",
+            "mlx",
+            "--dataset",
+            str(starter_dataset),
+            "--model",
+            str(tiny_model),
+            "--output",
+            str(out),
+            "--max-steps",
+            "2",
+        )[0]
+        == 0
+    )
     assert (out / "adapter" / "adapters.safetensors").is_file()
-    code, events, stderr = run("sft", "--config", "tiny", "--backend", "mlx", "--dataset", str(starter_dataset), "--model", str(tiny_model), "--output", str(out), "--max-steps", "4", "--resume")
+    code, events, stderr = run(
+        "sft",
+        "--config",
+        "tiny",
+        "--backend",
+        "mlx",
+        "--dataset",
+        str(starter_dataset),
+        "--model",
+        str(tiny_model),
+        "--output",
+        str(out),
+        "--max-steps",
+        "4",
+        "--resume",
+    )
     assert code == 0, stderr[-2000:]
     assert [event["step"] for event in events if event["event"] == "step"] == [3, 4]
 
@@ -92,10 +218,26 @@ def test_kto_with_precomputed_reference_log_probs(tiny_model, starter_dataset, t
     small = tmp_path / "small"
     (small / "toolsets").mkdir(parents=True)
     (small / "train.jsonl").write_text("\n".join(rows) + "\n")
-    (small / "toolsets" / "claudesidian-3.json").write_text((starter_dataset / "toolsets" / "claudesidian-3.json").read_text())
+    (small / "toolsets" / "claudesidian-3.json").write_text(
+        (starter_dataset / "toolsets" / "claudesidian-3.json").read_text()
+    )
     recipe = tmp_path / "precompute.yaml"
     recipe.write_text("base: tiny\nprecompute_ref_log_probs: true\n")
-    code, events, stderr = run("kto", "--config", str(recipe), "--dataset", str(small), "--model", str(tiny_model), "--output", str(tmp_path / "out"), "--max-steps", "3", "--device", "cpu")
+    code, events, stderr = run(
+        "kto",
+        "--config",
+        str(recipe),
+        "--dataset",
+        str(small),
+        "--model",
+        str(tiny_model),
+        "--output",
+        str(tmp_path / "out"),
+        "--max-steps",
+        "3",
+        "--device",
+        "cpu",
+    )
     assert code == 0, stderr[-2000:]
     steps = [event for event in events if event["event"] == "step"]
     assert [step["step"] for step in steps] == [1, 2, 3]

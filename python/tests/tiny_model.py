@@ -34,18 +34,50 @@ def _train_tokenizer(folder: Path, corpus: list[str], gemma_turns: bool = False)
 
     model = io.BytesIO()
     sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter(corpus), model_writer=model, vocab_size=2000, model_type="bpe", byte_fallback=True,
-        user_defined_symbols=GEMMA_SPECIALS if gemma_turns else SPECIALS, unk_id=0, bos_id=1, eos_id=2, pad_id=3, character_coverage=1.0,
-        add_dummy_prefix=False, normalization_rule_name="identity", remove_extra_whitespaces=False,
-        split_digits=True, allow_whitespace_only_pieces=True, max_sentence_length=1 << 20, num_threads=2, minloglevel=2,
+        sentence_iterator=iter(corpus),
+        model_writer=model,
+        vocab_size=2000,
+        model_type="bpe",
+        byte_fallback=True,
+        user_defined_symbols=GEMMA_SPECIALS if gemma_turns else SPECIALS,
+        unk_id=0,
+        bos_id=1,
+        eos_id=2,
+        pad_id=3,
+        character_coverage=1.0,
+        add_dummy_prefix=False,
+        normalization_rule_name="identity",
+        remove_extra_whitespaces=False,
+        split_digits=True,
+        allow_whitespace_only_pieces=True,
+        max_sentence_length=1 << 20,
+        num_threads=2,
+        minloglevel=2,
     )
     (folder / "tokenizer.model").write_bytes(model.getvalue())
-    config = {"tokenizer_class": "LlamaTokenizer", "add_bos_token": gemma_turns, "add_eos_token": False, "legacy": False, "add_prefix_space": False,
-              "unk_token": "<unk>", "bos_token": "<s>", "eos_token": "<end_of_turn>" if gemma_turns else "<|im_end|>", "pad_token": "<pad>"}
+    config = {
+        "tokenizer_class": "LlamaTokenizer",
+        "add_bos_token": gemma_turns,
+        "add_eos_token": False,
+        "legacy": False,
+        "add_prefix_space": False,
+        "unk_token": "<unk>",
+        "bos_token": "<s>",
+        "eos_token": "<end_of_turn>" if gemma_turns else "<|im_end|>",
+        "pad_token": "<pad>",
+    }
     (folder / "tokenizer_config.json").write_text(json.dumps(config))
 
 
-def make_tiny_model(folder: Path, corpus: list[str], hidden_size: int = 64, layers: int = 2, intermediate_size: int | None = None, always_call: bool = False, gemma_turns: bool = False) -> Path:
+def make_tiny_model(
+    folder: Path,
+    corpus: list[str],
+    hidden_size: int = 64,
+    layers: int = 2,
+    intermediate_size: int | None = None,
+    always_call: bool = False,
+    gemma_turns: bool = False,
+) -> Path:
     """hidden_size 256 or more gives rows that K-quants (Q4_K_M) really quantize instead of falling back;
     larger sizes serve benchmarks (1024 wide, 28 layers, 4096 intermediate is about 0.4B parameters).
     always_call: see _always_call. gemma_turns: a random Gemma 3 with Gemma's turn tokens, a tokenizer that
@@ -58,7 +90,19 @@ def make_tiny_model(folder: Path, corpus: list[str], hidden_size: int = 64, laye
     tokenizer = AutoTokenizer.from_pretrained(folder)
     if not gemma_turns:
         tokenizer.chat_template = CHAT_TEMPLATE
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=hidden_size, intermediate_size=intermediate_size or 2 * hidden_size, num_hidden_layers=layers, num_attention_heads=max(4, hidden_size // 64), num_key_value_heads=max(2, hidden_size // 256), max_position_embeddings=1024, pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, bos_token_id=tokenizer.bos_token_id if gemma_turns else None, tie_word_embeddings=False)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=hidden_size,
+        intermediate_size=intermediate_size or 2 * hidden_size,
+        num_hidden_layers=layers,
+        num_attention_heads=max(4, hidden_size // 64),
+        num_key_value_heads=max(2, hidden_size // 256),
+        max_position_embeddings=1024,
+        pad_token_id=tokenizer.pad_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        bos_token_id=tokenizer.bos_token_id if gemma_turns else None,
+        tie_word_embeddings=False,
+    )
     torch.manual_seed(0)
     model = _tiny_gemma3(tokenizer, hidden_size, layers) if gemma_turns else LlamaForCausalLM(config)
     if always_call:
@@ -70,7 +114,17 @@ def make_tiny_model(folder: Path, corpus: list[str], hidden_size: int = 64, laye
         # tokenizer_config.json marks special as CONTROL (transformers 5 no longer writes that list).
         config_file = folder / "tokenizer_config.json"
         config = json.loads(config_file.read_text())
-        config["added_tokens_decoder"] = {str(tokenizer.convert_tokens_to_ids(piece)): {"content": piece, "special": True, "normalized": False, "lstrip": False, "rstrip": False, "single_word": False} for piece in GEMMA_SPECIALS}
+        config["added_tokens_decoder"] = {
+            str(tokenizer.convert_tokens_to_ids(piece)): {
+                "content": piece,
+                "special": True,
+                "normalized": False,
+                "lstrip": False,
+                "rstrip": False,
+                "single_word": False,
+            }
+            for piece in GEMMA_SPECIALS
+        }
         config_file.write_text(json.dumps(config, indent=2))
     return folder
 
@@ -80,7 +134,20 @@ def _tiny_gemma3(tokenizer, hidden_size: int, layers: int):
     Gemma 3 270M base."""
     from transformers import Gemma3ForCausalLM, Gemma3TextConfig
 
-    config = Gemma3TextConfig(vocab_size=len(tokenizer), hidden_size=hidden_size, intermediate_size=2 * hidden_size, num_hidden_layers=layers, num_attention_heads=4, num_key_value_heads=1, head_dim=hidden_size // 4, max_position_embeddings=1024, sliding_window=64, pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, bos_token_id=tokenizer.bos_token_id)
+    config = Gemma3TextConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=hidden_size,
+        intermediate_size=2 * hidden_size,
+        num_hidden_layers=layers,
+        num_attention_heads=4,
+        num_key_value_heads=1,
+        head_dim=hidden_size // 4,
+        max_position_embeddings=1024,
+        sliding_window=64,
+        pad_token_id=tokenizer.pad_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+    )
     return Gemma3ForCausalLM(config)
 
 
@@ -124,7 +191,23 @@ if __name__ == "__main__":
     arguments.add_argument("--hidden-size", type=int, default=64)
     arguments.add_argument("--layers", type=int, default=2)
     arguments.add_argument("--intermediate-size", type=int)
-    arguments.add_argument("--always-call", action="store_true", help="weights that always start a tool call (for evaluator tests)")
-    arguments.add_argument("--gemma-turns", action="store_true", help="Gemma's turn tokens, BOS added, no chat template (a base for base-import)")
+    arguments.add_argument(
+        "--always-call", action="store_true", help="weights that always start a tool call (for evaluator tests)"
+    )
+    arguments.add_argument(
+        "--gemma-turns",
+        action="store_true",
+        help="Gemma's turn tokens, BOS added, no chat template (a base for base-import)",
+    )
     given = arguments.parse_args()
-    print(make_tiny_model(given.out, corpus_of(given.dataset), given.hidden_size, given.layers, given.intermediate_size, given.always_call, given.gemma_turns))
+    print(
+        make_tiny_model(
+            given.out,
+            corpus_of(given.dataset),
+            given.hidden_size,
+            given.layers,
+            given.intermediate_size,
+            given.always_call,
+            given.gemma_turns,
+        )
+    )

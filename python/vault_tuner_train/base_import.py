@@ -46,7 +46,7 @@ def _keep_whole_pieces(tokenizer: Any, vocabulary: dict[str, Any]) -> None:
     kinds = vocabulary.get("tokenizer.ggml.token_type") or []
     split = [
         AddedToken(piece, special=int(kind) == 3, normalized=False)
-        for piece, kind in zip(pieces, kinds)
+        for piece, kind in zip(pieces, kinds, strict=True)
         if int(kind) in (3, 4) and piece and len(tokenizer(piece, add_special_tokens=False).input_ids) != 1
     ]
     if split:
@@ -68,7 +68,16 @@ def _check_tokenizer(tokenizer: Any, source: str) -> None:
         )
 
 
-def import_gguf(gguf_file: str, output: str, name: str | None, template_name: str | None, dtype: str, progress: Progress, tokenizer_dir: str | None = None, llama_cpp: str | None = None) -> dict[str, Any]:
+def import_gguf(
+    gguf_file: str,
+    output: str,
+    name: str | None,
+    template_name: str | None,
+    dtype: str,
+    progress: Progress,
+    tokenizer_dir: str | None = None,
+    llama_cpp: str | None = None,
+) -> dict[str, Any]:
     """Writes a Hugging Face model folder to `output` (staged, then renamed into place) and its manifest.
     `tokenizer_dir` takes the tokenizer from a folder (an earlier import, the model's own repository)
     instead of converting the GGUF's vocabulary. With `llama_cpp` (a llama.cpp source tree) it also writes
@@ -79,7 +88,11 @@ def import_gguf(gguf_file: str, output: str, name: str | None, template_name: st
         raise TrainError(f"no GGUF file at {gguf_file}", "give the path of a .gguf model file", "model-missing")
     out = Path(output)
     if (out / BASE_MANIFEST).is_file():
-        raise TrainError(f"{out} already holds an imported base", "pick another --name, or delete that folder to import again", "usage")
+        raise TrainError(
+            f"{out} already holds an imported base",
+            "pick another --name, or delete that folder to import again",
+            "usage",
+        )
     if out.exists() and any(out.iterdir()):
         raise TrainError(f"{out} exists and is not empty", "give --output a new folder", "usage")
     stages = ["read", "tokenizer", "weights", "save", *(["gguf"] if llama_cpp else [])]
@@ -93,7 +106,11 @@ def import_gguf(gguf_file: str, output: str, name: str | None, template_name: st
     try:
         vocabulary = read_metadata(source, ("general.architecture", "tokenizer.chat_template", *VOCABULARY_KEYS))
     except (struct.error, UnicodeDecodeError, MemoryError) as error:
-        raise TrainError(f"{source.name} is not a readable GGUF file: {error}", "check the file is a complete .gguf download", "model-invalid") from error
+        raise TrainError(
+            f"{source.name} is not a readable GGUF file: {error}",
+            "check the file is a complete .gguf download",
+            "model-invalid",
+        ) from error
     architecture = str(vocabulary.pop("general.architecture", "?"))
     own_template = vocabulary.pop("tokenizer.chat_template", None)
 
@@ -104,7 +121,11 @@ def import_gguf(gguf_file: str, output: str, name: str | None, template_name: st
     staging = out.with_name(out.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)  # what an interrupted import left
     staging.mkdir(parents=True)
-    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir) if tokenizer_dir else AutoTokenizer.from_pretrained(str(source.parent), gguf_file=source.name)
+    tokenizer = (
+        AutoTokenizer.from_pretrained(tokenizer_dir)
+        if tokenizer_dir
+        else AutoTokenizer.from_pretrained(str(source.parent), gguf_file=source.name)
+    )
     if not tokenizer_dir:
         _keep_whole_pieces(tokenizer, vocabulary)
     _check_tokenizer(tokenizer, source.name)
@@ -115,7 +136,11 @@ def import_gguf(gguf_file: str, output: str, name: str | None, template_name: st
         try:
             template = tool_template_for(list(vocabulary.get("tokenizer.ggml.tokens", [])), template_name)
         except KeyError as error:
-            raise TrainError(f"no tool template named {template_name}", "leave --template out to pick one by the model's turn tokens", "usage") from error
+            raise TrainError(
+                f"no tool template named {template_name}",
+                "leave --template out to pick one by the model's turn tokens",
+                "usage",
+            ) from error
         if template is None:
             raise TrainError(
                 f"{source.name} has no chat template that renders tools, and its vocabulary has no turn format Vault Tuner has a tool template for",
@@ -136,7 +161,17 @@ def import_gguf(gguf_file: str, output: str, name: str | None, template_name: st
     model.hf_quantizer = None
     if getattr(model.config, "quantization_config", None) is not None:
         del model.config.quantization_config
-    end_ids = sorted({tokenizer.convert_tokens_to_ids(token) for token in (tokenizer.eos_token, *(([template.end_of_turn]) if template else []))} | ({int(model.generation_config.eos_token_id)} if isinstance(model.generation_config.eos_token_id, int) else set()))
+    end_ids = sorted(
+        {
+            tokenizer.convert_tokens_to_ids(token)
+            for token in (tokenizer.eos_token, *(([template.end_of_turn]) if template else []))
+        }
+        | (
+            {int(model.generation_config.eos_token_id)}
+            if isinstance(model.generation_config.eos_token_id, int)
+            else set()
+        )
+    )
     model.generation_config.eos_token_id = end_ids
     parameters = sum(parameter.numel() for parameter in model.parameters())
 
@@ -148,13 +183,22 @@ def import_gguf(gguf_file: str, output: str, name: str | None, template_name: st
         "architecture": architecture,
         "parameters": parameters,
         "dtype": dtype,
-        "chat_template": {"name": template.name if template else "embedded", "sha256": hashlib.sha256(tokenizer.chat_template.encode()).hexdigest()},
+        "chat_template": {
+            "name": template.name if template else "embedded",
+            "sha256": hashlib.sha256(tokenizer.chat_template.encode()).hexdigest(),
+        },
         "sentencepiece_vocabulary": kept_vocabulary,
         "import_seconds": round(time.monotonic() - started, 1),
     }
     if llama_cpp:
         stage("gguf")
-        _gguf_with_template(Path(llama_cpp), source, staging / "model.gguf", staging / "chat_template.jinja", tokenizer.eos_token if template else None)
+        _gguf_with_template(
+            Path(llama_cpp),
+            source,
+            staging / "model.gguf",
+            staging / "chat_template.jinja",
+            tokenizer.eos_token if template else None,
+        )
         manifest["gguf"] = {"file": "model.gguf", "sha256": _sha256(staging / "model.gguf")}
     (staging / BASE_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     if out.exists():
@@ -163,14 +207,34 @@ def import_gguf(gguf_file: str, output: str, name: str | None, template_name: st
     return {**manifest, "output": str(out)}
 
 
-def _gguf_with_template(llama_cpp: Path, source: Path, target: Path, template_file: Path, end_of_turn: str | None) -> None:
+def _gguf_with_template(
+    llama_cpp: Path, source: Path, target: Path, template_file: Path, end_of_turn: str | None
+) -> None:
     """The source GGUF, tensors untouched, with the chat template (and the end-of-turn token as its eos)."""
     script = llama_cpp / "gguf-py" / "gguf" / "scripts" / "gguf_new_metadata.py"
     if not script.is_file():
-        raise TrainError(f"{script} is missing: {llama_cpp} is not a llama.cpp source tree", "let the daemon unpack the sources node-llama-cpp ships (npx vault-tuner base import does it)", "llama-cpp-missing")
-    command = [sys.executable, str(script), str(source), str(target), "--chat-template-file", str(template_file), "--force"]
+        raise TrainError(
+            f"{script} is missing: {llama_cpp} is not a llama.cpp source tree",
+            "let the daemon unpack the sources node-llama-cpp ships (npx vault-tuner base import does it)",
+            "llama-cpp-missing",
+        )
+    command = [
+        sys.executable,
+        str(script),
+        str(source),
+        str(target),
+        "--chat-template-file",
+        str(template_file),
+        "--force",
+    ]
     if end_of_turn:
         command += ["--special-token", "eos", end_of_turn]
-    done = subprocess.run(command, stdout=sys.stderr, stderr=sys.stderr, env={**os.environ, "PYTHONPATH": str(llama_cpp / "gguf-py")})
+    done = subprocess.run(
+        command, stdout=sys.stderr, stderr=sys.stderr, env={**os.environ, "PYTHONPATH": str(llama_cpp / "gguf-py")}
+    )
     if done.returncode != 0:
-        raise TrainError(f"writing {target.name} failed (exit {done.returncode})", "the log above (stderr) names the cause", "convert-failed")
+        raise TrainError(
+            f"writing {target.name} failed (exit {done.returncode})",
+            "the log above (stderr) names the cause",
+            "convert-failed",
+        )

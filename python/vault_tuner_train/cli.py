@@ -15,18 +15,35 @@ from .progress import Progress, take_stdout
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m vault_tuner_train", description="Fine-tune a local model on a dataset the Vault Tuner daemon built. Progress is JSON lines on stdout.")
+    top = argparse.ArgumentParser(
+        prog="python -m vault_tuner_train",
+        description="Fine-tune a local model on a dataset the Vault Tuner daemon built. Progress is JSON lines on stdout.",
+    )
     commands = top.add_subparsers(dest="command", required=True)
-    for name, summary in (("kto", "KTO on labelled (desirable / undesirable) rows"), ("sft", "supervised fine-tuning on desirable rows, loss on the completion only")):
+    for name, summary in (
+        ("kto", "KTO on labelled (desirable / undesirable) rows"),
+        ("sft", "supervised fine-tuning on desirable rows, loss on the completion only"),
+    ):
         command = commands.add_parser(name, help=summary, description=summary)
-        command.add_argument("--config", required=True, help="recipe name under python/recipes (default, 3b, 7b, 13b, 20b, tiny) or a YAML path")
+        command.add_argument(
+            "--config",
+            required=True,
+            help="recipe name under python/recipes (default, 3b, 7b, 13b, 20b, tiny) or a YAML path",
+        )
         command.add_argument("--dataset", required=True, help="a folder the dataset builder wrote, or its train.jsonl")
         command.add_argument("--output", default="output", help="folder for checkpoints, the adapter and training.json")
         command.add_argument("--model", help="model name or local folder (overrides the recipe)")
         command.add_argument("--max-steps", type=int, help="stop after this many optimizer steps")
         command.add_argument("--device", choices=["auto", "cuda", "mps", "cpu"], default="auto")
-        command.add_argument("--backend", choices=["auto", "torch", "mlx"], default="auto", help="auto: MLX on Apple Silicon, TRL + PEFT (torch) elsewhere")
-        command.add_argument("--dry-run", action="store_true", help="check recipe, dataset and chat template; train nothing")
+        command.add_argument(
+            "--backend",
+            choices=["auto", "torch", "mlx"],
+            default="auto",
+            help="auto: MLX on Apple Silicon, TRL + PEFT (torch) elsewhere",
+        )
+        command.add_argument(
+            "--dry-run", action="store_true", help="check recipe, dataset and chat template; train nothing"
+        )
         command.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --output")
         command.add_argument("--wandb", action="store_true", help="also report to Weights & Biases")
     merge = commands.add_parser("merge", help="merge a run's LoRA adapter into its base model (16-bit by default)")
@@ -34,24 +51,54 @@ def parser() -> argparse.ArgumentParser:
     merge.add_argument("--output", required=True, help="folder for the merged model")
     merge.add_argument("--base", help="the base model (default: the one the run trained)")
     merge.add_argument("--dtype", choices=["float16", "bfloat16", "float32"], default="float16")
-    base = commands.add_parser("base-import", help="turn a GGUF model file into a base the trainer can fine-tune (dequantized, with a tool-capable chat template)")
+    base = commands.add_parser(
+        "base-import",
+        help="turn a GGUF model file into a base the trainer can fine-tune (dequantized, with a tool-capable chat template)",
+    )
     base.add_argument("--gguf", required=True, help="the .gguf file (an Ollama blob or a llama.cpp model)")
     base.add_argument("--output", required=True, help="folder for the Hugging Face model")
     base.add_argument("--name", help="the base's name (default: the folder's)")
-    base.add_argument("--template", help="tool template to give a base whose own template cannot render tools (default: by its turn tokens)")
-    base.add_argument("--dtype", choices=["float32", "bfloat16", "float16"], default="float32", help="precision of the dequantized weights")
-    base.add_argument("--tokenizer", help="take the tokenizer from this folder instead of converting the GGUF's vocabulary")
-    base.add_argument("--llama-cpp", help="llama.cpp source tree: also write model.gguf, the original file with the tool template")
-    export = commands.add_parser("export", help="merge a run, convert it to GGUF and quantize it (what Ollama and node-llama-cpp load)")
+    base.add_argument(
+        "--template",
+        help="tool template to give a base whose own template cannot render tools (default: by its turn tokens)",
+    )
+    base.add_argument(
+        "--dtype",
+        choices=["float32", "bfloat16", "float16"],
+        default="float32",
+        help="precision of the dequantized weights",
+    )
+    base.add_argument(
+        "--tokenizer", help="take the tokenizer from this folder instead of converting the GGUF's vocabulary"
+    )
+    base.add_argument(
+        "--llama-cpp", help="llama.cpp source tree: also write model.gguf, the original file with the tool template"
+    )
+    export = commands.add_parser(
+        "export", help="merge a run, convert it to GGUF and quantize it (what Ollama and node-llama-cpp load)"
+    )
     export.add_argument("--run", required=True, help="the --output folder of a finished kto or sft run")
     export.add_argument("--output", required=True, help="folder for merged/, the GGUF files and export.json")
     export.add_argument("--llama-cpp", required=True, help="llama.cpp source tree (convert_hf_to_gguf.py, gguf-py)")
     export.add_argument("--libllama", required=True, help="the prebuilt libllama shared library that quantizes")
     export.add_argument("--llama-cpp-release", required=True, help="the release both come from, e.g. v0.4.0")
-    export.add_argument("--quant", action="append", choices=["q4_k_m", "q5_k_m", "q8_0"], help="quantizations to write (repeatable; default q4_k_m and q8_0)")
-    export.add_argument("--dtype", choices=["float16", "bfloat16", "float32"], default="float16", help="precision of the merged model and the unquantized GGUF")
+    export.add_argument(
+        "--quant",
+        action="append",
+        choices=["q4_k_m", "q5_k_m", "q8_0"],
+        help="quantizations to write (repeatable; default q4_k_m and q8_0)",
+    )
+    export.add_argument(
+        "--dtype",
+        choices=["float16", "bfloat16", "float32"],
+        default="float16",
+        help="precision of the merged model and the unquantized GGUF",
+    )
     export.add_argument("--no-adapter", action="store_true", help="skip the adapter-only GGUF")
-    export.add_argument("--base", help="the base model to merge into (default: the one the run trained; give it when the run was trained on another machine)")
+    export.add_argument(
+        "--base",
+        help="the base model to merge into (default: the one the run trained; give it when the run was trained on another machine)",
+    )
     return top
 
 
@@ -85,7 +132,7 @@ def exit_with_parent() -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _interrupt(signum, frame) -> None:  # noqa: ANN001
+def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
@@ -107,14 +154,32 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "base-import":
             from .base_import import import_gguf
 
-            summary = import_gguf(args.gguf, args.output, args.name, args.template, args.dtype, progress, args.tokenizer, args.llama_cpp)
+            summary = import_gguf(
+                args.gguf, args.output, args.name, args.template, args.dtype, progress, args.tokenizer, args.llama_cpp
+            )
             progress.emit("done", output=summary["output"], chat_template_sha256=summary["chat_template"]["sha256"])
             return 0
         if args.command == "export":
             from .export import export_gguf
 
-            summary = export_gguf(args.run, args.output, args.llama_cpp, args.libllama, args.llama_cpp_release, args.quant or ["q4_k_m", "q8_0"], args.dtype, not args.no_adapter, progress, args.base)
-            progress.emit("done", output=summary["output"], chat_template_sha256=summary["chat_template_sha256"], files=summary["files"])
+            summary = export_gguf(
+                args.run,
+                args.output,
+                args.llama_cpp,
+                args.libllama,
+                args.llama_cpp_release,
+                args.quant or ["q4_k_m", "q8_0"],
+                args.dtype,
+                not args.no_adapter,
+                progress,
+                args.base,
+            )
+            progress.emit(
+                "done",
+                output=summary["output"],
+                chat_template_sha256=summary["chat_template_sha256"],
+                files=summary["files"],
+            )
             return 0
         from .recipes import load_recipe
 
@@ -126,8 +191,15 @@ def main(argv: list[str] | None = None) -> int:
             run = prepare_run(args.command, recipe, args.dataset)
             tokenizer, rows = run.tokenizer, run.rows
             lengths = [len(tokenizer(row["prompt"] + row["completion"]).input_ids) for row in rows]
-            too_long = sum(length > recipe["max_length"] for length in lengths)
-            progress.emit("done", dry_run=True, examples=len(rows), longest_tokens=max(lengths), over_max_length=too_long, chat_template_sha256=template_hash(tokenizer))
+            too_long = sum(length > recipe.max_length for length in lengths)
+            progress.emit(
+                "done",
+                dry_run=True,
+                examples=len(rows),
+                longest_tokens=max(lengths),
+                over_max_length=too_long,
+                chat_template_sha256=template_hash(tokenizer),
+            )
             return 0
         if backend(args.backend) == "mlx":
             from .mlx_train import train_mlx
@@ -136,12 +208,30 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from .train import train
 
-            summary = train(args.command, recipe, args.dataset, args.output, args.device, args.max_steps, args.resume, args.wandb, progress)
-        progress.emit("done", **{key: summary[key] for key in ("steps", "train_loss", "runtime_s", "adapter", "chat_template_sha256")})
+            summary = train(
+                args.command,
+                recipe,
+                args.dataset,
+                args.output,
+                args.device,
+                args.max_steps,
+                args.resume,
+                args.wandb,
+                progress,
+            )
+        progress.emit(
+            "done",
+            **{key: summary[key] for key in ("steps", "train_loss", "runtime_s", "adapter", "chat_template_sha256")},
+        )
         return 0
     except BaseException as error:  # noqa: BLE001 - every failure leaves as an error event
         if isinstance(error, KeyboardInterrupt):
-            progress.emit("error", code="interrupted", message="interrupted", hint="run again with --resume to continue from the last checkpoint")
+            progress.emit(
+                "error",
+                code="interrupted",
+                message="interrupted",
+                hint="run again with --resume to continue from the last checkpoint",
+            )
             return 130
         explained = explain(error)
         if not isinstance(error, TrainError):

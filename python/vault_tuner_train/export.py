@@ -27,7 +27,11 @@ TEMPLATE_KEY = "tokenizer.chat_template"
 def _training_of(run_dir: Path) -> dict[str, Any]:
     training_file = run_dir / "training.json"
     if not (run_dir / "adapter").is_dir() or not training_file.is_file():
-        raise TrainError(f"{run_dir} is not a training run (no adapter/ or training.json)", "give the --output folder of a finished kto or sft run", "run-missing")
+        raise TrainError(
+            f"{run_dir} is not a training run (no adapter/ or training.json)",
+            "give the --output folder of a finished kto or sft run",
+            "run-missing",
+        )
     return json.loads(training_file.read_text())
 
 
@@ -43,14 +47,24 @@ def merge(run: str, output: str, base: str | None, dtype: str) -> dict[str, Any]
     base_model = base or training["model"]
     tokenizer = load_tokenizer(str(adapter))
     if template_hash(tokenizer) != training["chat_template_sha256"]:
-        raise TrainError("the adapter's tokenizer carries a different chat template than the one training rendered with", "export the run as it was trained", "template-mismatch")
+        raise TrainError(
+            "the adapter's tokenizer carries a different chat template than the one training rendered with",
+            "export the run as it was trained",
+            "template-mismatch",
+        )
     model = AutoModelForCausalLM.from_pretrained(base_model, dtype=torch.float32)
     merged = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
     merged = merged.to(getattr(torch, dtype))
     out = Path(output)
     merged.save_pretrained(out)
     save_tokenizer(tokenizer, adapter, out)
-    summary = {"base": base_model, "adapter": str(adapter), "dtype": dtype, "chat_template_sha256": training["chat_template_sha256"], "output": str(out)}
+    summary = {
+        "base": base_model,
+        "adapter": str(adapter),
+        "dtype": dtype,
+        "chat_template_sha256": training["chat_template_sha256"],
+        "output": str(out),
+    }
     (out / "export.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary
 
@@ -59,10 +73,18 @@ def check_chat_template(gguf_file: Path, expected_sha256: str) -> None:
     """Refuses a GGUF whose embedded chat template is not the one the training data was rendered with."""
     template = read_metadata(gguf_file, (TEMPLATE_KEY,)).get(TEMPLATE_KEY)
     if template is None:
-        raise TrainError(f"{gguf_file.name} carries no chat template", "the model folder needs its chat template (tokenizer_config.json or chat_template.jinja) before conversion", "template-mismatch")
+        raise TrainError(
+            f"{gguf_file.name} carries no chat template",
+            "the model folder needs its chat template (tokenizer_config.json or chat_template.jinja) before conversion",
+            "template-mismatch",
+        )
     found = hashlib.sha256(str(template).encode()).hexdigest()
     if found != expected_sha256:
-        raise TrainError(f"{gguf_file.name} carries a chat template (sha256 {found[:12]}…) other than the one training rendered with ({expected_sha256[:12]}…)", "export from the run's own merged folder; do not edit its tokenizer files", "template-mismatch")
+        raise TrainError(
+            f"{gguf_file.name} carries a chat template (sha256 {found[:12]}…) other than the one training rendered with ({expected_sha256[:12]}…)",
+            "export from the run's own merged folder; do not edit its tokenizer files",
+            "template-mismatch",
+        )
 
 
 def _file_entry(path: Path, kind: str) -> dict[str, Any]:
@@ -73,7 +95,18 @@ def _file_entry(path: Path, kind: str) -> dict[str, Any]:
     return {"name": path.name, "kind": kind, "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
 
 
-def export_gguf(run: str, output: str, llama_cpp: str, libllama: str, release: str, quants: list[str], dtype: str, with_adapter: bool, progress: Progress, base: str | None = None) -> dict[str, Any]:
+def export_gguf(
+    run: str,
+    output: str,
+    llama_cpp: str,
+    libllama: str,
+    release: str,
+    quants: list[str],
+    dtype: str,
+    with_adapter: bool,
+    progress: Progress,
+    base: str | None = None,
+) -> dict[str, Any]:
     """merge -> 16-bit GGUF -> each quantization -> adapter GGUF -> template checks -> export.json."""
     unknown = [kind for kind in quants if kind not in FTYPES]
     if unknown:
@@ -83,7 +116,13 @@ def export_gguf(run: str, output: str, llama_cpp: str, libllama: str, release: s
     training = _training_of(run_dir)
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
-    stages = ["merge", "convert", *[f"quantize {kind}" for kind in quants], *(["adapter"] if with_adapter else []), "check"]
+    stages = [
+        "merge",
+        "convert",
+        *[f"quantize {kind}" for kind in quants],
+        *(["adapter"] if with_adapter else []),
+        "check",
+    ]
     stage_index = iter(range(1, len(stages) + 1))
 
     def stage(name: str) -> None:

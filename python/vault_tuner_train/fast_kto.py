@@ -26,7 +26,17 @@ import torch
 import torch.nn.functional as F
 from trl import KTOTrainer
 
-TEXT_KEYS = {"input_ids", "attention_mask", "completion_mask", "KL_input_ids", "KL_attention_mask", "KL_completion_mask", "label", "ref_logps", "ref_KL_logps"}
+TEXT_KEYS = {
+    "input_ids",
+    "attention_mask",
+    "completion_mask",
+    "KL_input_ids",
+    "KL_attention_mask",
+    "KL_completion_mask",
+    "label",
+    "ref_logps",
+    "ref_KL_logps",
+}
 
 
 def _causal_lm(model: Any) -> Any:
@@ -41,18 +51,28 @@ def head_is_plain(model: Any) -> bool:
     return not any(getattr(text, name, None) for name in ("final_logit_softcapping", "logit_scale", "logits_scaling"))
 
 
-def completion_logps(model: Any, input_ids: torch.Tensor, attention_mask: torch.Tensor, completion_mask: torch.Tensor, stats: bool = False):
+def completion_logps(
+    model: Any,
+    input_ids: torch.Tensor,
+    attention_mask: torch.Tensor,
+    completion_mask: torch.Tensor,
+    stats: bool = False,
+):
     """Summed log-probabilities of each row's completion tokens; with `stats`, also per-row sums of the
     token entropies and of the mean logit (TRL's entropy and logits/* metrics) and the token counts."""
     lm = _causal_lm(model)
     right_padded = bool((attention_mask[:, 1:] <= attention_mask[:, :-1]).all())
-    hidden = lm.get_decoder()(input_ids=input_ids, attention_mask=None if right_padded else attention_mask).last_hidden_state
+    hidden = lm.get_decoder()(
+        input_ids=input_ids, attention_mask=None if right_padded else attention_mask
+    ).last_hidden_state
     where = completion_mask[:, 1:].bool()
     rows = where.nonzero()[:, 0]
     logits = lm.get_output_embeddings()(hidden[:, :-1][where]).float()
     targets = input_ids[:, 1:][where]
     token_logps = logits.gather(-1, targets[:, None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)
-    per_row = torch.zeros(input_ids.shape[0], dtype=token_logps.dtype, device=token_logps.device).index_add(0, rows, token_logps)
+    per_row = torch.zeros(input_ids.shape[0], dtype=token_logps.dtype, device=token_logps.device).index_add(
+        0, rows, token_logps
+    )
     if not stats:
         return per_row
     with torch.no_grad():
@@ -70,7 +90,12 @@ def completion_logps(model: Any, input_ids: torch.Tensor, attention_mask: torch.
 class FastKTOTrainer(KTOTrainer):
     @property
     def _fast(self) -> bool:
-        return self.loss_type == "kto" and not self.use_liger_kernel and self.accelerator.num_processes == 1 and head_is_plain(self.model)
+        return (
+            self.loss_type == "kto"
+            and not self.use_liger_kernel
+            and self.accelerator.num_processes == 1
+            and head_is_plain(self.model)
+        )
 
     def _reference(self):
         """The frozen reference: a separate model, or the policy with its LoRA adapter switched off."""
@@ -81,7 +106,11 @@ class FastKTOTrainer(KTOTrainer):
         if self.ref_model is not None:
             return self.ref_model, nullcontext(), no_checkpointing
         unwrapped = self.accelerator.unwrap_model(self.model)
-        return self.model, use_adapter(unwrapped, adapter_name="ref" if "ref" in unwrapped.peft_config else None), no_checkpointing
+        return (
+            self.model,
+            use_adapter(unwrapped, adapter_name="ref" if "ref" in unwrapped.peft_config else None),
+            no_checkpointing,
+        )
 
     def _precompute_ref_logps(self, dataset, name: str, batch_size: int):
         from datasets import IterableDataset
@@ -92,7 +121,10 @@ class FastKTOTrainer(KTOTrainer):
         loader = DataLoader(dataset, batch_size=batch_size, collate_fn=self.data_collator, shuffle=False)
         logps, kl_logps = [], []
         for batch in loader:
-            batch = {key: (value.to(self.accelerator.device) if isinstance(value, torch.Tensor) else value) for key, value in batch.items()}
+            batch = {
+                key: (value.to(self.accelerator.device) if isinstance(value, torch.Tensor) else value)
+                for key, value in batch.items()
+            }
             row_logps, row_kl_logps = self.compute_ref_log_probs(self.model, batch)
             logps.append(row_logps.float().cpu())
             if row_kl_logps is not None:
@@ -107,36 +139,62 @@ class FastKTOTrainer(KTOTrainer):
             return super().compute_ref_log_probs(model, inputs)
         reference, adapter_off, no_checkpointing = self._reference()
         with torch.no_grad(), no_checkpointing, adapter_off:
-            logps = completion_logps(reference, inputs["input_ids"], inputs["attention_mask"], inputs["completion_mask"])
-            kl_logps = completion_logps(reference, inputs["KL_input_ids"], inputs["KL_attention_mask"], inputs["KL_completion_mask"]) if self.calculate_KL else None
+            logps = completion_logps(
+                reference, inputs["input_ids"], inputs["attention_mask"], inputs["completion_mask"]
+            )
+            kl_logps = (
+                completion_logps(
+                    reference, inputs["KL_input_ids"], inputs["KL_attention_mask"], inputs["KL_completion_mask"]
+                )
+                if self.calculate_KL
+                else None
+            )
         return logps, kl_logps
 
     def _compute_loss(self, model, inputs, return_outputs):
         if not self._fast or set(inputs) - TEXT_KEYS:
             return super()._compute_loss(model, inputs, return_outputs)
         mode = "train" if self.model.training else "eval"
-        batch = {key: (value.to(self.accelerator.device) if isinstance(value, torch.Tensor) else value) for key, value in inputs.items()}
+        batch = {
+            key: (value.to(self.accelerator.device) if isinstance(value, torch.Tensor) else value)
+            for key, value in inputs.items()
+        }
         desirable = torch.as_tensor(batch["label"], dtype=torch.bool, device=self.accelerator.device)
 
         if self.calculate_KL:
             with torch.no_grad():
-                kl_logps = completion_logps(model, batch["KL_input_ids"], batch["KL_attention_mask"], batch["KL_completion_mask"])
-        logps, stats = completion_logps(model, batch["input_ids"], batch["attention_mask"], batch["completion_mask"], stats=True)
+                kl_logps = completion_logps(
+                    model, batch["KL_input_ids"], batch["KL_attention_mask"], batch["KL_completion_mask"]
+                )
+        logps, stats = completion_logps(
+            model, batch["input_ids"], batch["attention_mask"], batch["completion_mask"], stats=True
+        )
         if self.precompute_ref_logps:
             ref_logps = batch["ref_logps"].to(logps.dtype)
             ref_kl_logps = batch["ref_KL_logps"].to(logps.dtype) if self.calculate_KL else None
         else:
             ref_logps, ref_kl_logps = self.compute_ref_log_probs(model, batch)
 
-        kl = (kl_logps - ref_kl_logps).mean().detach().clamp(min=0) if self.calculate_KL else torch.zeros((), device=logps.device)
+        kl = (
+            (kl_logps - ref_kl_logps).mean().detach().clamp(min=0)
+            if self.calculate_KL
+            else torch.zeros((), device=logps.device)
+        )
         logratios = logps - ref_logps
         chosen, rejected = logratios[desirable], logratios[~desirable]
-        losses = torch.cat((self.desirable_weight * (1 - F.sigmoid(self.beta * (chosen - kl))), self.undesirable_weight * (1 - F.sigmoid(self.beta * (kl - rejected)))))
+        losses = torch.cat(
+            (
+                self.desirable_weight * (1 - F.sigmoid(self.beta * (chosen - kl))),
+                self.undesirable_weight * (1 - F.sigmoid(self.beta * (kl - rejected))),
+            )
+        )
         self._record_metrics(mode, batch, desirable, logps, logratios, kl, stats)
         loss = losses.nanmean()
         return (loss, None) if return_outputs else loss
 
-    def _record_metrics(self, mode: str, batch: dict, desirable: torch.Tensor, logps, logratios, kl, stats: dict) -> None:
+    def _record_metrics(
+        self, mode: str, batch: dict, desirable: torch.Tensor, logps, logratios, kl, stats: dict
+    ) -> None:
         """The metrics KTOTrainer logs, from completion positions only (where TRL's masks leave them)."""
         metrics = self._metrics[mode]
         metrics["kl"].append(kl.item())

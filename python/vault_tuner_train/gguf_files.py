@@ -16,7 +16,11 @@ from .errors import TrainError
 def _script(llama_cpp: Path, name: str) -> Path:
     script = llama_cpp / name
     if not script.is_file():
-        raise TrainError(f"{script} is missing: {llama_cpp} is not a llama.cpp source tree", "let the daemon unpack the sources node-llama-cpp ships (npx vault-tuner export does it)", "llama-cpp-missing")
+        raise TrainError(
+            f"{script} is missing: {llama_cpp} is not a llama.cpp source tree",
+            "let the daemon unpack the sources node-llama-cpp ships (npx vault-tuner export does it)",
+            "llama-cpp-missing",
+        )
     return script
 
 
@@ -24,20 +28,48 @@ def _run(command: list[str], what: str) -> None:
     # The converters log to stderr; our stdout is reserved for progress events.
     done = subprocess.run(command, stdout=sys.stderr, stderr=sys.stderr)
     if done.returncode != 0:
-        raise TrainError(f"{what} failed (exit {done.returncode})", "the converter's log above (stderr) names the cause", "convert-failed")
+        raise TrainError(
+            f"{what} failed (exit {done.returncode})",
+            "the converter's log above (stderr) names the cause",
+            "convert-failed",
+        )
 
 
 def convert_model(llama_cpp: Path, model_dir: Path, target: Path, outtype: str) -> None:
     """A Hugging Face model folder to one GGUF file (outtype f16, bf16 or f32)."""
     partial = target.with_name(target.name + ".partial")
-    _run([sys.executable, str(_script(llama_cpp, "convert_hf_to_gguf.py")), str(model_dir), "--outfile", str(partial), "--outtype", outtype], f"converting {model_dir} to GGUF")
+    _run(
+        [
+            sys.executable,
+            str(_script(llama_cpp, "convert_hf_to_gguf.py")),
+            str(model_dir),
+            "--outfile",
+            str(partial),
+            "--outtype",
+            outtype,
+        ],
+        f"converting {model_dir} to GGUF",
+    )
     partial.replace(target)
 
 
 def convert_adapter(llama_cpp: Path, adapter_dir: Path, base_dir: Path, target: Path) -> None:
     """A PEFT LoRA adapter to a GGUF LoRA, for runtimes that apply it to the base model themselves."""
     partial = target.with_name(target.name + ".partial")
-    _run([sys.executable, str(_script(llama_cpp, "convert_lora_to_gguf.py")), str(adapter_dir), "--base", str(base_dir), "--outfile", str(partial), "--outtype", "f16"], f"converting the adapter {adapter_dir} to GGUF")
+    _run(
+        [
+            sys.executable,
+            str(_script(llama_cpp, "convert_lora_to_gguf.py")),
+            str(adapter_dir),
+            "--base",
+            str(base_dir),
+            "--outfile",
+            str(partial),
+            "--outtype",
+            "f16",
+        ],
+        f"converting the adapter {adapter_dir} to GGUF",
+    )
     partial.replace(target)
 
 
@@ -78,7 +110,11 @@ def read_metadata(gguf_file: Path, keys: tuple[str, ...]) -> dict[str, object]:
                     return None
                 items = [value(item_kind, keep) for _ in range(count)]
                 return items if keep else None
-            raise TrainError(f"{gguf_file.name}: unknown GGUF value type {kind}", "the file is damaged or from a newer GGUF version", "model-invalid")
+            raise TrainError(
+                f"{gguf_file.name}: unknown GGUF value type {kind}",
+                "the file is damaged or from a newer GGUF version",
+                "model-invalid",
+            )
 
         if stream.read(4) != b"GGUF":
             raise TrainError(f"{gguf_file.name} is not a GGUF file", "", "model-invalid")

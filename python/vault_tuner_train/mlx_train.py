@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import TrainError
 from .progress import Progress
+from .recipes import Recipe
 from .run_inputs import prepare_run
 from .tokenizer_files import save_tokenizer, template_hash
 from .train import prune_checkpoints, step_budget
@@ -63,7 +64,9 @@ def kl_pairs(encoded: list[tuple[list[int], int]], batch: list[int], max_length:
     return pairs
 
 
-def prepare_batch(encoded: list[tuple[list[int], int]], labels: list[bool], batch: list[int], pad: int, max_length: int):
+def prepare_batch(
+    encoded: list[tuple[list[int], int]], labels: list[bool], batch: list[int], pad: int, max_length: int
+):
     """The arrays of one batch: ids and completion mask, the KL pairs' ids and mask, and the labels."""
     import mlx.core as mx
 
@@ -72,7 +75,20 @@ def prepare_batch(encoded: list[tuple[list[int], int]], labels: list[bool], batc
     return ids, mask, kl_ids, kl_mask, mx.array([labels[i] for i in batch])
 
 
-def kto_loss(model: Any, ids: Any, mask: Any, kl_ids: Any, kl_mask: Any, desirable: Any, ref: Any, ref_kl: Any, *, beta: float, desirable_weight: float, undesirable_weight: float):
+def kto_loss(
+    model: Any,
+    ids: Any,
+    mask: Any,
+    kl_ids: Any,
+    kl_mask: Any,
+    desirable: Any,
+    ref: Any,
+    ref_kl: Any,
+    *,
+    beta: float,
+    desirable_weight: float,
+    undesirable_weight: float,
+):
     """TRL's KTO loss on one batch; returns it with the KL estimate, log-ratios and policy log-probs."""
     import mlx.core as mx
 
@@ -84,7 +100,9 @@ def kto_loss(model: Any, ids: Any, mask: Any, kl_ids: Any, kl_mask: Any, desirab
     return mx.where(desirable, chosen, rejected).mean(), (kl, ratio, policy)
 
 
-def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, max_steps: int | None, resume: bool, progress: Progress) -> dict[str, Any]:
+def train_mlx(
+    mode: str, recipe: Recipe, dataset_path: str, output: str, max_steps: int | None, resume: bool, progress: Progress
+) -> dict[str, Any]:
     try:
         import mlx.core as mx
         import mlx.nn as nn
@@ -93,26 +111,45 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
         from mlx_lm import load
         from mlx_lm.tuner.utils import linear_to_lora_layers
     except ImportError as error:
-        raise TrainError(f"MLX is not installed: {error}", "pip install mlx mlx-lm (on Linux: mlx[cpu]), or use --backend torch", "mlx-missing") from error
+        raise TrainError(
+            f"MLX is not installed: {error}",
+            "pip install mlx mlx-lm (on Linux: mlx[cpu]), or use --backend torch",
+            "mlx-missing",
+        ) from error
 
     run = prepare_run(mode, recipe, dataset_path)
     max_steps = step_budget(max_steps, recipe)
-    model_name, dataset, tokenizer, rows, batch_size = run.model_name, run.dataset, run.tokenizer, run.rows, run.batch_size
-    max_length = recipe["max_length"]
+    model_name, dataset, tokenizer, rows, batch_size = (
+        run.model_name,
+        run.dataset,
+        run.tokenizer,
+        run.rows,
+        run.settings.batch_size,
+    )
+    max_length = recipe.max_length
     encoded = [encode(tokenizer, row["prompt"], row["completion"], max_length) for row in rows]
     labels = [row.get("label", True) for row in rows]
     # File order decides batch contents, as in TRL: the dataset builder interleaved the classes.
     batches = [list(range(i, min(i + batch_size, len(rows)))) for i in range(0, len(rows), batch_size)]
-    total = max_steps or max(1, int(len(batches) * run.epochs))
-    progress.emit("start", mode=mode, model=model_name, device="mlx", examples=len(rows), total=total, batch_size=batch_size, gradient_accumulation=1)
+    total = max_steps or max(1, int(len(batches) * run.settings.epochs))
+    progress.emit(
+        "start",
+        mode=mode,
+        model=model_name,
+        device="mlx",
+        examples=len(rows),
+        total=total,
+        batch_size=batch_size,
+        gradient_accumulation=1,
+    )
 
     model, _ = load(model_name)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-    kto = recipe["kto"]
-    beta = float(kto["beta"])
+    kto = recipe.kto
+    beta = kto.beta
     weights = (dataset.card or {}).get("weights", {})
-    desirable_weight = float(weights.get("desirable", kto["desirable_weight"]))
-    undesirable_weight = float(weights.get("undesirable", kto["undesirable_weight"]))
+    desirable_weight = float(weights.get("desirable", kto.desirable_weight))
+    undesirable_weight = float(weights.get("undesirable", kto.undesirable_weight))
 
     prepared = []
     reference = []
@@ -122,21 +159,29 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
         prepared.append((ids, mask, kl_ids, kl_mask, desirable))
         if mode == "kto":
             # The frozen base is the reference: computed now, before any LoRA layer exists.
-            reference.append((mx.stop_gradient(sequence_logps(model, ids, mask)), mx.stop_gradient(sequence_logps(model, kl_ids, kl_mask))))
+            reference.append(
+                (
+                    mx.stop_gradient(sequence_logps(model, ids, mask)),
+                    mx.stop_gradient(sequence_logps(model, kl_ids, kl_mask)),
+                )
+            )
     if reference:
         mx.eval(reference)
 
     model.freeze()
-    lora = recipe["lora"]
-    keys = [f"self_attn.{name}" if name.endswith(("q_proj", "k_proj", "v_proj", "o_proj")) else f"mlp.{name}" for name in lora["target_modules"]]
-    lora_config = {"rank": lora["r"], "scale": lora["alpha"] / lora["r"], "dropout": lora["dropout"], "keys": keys}
+    lora = recipe.lora
+    keys = [
+        f"self_attn.{name}" if name.endswith(("q_proj", "k_proj", "v_proj", "o_proj")) else f"mlp.{name}"
+        for name in lora.target_modules
+    ]
+    lora_config = {"rank": lora.r, "scale": lora.alpha / lora.r, "dropout": lora.dropout, "keys": keys}
     layers = len(model.layers)
     linear_to_lora_layers(model, layers, lora_config)
 
     def sft_loss(model: Any, ids: Any, mask: Any):
         return -sequence_logps(model, ids, mask).sum() / mx.maximum(mask[:, 1:].sum(), 1.0)
 
-    learning_rate = run.learning_rate
+    learning_rate = run.settings.learning_rate
     optimizer = optim.AdamW(learning_rate=learning_rate)
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
@@ -154,7 +199,9 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
         (folder / "state.json").write_text(json.dumps({"step": step}) + "\n")
 
     def batch_kto_loss(model: Any, *batch: Any):
-        return kto_loss(model, *batch, beta=beta, desirable_weight=desirable_weight, undesirable_weight=undesirable_weight)
+        return kto_loss(
+            model, *batch, beta=beta, desirable_weight=desirable_weight, undesirable_weight=undesirable_weight
+        )
 
     grad_fn = nn.value_and_grad(model, batch_kto_loss if mode == "kto" else sft_loss)
     started = time.monotonic()
@@ -164,7 +211,9 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
         ids, mask, kl_ids, kl_mask, desirable = prepared[index]
         tick = time.monotonic()
         if mode == "kto":
-            (loss, (kl, ratio, policy)), grads = grad_fn(model, ids, mask, kl_ids, kl_mask, desirable, *reference[index])
+            (loss, (kl, ratio, policy)), grads = grad_fn(
+                model, ids, mask, kl_ids, kl_mask, desirable, *reference[index]
+            )
         else:
             loss, grads = grad_fn(model, ids, mask)
         optimizer.update(model, grads)
@@ -173,23 +222,41 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
         losses.append(loss.item())
         metrics: dict[str, Any] = {}
         if mode == "kto":
-            chosen, rejected = [float(r) for r, d in zip(ratio.tolist(), desirable.tolist()) if d], [float(r) for r, d in zip(ratio.tolist(), desirable.tolist()) if not d]
+            chosen, rejected = (
+                [float(r) for r, d in zip(ratio.tolist(), desirable.tolist(), strict=True) if d],
+                [float(r) for r, d in zip(ratio.tolist(), desirable.tolist(), strict=True) if not d],
+            )
             logps = policy.tolist()
             metrics = {"kl": kl.item()}
             if chosen:
                 metrics["rewards_chosen"] = beta * sum(chosen) / len(chosen)
-                metrics["logps_chosen"] = sum(p for p, d in zip(logps, desirable.tolist()) if d) / len(chosen)
+                metrics["logps_chosen"] = sum(p for p, d in zip(logps, desirable.tolist(), strict=True) if d) / len(
+                    chosen
+                )
             if rejected:
                 metrics["rewards_rejected"] = beta * sum(rejected) / len(rejected)
-                metrics["logps_rejected"] = sum(p for p, d in zip(logps, desirable.tolist()) if not d) / len(rejected)
+                metrics["logps_rejected"] = sum(
+                    p for p, d in zip(logps, desirable.tolist(), strict=True) if not d
+                ) / len(rejected)
             if chosen and rejected:
                 metrics["rewards_margins"] = metrics["rewards_chosen"] - metrics["rewards_rejected"]
         tokens = float(mask.sum().item())
-        progress.emit("step", step=step, total=total, loss=loss.item(), learning_rate=learning_rate, epoch=round(step / len(prepared), 3), tokens_per_s=round(tokens / max(time.monotonic() - tick, 1e-9), 1), eta_s=progress.eta(step, total), memory_mb=round(mx.get_peak_memory() / 2**20, 1), **metrics)
-        if step % recipe["save_steps"] == 0:
+        progress.emit(
+            "step",
+            step=step,
+            total=total,
+            loss=loss.item(),
+            learning_rate=learning_rate,
+            epoch=round(step / len(prepared), 3),
+            tokens_per_s=round(tokens / max(time.monotonic() - tick, 1e-9), 1),
+            eta_s=progress.eta(step, total),
+            memory_mb=round(mx.get_peak_memory() / 2**20, 1),
+            **metrics,
+        )
+        if step % recipe.save_steps == 0:
             save(out / f"checkpoint-{step}")
             progress.emit("checkpoint", step=step, path=str(out / f"checkpoint-{step}"))
-            prune_checkpoints(out, recipe["save_total_limit"])
+            prune_checkpoints(out, recipe.save_total_limit)
     adapter = out / "adapter"
     save(adapter)
     save_tokenizer(tokenizer, model_name, adapter)
@@ -200,7 +267,7 @@ def train_mlx(mode: str, recipe: dict[str, Any], dataset_path: str, output: str,
         "device": "mlx",
         "dataset": str(dataset.path),
         "chat_template_sha256": template_hash(tokenizer),
-        "recipe": recipe,
+        "recipe": recipe.as_dict(),
         "steps": step,
         "train_loss": sum(losses) / len(losses) if losses else math.nan,
         "runtime_s": round(time.monotonic() - started, 2),

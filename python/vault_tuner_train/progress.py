@@ -21,7 +21,11 @@ class Progress:
     def emit(self, event: str, **fields: Any) -> None:
         plain = {key: _plain(value) for key, value in fields.items()}
         # Missing and non-finite values are left out: JSON has no NaN, and the schema marks them optional.
-        record = {"event": event, "time": round(time.monotonic() - self.started, 3), **{key: value for key, value in plain.items() if value is not None}}
+        record = {
+            "event": event,
+            "time": round(time.monotonic() - self.started, 3),
+            **{key: value for key, value in plain.items() if value is not None},
+        }
         self.stream.write(json.dumps(record, allow_nan=False) + "\n")
         self.stream.flush()
 

@@ -40,11 +40,19 @@ class _QuantizeParams(ctypes.Structure):
 
 def _library(libllama: str, release: str):
     if release != SUPPORTED_RELEASE:
-        raise TrainError(f"libllama of llama.cpp {release} has a quantize API this exporter was not written for (it knows {SUPPORTED_RELEASE})", "install node-llama-cpp 3.21.1, the version the project pins", "libllama-version")
+        raise TrainError(
+            f"libllama of llama.cpp {release} has a quantize API this exporter was not written for (it knows {SUPPORTED_RELEASE})",
+            "install node-llama-cpp 3.21.1, the version the project pins",
+            "libllama-version",
+        )
     try:
         lib = ctypes.CDLL(libllama)
     except OSError as error:
-        raise TrainError(f"cannot load libllama from {libllama}: {error}", "reinstall the project's npm packages (npm ci) so node-llama-cpp's prebuilt binary is present", "libllama-missing") from error
+        raise TrainError(
+            f"cannot load libllama from {libllama}: {error}",
+            "reinstall the project's npm packages (npm ci) so node-llama-cpp's prebuilt binary is present",
+            "libllama-missing",
+        ) from error
     lib.llama_model_quantize_default_params.restype = _QuantizeParams
     lib.llama_model_quantize.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(_QuantizeParams)]
     lib.llama_model_quantize.restype = ctypes.c_uint32
@@ -64,5 +72,9 @@ def quantize(libllama: str, release: str, source: Path, target: Path, kind: str,
     status = lib.llama_model_quantize(str(source).encode(), str(partial).encode(), ctypes.byref(params))
     if status != 0:
         partial.unlink(missing_ok=True)
-        raise TrainError(f"llama_model_quantize failed ({status}) turning {source.name} into {kind}", "the log above (stderr) names the tensor; check that the GGUF converted cleanly", "quantize-failed")
+        raise TrainError(
+            f"llama_model_quantize failed ({status}) turning {source.name} into {kind}",
+            "the log above (stderr) names the tensor; check that the GGUF converted cleanly",
+            "quantize-failed",
+        )
     partial.replace(target)

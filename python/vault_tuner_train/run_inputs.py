@@ -8,6 +8,7 @@ from typing import Any
 
 from .data import Dataset, load_dataset, render
 from .errors import TrainError
+from .recipes import ModeSettings, Recipe
 
 
 @dataclass
@@ -16,21 +17,18 @@ class RunInputs:
     dataset: Dataset
     tokenizer: Any
     rows: list[dict[str, Any]]
-    #: The recipe's settings for this mode (SFT has its own section; KTO uses the top level).
-    settings: dict[str, Any]
-    batch_size: int
-    epochs: float
-    learning_rate: float
+    #: The recipe's batch and schedule settings for this mode (SFT has its own section; KTO uses the top level).
+    settings: ModeSettings
 
 
-def model_name_of(recipe: dict[str, Any]) -> str:
-    model_name = recipe.get("model")
+def model_name_of(recipe: Recipe) -> str:
+    model_name = recipe.model
     if not model_name:
         raise TrainError("no model: the recipe names none", "pass --model NAME_OR_PATH", "model-missing")
     return model_name
 
 
-def prepare_run(mode: str, recipe: dict[str, Any], dataset_path: str) -> RunInputs:
+def prepare_run(mode: str, recipe: Recipe, dataset_path: str) -> RunInputs:
     """Loads and checks everything a run needs before any model weights are read."""
     from .tokenizer_files import load_tokenizer
 
@@ -38,17 +36,17 @@ def prepare_run(mode: str, recipe: dict[str, Any], dataset_path: str) -> RunInpu
     dataset = load_dataset(dataset_path, mode)
     tokenizer = load_tokenizer(model_name)
     rows = render(dataset, tokenizer, mode)
-    settings = recipe["sft"] if mode == "sft" else recipe
-    batch_size = int(settings.get("batch_size", recipe["batch_size"]))
-    if mode == "kto" and batch_size < 2:
-        raise TrainError("KTO needs batch_size of 2 or more (its KL estimate mixes rows within a batch)", "raise batch_size", "recipe-invalid")
+    settings = recipe.for_mode(mode)
+    if mode == "kto" and settings.batch_size < 2:
+        raise TrainError(
+            "KTO needs batch_size of 2 or more (its KL estimate mixes rows within a batch)",
+            "raise batch_size",
+            "recipe-invalid",
+        )
     return RunInputs(
         model_name=model_name,
         dataset=dataset,
         tokenizer=tokenizer,
         rows=rows,
         settings=settings,
-        batch_size=batch_size,
-        epochs=settings.get("epochs", recipe["epochs"]),
-        learning_rate=float(settings.get("learning_rate", recipe["learning_rate"])),
     )

@@ -16,7 +16,14 @@ SENTENCEPIECE_MODELS = {"llama"}
 
 
 #: The GGUF fields a vocabulary is rebuilt from (read with gguf_files.read_metadata).
-VOCABULARY_KEYS = ("tokenizer.ggml.model", "tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.add_bos_token", "tokenizer.ggml.add_space_prefix")
+VOCABULARY_KEYS = (
+    "tokenizer.ggml.model",
+    "tokenizer.ggml.tokens",
+    "tokenizer.ggml.scores",
+    "tokenizer.ggml.token_type",
+    "tokenizer.ggml.add_bos_token",
+    "tokenizer.ggml.add_space_prefix",
+)
 
 
 def write_sentencepiece_model(vocabulary: dict[str, Any], target: Path) -> bool:
@@ -29,14 +36,17 @@ def write_sentencepiece_model(vocabulary: dict[str, Any], target: Path) -> bool:
     except ImportError:
         import sys
 
-        print("sentencepiece is not installed: tokenizer.model not written (an export of this base would write a BPE vocabulary)", file=sys.stderr)
+        print(
+            "sentencepiece is not installed: tokenizer.model not written (an export of this base would write a BPE vocabulary)",
+            file=sys.stderr,
+        )
         return False
 
     proto = model_pb2.ModelProto()
     tokens = vocabulary["tokenizer.ggml.tokens"]
     scores = vocabulary.get("tokenizer.ggml.scores") or [0.0] * len(tokens)
     types = vocabulary.get("tokenizer.ggml.token_type") or [1] * len(tokens)
-    for piece, score, kind in zip(tokens, scores, types):
+    for piece, score, kind in zip(tokens, scores, types, strict=True):
         entry = proto.pieces.add()
         entry.piece = piece
         entry.score = float(score)

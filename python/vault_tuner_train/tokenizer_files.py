@@ -39,7 +39,11 @@ def load_tokenizer(model: str):
     try:
         tokenizer = AutoTokenizer.from_pretrained(model)
     except OSError as error:
-        raise TrainError(f"cannot load the tokenizer of {model}: {error}", "give --model a local model folder or a hub name you can download", "model-missing") from error
+        raise TrainError(
+            f"cannot load the tokenizer of {model}: {error}",
+            "give --model a local model folder or a hub name you can download",
+            "model-missing",
+        ) from error
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     return tokenizer

@@ -46,4 +46,6 @@ def tool_template_for(vocabulary: list[str], name: str | None = None) -> ToolTem
                 return template
         raise KeyError(name)
     tokens = set(vocabulary)
-    return next((template for template in TOOL_TEMPLATES if template.marker in tokens and template.end_of_turn in tokens), None)
+    return next(
+        (template for template in TOOL_TEMPLATES if template.marker in tokens and template.end_of_turn in tokens), None
+    )

