@@ -17,14 +17,16 @@ module.exports = {
     {
       name: "jobs-import-no-stage",
       severity: "error",
-      comment: "The queue and the pipeline know the stages only through the JobKind interface (jobs/job-kind.ts); http/stage-jobs.ts wires them.",
+      comment:
+        "The queue and the pipeline know the stages only through the JobKind interface (jobs/job-kind.ts); http/stage-jobs.ts wires them.",
       from: { path: "^daemon/src/jobs/" },
       to: { path: `^daemon/src/${STAGES}/` },
     },
     {
       name: "stages-import-no-service",
       severity: "error",
-      comment: "Stages do their work for the daemon and the CLI alike: neither the HTTP service nor the CLI belongs below them.",
+      comment:
+        "Stages do their work for the daemon and the CLI alike: neither the HTTP service nor the CLI belongs below them.",
       from: { path: `^daemon/src/${STAGES}/` },
       to: { path: "^daemon/src/(http|cli)/" },
     },
@@ -55,7 +57,11 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.base.json" },
     combinedDependencies: false,
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"], extensions: [".ts", ".mjs", ".js", ".cjs"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default"],
+      extensions: [".ts", ".mjs", ".js", ".cjs"],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

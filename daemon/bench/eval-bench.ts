@@ -32,11 +32,23 @@ const { values } = parseArgs({
 });
 const set = loadPromptSet(values.set as string);
 // The embedded row measures node-llama-cpp's grammar-constrained function calling, as its table says.
-const spec = (kind: BackendSpec["kind"], model: string, url?: string): BackendSpec => ({ kind, model, ...(url ? { url } : {}), temperature: 0, topP: 1, maxTokens: Number(values["max-tokens"]), timeoutMs: DEFAULT_SAMPLING.timeoutMs, retries: 0, grammar: kind === "embedded" });
+const spec = (kind: BackendSpec["kind"], model: string, url?: string): BackendSpec => ({
+  kind,
+  model,
+  ...(url ? { url } : {}),
+  temperature: 0,
+  topP: 1,
+  maxTokens: Number(values["max-tokens"]),
+  timeoutMs: DEFAULT_SAMPLING.timeoutMs,
+  retries: 0,
+  grammar: kind === "embedded",
+});
 const rows: string[] = [];
 const row = (backend: string, concurrency: number, report: EvalReport, seconds: number) => {
   const requests = report.records.reduce((sum, record) => sum + record.requests.length, 0);
-  rows.push(`| ${backend} | ${concurrency} | ${report.records.length} | ${seconds.toFixed(1)} | ${(report.records.length / seconds).toFixed(2)} | ${requests} | ${report.summary.latency_ms.p50 ?? "n/a"} | ${report.summary.passed}/${report.summary.total} |`);
+  rows.push(
+    `| ${backend} | ${concurrency} | ${report.records.length} | ${seconds.toFixed(1)} | ${(report.records.length / seconds).toFixed(2)} | ${requests} | ${report.summary.latency_ms.p50 ?? "n/a"} | ${report.summary.passed}/${report.summary.total} |`,
+  );
 };
 
 const work = mkdtempSync(join(tmpdir(), "vt-eval-bench-"));
@@ -44,15 +56,58 @@ try {
   if (!values["skip-embedded"]) {
     const { python } = await ensurePythonEnv({ onProgress: (line) => console.error(line) });
     const starter = join(PYTHON_DIR, "..", "datasets", "starter-claudesidian-3");
-    await execa(python, [join(PYTHON_DIR, "tests", "tiny_model.py"), "--dataset", starter, "--out", join(work, "tiny"), "--always-call"]);
-    await execa(python, ["-m", "vault_tuner_train", "sft", "--config", "tiny", "--dataset", starter, "--model", join(work, "tiny"), "--output", join(work, "run"), "--max-steps", "1", "--device", "cpu"], { cwd: PYTHON_DIR });
+    await execa(python, [
+      join(PYTHON_DIR, "tests", "tiny_model.py"),
+      "--dataset",
+      starter,
+      "--out",
+      join(work, "tiny"),
+      "--always-call",
+    ]);
+    await execa(
+      python,
+      [
+        "-m",
+        "vault_tuner_train",
+        "sft",
+        "--config",
+        "tiny",
+        "--dataset",
+        starter,
+        "--model",
+        join(work, "tiny"),
+        "--output",
+        join(work, "run"),
+        "--max-steps",
+        "1",
+        "--device",
+        "cpu",
+      ],
+      { cwd: PYTHON_DIR },
+    );
     const quiet = { out: () => undefined, err: (text: string) => void process.stderr.write(text) };
-    if ((await main(["export", "--run", join(work, "run"), "--output", join(work, "gguf"), "--quant", "q8_0", "--no-adapter"], quiet)) !== 0) throw new Error("the export failed");
+    if (
+      (await main(
+        ["export", "--run", join(work, "run"), "--output", join(work, "gguf"), "--quant", "q8_0", "--no-adapter"],
+        quiet,
+      )) !== 0
+    )
+      throw new Error("the export failed");
     console.error("embedded: model ready");
     const backend = await openBackend(spec("embedded", join(work, "gguf", "model-q8_0.gguf")));
     const started = performance.now();
-    const report = await runEval({ set, backend, turnLimit: 2, onProgress: (progress) => console.error(`embedded [${progress.done}/${progress.total}]`) });
-    row(`embedded (2M-parameter GGUF, ${inferenceThreads()} thread${inferenceThreads() === 1 ? "" : "s"}, turn limit 2, ${values["max-tokens"]} tokens)`, 1, report, (performance.now() - started) / 1000);
+    const report = await runEval({
+      set,
+      backend,
+      turnLimit: 2,
+      onProgress: (progress) => console.error(`embedded [${progress.done}/${progress.total}]`),
+    });
+    row(
+      `embedded (2M-parameter GGUF, ${inferenceThreads()} thread${inferenceThreads() === 1 ? "" : "s"}, turn limit 2, ${values["max-tokens"]} tokens)`,
+      1,
+      report,
+      (performance.now() - started) / 1000,
+    );
     await backend.close();
   }
   for (const latency of (values.latencies as string).split(",").map(Number)) {
@@ -68,7 +123,9 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-console.log(`bench:eval on ${set.id} (${set.cases.length} cases), ${cpus().length} x ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+console.log(
+  `bench:eval on ${set.id} (${set.cases.length} cases), ${cpus().length} x ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+);
 console.log("| backend | cases in flight | tries | seconds | cases/s | requests | median request ms | passed |");
 console.log("|---|---|---|---|---|---|---|---|");
 for (const line of rows) console.log(line);

@@ -14,8 +14,15 @@ export async function generateDataset(path: string, count: number): Promise<void
     const calls = [callFor(tool, i)];
     if (i % 3 === 0) calls.push(callFor(tools[(i * 7) % tools.length] as CatalogTool, i + 1));
     const content = calls.map((call) => renderSeedTextCall(call, '{"success": true}', "Done.")).join("\n\n");
-    const record = { conversations: [{ role: "user", content: `Request ${i}: please use ${tool.name}.` }, { role: "assistant", content }], label: i % 2 === 0 };
-    if (!out.write(`${JSON.stringify(record)}\n`)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+    const record = {
+      conversations: [
+        { role: "user", content: `Request ${i}: please use ${tool.name}.` },
+        { role: "assistant", content },
+      ],
+      label: i % 2 === 0,
+    };
+    if (!out.write(`${JSON.stringify(record)}\n`))
+      await new Promise<void>((resolve) => out.once("drain", () => resolve()));
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
@@ -36,7 +43,9 @@ function callFor(tool: CatalogTool, i: number): { name: string; arguments: Recor
   for (const name of (tool.inputSchema.required ?? []) as string[]) {
     if (name === "context") continue;
     const schema = properties[name] ?? {};
-    args[name] = schema.enum?.[0] ?? (schema.type === "array" ? [] : schema.type === "number" ? 1 : schema.type === "boolean" ? true : `value ${i}`);
+    args[name] =
+      schema.enum?.[0] ??
+      (schema.type === "array" ? [] : schema.type === "number" ? 1 : schema.type === "boolean" ? true : `value ${i}`);
   }
   if (defect === 3) args.limit = "ten";
   return { name: defect === 2 ? `${tool.name}Typo` : tool.name, arguments: args };

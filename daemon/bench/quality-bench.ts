@@ -46,14 +46,20 @@ const { values } = parseArgs({
     docs: { type: "string", default: join(ROOT, "docs", "benchmarks", "quality") },
     sets: { type: "string", default: "full-coverage,combos,irrelevance,recorded" },
     labels: { type: "string", default: "25,50,100,200" },
-    seed: { type: "string", default: join(ROOT, "..", "shared", "data", "anchor", "syngen_toolset_v1.0.1_copilot.jsonl") },
+    seed: {
+      type: "string",
+      default: join(ROOT, "..", "shared", "data", "anchor", "syngen_toolset_v1.0.1_copilot.jsonl"),
+    },
     "max-tokens": { type: "string", default: "320" },
     "turn-limit": { type: "string", default: "5" },
     "check-rows": { type: "string", default: "8" },
     "data-dir": { type: "string" },
   },
 });
-if (!values.base) throw new Error("give --base: a folder `vault-tuner base import` wrote (it holds model.gguf and vault-tuner-base.json)");
+if (!values.base)
+  throw new Error(
+    "give --base: a folder `vault-tuner base import` wrote (it holds model.gguf and vault-tuner-base.json)",
+  );
 const base = resolve(values.base);
 const work = resolve(values.work as string);
 const docs = resolve(values.docs as string);
@@ -69,17 +75,23 @@ for (const format of ["sft", "kto"] as const) {
   if (existsSync(join(datasets, format, "card.json"))) continue;
   say(`building the ${format} dataset`);
   const files = [join(ROOT, "datasets", "sources", "starter-claudesidian-3.jsonl"), values.seed as string];
-  await buildDataset(DatasetBuildRequestSchema.parse({ name: format, format, sources: { files } }), { outputRoot: datasets });
+  await buildDataset(DatasetBuildRequestSchema.parse({ name: format, format, sources: { files } }), {
+    outputRoot: datasets,
+  });
 }
 for (const count of labelPoints) {
   const folder = join(datasets, `kto-${count}`);
   if (existsSync(join(folder, "train.jsonl"))) continue;
   // The builder interleaves the classes, so the first N rows are N labelled calls, half of each label.
   mkdirSync(join(folder, "toolsets"), { recursive: true });
-  const rows = readFileSync(join(datasets, "kto", "train.jsonl"), "utf8").split("\n").filter(Boolean).slice(0, count);
+  const rows = readFileSync(join(datasets, "kto", "train.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .slice(0, count);
   writeFileSync(join(folder, "train.jsonl"), `${rows.join("\n")}\n`);
   writeFileSync(join(folder, "card.json"), readFileSync(join(datasets, "kto", "card.json")));
-  for (const name of readdirSync(join(datasets, "kto", "toolsets"))) writeFileSync(join(folder, "toolsets", name), readFileSync(join(datasets, "kto", "toolsets", name)));
+  for (const name of readdirSync(join(datasets, "kto", "toolsets")))
+    writeFileSync(join(folder, "toolsets", name), readFileSync(join(datasets, "kto", "toolsets", name)));
 }
 
 // 2. Training, unless the runs were made elsewhere.
@@ -88,20 +100,65 @@ const runs = values.runs ? resolve(values.runs) : join(work, "train", "runs");
 if (!values.runs && !existsSync(join(runs, "kto", "training.json"))) {
   say("training here (give --runs to use runs made on a GPU machine)");
   const subsets = labelPoints.flatMap((count) => ["--kto-subset", `${count}=${join(datasets, `kto-${count}`)}`]);
-  await execa(python, [join(PYTHON_DIR, "bench", "quality_train.py"), "--gguf", join(base, "model.gguf"), "--tokenizer", base, "--sft", join(datasets, "sft"), "--kto", join(datasets, "kto"), ...subsets, "--out", join(work, "train")], { cwd: PYTHON_DIR, stderr: "inherit" });
+  await execa(
+    python,
+    [
+      join(PYTHON_DIR, "bench", "quality_train.py"),
+      "--gguf",
+      join(base, "model.gguf"),
+      "--tokenizer",
+      base,
+      "--sft",
+      join(datasets, "sft"),
+      "--kto",
+      join(datasets, "kto"),
+      ...subsets,
+      "--out",
+      join(work, "train"),
+    ],
+    { cwd: PYTHON_DIR, stderr: "inherit" },
+  );
 }
 
 // 3. Exports: the SFT run onto the base; every KTO run onto the merged SFT model it was trained from.
 const sftMerged = join(work, "sft-merged");
 if (!existsSync(join(sftMerged, "export.json"))) {
   say("merging the SFT run (the base of every KTO run)");
-  await execa(python, ["-m", "vault_tuner_train", "merge", "--run", join(runs, "sft"), "--output", sftMerged, "--base", base, "--dtype", "float32"], { cwd: PYTHON_DIR });
+  await execa(
+    python,
+    [
+      "-m",
+      "vault_tuner_train",
+      "merge",
+      "--run",
+      join(runs, "sft"),
+      "--output",
+      sftMerged,
+      "--base",
+      base,
+      "--dtype",
+      "float32",
+    ],
+    { cwd: PYTHON_DIR },
+  );
 }
 async function exportRun(run: string, onto: string, quants: string[]): Promise<string> {
   const out = join(work, "export", run);
   if (existsSync(join(out, "export.json"))) return out;
   say(`exporting ${run}`);
-  const args = ["export", "--run", join(runs, run), "--output", out, "--base", onto, "--no-adapter", "--check-rows", "0", ...quants.flatMap((kind) => ["--quant", kind])];
+  const args = [
+    "export",
+    "--run",
+    join(runs, run),
+    "--output",
+    out,
+    "--base",
+    onto,
+    "--no-adapter",
+    "--check-rows",
+    "0",
+    ...quants.flatMap((kind) => ["--quant", kind]),
+  ];
   if ((await main(args, quietCli)) !== 0) throw new Error(`exporting ${run} failed`);
   return out;
 }
@@ -115,29 +172,53 @@ const checkFile = join(docs, "quant-check.json");
 let check: QuantCheck;
 if (existsSync(checkFile)) check = JSON.parse(readFileSync(checkFile, "utf8")) as QuantCheck;
 else {
-  const quantized = ["q8_0", "q4_k_m"].map((kind) => ({ kind, file: join(ktoExport, `model-${kind}.gguf`), bytes: statSync(join(ktoExport, `model-${kind}.gguf`)).size }));
-  check = await checkQuantizations({ kind: "f16", file: join(ktoExport, "model-f16.gguf") }, quantized, heldOutPrompts(join(datasets, "kto"), Number(values["check-rows"])), { onProgress: ({ file, index, total }) => say(`quantization check [${index}/${total}]: ${relative(work, file)}`) });
-  writeFileSync(checkFile, `${JSON.stringify({ ...check, reference: relative(work, check.reference), files: check.files.map((file) => ({ ...file, file: relative(work, file.file) })) }, null, 2)}\n`);
+  const quantized = ["q8_0", "q4_k_m"].map((kind) => ({
+    kind,
+    file: join(ktoExport, `model-${kind}.gguf`),
+    bytes: statSync(join(ktoExport, `model-${kind}.gguf`)).size,
+  }));
+  check = await checkQuantizations(
+    { kind: "f16", file: join(ktoExport, "model-f16.gguf") },
+    quantized,
+    heldOutPrompts(join(datasets, "kto"), Number(values["check-rows"])),
+    { onProgress: ({ file, index, total }) => say(`quantization check [${index}/${total}]: ${relative(work, file)}`) },
+  );
+  writeFileSync(
+    checkFile,
+    `${JSON.stringify({ ...check, reference: relative(work, check.reference), files: check.files.map((file) => ({ ...file, file: relative(work, file.file) })) }, null, 2)}\n`,
+  );
 }
 
 // 5. Evaluations, greedy and free-running.
 // Every file of the final model is evaluated; the one the check recommended is the final stage, listed last.
 const QUANTIZED = ["q8_0", "q4_k_m"];
 const finalStage = QUANTIZED.includes(check.recommended) ? check.recommended : "kto";
-const ktoFiles = [{ stage: "kto", gguf: join(ktoExport, "model-f16.gguf") }, ...QUANTIZED.map((kind) => ({ stage: kind, gguf: join(ktoExport, `model-${kind}.gguf`) }))];
+const ktoFiles = [
+  { stage: "kto", gguf: join(ktoExport, "model-f16.gguf") },
+  ...QUANTIZED.map((kind) => ({ stage: kind, gguf: join(ktoExport, `model-${kind}.gguf`) })),
+];
 const stages: { stage: string; gguf: string }[] = [
   { stage: "base", gguf: join(base, "model.gguf") },
   { stage: "sft", gguf: join(sftExport, "model-f16.gguf") },
   ...ktoFiles.filter(({ stage }) => stage !== finalStage),
   ...ktoFiles.filter(({ stage }) => stage === finalStage),
 ];
-const spec = (gguf: string): BackendSpec => ({ kind: "embedded", model: gguf, temperature: 0, topP: DEFAULT_SAMPLING.topP, maxTokens: Number(values["max-tokens"]), timeoutMs: DEFAULT_SAMPLING.timeoutMs, retries: 0 });
+const spec = (gguf: string): BackendSpec => ({
+  kind: "embedded",
+  model: gguf,
+  temperature: 0,
+  topP: DEFAULT_SAMPLING.topP,
+  maxTokens: Number(values["max-tokens"]),
+  timeoutMs: DEFAULT_SAMPLING.timeoutMs,
+  retries: 0,
+});
 /**
  * The label curve's runs say what trained their model, so the panel draws the curve from them too: the SFT
  * model is the curve's 0 (no KTO labels yet), each KTO run its distinct rows.
  */
 function trainingOf(stage: string): TrainingInfo | undefined {
-  const distinctRows = (folder: string) => new Set(readFileSync(join(folder, "train.jsonl"), "utf8").split("\n").filter(Boolean)).size;
+  const distinctRows = (folder: string) =>
+    new Set(readFileSync(join(folder, "train.jsonl"), "utf8").split("\n").filter(Boolean)).size;
   if (stage === "sft") return { labels: 0, dataset: "sft", file: "f16" };
   if (stage === "kto") return { labels: distinctRows(join(datasets, "kto")), dataset: "kto", file: "f16" };
   const subset = /^kto-(\d+)$/.exec(stage);
@@ -149,7 +230,8 @@ async function evaluate(set: string, stage: string, gguf: string): Promise<EvalR
   if (existsSync(file)) {
     const stored = JSON.parse(readFileSync(file, "utf8")) as EvalReport;
     // Reports written before the curve's runs carried their training get it now.
-    if (!training || JSON.stringify(stored.metadata.training) === JSON.stringify(training)) return shareWithPanel(stored);
+    if (!training || JSON.stringify(stored.metadata.training) === JSON.stringify(training))
+      return shareWithPanel(stored);
     const tagged = { ...stored, metadata: { ...stored.metadata, training } };
     saveReport(tagged, file);
     return shareWithPanel(tagged);
@@ -157,7 +239,13 @@ async function evaluate(set: string, stage: string, gguf: string): Promise<EvalR
   say(`evaluating ${stage} on ${set}`);
   const backend = await openBackend(spec(gguf));
   try {
-    const evaluated = await runEval({ set: promptSet(set), backend, id: `quality-${set}-${stage}`, turnLimit: Number(values["turn-limit"]), onProgress: (p) => p.last && say(`  ${stage} ${set} [${p.done}/${p.total}] ${p.last.caseId} ${p.last.status}`) });
+    const evaluated = await runEval({
+      set: promptSet(set),
+      backend,
+      id: `quality-${set}-${stage}`,
+      turnLimit: Number(values["turn-limit"]),
+      onProgress: (p) => p.last && say(`  ${stage} ${set} [${p.done}/${p.total}] ${p.last.caseId} ${p.last.status}`),
+    });
     const report = training ? { ...evaluated, metadata: { ...evaluated.metadata, training } } : evaluated;
     saveReport(report, file);
     return shareWithPanel(report);
@@ -174,40 +262,91 @@ function shareWithPanel(report: EvalReport): EvalReport {
   return report;
 }
 const reports = new Map<string, EvalReport>();
-for (const set of sets) for (const { stage, gguf } of stages) reports.set(`${set}.${stage}`, await evaluate(set, stage, gguf));
+for (const set of sets)
+  for (const { stage, gguf } of stages) reports.set(`${set}.${stage}`, await evaluate(set, stage, gguf));
 const curve: { labels: number; report: EvalReport }[] = [];
-for (const count of labelPoints) curve.push({ labels: count, report: await evaluate("full-coverage", `kto-${count}`, join(labelExports.get(count) as string, "model-q8_0.gguf")) });
+for (const count of labelPoints)
+  curve.push({
+    labels: count,
+    report: await evaluate("full-coverage", `kto-${count}`, join(labelExports.get(count) as string, "model-q8_0.gguf")),
+  });
 
 // 6. The table, index.json and the label-efficiency chart.
-const training = JSON.parse(readFileSync(join(runs, "..", "training-summary.json"), "utf8")) as { stages: Record<string, { runtime_s?: number; wall_s?: number; steps?: number }> };
-const percent = (value: number | null | undefined) => (value === null || value === undefined ? "n/a" : `${(value * 100).toFixed(1)}%`);
-const lines = ["| set | stage | passed | pass rate (95% interval) | vs base: better / worse, McNemar p | finished | selection | arguments | irrelevance | tokens/s | training s |", "|---|---|---|---|---|---|---|---|---|---|---|"];
+const training = JSON.parse(readFileSync(join(runs, "..", "training-summary.json"), "utf8")) as {
+  stages: Record<string, { runtime_s?: number; wall_s?: number; steps?: number }>;
+};
+const percent = (value: number | null | undefined) =>
+  value === null || value === undefined ? "n/a" : `${(value * 100).toFixed(1)}%`;
+const lines = [
+  "| set | stage | passed | pass rate (95% interval) | vs base: better / worse, McNemar p | finished | selection | arguments | irrelevance | tokens/s | training s |",
+  "|---|---|---|---|---|---|---|---|---|---|---|",
+];
 for (const set of sets) {
   const baseReport = reports.get(`${set}.base`) as EvalReport;
   for (const { stage } of stages) {
     const report = reports.get(`${set}.${stage}`) as EvalReport;
     const summary = report.summary;
-    const versus = stage === "base" ? "" : (() => { const c = compareReports(baseReport, report); return `${c.better} / ${c.worse}, p ${c.p_value < 0.001 ? "< 0.001" : c.p_value.toFixed(3)}`; })();
+    const versus =
+      stage === "base"
+        ? ""
+        : (() => {
+            const c = compareReports(baseReport, report);
+            return `${c.better} / ${c.worse}, p ${c.p_value < 0.001 ? "< 0.001" : c.p_value.toFixed(3)}`;
+          })();
     const check = (name: string) => percent(summary.by_check?.[name]?.rate);
     const tokens = report.records.flatMap((record) => record.requests);
     const seconds = tokens.reduce((sum, request) => sum + request.latency_ms, 0) / 1000;
     const generated = tokens.reduce((sum, request) => sum + (request.completion_tokens ?? 0), 0);
-    const trained = stage === "sft" ? training.stages.sft?.runtime_s : stage === "kto" ? training.stages.kto?.runtime_s : undefined;
-    lines.push(`| ${set} | ${stage} | ${summary.passed}/${summary.total - summary.request_errors} | ${percent(summary.pass_rate)} (${percent(summary.pass_rate_ci95?.[0])}-${percent(summary.pass_rate_ci95?.[1])}) | ${versus} | ${check("finished")} | ${check("selection")} | ${check("arguments")} | ${check("irrelevance")} | ${(generated / Math.max(seconds, 1e-9)).toFixed(1)} | ${trained ?? ""} |`);
+    const trained =
+      stage === "sft" ? training.stages.sft?.runtime_s : stage === "kto" ? training.stages.kto?.runtime_s : undefined;
+    lines.push(
+      `| ${set} | ${stage} | ${summary.passed}/${summary.total - summary.request_errors} | ${percent(summary.pass_rate)} (${percent(summary.pass_rate_ci95?.[0])}-${percent(summary.pass_rate_ci95?.[1])}) | ${versus} | ${check("finished")} | ${check("selection")} | ${check("arguments")} | ${check("irrelevance")} | ${(generated / Math.max(seconds, 1e-9)).toFixed(1)} | ${trained ?? ""} |`,
+    );
   }
 }
 const index = {
   model: JSON.parse(readFileSync(join(base, "vault-tuner-base.json"), "utf8")).name as string,
-  settings: { backend: "embedded, free-running (no grammar)", temperature: 0, max_tokens: Number(values["max-tokens"]), turn_limit: Number(values["turn-limit"]) },
+  settings: {
+    backend: "embedded, free-running (no grammar)",
+    temperature: 0,
+    max_tokens: Number(values["max-tokens"]),
+    turn_limit: Number(values["turn-limit"]),
+  },
   quantization: { recommended: check.recommended, check: "quant-check.json" },
-  sets: sets.map((set) => ({ set, base: `${set}.base.json`, tuned: stages.filter(({ stage }) => stage !== "base").map(({ stage }) => ({ stage, file: `${set}.${stage}.json` })) })),
-  label_efficiency: [{ labels: 0, file: "full-coverage.sft.json" }, ...curve.map(({ labels }) => ({ labels, file: `full-coverage.kto-${labels}.json` })), { labels: "all", file: "full-coverage.kto.json" }],
+  sets: sets.map((set) => ({
+    set,
+    base: `${set}.base.json`,
+    tuned: stages.filter(({ stage }) => stage !== "base").map(({ stage }) => ({ stage, file: `${set}.${stage}.json` })),
+  })),
+  label_efficiency: [
+    { labels: 0, file: "full-coverage.sft.json" },
+    ...curve.map(({ labels }) => ({ labels, file: `full-coverage.kto-${labels}.json` })),
+    { labels: "all", file: "full-coverage.kto.json" },
+  ],
 };
 writeFileSync(join(docs, "index.json"), `${JSON.stringify(index, null, 2)}\n`);
-const points = [{ labels: 0, report: reports.get("full-coverage.sft") }, ...curve].filter((point): point is { labels: number; report: EvalReport } => !!point.report);
-writeFileSync(join(docs, "label-efficiency.svg"), labelCurveSvg(points.map(({ labels, report }) => ({ labels, rate: report.summary.pass_rate ?? 0, low: report.summary.pass_rate_ci95?.[0] ?? 0, high: report.summary.pass_rate_ci95?.[1] ?? 0 }))));
+const points = [{ labels: 0, report: reports.get("full-coverage.sft") }, ...curve].filter(
+  (point): point is { labels: number; report: EvalReport } => !!point.report,
+);
+writeFileSync(
+  join(docs, "label-efficiency.svg"),
+  labelCurveSvg(
+    points.map(({ labels, report }) => ({
+      labels,
+      rate: report.summary.pass_rate ?? 0,
+      low: report.summary.pass_rate_ci95?.[0] ?? 0,
+      high: report.summary.pass_rate_ci95?.[1] ?? 0,
+    })),
+  ),
+);
 // The thread count is this invocation's: runs kept from earlier invocations may have used another.
-console.log(`bench:quality, ${index.model}: ${cpus().length} x ${cpus()[0]?.model ?? "CPU"} (${availableParallelism()} threads), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; evaluations run now use ${inferenceThreads()} llama.cpp threads`);
-console.log(`quantization check: ${check.files.map((file) => `${file.kind} agreement ${file.agreement}, same calls ${file.same_calls} (${file.verdict})`).join("; ")}; recommended ${check.recommended}`);
+console.log(
+  `bench:quality, ${index.model}: ${cpus().length} x ${cpus()[0]?.model ?? "CPU"} (${availableParallelism()} threads), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; evaluations run now use ${inferenceThreads()} llama.cpp threads`,
+);
+console.log(
+  `quantization check: ${check.files.map((file) => `${file.kind} agreement ${file.agreement}, same calls ${file.same_calls} (${file.verdict})`).join("; ")}; recommended ${check.recommended}`,
+);
 for (const line of lines) console.log(line);
-console.log(`label efficiency (full-coverage): ${points.map(({ labels, report }) => `${labels}: ${percent(report.summary.pass_rate)}`).join(", ")}`);
+console.log(
+  `label efficiency (full-coverage): ${points.map(({ labels, report }) => `${labels}: ${percent(report.summary.pass_rate)}`).join(", ")}`,
+);

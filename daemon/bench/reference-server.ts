@@ -8,7 +8,10 @@ import { caseLookup, referenceAnswer } from "../src/evals/backends/reference-bac
  * delay: what the evaluator does around a model (sandbox, MCP calls, scoring, reports) at a model
  * speed we choose, with as many requests in flight as the evaluator sends.
  */
-export async function startReferenceServer(set: PromptSet, latencyMs: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function startReferenceServer(
+  set: PromptSet,
+  latencyMs: number,
+): Promise<{ url: string; close(): Promise<void> }> {
   const lookup = caseLookup(set);
   const server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
@@ -18,9 +21,18 @@ export async function startReferenceServer(set: PromptSet, latencyMs: number): P
     const found = lookup(body.messages);
     const answer = found ? referenceAnswer(found.evalCase, found.turn) : { content: "?", toolCalls: [] };
     const calls = answer.toolCalls as unknown[];
-    const message = { role: "assistant", content: answer.content || null, ...(calls.length ? { tool_calls: calls } : {}) };
-    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ choices: [{ index: 0, message, finish_reason: calls.length ? "tool_calls" : "stop" }] }));
+    const message = {
+      role: "assistant",
+      content: answer.content || null,
+      ...(calls.length ? { tool_calls: calls } : {}),
+    };
+    response
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ choices: [{ index: 0, message, finish_reason: calls.length ? "tool_calls" : "stop" }] }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

@@ -14,7 +14,9 @@ const SIZES = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number)
 const dir = mkdtempSync(join(tmpdir(), "vault-tuner-bench-"));
 const runner = fileURLToPath(new URL("./validate-run.ts", import.meta.url));
 
-console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+console.log(
+  `machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+);
 try {
   for (const size of SIZES) {
     const file = join(dir, `bench-${size}.jsonl`);
@@ -22,7 +24,9 @@ try {
     await generateDataset(file, size);
     const mib = statSync(file).size / 2 ** 20;
     console.log(`${mib.toFixed(1)} MiB`);
-    const result = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", runner, file], { encoding: "utf8" })) as {
+    const result = JSON.parse(
+      execFileSync(process.execPath, ["--import", "tsx", runner, file], { encoding: "utf8" }),
+    ) as {
       seconds: number;
       maxRssMiB: number;
       outputBytes: number;

@@ -4,6 +4,11 @@ import { main } from "../src/cli/main";
 const file = process.argv[2] as string;
 let outputBytes = 0;
 const started = process.hrtime.bigint();
-const code = await main(["validate", file, "--json"], { out: (text) => void (outputBytes += text.length), err: (text) => process.stderr.write(text) });
+const code = await main(["validate", file, "--json"], {
+  out: (text) => void (outputBytes += text.length),
+  err: (text) => process.stderr.write(text),
+});
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-process.stdout.write(`${JSON.stringify({ code, seconds, outputBytes, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ code, seconds, outputBytes, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`,
+);

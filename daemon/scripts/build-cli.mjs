@@ -8,7 +8,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 // An install without dev dependencies has no esbuild: the command then runs from its sources (tsx is a
 // dependency of its own), a little slower to start, and the install goes on.
-const esbuild = await import("esbuild").then((module) => module.default, () => undefined);
+const esbuild = await import("esbuild").then(
+  (module) => module.default,
+  () => undefined,
+);
 if (!esbuild) {
   console.log("esbuild is not installed: vault-tuner runs from its TypeScript sources");
   process.exit(0);
@@ -28,7 +31,10 @@ const sourceUrl = {
   name: "source-url",
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, async (args) => ({
-      contents: (await readFile(args.path, "utf8")).replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)),
+      contents: (await readFile(args.path, "utf8")).replaceAll(
+        "import.meta.url",
+        JSON.stringify(pathToFileURL(args.path).href),
+      ),
       loader: "ts",
     }));
   },
@@ -46,7 +52,10 @@ await esbuild.build({
   target: "node20",
   outdir: OUT,
   // Installed packages load from node_modules as they are; the workspace's own TypeScript is bundled.
-  external: Object.keys(manifest.dependencies).filter((name) => !name.startsWith("@vault-tuner/")).flatMap((name) => [name, `${name}/*`]).concat(["zod", "zod/*"]),
+  external: Object.keys(manifest.dependencies)
+    .filter((name) => !name.startsWith("@vault-tuner/"))
+    .flatMap((name) => [name, `${name}/*`])
+    .concat(["zod", "zod/*"]),
   plugins: [sourceUrl],
   logLevel: "warning",
 });

@@ -36,7 +36,8 @@ function hasNvidiaGpu() {
 
 function sizeOf(path) {
   let bytes = 0;
-  for (const entry of readdirSync(path, { withFileTypes: true, recursive: true })) if (entry.isFile()) bytes += statSync(join(entry.parentPath ?? entry.path, entry.name)).size;
+  for (const entry of readdirSync(path, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) bytes += statSync(join(entry.parentPath ?? entry.path, entry.name)).size;
   return bytes;
 }
 
@@ -44,14 +45,21 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const folder = fileURLToPath(new URL("../../node_modules/@node-llama-cpp", import.meta.url));
   const dryRun = process.argv.includes("--dry-run");
   const names = existsSync(folder) ? readdirSync(folder).sort() : [];
-  const going = prunable(names, { platform: process.platform, arch: process.arch, nvidia: hasNvidiaGpu(), cpuOnly: process.argv.includes("--cpu-only") });
+  const going = prunable(names, {
+    platform: process.platform,
+    arch: process.arch,
+    nvidia: hasNvidiaGpu(),
+    cpuOnly: process.argv.includes("--cpu-only"),
+  });
   let freed = 0;
   for (const name of names) {
     const path = join(folder, name);
     const bytes = sizeOf(path);
     const goes = going.includes(name);
     if (goes) freed += bytes;
-    console.log(`${goes ? (dryRun ? "would remove" : "removed") : "kept"} @node-llama-cpp/${name} (${(bytes / 2 ** 20).toFixed(0)} MiB)`);
+    console.log(
+      `${goes ? (dryRun ? "would remove" : "removed") : "kept"} @node-llama-cpp/${name} (${(bytes / 2 ** 20).toFixed(0)} MiB)`,
+    );
     if (goes && !dryRun) rmSync(path, { recursive: true, force: true });
   }
   console.log(`${dryRun ? "would free" : "freed"} ${(freed / 2 ** 20).toFixed(0)} MiB; npm ci installs them all again`);

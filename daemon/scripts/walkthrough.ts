@@ -28,7 +28,8 @@ async function vaultTuner(args: string[]): Promise<string> {
   const result = await execa(process.execPath, [BIN, ...args], { all: true, reject: false });
   console.log(result.all?.replace(/^/gm, "  ") ?? "");
   // eval run exits 2 when cases fail: a scored run is what this walk needs, not a perfect model.
-  if (result.exitCode !== 0 && !(args[0] === "eval" && args[1] === "run" && result.exitCode === 2)) throw new Error(`npx vault-tuner ${args.join(" ")} exited ${result.exitCode}`);
+  if (result.exitCode !== 0 && !(args[0] === "eval" && args[1] === "run" && result.exitCode === 2))
+    throw new Error(`npx vault-tuner ${args.join(" ")} exited ${result.exitCode}`);
   return result.stdout;
 }
 
@@ -42,7 +43,10 @@ const idAfter = (text: string, pattern: RegExp) => {
 say("1. Start the daemon (here on any free port; the CLI finds it through the data dir)");
 console.log(`$ npx vault-tuner daemon --port 0 --data-dir ${data}`);
 // Stopping finishes what is in flight and unloads the served model: give it time before any SIGKILL.
-const daemon = execa(process.execPath, [BIN, "daemon", "--port", "0", "--data-dir", data], { all: true, forceKillAfterDelay: 60_000 });
+const daemon = execa(process.execPath, [BIN, "daemon", "--port", "0", "--data-dir", data], {
+  all: true,
+  forceKillAfterDelay: 60_000,
+});
 const daemonUrl = await new Promise<string>((resolveUrl, reject) => {
   daemon.all?.on("data", (chunk: Buffer) => {
     const url = /listening on (http:\/\/\S+)/.exec(String(chunk))?.[1];
@@ -54,7 +58,11 @@ console.log(`  listening on ${daemonUrl}`);
 const where = ["--data-dir", data];
 const token = () => readFileSync(join(data, "token"), "utf8").trim();
 const api = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${daemonUrl}${path}`, { method, headers: { authorization: `Bearer ${token()}`, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const response = await fetch(`${daemonUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token()}`, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
   return response.json() as Promise<any>;
 };
@@ -67,20 +75,51 @@ try {
   writeFileSync(join(vault, "Meetings", "standup.md"), "# Standup\n- ship the exporter\n");
   writeFileSync(join(vault, "Ideas.md"), "# Ideas\n");
   const config = join(work, "claude_desktop_config.json");
-  writeFileSync(config, `${JSON.stringify({ mcpServers: { "claudesidian-mcp-my-notes": { command: process.execPath, args: [BIN, "vault-server", "--vault", vault] } } }, null, 2)}\n`);
+  writeFileSync(
+    config,
+    `${JSON.stringify({ mcpServers: { "claudesidian-mcp-my-notes": { command: process.execPath, args: [BIN, "vault-server", "--vault", vault] } } }, null, 2)}\n`,
+  );
   await vaultTuner(["recorder", "install", "--vault", vault, "--config", config, ...where]);
-  const entry = JSON.parse(readFileSync(config, "utf8")).mcpServers["claudesidian-mcp-my-notes"] as { command: string; args: string[] };
+  const entry = JSON.parse(readFileSync(config, "utf8")).mcpServers["claudesidian-mcp-my-notes"] as {
+    command: string;
+    args: string[];
+  };
   console.log(`  the client now starts: ${entry.command} ${entry.args.join(" ")}`);
   const client = new Client({ name: "claude-ai", version: "1.0" });
   await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, stderr: "ignore" }));
   const tools = await client.listTools();
   console.log(`  tools/list: ${tools.tools.map((tool) => tool.name).join(", ")}`);
-  const context = { sessionId: "session_1764547200000_walkthru1", workspaceId: "default", sessionDescription: "Reviewing meeting notes", sessionMemory: "The user keeps meetings in Meetings/.", toolContext: "Looking at the standup", primaryGoal: "Summarise the standup", subgoal: "Read the note" };
+  const context = {
+    sessionId: "session_1764547200000_walkthru1",
+    workspaceId: "default",
+    sessionDescription: "Reviewing meeting notes",
+    sessionMemory: "The user keeps meetings in Meetings/.",
+    toolContext: "Looking at the standup",
+    primaryGoal: "Summarise the standup",
+    subgoal: "Read the note",
+  };
   const calls: { name: string; arguments: Record<string, unknown>; good: boolean }[] = [
     { name: "vaultManager", arguments: { mode: "listDirectory", context, path: "Meetings" }, good: true },
-    { name: "contentManager", arguments: { mode: "readContent", context, filePath: "Meetings/standup.md" }, good: true },
-    { name: "contentManager", arguments: { mode: "readContent", context, filePath: "Meeting/standup.md" }, good: false },
-    { name: "contentManager", arguments: { mode: "createContent", context, filePath: "Meetings/summary.md", content: "# Summary\n- ship the exporter\n" }, good: true },
+    {
+      name: "contentManager",
+      arguments: { mode: "readContent", context, filePath: "Meetings/standup.md" },
+      good: true,
+    },
+    {
+      name: "contentManager",
+      arguments: { mode: "readContent", context, filePath: "Meeting/standup.md" },
+      good: false,
+    },
+    {
+      name: "contentManager",
+      arguments: {
+        mode: "createContent",
+        context,
+        filePath: "Meetings/summary.md",
+        content: "# Summary\n- ship the exporter\n",
+      },
+      good: true,
+    },
     { name: "vaultManager", arguments: { mode: "listDirectory", context, path: "Projects" }, good: false },
     { name: "contentManager", arguments: { mode: "readContent", context, filePath: "Ideas.md" }, good: true },
   ];
@@ -102,7 +141,9 @@ try {
   for (const [index, trace] of ordered.entries()) {
     const label = calls[index]?.good ? "desirable" : "undesirable";
     await api("PUT", `/v1/traces/${trace.id}/label`, { label });
-    console.log(`  ${trace.call.name} ${trace.call.arguments.mode} ${JSON.stringify(trace.call.arguments.filePath ?? trace.call.arguments.path)}: ${label}`);
+    console.log(
+      `  ${trace.call.name} ${trace.call.arguments.mode} ${JSON.stringify(trace.call.arguments.filePath ?? trace.call.arguments.path)}: ${label}`,
+    );
   }
 
   // 4. Dataset.
@@ -114,8 +155,27 @@ try {
   const { python } = await ensurePythonEnv({ onProgress: (line) => console.log(`  ${line}`) });
   const smoke = join(work, "smoke-model");
   console.log(`$ python python/tests/tiny_model.py --dataset datasets/starter-claudesidian-3 --out ${smoke}`);
-  await execa(python, [join(PYTHON_DIR, "tests", "tiny_model.py"), "--dataset", join(ROOT, "datasets", "starter-claudesidian-3"), "--out", smoke]);
-  const trained = await vaultTuner(["train", "--dataset", "walkthrough", "--recipe", "tiny", "--model", smoke, "--max-steps", "4", "--device", "cpu", ...where]);
+  await execa(python, [
+    join(PYTHON_DIR, "tests", "tiny_model.py"),
+    "--dataset",
+    join(ROOT, "datasets", "starter-claudesidian-3"),
+    "--out",
+    smoke,
+  ]);
+  const trained = await vaultTuner([
+    "train",
+    "--dataset",
+    "walkthrough",
+    "--recipe",
+    "tiny",
+    "--model",
+    smoke,
+    "--max-steps",
+    "4",
+    "--device",
+    "cpu",
+    ...where,
+  ]);
   const trainJob = idAfter(trained, /next: npx vault-tuner export --job (\S+)/);
 
   // 6. Export (with the quantization check), deploy what the check chose.
@@ -130,13 +190,36 @@ try {
   const job = (await api("GET", `/v1/jobs/${exportJob}`)) as { artefacts: Record<string, string> };
   const other = [job.artefacts.q8_0, job.artefacts.f16].find((file) => file && file !== servedFile) as string;
   const reports: string[] = [];
-  for (const [name, model] of [["deployed", servedFile], ["other", other]] as const) {
+  for (const [name, model] of [
+    ["deployed", servedFile],
+    ["other", other],
+  ] as const) {
     const out = join(work, `eval-${name}.json`);
-    await vaultTuner(["eval", "run", "--set", "irrelevance", "--cases", "irrelevance_thanks,irrelevance_haiku", "--backend", "embedded", "--model", model, "--max-tokens", "24", "--turn-limit", "1", "--out", out, ...where]);
+    await vaultTuner([
+      "eval",
+      "run",
+      "--set",
+      "irrelevance",
+      "--cases",
+      "irrelevance_thanks,irrelevance_haiku",
+      "--backend",
+      "embedded",
+      "--model",
+      model,
+      "--max-tokens",
+      "24",
+      "--turn-limit",
+      "1",
+      "--out",
+      out,
+      ...where,
+    ]);
     reports.push(out);
   }
   await vaultTuner(["eval", "compare", ...reports]);
-  say(`Done: recorded, labelled, built, trained, exported, deployed, evaluated and compared, in ${((Date.now() - started) / 1000).toFixed(0)} s. Everything is in ${work}.`);
+  say(
+    `Done: recorded, labelled, built, trained, exported, deployed, evaluated and compared, in ${((Date.now() - started) / 1000).toFixed(0)} s. Everything is in ${work}.`,
+  );
 } finally {
   say("8. Stop the daemon (Ctrl-C, or SIGTERM as here)");
   daemon.kill("SIGTERM");

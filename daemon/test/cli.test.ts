@@ -23,7 +23,10 @@ const CONTEXT = {
 const good = JSON.stringify({
   conversations: [
     { role: "user", content: "List Meetings" },
-    { role: "assistant", content: `tool_call: vaultManager_listDirectory\narguments: ${JSON.stringify({ context: CONTEXT, path: "Meetings" })}\n\nResult: {}\n\nDone.` },
+    {
+      role: "assistant",
+      content: `tool_call: vaultManager_listDirectory\narguments: ${JSON.stringify({ context: CONTEXT, path: "Meetings" })}\n\nResult: {}\n\nDone.`,
+    },
   ],
   label: true,
 });
@@ -35,22 +38,62 @@ describe("vault-tuner validate", () => {
     const { code, stdout } = await runCli(["validate", path, "--json"]);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    expect(report.issues.map((i: { line: number; rule: string }) => [i.line, i.rule])).toEqual([[3, "json-parse"], [5, "record-not-object"]]);
+    expect(report.issues.map((i: { line: number; rule: string }) => [i.line, i.rule])).toEqual([
+      [3, "json-parse"],
+      [5, "record-not-object"],
+    ]);
     expect(report.records).toBe(4);
     expect(report.summary).toMatchObject({ blankLines: 1, errors: 2, desirable: 2 });
   });
 
   it("reads a byte-order mark, and reports a line that is not UTF-8 without stopping", async () => {
-    const path = file("bom.jsonl", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${good}\n`), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from(good)]));
+    const path = file(
+      "bom.jsonl",
+      Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from(`${good}\n`),
+        Buffer.from([0xff, 0xfe, 0x0a]),
+        Buffer.from(good),
+      ]),
+    );
     const report = JSON.parse((await runCli(["validate", path, "--json"])).stdout);
     expect(report.issues.map((i: { line: number; rule: string }) => [i.line, i.rule])).toEqual([[2, "not-utf8"]]);
     expect(report.summary).toMatchObject({ records: 3, desirable: 2 });
   });
 
   it("checks against a recorded tools/list file", async () => {
-    const toolsList = file("tools.json", JSON.stringify({ jsonrpc: "2.0", id: 1, result: { tools: [{ name: "vaultManager_listDirectory", inputSchema: { type: "object", properties: { context: { type: "object" }, path: { type: "string" } }, required: ["path"] } }] } }));
-    const data = file("recorded.jsonl", `${good}\n${good.replace("vaultManager_listDirectory", "vaultManager_openNote")}\n`);
-    const { code, stdout } = await runCli(["validate", data, "--catalog", toolsList, "--profile", "recorded", "--json"]);
+    const toolsList = file(
+      "tools.json",
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        result: {
+          tools: [
+            {
+              name: "vaultManager_listDirectory",
+              inputSchema: {
+                type: "object",
+                properties: { context: { type: "object" }, path: { type: "string" } },
+                required: ["path"],
+              },
+            },
+          ],
+        },
+      }),
+    );
+    const data = file(
+      "recorded.jsonl",
+      `${good}\n${good.replace("vaultManager_listDirectory", "vaultManager_openNote")}\n`,
+    );
+    const { code, stdout } = await runCli([
+      "validate",
+      data,
+      "--catalog",
+      toolsList,
+      "--profile",
+      "recorded",
+      "--json",
+    ]);
     expect(code).toBe(1);
     expect(JSON.parse(stdout).issues).toEqual([expect.objectContaining({ line: 2, rule: "tool-unknown" })]);
   });
@@ -59,12 +102,27 @@ describe("vault-tuner validate", () => {
     const missing = await runCli(["validate", join(dir, "nope.jsonl")]);
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining("no such file") });
     expect(await runCli(["validate"])).toMatchObject({ code: 2, stderr: expect.stringContaining("missing FILE") });
-    expect(await runCli(["validate", dir])).toMatchObject({ code: 2, stderr: expect.stringContaining("not a regular file") });
+    expect(await runCli(["validate", dir])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("not a regular file"),
+    });
     const ok = file("ok2.jsonl", good);
-    expect(await runCli(["validate", ok, "--profile", "loose"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--profile must be strict or recorded") });
-    expect(await runCli(["validate", ok, "--catalog", "claudesidian-9"])).toMatchObject({ code: 2, stderr: expect.stringContaining("neither a built-in catalog") });
-    expect(await runCli(["validate", ok, "--frobnicate"])).toMatchObject({ code: 2, stderr: expect.stringContaining("usage: vault-tuner validate") });
-    expect(await runCli(["explode"])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "explode"') });
+    expect(await runCli(["validate", ok, "--profile", "loose"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--profile must be strict or recorded"),
+    });
+    expect(await runCli(["validate", ok, "--catalog", "claudesidian-9"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("neither a built-in catalog"),
+    });
+    expect(await runCli(["validate", ok, "--frobnicate"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("usage: vault-tuner validate"),
+    });
+    expect(await runCli(["explode"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown command "explode"'),
+    });
   });
 });
 
@@ -73,15 +131,33 @@ describe("vault-tuner coverage", () => {
     const call = { name: "vaultManager_listDirectory", arguments: { context: CONTEXT, path: "/" } };
     const lines = [
       good,
-      JSON.stringify({ messages: [{ role: "user", content: "x" }, { role: "assistant", content: null, tool_calls: [{ id: "1", type: "function", function: { name: call.name, arguments: JSON.stringify(call.arguments) } }] }], label: false }),
+      JSON.stringify({
+        messages: [
+          { role: "user", content: "x" },
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: [
+              { id: "1", type: "function", function: { name: call.name, arguments: JSON.stringify(call.arguments) } },
+            ],
+          },
+        ],
+        label: false,
+      }),
       JSON.stringify({ prompt: "x", completion: `<tool_call>\n${JSON.stringify(call)}\n</tool_call>`, label: true }),
-      JSON.stringify({ prompt: "x", completion: `[TOOL_CALLS] ${JSON.stringify([{ ...call, name: "vaultManager_makeCoffee" }])}`, label: false }),
+      JSON.stringify({
+        prompt: "x",
+        completion: `[TOOL_CALLS] ${JSON.stringify([{ ...call, name: "vaultManager_makeCoffee" }])}`,
+        label: false,
+      }),
     ];
     const { code, stdout } = await runCli(["coverage", file("forms.jsonl", lines.join("\n")), "--json"]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.forms).toEqual({ "seed-text": 1, openai: 1, hermes: 1, mistral: 1 });
-    expect(report.agents.find((a: { agent: string }) => a.agent === "vaultManager").tools).toEqual([{ name: "vaultManager_listDirectory", count: 3, good: 2, bad: 1 }]);
+    expect(report.agents.find((a: { agent: string }) => a.agent === "vaultManager").tools).toEqual([
+      { name: "vaultManager_listDirectory", count: 3, good: 2, bad: 1 },
+    ]);
     expect(report.invalidNames).toEqual([{ name: "vaultManager_makeCoffee", count: 1, lines: [4] }]);
     expect(report.neverCalled).toHaveLength(46);
   });

@@ -63,17 +63,30 @@ describe("coverage on the seed's copilot dataset", () => {
     const { code, stdout } = await runCli(["coverage", COPILOT_DATASET, "--json"]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as CoverageReport;
-    expect(report).toMatchObject({ examples: 1438, desirable: 719, undesirable: 719, labelRatio: 1, calls: 1565, invalidCalls: 66, catalogTools: 47, coveredTools: 47 });
+    expect(report).toMatchObject({
+      examples: 1438,
+      desirable: 719,
+      undesirable: 719,
+      labelRatio: 1,
+      calls: 1565,
+      invalidCalls: 66,
+      catalogTools: 47,
+      coveredTools: 47,
+    });
     expect(report.neverCalled).toEqual([]);
     expect(report.invalidNames.reduce((sum, entry) => sum + entry.count, 0)).toBe(66);
-    expect(report.invalidNames.find((entry) => entry.name === "contentManager_updateContent")).toMatchObject({ count: 4 });
+    expect(report.invalidNames.find((entry) => entry.name === "contentManager_updateContent")).toMatchObject({
+      count: 4,
+    });
   });
 
   it("prints per-agent tables for people", async () => {
     const { stdout } = await runCli(["coverage", COPILOT_DATASET]);
     expect(stdout).toContain("label ratio     719:719");
     expect(stdout).toContain("tools covered   47 of 47");
-    expect(stdout).toMatch(/contentManager\n\s+Tool\s+Count\s+Good\s+Bad\n\s+contentManager_readContent\s+80\s+56\s+24/);
+    expect(stdout).toMatch(
+      /contentManager\n\s+Tool\s+Count\s+Good\s+Bad\n\s+contentManager_readContent\s+80\s+56\s+24/,
+    );
     expect(stdout).toContain("Every catalog tool is called.");
   });
 });

@@ -9,7 +9,9 @@ import { spawnDaemon } from "./spawn-daemon";
 const dataDir = mkdtempSync(join(tmpdir(), "vault-tuner-cmd-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-it("starts on a free loopback port, creates a private token and database, and stops cleanly on SIGTERM", { timeout: 30_000 }, async () => {
+it("starts on a free loopback port, creates a private token and database, and stops cleanly on SIGTERM", {
+  timeout: 30_000,
+}, async () => {
   const { child, url, exited } = await spawnDaemon(dataDir);
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   expect(((await (await fetch(`${url}/v1/health`)).json()) as { status: string }).status).toBe("ok");

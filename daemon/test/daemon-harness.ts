@@ -10,22 +10,38 @@ export interface TestDaemon {
   token: string;
   dataDir: string;
   /** fetch against the daemon with the token (unless `auth: false`). */
-  call(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; auth?: boolean }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    options?: { body?: unknown; headers?: Record<string, string>; auth?: boolean },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Every stored trace matching a query string (`&tool=x`...), following the cursors, newest first. */
   allTraces(query?: string): Promise<any[]>;
   stop(): Promise<void>;
 }
 
 /** A real daemon on a free loopback port over a fresh temporary data dir. */
-export async function startTestDaemon(options: { bodyLimit?: number; dataDir?: string; logLevel?: string; logStream?: NodeJS.WritableStream } = {}): Promise<TestDaemon> {
+export async function startTestDaemon(
+  options: { bodyLimit?: number; dataDir?: string; logLevel?: string; logStream?: NodeJS.WritableStream } = {},
+): Promise<TestDaemon> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "vault-tuner-test-"));
-  const daemon = await startDaemon({ dataDir, port: 0, logLevel: options.logLevel ?? "silent", logStream: options.logStream, bodyLimit: options.bodyLimit });
+  const daemon = await startDaemon({
+    dataDir,
+    port: 0,
+    logLevel: options.logLevel ?? "silent",
+    logStream: options.logStream,
+    bodyLimit: options.bodyLimit,
+  });
   const token = readFileSync(daemon.tokenFile, "utf8").trim();
   const call: TestDaemon["call"] = async (method, path, { body, headers = {}, auth = true } = {}) => {
     const allHeaders: Record<string, string> = { ...headers };
     if (auth) allHeaders.authorization = `Bearer ${token}`;
     if (body !== undefined) allHeaders["content-type"] ??= "application/json";
-    const response = await fetch(`${daemon.url}${path}`, { method, headers: allHeaders, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+    const response = await fetch(`${daemon.url}${path}`, {
+      method,
+      headers: allHeaders,
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
   };
@@ -39,8 +55,12 @@ export async function startTestDaemon(options: { bodyLimit?: number; dataDir?: s
       const items: any[] = [];
       let cursor: string | null = null;
       do {
-        const reply: { status: number; body: any } = await call("GET", `/v1/traces?limit=100${query}${cursor ? `&cursor=${cursor}` : ""}`);
-        if (reply.status !== 200) throw new Error(`listing traces answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+        const reply: { status: number; body: any } = await call(
+          "GET",
+          `/v1/traces?limit=100${query}${cursor ? `&cursor=${cursor}` : ""}`,
+        );
+        if (reply.status !== 200)
+          throw new Error(`listing traces answered ${reply.status}: ${JSON.stringify(reply.body)}`);
         items.push(...reply.body.items);
         cursor = reply.body.nextCursor;
       } while (cursor);

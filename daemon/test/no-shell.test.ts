@@ -28,7 +28,9 @@ it("no source file builds a shell command", () => {
   expect(files.length).toBeGreaterThan(50);
   const findings = files.flatMap((file) => {
     const text = readFileSync(file, "utf8");
-    return SHELL_PATTERNS.filter(([pattern]) => pattern.test(text)).map(([, what]) => `${file.slice(ROOT.length)}: ${what}`);
+    return SHELL_PATTERNS.filter(([pattern]) => pattern.test(text)).map(
+      ([, what]) => `${file.slice(ROOT.length)}: ${what}`,
+    );
   });
   expect(findings).toEqual([]);
 });

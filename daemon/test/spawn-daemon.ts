@@ -5,8 +5,12 @@ import { fileURLToPath } from "node:url";
 const BIN = fileURLToPath(new URL("../bin/vault-tuner.mjs", import.meta.url));
 
 /** Runs `vault-tuner daemon` as its own process, as a user would, and waits for its listening line. */
-export async function spawnDaemon(dataDir: string): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [BIN, "daemon", "--port", "0", "--data-dir", dataDir, "--log-level", "warn"], { stdio: ["ignore", "pipe", "pipe"] });
+export async function spawnDaemon(
+  dataDir: string,
+): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [BIN, "daemon", "--port", "0", "--data-dir", dataDir, "--log-level", "warn"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let stderr = "";
   child.stderr?.on("data", (chunk) => (stderr += String(chunk)));

@@ -5,7 +5,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 function onPath(name) {
-  for (const folder of (process.env.PATH ?? "").split(":")) if (folder && existsSync(`${folder}/${name}`)) return `${folder}/${name}`;
+  for (const folder of (process.env.PATH ?? "").split(":"))
+    if (folder && existsSync(`${folder}/${name}`)) return `${folder}/${name}`;
   return undefined;
 }
 
@@ -17,13 +18,18 @@ function found() {
 let path = found();
 if (!path) {
   if (process.getuid?.() !== 0 || !onPath("apt-get")) {
-    console.error("The plugin's browser tests need Chromium: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.");
+    console.error(
+      "The plugin's browser tests need Chromium: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.",
+    );
     process.exit(1);
   }
   console.error("installing Debian's chromium for the plugin's browser tests (about a minute)");
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   execFileSync("apt-get", ["update", "-qq"], { stdio: ["ignore", "ignore", "inherit"], env });
-  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], { stdio: ["ignore", "ignore", "inherit"], env });
+  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env,
+  });
   path = found();
 }
 if (!path) {

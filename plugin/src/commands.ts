@@ -18,7 +18,7 @@ export function registerCommands(plugin: Plugin, services: PluginServices): void
     name: "Validate the active JSONL dataset",
     checkCallback: (checking) => {
       const file = services.app.workspace.getActiveFile();
-      if (!file || file.extension !== "jsonl") return false;
+      if (file?.extension !== "jsonl") return false;
       if (!checking) {
         services.app.vault
           .cachedRead(file)
@@ -70,7 +70,11 @@ export function registerCommands(plugin: Plugin, services: PluginServices): void
         .then((state) => {
           const waiting = services.labels.pending.length;
           const queue = waiting > 0 ? ` ${waiting} label${waiting === 1 ? "" : "s"} waiting to be sent.` : "";
-          notify(state.ok ? `Vault Tuner ${state.version} is running at ${services.device.current().daemonUrl} (${state.platform}).${queue}` : `Vault Tuner daemon: ${state.message}.${queue}`);
+          notify(
+            state.ok
+              ? `Vault Tuner ${state.version} is running at ${services.device.current().daemonUrl} (${state.platform}).${queue}`
+              : `Vault Tuner daemon: ${state.message}.${queue}`,
+          );
         })
         .catch((error: unknown) => notify(`Vault Tuner: ${describeError(error)}`));
     },

@@ -34,7 +34,7 @@ export default class VaultTunerPlugin extends Plugin {
       await this.saveData(settings);
     };
     const daemon = new DaemonClient(() => device);
-    const services: PluginServices = (this.services = {
+    const services: PluginServices = {
       app: this.app,
       daemon,
       labels: new LabelQueue({
@@ -54,7 +54,8 @@ export default class VaultTunerPlugin extends Plugin {
       catalogFor: (trace) => catalogFor(settings.toolsetProfile, trace),
       openView: (type) => openView(this.app, type),
       tapPath: () => tapPath,
-    });
+    };
+    this.services = services;
     this.registerView(REVIEW_VIEW_TYPE, (leaf) => new ReviewView(leaf, services));
     this.registerView(EVAL_VIEW_TYPE, (leaf) => new EvalView(leaf, services));
     this.addRibbonIcon("list-checks", "Review recorded calls", () => void services.openView(REVIEW_VIEW_TYPE));

@@ -21,6 +21,9 @@ export function validateDatasetText(text: string, catalogId = DEFAULT_CATALOG_ID
     .filter(([, count]) => count.errors > 0)
     .sort((a, b) => b[1].errors - a[1].errors)
     .slice(0, 3)
-    .map(([rule, count]) => `${rule} x${count.errors} (first on line ${firstLines.get(rule as RuleId)}): ${RULES[rule as RuleId].fix}`);
+    .map(
+      ([rule, count]) =>
+        `${rule} x${count.errors} (first on line ${firstLines.get(rule as RuleId)}): ${RULES[rule as RuleId].fix}`,
+    );
   return `${head}: ${summary.errors} errors. ${worst.join(" ")}`;
 }

@@ -4,7 +4,6 @@ import type { ToolsListResult, Trace } from "@vault-tuner/shared";
 export type TapRecord = { kind: "toolset"; toolsList: ToolsListResult } | { kind: "trace"; trace: Trace };
 
 type Json = Record<string, unknown>;
-type Id = string | number;
 
 /** JSON-RPC has no standard code for a cancelled request; this is the one LSP and MCP SDKs use. */
 export const CANCELLED_CODE = -32800;
@@ -16,8 +15,10 @@ interface PendingCall {
   recordedAt: string;
 }
 
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
-const idKey = (id: unknown): string | undefined => (typeof id === "string" || typeof id === "number" ? `${typeof id}:${id}` : undefined);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const idKey = (id: unknown): string | undefined =>
+  typeof id === "string" || typeof id === "number" ? `${typeof id}:${id}` : undefined;
 
 /**
  * Watches both directions of one MCP connection and turns what it sees into records: each
@@ -50,11 +51,26 @@ export class CallRecorder {
       } else if (message.method === "tools/list" && key) {
         this.listRequests.add(key);
         if (!isObject(message.params) || message.params.cursor === undefined) this.pageTools = [];
-      } else if (message.method === "tools/call" && key && isObject(message.params) && typeof message.params.name === "string") {
+      } else if (
+        message.method === "tools/call" &&
+        key &&
+        isObject(message.params) &&
+        typeof message.params.name === "string"
+      ) {
         const started = this.now();
-        this.calls.set(key, { name: message.params.name, arguments: isObject(message.params.arguments) ? message.params.arguments : {}, startedAt: started, recordedAt: new Date(started).toISOString() });
+        this.calls.set(key, {
+          name: message.params.name,
+          arguments: isObject(message.params.arguments) ? message.params.arguments : {},
+          startedAt: started,
+          recordedAt: new Date(started).toISOString(),
+        });
       } else if (message.method === "notifications/cancelled" && isObject(message.params)) {
-        this.finish(idKey(message.params.requestId), { error: { code: CANCELLED_CODE, message: `cancelled by the client${typeof message.params.reason === "string" ? `: ${message.params.reason}` : ""}` } });
+        this.finish(idKey(message.params.requestId), {
+          error: {
+            code: CANCELLED_CODE,
+            message: `cancelled by the client${typeof message.params.reason === "string" ? `: ${message.params.reason}` : ""}`,
+          },
+        });
       }
     }
   }
@@ -79,7 +95,9 @@ export class CallRecorder {
         const text = typeof message.error.message === "string" ? message.error.message : "error";
         this.finish(key, { error: { code, message: text } });
       } else if (isObject(result)) {
-        this.finish(key, { result: { content: Array.isArray(result.content) ? result.content : [], isError: result.isError === true } });
+        this.finish(key, {
+          result: { content: Array.isArray(result.content) ? result.content : [], isError: result.isError === true },
+        });
       }
     }
   }
@@ -96,7 +114,12 @@ export class CallRecorder {
     const trace: Trace = {
       id: `${this.runId}-${++this.sequence}`,
       recordedAt: call.recordedAt,
-      source: { transport: "stdio-tap", ...(this.client ? { client: this.client } : {}), server: this.server, ...(this.serverVersion ? { serverVersion: this.serverVersion } : {}) },
+      source: {
+        transport: "stdio-tap",
+        ...(this.client ? { client: this.client } : {}),
+        server: this.server,
+        ...(this.serverVersion ? { serverVersion: this.serverVersion } : {}),
+      },
       session: sessionKey(this.server, this.runId, call.arguments),
       ...(this.toolsetHash ? { toolsetHash: this.toolsetHash } : {}),
       call: { name: call.name, arguments: call.arguments },

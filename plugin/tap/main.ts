@@ -9,7 +9,7 @@ import { LineSplitter } from "./line-splitter";
 import { relayProcess, relaySocket, type RelayEnd } from "./relay";
 import { Shipper } from "./shipper";
 import { Spool } from "./spool";
-import { parseTapOptions, TAP_USAGE, TapUsageError } from "./tap-options";
+import { parseTapOptions, TAP_USAGE } from "./tap-options";
 
 /** How long the tap may spend delivering after the relay ended; what it cannot deliver stays spooled. */
 const EXIT_FLUSH_MS = 1_000;
@@ -23,9 +23,15 @@ async function main(): Promise<void> {
     process.stderr.write(`vault-tuner tap: ${(error as Error).message}\nusage: ${TAP_USAGE}\n`);
     process.exit(2);
   }
-  const log = options.debug ? (message: string) => process.stderr.write(`[vault-tuner tap] ${message}\n`) : () => undefined;
+  const log = options.debug
+    ? (message: string) => process.stderr.write(`[vault-tuner tap] ${message}\n`)
+    : () => undefined;
   const runId = `tap-${process.pid}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
-  const shipper = new Shipper(new Spool(options.spool, runId), { url: options.daemon, addressFile: options.addressFile, tokenFile: options.tokenFile }, log);
+  const shipper = new Shipper(
+    new Spool(options.spool, runId),
+    { url: options.daemon, addressFile: options.addressFile, tokenFile: options.tokenFile },
+    log,
+  );
   const recorder = new CallRecorder(runId, toolsetHash, (record) => shipper.add(record));
   const guarded = (read: (line: string) => void) => (line: string) => {
     try {
@@ -34,11 +40,20 @@ async function main(): Promise<void> {
       log(`recording skipped a message: ${(error as Error).message}`);
     }
   };
-  const taps = offThePath(new LineSplitter(guarded((line) => recorder.fromClient(line))), new LineSplitter(guarded((line) => recorder.fromServer(line))));
+  const taps = offThePath(
+    new LineSplitter(guarded((line) => recorder.fromClient(line))),
+    new LineSplitter(guarded((line) => recorder.fromServer(line))),
+  );
   // The client closing our stdout (EPIPE) means it is gone; the relay's end follows.
   process.stdout.on("error", (error) => log(`stdout: ${error.message}`));
 
-  const end: RelayEnd = options.socket ? await relaySocket(options.socket, taps, log) : await relayProcess(options.upstream!.command, options.upstream!.args, taps);
+  const upstream = options.upstream;
+  const end: RelayEnd = options.socket
+    ? await relaySocket(options.socket, taps, log)
+    : upstream
+      ? await relayProcess(upstream.command, upstream.args, taps)
+      : // The arguments name a socket or an upstream command; neither means a usage error.
+        { code: 2, signal: null };
   await shipper.close(EXIT_FLUSH_MS);
   if (end.signal) {
     // Die of the same signal as the upstream did, as the client would have seen it.

@@ -104,7 +104,9 @@ export class Shipper {
       } else {
         let end = 0;
         while (end < this.unsent.length && end < MAX_TRACES_PER_POST && this.unsent[end]?.kind === "trace") end++;
-        const traces = this.unsent.slice(0, end).map((record) => (record as Extract<TapRecord, { kind: "trace" }>).trace);
+        const traces = this.unsent
+          .slice(0, end)
+          .map((record) => (record as Extract<TapRecord, { kind: "trace" }>).trace);
         await this.post(url, "/v1/traces", { traces }, token);
         count = end;
       }
@@ -117,7 +119,9 @@ export class Shipper {
   /** The URL given, else where the running daemon says it listens (read at every try: it may have restarted elsewhere), else the default. */
   private async daemonUrl(): Promise<string> {
     if (this.daemon.url) return this.daemon.url;
-    const written = this.daemon.addressFile ? await readFile(this.daemon.addressFile, "utf8").then(addressUrl, () => undefined) : undefined;
+    const written = this.daemon.addressFile
+      ? await readFile(this.daemon.addressFile, "utf8").then(addressUrl, () => undefined)
+      : undefined;
     return written ?? DEFAULT_DAEMON_URL;
   }
 

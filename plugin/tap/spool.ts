@@ -40,6 +40,7 @@ export class Spool {
   /** Closes the file; removes both files when every written record was delivered. */
   async close(delivered: number): Promise<void> {
     if (this.handle) await (await this.handle).close();
-    if (delivered === this.written) await Promise.all([rm(this.file, { force: true }), rm(this.sentFile, { force: true })]);
+    if (delivered === this.written)
+      await Promise.all([rm(this.file, { force: true }), rm(this.sentFile, { force: true })]);
   }
 }

@@ -19,7 +19,8 @@ export interface TapOptions {
 
 export class TapUsageError extends Error {}
 
-export const TAP_USAGE = "node tap.cjs [--spool DIR] [--token-file FILE] [--daemon URL] [--debug] (-- <upstream command> [args...] | --socket PATH)";
+export const TAP_USAGE =
+  "node tap.cjs [--spool DIR] [--token-file FILE] [--daemon URL] [--debug] (-- <upstream command> [args...] | --socket PATH)";
 
 /** The data dir the daemon uses by default, where the spool and the token live unless told otherwise. */
 function defaultHome(env: NodeJS.ProcessEnv): string {
@@ -38,13 +39,15 @@ export function parseTapOptions(argv: string[], env: NodeJS.ProcessEnv = process
       debug = true;
       continue;
     }
-    if (!["--spool", "--daemon", "--token-file", "--socket"].includes(flag)) throw new TapUsageError(`unknown option ${flag}`);
+    if (!["--spool", "--daemon", "--token-file", "--socket"].includes(flag))
+      throw new TapUsageError(`unknown option ${flag}`);
     const value = own[++i];
     if (value === undefined) throw new TapUsageError(`${flag} needs a value`);
     values.set(flag, value);
   }
   const socket = values.get("--socket");
-  if ((socket === undefined) === (upstream.length === 0)) throw new TapUsageError("give either -- <upstream command> or --socket PATH");
+  if ((socket === undefined) === (upstream.length === 0))
+    throw new TapUsageError("give either -- <upstream command> or --socket PATH");
   const home = defaultHome(env);
   const tokenFile = values.get("--token-file") ?? join(home, "token");
   return {

@@ -40,7 +40,10 @@ describe("labels made while the daemon is down", () => {
     expect(first).toMatchObject({ sent: 0, waiting: 1, reason: expect.stringContaining("not running") });
     await queue.label("two", { label: "desirable" });
     await queue.label("one", { label: "desirable" });
-    expect(queue.pending.map((item) => [item.traceId, item.body.label])).toEqual([["two", "desirable"], ["one", "desirable"]]);
+    expect(queue.pending.map((item) => [item.traceId, item.body.label])).toEqual([
+      ["two", "desirable"],
+      ["one", "desirable"],
+    ]);
     // Each label was saved with the plugin's data before it was reported kept.
     expect(saved.at(-1)?.map((item) => item.traceId)).toEqual(["two", "one"]);
 
@@ -59,28 +62,54 @@ describe("labels made while the daemon is down", () => {
   it("never loses a note to a later thumbs: the daemon keeps what a change leaves out, and waiting changes fold together", async () => {
     const { queue } = queueWithSavedData();
     await daemon.call("POST", "/v1/traces", { body: { traces: ["noted", "queued"].map((id) => makeTrace({ id })) } });
-    expect(await queue.label("noted", { label: "undesirable", note: "read the wrong note" })).toMatchObject({ sent: 1 });
+    expect(await queue.label("noted", { label: "undesirable", note: "read the wrong note" })).toMatchObject({
+      sent: 1,
+    });
     await daemon.stop();
     await queue.label("noted", { label: "desirable" });
-    await queue.label("queued", { label: "undesirable", note: "too early", correction: { arguments: { mode: "listDirectory", path: "Inbox" } } });
+    await queue.label("queued", {
+      label: "undesirable",
+      note: "too early",
+      correction: { arguments: { mode: "listDirectory", path: "Inbox" } },
+    });
     await queue.label("queued", { label: "undesirable" });
     expect(queue.pending.map((item) => [item.traceId, item.body])).toEqual([
       ["noted", { label: "desirable" }],
-      ["queued", { label: "undesirable", note: "too early", correction: { arguments: { mode: "listDirectory", path: "Inbox" } } }],
+      [
+        "queued",
+        {
+          label: "undesirable",
+          note: "too early",
+          correction: { arguments: { mode: "listDirectory", path: "Inbox" } },
+        },
+      ],
     ]);
     daemon = await startTestDaemon({ dataDir });
     device = { daemonUrl: daemon.url, token: daemon.token };
     expect(await queue.flush()).toMatchObject({ sent: 2, waiting: 0 });
-    expect((await daemon.call("GET", "/v1/traces/noted")).body).toMatchObject({ label: "desirable", note: "read the wrong note" });
-    expect((await daemon.call("GET", "/v1/traces/queued")).body).toMatchObject({ label: "undesirable", note: "too early", correction: { arguments: { path: "Inbox" } } });
+    expect((await daemon.call("GET", "/v1/traces/noted")).body).toMatchObject({
+      label: "desirable",
+      note: "read the wrong note",
+    });
+    expect((await daemon.call("GET", "/v1/traces/queued")).body).toMatchObject({
+      label: "undesirable",
+      note: "too early",
+      correction: { arguments: { path: "Inbox" } },
+    });
     // A later "good" drops a waiting correction, which only goes with "bad".
-    expect(laterChange({ label: "undesirable", note: "n", correction: { arguments: {} } }, { label: "desirable" })).toEqual({ label: "desirable", note: "n" });
+    expect(
+      laterChange({ label: "undesirable", note: "n", correction: { arguments: {} } }, { label: "desirable" }),
+    ).toEqual({ label: "desirable", note: "n" });
   });
 
   it("drops a label the daemon refuses, says why, and goes on with the rest", async () => {
     const { queue } = queueWithSavedData();
     const refused = await queue.label("missing-trace", { label: "desirable" });
-    expect(refused).toMatchObject({ sent: 0, waiting: 0, refused: [{ traceId: "missing-trace", message: expect.stringContaining("missing-trace") }] });
+    expect(refused).toMatchObject({
+      sent: 0,
+      waiting: 0,
+      refused: [{ traceId: "missing-trace", message: expect.stringContaining("missing-trace") }],
+    });
     expect(await queue.label("three", { label: "undesirable" })).toEqual({ sent: 1, refused: [], waiting: 0 });
     const detail = (await daemon.call("GET", "/v1/traces/three")).body;
     expect(detail.label).toBe("undesirable");
@@ -100,10 +129,16 @@ describe("labels made while the daemon is down", () => {
     await daemon.stop();
     await queue.label("one", { label: "desirable" });
     const before = saved.length;
-    const result = await queue.labelMany(["one", "two", "three"].map((traceId) => ({ traceId, body: { label: "undesirable" as const } })));
+    const result = await queue.labelMany(
+      ["one", "two", "three"].map((traceId) => ({ traceId, body: { label: "undesirable" as const } })),
+    );
     expect(result).toMatchObject({ sent: 0, waiting: 3 });
     expect(saved.length).toBe(before + 1);
-    expect(queue.pending.map((item) => [item.traceId, item.body.label])).toEqual([["one", "undesirable"], ["two", "undesirable"], ["three", "undesirable"]]);
+    expect(queue.pending.map((item) => [item.traceId, item.body.label])).toEqual([
+      ["one", "undesirable"],
+      ["two", "undesirable"],
+      ["three", "undesirable"],
+    ]);
     daemon = await startTestDaemon({ dataDir });
     device = { daemonUrl: daemon.url, token: daemon.token };
     expect(await queue.flush()).toEqual({ sent: 3, refused: [], waiting: 0 });

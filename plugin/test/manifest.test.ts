@@ -6,7 +6,13 @@ const ROOT = join(import.meta.dirname, "..", "..");
 const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
 
 function sources(folder: string): string[] {
-  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? sources(join(folder, entry.name)) : entry.name.endsWith(".ts") ? [readFileSync(join(folder, entry.name), "utf8")] : []));
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sources(join(folder, entry.name))
+      : entry.name.endsWith(".ts")
+        ? [readFileSync(join(folder, entry.name), "utf8")]
+        : [],
+  );
 }
 
 describe("what Obsidian reads next to main.js", () => {
@@ -21,10 +27,17 @@ describe("what Obsidian reads next to main.js", () => {
 
   it("styles.css: every plugin class it styles is one the plugin's code uses (no dead rules)", () => {
     const code = sources(join(ROOT, "plugin", "src")).join("\n");
-    const styled = [...new Set(read("styles.css").match(/\.vault-tuner-[a-z0-9-]+/g)?.map((name) => name.slice(1)))];
+    const styled = [
+      ...new Set(
+        read("styles.css")
+          .match(/\.vault-tuner-[a-z0-9-]+/g)
+          ?.map((name) => name.slice(1)),
+      ),
+    ];
     expect(styled.length).toBeGreaterThan(20);
     // Numbered classes (vault-tuner-series-2) are made from a template: `vault-tuner-series-${...}`.
-    const used = (name: string) => code.includes(name) || (/-\d+$/.test(name) && code.includes(`${name.replace(/\d+$/, "")}\${`));
+    const used = (name: string) =>
+      code.includes(name) || (/-\d+$/.test(name) && code.includes(`${name.replace(/\d+$/, "")}\${`));
     expect(styled.filter((name) => !used(name))).toEqual([]);
   });
 });

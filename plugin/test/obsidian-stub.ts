@@ -8,7 +8,10 @@ export const notices: string[] = [];
 
 export class Notice {
   hidden = false;
-  constructor(message: string, readonly timeout?: number) {
+  constructor(
+    message: string,
+    readonly timeout?: number,
+  ) {
     notices.push(message);
   }
   setMessage(message: string): this {
@@ -27,7 +30,10 @@ export class TFile extends TAbstractFile {}
 export class TFolder extends TAbstractFile {}
 
 export function normalizePath(path: string): string {
-  return path.replace(/\\/g, "/").replace(/\/+/g, "/").replace(/^\/|\/$/g, "");
+  return path
+    .replace(/\\/g, "/")
+    .replace(/\/+/g, "/")
+    .replace(/^\/|\/$/g, "");
 }
 
 /** A vault folder on disk, held in memory: path -> text. */

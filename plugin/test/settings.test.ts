@@ -15,10 +15,21 @@ describe("plugin settings", () => {
     const { settings, notes } = loadSettings({
       recording: false,
       evalBackend: "llama",
-      pendingLabels: [{ traceId: "a", body: { label: "desirable" }, queuedAt: "2026-11-28T10:00:00Z" }, { traceId: "b", body: { label: "maybe" } }],
+      pendingLabels: [
+        { traceId: "a", body: { label: "desirable" }, queuedAt: "2026-11-28T10:00:00Z" },
+        { traceId: "b", body: { label: "maybe" } },
+      ],
     });
-    expect(settings).toMatchObject({ version: 1, recording: false, evalBackend: "embedded", labelQueue: [{ traceId: "a", body: { label: "desirable" } }] });
-    expect(notes).toEqual(['setting evalBackend was "llama", which is not valid; the default is used', expect.stringContaining("queued label 2 could not be read and was dropped")]);
+    expect(settings).toMatchObject({
+      version: 1,
+      recording: false,
+      evalBackend: "embedded",
+      labelQueue: [{ traceId: "a", body: { label: "desirable" } }],
+    });
+    expect(notes).toEqual([
+      'setting evalBackend was "llama", which is not valid; the default is used',
+      expect.stringContaining("queued label 2 could not be read and was dropped"),
+    ]);
   });
 
   it("say so when the file was not settings at all", () => {
@@ -29,7 +40,10 @@ describe("plugin settings", () => {
 describe("device settings", () => {
   it("live in local storage, with the default daemon address until one is saved", () => {
     const store = new Map<string, unknown>();
-    const storage = { loadLocalStorage: (key: string) => store.get(key) ?? null, saveLocalStorage: (key: string, value: unknown) => void store.set(key, value) };
+    const storage = {
+      loadLocalStorage: (key: string) => store.get(key) ?? null,
+      saveLocalStorage: (key: string, value: unknown) => void store.set(key, value),
+    };
     expect(loadDeviceSettings(storage)).toEqual({ daemonUrl: "http://127.0.0.1:51717", token: "" });
     saveDeviceSettings(storage, { daemonUrl: "http://127.0.0.1:6000/", token: " abc \n" });
     expect(loadDeviceSettings(storage)).toEqual({ daemonUrl: "http://127.0.0.1:6000", token: "abc" });

@@ -6,8 +6,16 @@ describe("the status bar", () => {
   it("says whether the daemon is there, what runs, how far along, and what waits", () => {
     expect(statusText({ connected: true, waiting: 0 })).toBe("Vault Tuner");
     expect(statusText({ connected: false, waiting: 2 })).toBe("Vault Tuner: daemon offline · 2 labels waiting");
-    expect(statusText({ connected: true, waiting: 1, job: { kind: "train", progress: { step: 12, total: 400, etaS: 360 } } })).toBe("Vault Tuner · train 12/400, about 6 min left · 1 label waiting");
-    expect(statusText({ connected: true, waiting: 0, job: { kind: "eval", progress: null } })).toBe("Vault Tuner · eval");
+    expect(
+      statusText({
+        connected: true,
+        waiting: 1,
+        job: { kind: "train", progress: { step: 12, total: 400, etaS: 360 } },
+      }),
+    ).toBe("Vault Tuner · train 12/400, about 6 min left · 1 label waiting");
+    expect(statusText({ connected: true, waiting: 0, job: { kind: "eval", progress: null } })).toBe(
+      "Vault Tuner · eval",
+    );
   });
 
   it("rounds durations the way people say them", () => {

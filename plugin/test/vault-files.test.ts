@@ -11,7 +11,9 @@ describe("the tap next to the plugin", () => {
   it("is written on first load, left alone while it is current, rewritten when the plugin brings a new one", async () => {
     const app = stubApp("/home/me/Notes");
     const adapter = app.vault.adapter;
-    expect(await writeTapNextToPlugin(app as unknown as App, manifest)).toBe("/home/me/Notes/.obsidian/plugins/vault-tuner/tap.cjs");
+    expect(await writeTapNextToPlugin(app as unknown as App, manifest)).toBe(
+      "/home/me/Notes/.obsidian/plugins/vault-tuner/tap.cjs",
+    );
     expect(adapter.files.get(".obsidian/plugins/vault-tuner/tap.cjs")).toBe(tapSource);
     await writeTapNextToPlugin(app as unknown as App, manifest);
     expect(adapter.writes).toBe(1);

@@ -5,10 +5,13 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { TrainEventSchema } from "../src/api/train-progress";
 
-export const PROGRESS_SCHEMA_FILE = fileURLToPath(new URL("../../python/vault_tuner_train/progress.schema.json", import.meta.url));
+export const PROGRESS_SCHEMA_FILE = fileURLToPath(
+  new URL("../../python/vault_tuner_train/progress.schema.json", import.meta.url),
+);
 
 export function progressSchemaText(): string {
   return `${JSON.stringify(z.toJSONSchema(TrainEventSchema), null, 2)}\n`;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) writeFileSync(PROGRESS_SCHEMA_FILE, progressSchemaText());
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+  writeFileSync(PROGRESS_SCHEMA_FILE, progressSchemaText());

@@ -48,7 +48,16 @@ const COMMON_PARAMETERS: Record<string, JsonSchema> = {
   sessionId: { type: "string", description: "Session id (top-level copy of context.sessionId)." },
 };
 
-const CONTENT_OPERATION_TYPES = ["read", "create", "append", "prepend", "replace", "replaceByLine", "delete", "findReplace"];
+const CONTENT_OPERATION_TYPES = [
+  "read",
+  "create",
+  "append",
+  "prepend",
+  "replace",
+  "replaceByLine",
+  "delete",
+  "findReplace",
+];
 const SEARCH_TYPES = ["content", "directory", "memory"];
 
 /** Shapes of the named TypeScript types the seed description refers to. */
@@ -95,7 +104,10 @@ export function schemaForTypeString(type: string): JsonSchema {
 }
 
 function splitUnion(text: string): string[] {
-  return text.split("|").map((part) => part.trim()).filter((part) => part.length > 0);
+  return text
+    .split("|")
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
 }
 
 function toolFromSeed(seed: SeedTool): CatalogTool {

@@ -55,7 +55,13 @@ function commandFromCli(tool: CliTool): CatalogCommand {
     tool: tool.tool,
     usage: tool.usage,
     description: tool.description,
-    arguments: tool.arguments.map(({ name, flag, type, required, positional }) => ({ name, flag, type, required, positional })),
+    arguments: tool.arguments.map(({ name, flag, type, required, positional }) => ({
+      name,
+      flag,
+      type,
+      required,
+      positional,
+    })),
     inputSchema: {
       type: "object",
       properties,
@@ -65,7 +71,10 @@ function commandFromCli(tool: CliTool): CatalogCommand {
 }
 
 export function buildNexusCatalog(mcpRaw: unknown, cliRaw: unknown): Catalog {
-  const mcp = mcpRaw as { nexusVersion: string; tools: Array<{ name: string; description?: string; inputSchema: JsonSchema }> };
+  const mcp = mcpRaw as {
+    nexusVersion: string;
+    tools: Array<{ name: string; description?: string; inputSchema: JsonSchema }>;
+  };
   const cli = cliRaw as { tools: CliTool[] };
   return {
     id: "nexus-5",

@@ -1,6 +1,14 @@
 // Runtime-neutral entry of @vault-tuner/shared: safe to bundle into the Obsidian plugin (no Node builtins).
 export { CONTEXT_FIELDS, CONTEXT_MIN_LENGTHS, ContextSchema, type Context, type ContextField } from "./schemas/context";
-export { CALL_FORMS, CallFormSchema, JsonObjectSchema, ToolCallSchema, type CallForm, type JsonObject, type ToolCall } from "./schemas/tool-call";
+export {
+  CALL_FORMS,
+  CallFormSchema,
+  JsonObjectSchema,
+  ToolCallSchema,
+  type CallForm,
+  type JsonObject,
+  type ToolCall,
+} from "./schemas/tool-call";
 export {
   ChatMessageSchema,
   KtoRecordSchema,
@@ -32,8 +40,20 @@ export {
   type TraceSource,
 } from "./schemas/trace";
 
-export { CatalogSchema, type Catalog, type CatalogCommand, type CatalogTool, type ContextStyle, type JsonSchema } from "./catalog/catalog-types";
-export { BUILTIN_CATALOG_IDS, DEFAULT_CATALOG_ID, builtinCatalog, builtinCatalogWithTool } from "./catalog/builtin-catalogs";
+export {
+  CatalogSchema,
+  type Catalog,
+  type CatalogCommand,
+  type CatalogTool,
+  type ContextStyle,
+  type JsonSchema,
+} from "./catalog/catalog-types";
+export {
+  BUILTIN_CATALOG_IDS,
+  DEFAULT_CATALOG_ID,
+  builtinCatalog,
+  builtinCatalogWithTool,
+} from "./catalog/builtin-catalogs";
 export { catalogFromToolsList } from "./catalog/recorded-catalog";
 export { wireTools } from "./catalog/wire-form";
 export { catalogHasTool, resolveTool, type ResolvedTool } from "./catalog/resolve-tool";
@@ -42,7 +62,13 @@ export { checkAgainstSchema, isObject, type SchemaFinding } from "./catalog/json
 export { scanJsonValue, skipWhitespace, type JsonScan } from "./codecs/json-scanner";
 export { pythonJsonDumps } from "./codecs/python-json";
 export type { CallParseError, ExtractedCalls, ParsedCall } from "./codecs/parsed-call";
-export { parseSeedText, renderSeedText, renderSeedTextCall, extractSeedTextCalls, type SeedTextSegment } from "./codecs/seed-text";
+export {
+  parseSeedText,
+  renderSeedText,
+  renderSeedTextCall,
+  extractSeedTextCalls,
+  type SeedTextSegment,
+} from "./codecs/seed-text";
 export { extractOpenAiCalls, renderOpenAiCalls } from "./codecs/openai";
 export { extractHermesCalls, renderHermesCalls, renderHermesResponse } from "./codecs/hermes";
 export { extractMistralCalls, renderMistralCalls, renderMistralResults } from "./codecs/mistral";
@@ -54,7 +80,15 @@ export type { ValidationIssue } from "./validator/issue";
 export { PROFILES, type Profile } from "./validator/profiles";
 export { inspectRecord, type RecordInspection } from "./validator/inspect-record";
 export { validateCall, type CallCheckOptions } from "./validator/validate-call";
-export { DatasetValidator, placeIssue, withoutBom, type LineResult, type RuleCount, type ValidationSummary, type ValidatorOptions } from "./validator/dataset-validator";
+export {
+  DatasetValidator,
+  placeIssue,
+  withoutBom,
+  type LineResult,
+  type RuleCount,
+  type ValidationSummary,
+  type ValidatorOptions,
+} from "./validator/dataset-validator";
 export { readSessionContext, type SessionContextIds } from "./validator/session-context";
 export { CoverageCounter, type AgentCoverage, type CoverageReport, type ToolCount } from "./coverage/coverage";
 
@@ -197,10 +231,44 @@ export { checkConstraint, checkConstraints, deepEqual, normalizeVaultPath, value
 export { toolEffect, type ToolEffect } from "./eval/tool-effects";
 export { compareFinalState, checkFile, type VaultSnapshot } from "./eval/final-state";
 export { matchCalls } from "./eval/match-calls";
-export { scoreAttempt, type AttemptScore, type AttemptTranscript, type ExecutedCall, type TranscriptStop } from "./eval/score-attempt";
+export {
+  scoreAttempt,
+  type AttemptScore,
+  type AttemptTranscript,
+  type ExecutedCall,
+  type TranscriptStop,
+} from "./eval/score-attempt";
 export { summarize, reasonKind } from "./eval/summarize";
 export { binomial, bootstrapMeanInterval, passHatK, signTest, wilsonInterval } from "./eval/statistics";
-export { checkGate, compareReports, formatRate, SIGNIFICANCE, type CaseDifference, type GateOptions, type ReportComparison } from "./eval/compare-reports";
-export { EvalCompareQuerySchema, EvalRunIdParamsSchema, EvalRunRequestSchema, EvalRunSummarySchema, PromptSetListItemSchema, RecordedSetRequestSchema, type EvalRunSummary } from "./api/evals-api";
-export { RECORDER_CLIENTS, RecorderReplySchema, RecorderRequestSchema, type RecorderReply, type RecorderRequest } from "./api/recorder-api";
-export { addressUrl, DAEMON_ADDRESS_FILE, DEFAULT_DAEMON_PORT, DEFAULT_DAEMON_URL, type DaemonAddress } from "./api/daemon-address";
+export {
+  checkGate,
+  compareReports,
+  formatRate,
+  SIGNIFICANCE,
+  type CaseDifference,
+  type GateOptions,
+  type ReportComparison,
+} from "./eval/compare-reports";
+export {
+  EvalCompareQuerySchema,
+  EvalRunIdParamsSchema,
+  EvalRunRequestSchema,
+  EvalRunSummarySchema,
+  PromptSetListItemSchema,
+  RecordedSetRequestSchema,
+  type EvalRunSummary,
+} from "./api/evals-api";
+export {
+  RECORDER_CLIENTS,
+  RecorderReplySchema,
+  RecorderRequestSchema,
+  type RecorderReply,
+  type RecorderRequest,
+} from "./api/recorder-api";
+export {
+  addressUrl,
+  DAEMON_ADDRESS_FILE,
+  DEFAULT_DAEMON_PORT,
+  DEFAULT_DAEMON_URL,
+  type DaemonAddress,
+} from "./api/daemon-address";

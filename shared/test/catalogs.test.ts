@@ -2,7 +2,15 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildClaudesidianCatalog } from "../scripts/claudesidian-catalog";
 import { buildNexusCatalog } from "../scripts/nexus-catalog";
-import { BUILTIN_CATALOG_IDS, builtinCatalog, catalogFromToolsList, CONTEXT_FIELDS, resolveTool, validateCall, wireTools } from "../src/index";
+import {
+  BUILTIN_CATALOG_IDS,
+  builtinCatalog,
+  catalogFromToolsList,
+  CONTEXT_FIELDS,
+  resolveTool,
+  validateCall,
+  wireTools,
+} from "../src/index";
 import { REFERENCE_DATA } from "./reference-data";
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(`${REFERENCE_DATA}${path}`, "utf8"));
@@ -12,7 +20,9 @@ const nexus = builtinCatalog("nexus-5")!;
 describe("claudesidian-3 catalog", () => {
   it("is what the build script derives from the reference description (the committed file is current)", () => {
     const derived = buildClaudesidianCatalog(readJson("anchor/tool_schemas.json"));
-    expect(JSON.parse(JSON.stringify(derived))).toEqual(JSON.parse(readFileSync(new URL("../catalogs/claudesidian-3.json", import.meta.url), "utf8")));
+    expect(JSON.parse(JSON.stringify(derived))).toEqual(
+      JSON.parse(readFileSync(new URL("../catalogs/claudesidian-3.json", import.meta.url), "utf8")),
+    );
   });
 
   it("has the 46 agent modes of six agents plus get_tools", () => {
@@ -36,8 +46,12 @@ describe("claudesidian-3 catalog", () => {
   });
 
   it("turns TypeScript unions into enums and arrays into typed arrays", () => {
-    const props = (name: string) => claudesidian.tools.find((t) => t.name === name)!.inputSchema.properties as Record<string, unknown>;
-    expect(props("vaultManager_openNote").mode).toMatchObject({ type: "string", enum: ["tab", "split", "window", "current"] });
+    const props = (name: string) =>
+      claudesidian.tools.find((t) => t.name === name)!.inputSchema.properties as Record<string, unknown>;
+    expect(props("vaultManager_openNote").mode).toMatchObject({
+      type: "string",
+      enum: ["tab", "split", "window", "current"],
+    });
     expect(props("vaultLibrarian_searchDirectory").paths).toMatchObject({ type: "array", items: { type: "string" } });
     expect(props("vaultLibrarian_searchDirectory").searchType).toMatchObject({ enum: ["files", "folders", "both"] });
     expect(props("memoryManager_createSession").workspaceContext).toHaveProperty("anyOf");
@@ -45,7 +59,14 @@ describe("claudesidian-3 catalog", () => {
 
   it("has a wire form of six agent tools with a mode enum", () => {
     const wire = wireTools(claudesidian);
-    expect(wire.map((t) => t.name).sort()).toEqual(["agentManager", "commandManager", "contentManager", "memoryManager", "vaultLibrarian", "vaultManager"]);
+    expect(wire.map((t) => t.name).sort()).toEqual([
+      "agentManager",
+      "commandManager",
+      "contentManager",
+      "memoryManager",
+      "vaultLibrarian",
+      "vaultManager",
+    ]);
     const content = wire.find((t) => t.name === "contentManager")!;
     expect((content.inputSchema.properties as Record<string, { enum: string[] }>).mode?.enum).toHaveLength(9);
     expect(content.inputSchema.required).toEqual(["mode", "context"]);
@@ -56,35 +77,62 @@ describe("claudesidian-3 catalog", () => {
       const catalog = builtinCatalog(id)!;
       for (const tool of wireTools(catalog)) {
         const modes = catalog.tools.filter((flat) => flat.agent === tool.agent).map((flat) => flat.mode);
-        expect((tool.inputSchema.properties as Record<string, { enum: string[] }>).mode?.enum, `${id} ${tool.name}`).toEqual(modes);
+        expect(
+          (tool.inputSchema.properties as Record<string, { enum: string[] }>).mode?.enum,
+          `${id} ${tool.name}`,
+        ).toEqual(modes);
       }
     }
     const vault = wireTools(claudesidian).find((t) => t.name === "vaultManager")!;
-    expect(vault.description).toContain("Not available in this form: openNote's own `mode` parameter (tab, split, window, current).");
+    expect(vault.description).toContain(
+      "Not available in this form: openNote's own `mode` parameter (tab, split, window, current).",
+    );
     // Correct calls of the other modes validate against the wire tools/list a session records.
-    const recorded = catalogFromToolsList({ tools: wireTools(claudesidian).map(({ name, inputSchema }) => ({ name, inputSchema })) });
+    const recorded = catalogFromToolsList({
+      tools: wireTools(claudesidian).map(({ name, inputSchema }) => ({ name, inputSchema })),
+    });
     for (const mode of ["listDirectory", "createFolder", "openNote"]) {
-      const issues = validateCall({ form: "openai", name: "vaultManager", arguments: { mode, path: "Projects", context: {} } }, { catalog: recorded, profile: "recorded" });
-      expect(issues.filter((issue) => issue.rule === "param-enum"), mode).toEqual([]);
+      const issues = validateCall(
+        { form: "openai", name: "vaultManager", arguments: { mode, path: "Projects", context: {} } },
+        { catalog: recorded, profile: "recorded" },
+      );
+      expect(
+        issues.filter((issue) => issue.rule === "param-enum"),
+        mode,
+      ).toEqual([]);
     }
   });
 
   it("maps a wire call onto its flat tool", () => {
     const resolved = resolveTool(claudesidian, "contentManager", { mode: "readContent" });
-    expect(resolved).toMatchObject({ kind: "tool", tool: { name: "contentManager_readContent" }, ignoredArguments: ["mode"] });
-    expect(resolveTool(claudesidian, "contentManager", { mode: "nope" })).toMatchObject({ kind: "unknown", message: expect.stringContaining("no mode") });
-    expect(resolveTool(claudesidian, "contentManager_updateContent", {})).toMatchObject({ kind: "unknown", message: expect.stringContaining("did you mean") });
+    expect(resolved).toMatchObject({
+      kind: "tool",
+      tool: { name: "contentManager_readContent" },
+      ignoredArguments: ["mode"],
+    });
+    expect(resolveTool(claudesidian, "contentManager", { mode: "nope" })).toMatchObject({
+      kind: "unknown",
+      message: expect.stringContaining("no mode"),
+    });
+    expect(resolveTool(claudesidian, "contentManager_updateContent", {})).toMatchObject({
+      kind: "unknown",
+      message: expect.stringContaining("did you mean"),
+    });
   });
 });
 
 describe("nexus-5 catalog", () => {
   it("is what the build script derives from the recorded tools/list and CLI help", () => {
     const derived = buildNexusCatalog(readJson("nexus-5.17.2/mcp-tools.json"), readJson("nexus-5.17.2/cli-tools.json"));
-    expect(JSON.parse(JSON.stringify(derived))).toEqual(JSON.parse(readFileSync(new URL("../catalogs/nexus-5.json", import.meta.url), "utf8")));
+    expect(JSON.parse(JSON.stringify(derived))).toEqual(
+      JSON.parse(readFileSync(new URL("../catalogs/nexus-5.json", import.meta.url), "utf8")),
+    );
   });
 
   it("keeps the two MCP tools exactly and the 79 CLI commands", () => {
-    const recorded = readJson("nexus-5.17.2/mcp-tools.json") as { tools: Array<{ name: string; inputSchema: unknown }> };
+    const recorded = readJson("nexus-5.17.2/mcp-tools.json") as {
+      tools: Array<{ name: string; inputSchema: unknown }>;
+    };
     expect(nexus.tools.map((t) => t.inputSchema)).toEqual(recorded.tools.map((t) => t.inputSchema));
     expect(nexus.commands).toHaveLength(79);
     expect(nexus.contextStyle).toBe("top-level");
@@ -98,7 +146,9 @@ describe("a catalog from a recorded tools/list", () => {
     const catalog = catalogFromToolsList(readJson("nexus-5.17.2/mcp-tools.json"), "session-1");
     expect(catalog.tools.map((t) => t.name)).toEqual(["toolManager_getTools", "toolManager_useTools"]);
     expect(catalog.contextStyle).toBe("top-level");
-    const wire = catalogFromToolsList({ tools: wireTools(claudesidian).map(({ name, inputSchema }) => ({ name, inputSchema })) });
+    const wire = catalogFromToolsList({
+      tools: wireTools(claudesidian).map(({ name, inputSchema }) => ({ name, inputSchema })),
+    });
     expect(wire.contextStyle).toBe("context-object");
   });
 

@@ -23,7 +23,9 @@ const calls = [
 ];
 
 function withoutOffsets(segments: SeedTextSegment[]) {
-  return segments.map((segment) => (segment.kind === "call" ? { kind: "call", name: segment.name, arguments: segment.arguments } : segment));
+  return segments.map((segment) =>
+    segment.kind === "call" ? { kind: "call", name: segment.name, arguments: segment.arguments } : segment,
+  );
 }
 
 describe("seed text form", () => {
@@ -36,13 +38,20 @@ describe("seed text form", () => {
     const parsed = parseSeedText(content);
     expect(parsed.errors).toEqual([]);
     const found = parsed.segments.filter((s) => s.kind === "call");
-    expect(found.map((s) => s.kind === "call" && s.name)).toEqual(["contentManager_readContent", "vaultManager_moveNote"]);
+    expect(found.map((s) => s.kind === "call" && s.name)).toEqual([
+      "contentManager_readContent",
+      "vaultManager_moveNote",
+    ]);
     expect(renderSeedText(parsed.segments)).toBe(content);
-    expect(withoutOffsets(parseSeedText(renderSeedText(parsed.segments)).segments)).toEqual(withoutOffsets(parsed.segments));
+    expect(withoutOffsets(parseSeedText(renderSeedText(parsed.segments)).segments)).toEqual(
+      withoutOffsets(parsed.segments),
+    );
   });
 
   it("keeps each result with its call", () => {
-    const { calls: found } = extractTextCalls(`${renderSeedTextCall(calls[0]!, '{"ok": 1}')}\n\n${renderSeedTextCall(calls[1]!)}`);
+    const { calls: found } = extractTextCalls(
+      `${renderSeedTextCall(calls[0]!, '{"ok": 1}')}\n\n${renderSeedTextCall(calls[1]!)}`,
+    );
     expect(found.map((c) => c.result)).toEqual(['{"ok": 1}', undefined]);
   });
 
@@ -77,7 +86,9 @@ describe("seed text form", () => {
   });
 
   it("writes arguments the way Python's json.dumps(ensure_ascii=False) does", () => {
-    expect(pythonJsonDumps({ a: [1, "é 🔴"], b: { c: null, d: 'q"' } })).toBe('{"a": [1, "é 🔴"], "b": {"c": null, "d": "q\\""}}');
+    expect(pythonJsonDumps({ a: [1, "é 🔴"], b: { c: null, d: 'q"' } })).toBe(
+      '{"a": [1, "é 🔴"], "b": {"c": null, "d": "q\\""}}',
+    );
   });
 });
 
@@ -87,7 +98,10 @@ describe("OpenAI tool_calls", () => {
     expect(typeof rendered[0]!.function.arguments).toBe("string");
     const back = extractOpenAiCalls(rendered);
     expect(back.calls.map(({ name, arguments: args }) => ({ name, arguments: args }))).toEqual(calls);
-    const asObjects = rendered.map((c) => ({ ...c, function: { ...c.function, arguments: JSON.parse(c.function.arguments as string) } }));
+    const asObjects = rendered.map((c) => ({
+      ...c,
+      function: { ...c.function, arguments: JSON.parse(c.function.arguments as string) },
+    }));
     expect(extractOpenAiCalls(asObjects).calls.map((c) => c.arguments)).toEqual(calls.map((c) => c.arguments));
   });
 

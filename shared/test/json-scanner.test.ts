@@ -29,13 +29,19 @@ describe("scanJsonValue", () => {
   });
 
   it("reports an unterminated object, a mismatched bracket and an unterminated string", () => {
-    expect(scanJsonValue('{"a": {"b": 1}', 0)).toMatchObject({ ok: false, error: expect.stringContaining("unterminated JSON object") });
+    expect(scanJsonValue('{"a": {"b": 1}', 0)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("unterminated JSON object"),
+    });
     expect(scanJsonValue('{"a": [1, 2}', 0)).toMatchObject({ ok: false, error: expect.stringContaining("unbalanced") });
     expect(scanJsonValue('{"a": "open', 0)).toMatchObject({ ok: false, error: "unterminated JSON string" });
     expect(scanJsonValue("   ", 0)).toMatchObject({ ok: false });
   });
 
   it("rejects a balanced but invalid body", () => {
-    expect(scanJsonValue("{'single': 1}", 0)).toMatchObject({ ok: false, error: expect.stringContaining("invalid JSON") });
+    expect(scanJsonValue("{'single': 1}", 0)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("invalid JSON"),
+    });
   });
 });

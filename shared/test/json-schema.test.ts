@@ -17,11 +17,16 @@ const schema = {
 
 describe("checkAgainstSchema", () => {
   it("accepts a value that fits", () => {
-    expect(checkAgainstSchema({ path: "a.md", depth: 2, mode: "tab", tags: ["x"], where: { id: "w" } }, schema)).toEqual([]);
+    expect(
+      checkAgainstSchema({ path: "a.md", depth: 2, mode: "tab", tags: ["x"], where: { id: "w" } }, schema),
+    ).toEqual([]);
   });
 
   it("names each defect with its kind and path", () => {
-    const findings = checkAgainstSchema({ depth: "2", mode: "window", tags: ["x", 3], where: { nope: 1 }, extra: true }, schema);
+    const findings = checkAgainstSchema(
+      { depth: "2", mode: "window", tags: ["x", 3], where: { nope: 1 }, extra: true },
+      schema,
+    );
     expect(findings.map((f) => [f.kind, f.path])).toEqual([
       ["required", "path"],
       ["type", "depth"],
@@ -33,10 +38,15 @@ describe("checkAgainstSchema", () => {
   });
 
   it("checks string and number limits", () => {
-    expect(checkAgainstSchema({ path: "", depth: -1 }, schema).map((f) => f.kind)).toEqual(["constraint", "constraint"]);
+    expect(checkAgainstSchema({ path: "", depth: -1 }, schema).map((f) => f.kind)).toEqual([
+      "constraint",
+      "constraint",
+    ]);
   });
 
   it("ignores keywords it does not know rather than guessing", () => {
-    expect(checkAgainstSchema({ a: 1 }, { type: "object", patternProperties: { "^b": { type: "string" } } })).toEqual([]);
+    expect(checkAgainstSchema({ a: 1 }, { type: "object", patternProperties: { "^b": { type: "string" } } })).toEqual(
+      [],
+    );
   });
 });

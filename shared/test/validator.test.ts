@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { builtinCatalog, DatasetValidator, renderHermesCalls, renderOpenAiCalls, renderSeedTextCall, type Profile, type RuleId } from "../src/index";
+import {
+  builtinCatalog,
+  DatasetValidator,
+  renderHermesCalls,
+  renderOpenAiCalls,
+  renderSeedTextCall,
+  type Profile,
+  type RuleId,
+} from "../src/index";
 
 const claudesidian = builtinCatalog("claudesidian-3")!;
 const nexus = builtinCatalog("nexus-5")!;
@@ -14,8 +22,15 @@ const CONTEXT = {
   subgoal: "Read the standup note",
 };
 
-function seedRecord(args: Record<string, unknown>, options: { name?: string; label?: unknown; system?: string; result?: boolean } = {}) {
-  const content = renderSeedTextCall({ name: options.name ?? "contentManager_readContent", arguments: args }, options.result === false ? undefined : '{"success": true}', "Done.");
+function seedRecord(
+  args: Record<string, unknown>,
+  options: { name?: string; label?: unknown; system?: string; result?: boolean } = {},
+) {
+  const content = renderSeedTextCall(
+    { name: options.name ?? "contentManager_readContent", arguments: args },
+    options.result === false ? undefined : '{"success": true}',
+    "Done.",
+  );
   const conversations = [
     ...(options.system ? [{ role: "system", content: options.system }] : []),
     { role: "user", content: "Read my standup note." },
@@ -24,7 +39,10 @@ function seedRecord(args: Record<string, unknown>, options: { name?: string; lab
   return JSON.stringify({ conversations, ...("label" in options ? { label: options.label } : { label: true }) });
 }
 
-const readArgs = (context: Record<string, unknown> = CONTEXT, rest: Record<string, unknown> = { filePath: "Meetings/standup.md" }) => ({ context, ...rest });
+const readArgs = (
+  context: Record<string, unknown> = CONTEXT,
+  rest: Record<string, unknown> = { filePath: "Meetings/standup.md" },
+) => ({ context, ...rest });
 
 function validate(lines: string[], profile: Profile = "strict", catalog = claudesidian) {
   const validator = new DatasetValidator({ catalog, profile });
@@ -51,11 +69,31 @@ describe("structural rules (errors whatever the label)", () => {
     ["conversations empty", '{"conversations": [], "label": false}', "conversations-empty"],
     ["message not an object", '{"conversations": ["hi"], "label": false}', "message-not-object"],
     ["bad role", '{"conversations": [{"role": "bot", "content": "x"}], "label": false}', "role-invalid"],
-    ["content not a string", '{"conversations": [{"role": "user", "content": 5}], "label": false}', "content-not-string"],
-    ["no user message", '{"conversations": [{"role": "assistant", "content": "hi"}], "label": false}', "no-user-message"],
-    ["empty assistant", '{"conversations": [{"role": "user", "content": "x"}, {"role": "assistant", "content": " "}], "label": false}', "assistant-empty"],
-    ["label as a string", '{"conversations": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}], "label": "true"}', "label-not-boolean"],
-    ["call with broken JSON", '{"conversations": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "tool_call: a_b\\narguments: {\\"x\\": "}], "label": false}', "tool-call-unparsable"],
+    [
+      "content not a string",
+      '{"conversations": [{"role": "user", "content": 5}], "label": false}',
+      "content-not-string",
+    ],
+    [
+      "no user message",
+      '{"conversations": [{"role": "assistant", "content": "hi"}], "label": false}',
+      "no-user-message",
+    ],
+    [
+      "empty assistant",
+      '{"conversations": [{"role": "user", "content": "x"}, {"role": "assistant", "content": " "}], "label": false}',
+      "assistant-empty",
+    ],
+    [
+      "label as a string",
+      '{"conversations": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}], "label": "true"}',
+      "label-not-boolean",
+    ],
+    [
+      "call with broken JSON",
+      '{"conversations": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "tool_call: a_b\\narguments: {\\"x\\": "}], "label": false}',
+      "tool-call-unparsable",
+    ],
     ["KTO row without label", '{"prompt": "x", "completion": "y"}', "label-missing"],
   ];
   it.each(cases)("%s", (_, line, rule) => {
@@ -68,13 +106,23 @@ describe("structural rules (errors whatever the label)", () => {
 describe("tool-level rules", () => {
   it("unknown tool is an error, with a suggestion", () => {
     const { issues } = validate([seedRecord(readArgs(), { name: "contentManager_readContents" })]);
-    expect(issues).toEqual([expect.objectContaining({ rule: "tool-unknown", severity: "error", message: expect.stringContaining('did you mean "contentManager_readContent"') })]);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        rule: "tool-unknown",
+        severity: "error",
+        message: expect.stringContaining('did you mean "contentManager_readContent"'),
+      }),
+    ]);
   });
 
   it("checks parameter types, enums, required and unexpected ones against the schema", () => {
     expect(rulesOf(seedRecord(readArgs(CONTEXT, { filePath: 42 })))).toEqual(["param-type"]);
-    expect(rulesOf(seedRecord(readArgs(CONTEXT, {}), { name: "contentManager_readContent" }))).toEqual(["param-missing"]);
-    expect(rulesOf(seedRecord(readArgs(CONTEXT, { path: "a.md", mode: "popup" }), { name: "vaultManager_openNote" }))).toEqual(["param-enum"]);
+    expect(rulesOf(seedRecord(readArgs(CONTEXT, {}), { name: "contentManager_readContent" }))).toEqual([
+      "param-missing",
+    ]);
+    expect(
+      rulesOf(seedRecord(readArgs(CONTEXT, { path: "a.md", mode: "popup" }), { name: "vaultManager_openNote" })),
+    ).toEqual(["param-enum"]);
     const extra = validate([seedRecord(readArgs(CONTEXT, { filePath: "a.md", startLine: 1 }))]).issues;
     expect(extra).toEqual([expect.objectContaining({ rule: "param-unexpected", severity: "warning" })]);
   });
@@ -86,7 +134,9 @@ describe("tool-level rules", () => {
 
   it("get_tools needs a managers array", () => {
     expect(rulesOf(seedRecord({ context: CONTEXT }, { name: "get_tools" }))).toEqual(["param-missing"]);
-    expect(rulesOf(seedRecord({ context: CONTEXT, managers: "vaultManager" }, { name: "get_tools" }))).toEqual(["param-type"]);
+    expect(rulesOf(seedRecord({ context: CONTEXT, managers: "vaultManager" }, { name: "get_tools" }))).toEqual([
+      "param-type",
+    ]);
   });
 
   it("arguments must be a non-empty object", () => {
@@ -104,13 +154,20 @@ describe("tool-level rules", () => {
   });
 
   it("strict ids: training-data forms, and the ones the system prompt gives", () => {
-    expect(rulesOf(seedRecord(readArgs({ ...CONTEXT, sessionId: "session_1731010101010_abc" })))).toEqual(["session-id-format"]);
-    expect(rulesOf(seedRecord(readArgs({ ...CONTEXT, workspaceId: "ws_1731010101010_mktcamp" })))).toEqual(["workspace-id-format"]);
+    expect(rulesOf(seedRecord(readArgs({ ...CONTEXT, sessionId: "session_1731010101010_abc" })))).toEqual([
+      "session-id-format",
+    ]);
+    expect(rulesOf(seedRecord(readArgs({ ...CONTEXT, workspaceId: "ws_1731010101010_mktcamp" })))).toEqual([
+      "workspace-id-format",
+    ]);
     expect(rulesOf(seedRecord(readArgs({ ...CONTEXT, workspaceId: "default" })))).toEqual([]);
     const system = `<session_context>\n- sessionId: "session_1731099999999_zzzzzzzzz"\n- workspaceId: "ws_1731099999999_yyyyyyyyy"\n</session_context>\n<available_workspaces>ws_1731010101010_f5g6h7i8j (Meetings)</available_workspaces>`;
     expect(rulesOf(seedRecord(readArgs(), { system }))).toEqual(["session-id-mismatch"]);
     const onlyOwn = system.replace(/<available_workspaces>.*<\/available_workspaces>/s, "");
-    expect(rulesOf(seedRecord(readArgs(), { system: onlyOwn }))).toEqual(["session-id-mismatch", "workspace-id-mismatch"]);
+    expect(rulesOf(seedRecord(readArgs(), { system: onlyOwn }))).toEqual([
+      "session-id-mismatch",
+      "workspace-id-mismatch",
+    ]);
   });
 
   it("recorded profile accepts every id the real plugin produces", () => {
@@ -124,63 +181,117 @@ describe("tool-level rules", () => {
   });
 
   it("recorded profile warns on short context and on context not first, without failing", () => {
-    const { issues } = validate([seedRecord({ filePath: "a.md", context: { ...CONTEXT, subgoal: "read" } })], "recorded");
-    expect(issues.map((i) => [i.rule, i.severity])).toEqual([["context-not-first", "warning"], ["context-field-short", "warning"]]);
+    const { issues } = validate(
+      [seedRecord({ filePath: "a.md", context: { ...CONTEXT, subgoal: "read" } })],
+      "recorded",
+    );
+    expect(issues.map((i) => [i.rule, i.severity])).toEqual([
+      ["context-not-first", "warning"],
+      ["context-field-short", "warning"],
+    ]);
   });
 
   it("warns when a seed call has no Result and when a desirable row makes no call", () => {
-    expect(validate([seedRecord(readArgs(), { result: false })]).issues).toEqual([expect.objectContaining({ rule: "result-missing", severity: "warning" })]);
-    const noCall = '{"conversations": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "Sure, which note?"}], "label": true}';
+    expect(validate([seedRecord(readArgs(), { result: false })]).issues).toEqual([
+      expect.objectContaining({ rule: "result-missing", severity: "warning" }),
+    ]);
+    const noCall =
+      '{"conversations": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "Sure, which note?"}], "label": true}';
     expect(validate([noCall]).issues).toEqual([expect.objectContaining({ rule: "no-tool-call", severity: "warning" })]);
   });
 });
 
 describe("labels", () => {
   it("reports the tool-level defects of an undesirable row as expected warnings", () => {
-    const { issues, summary } = validate([seedRecord(readArgs({ ...CONTEXT, sessionMemory: "" }), { name: "contentManager_readContents", label: false })]);
+    const { issues, summary } = validate([
+      seedRecord(readArgs({ ...CONTEXT, sessionMemory: "" }), { name: "contentManager_readContents", label: false }),
+    ]);
     expect(issues).toEqual([expect.objectContaining({ rule: "tool-unknown", severity: "warning", expected: true })]);
     expect(summary).toMatchObject({ errors: 0, warnings: 1, expected: 1, undesirable: 1 });
   });
 
   it("counts labels and one bad line never stops the rest", () => {
-    const lines = [seedRecord(readArgs()), "{broken", "", seedRecord(readArgs(), { label: false }), '{"conversations": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]}'];
+    const lines = [
+      seedRecord(readArgs()),
+      "{broken",
+      "",
+      seedRecord(readArgs(), { label: false }),
+      '{"conversations": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]}',
+    ];
     const { issues, summary } = validate(lines);
     expect(issues.filter((i) => i.severity === "error").map((i) => [i.line, i.rule])).toEqual([[2, "json-parse"]]);
-    expect(summary).toMatchObject({ records: 4, blankLines: 1, desirable: 1, undesirable: 1, unlabeled: 1, calls: 2, recordsWithErrors: 1 });
+    expect(summary).toMatchObject({
+      records: 4,
+      blankLines: 1,
+      desirable: 1,
+      undesirable: 1,
+      unlabeled: 1,
+      calls: 2,
+      recordsWithErrors: 1,
+    });
   });
 });
 
 describe("other record and call forms", () => {
   it("OpenAI tool_calls with a system prompt", () => {
     const messages = [
-      { role: "system", content: `<session_context>sessionId: ${CONTEXT.sessionId}, workspaceId: ${CONTEXT.workspaceId}</session_context>` },
+      {
+        role: "system",
+        content: `<session_context>sessionId: ${CONTEXT.sessionId}, workspaceId: ${CONTEXT.workspaceId}</session_context>`,
+      },
       { role: "user", content: "Read the note" },
-      { role: "assistant", content: null, tool_calls: renderOpenAiCalls([{ name: "contentManager_readContent", arguments: readArgs() }]) },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: renderOpenAiCalls([{ name: "contentManager_readContent", arguments: readArgs() }]),
+      },
       { role: "tool", tool_call_id: "call_0", content: '{"success": true}' },
     ];
     expect(validate([JSON.stringify({ messages, label: true })]).issues).toEqual([]);
     const wrong = structuredClone(messages);
-    (wrong[2]!.tool_calls![0]!.function as { arguments: string }).arguments = JSON.stringify(readArgs({ ...CONTEXT, sessionId: "session_1731010101010_zzzzzzzzz" }));
+    (wrong[2]!.tool_calls![0]!.function as { arguments: string }).arguments = JSON.stringify(
+      readArgs({ ...CONTEXT, sessionId: "session_1731010101010_zzzzzzzzz" }),
+    );
     expect(rulesOf(JSON.stringify({ messages: wrong, label: true }))).toEqual(["session-id-mismatch"]);
   });
 
   it("Hermes calls are validated, not passed as plain replies", () => {
-    const content = renderHermesCalls([{ name: "vaultManager_deleteFolder", arguments: { context: { ...CONTEXT, sessionMemory: "" }, path: "/" } }]);
-    const line = JSON.stringify({ conversations: [{ role: "user", content: "x" }, { role: "assistant", content }], label: true });
+    const content = renderHermesCalls([
+      { name: "vaultManager_deleteFolder", arguments: { context: { ...CONTEXT, sessionMemory: "" }, path: "/" } },
+    ]);
+    const line = JSON.stringify({
+      conversations: [
+        { role: "user", content: "x" },
+        { role: "assistant", content },
+      ],
+      label: true,
+    });
     expect(rulesOf(line)).toEqual(["session-memory-empty"]);
   });
 
   it("KTO rows with text or conversational prompt and completion", () => {
     const completion = renderSeedTextCall({ name: "contentManager_readContent", arguments: readArgs() }, "{}");
     expect(rulesOf(JSON.stringify({ prompt: "Read it", completion, label: true }))).toEqual([]);
-    const conversational = { prompt: [{ role: "user", content: "Read it" }], completion: [{ role: "assistant", content: completion }], label: true };
+    const conversational = {
+      prompt: [{ role: "user", content: "Read it" }],
+      completion: [{ role: "assistant", content: completion }],
+      label: true,
+    };
     expect(rulesOf(JSON.stringify(conversational))).toEqual([]);
-    expect(rulesOf(JSON.stringify({ prompt: "Read it", completion: completion.replace("readContent", "readContnt"), label: true }))).toEqual(["tool-unknown"]);
+    expect(
+      rulesOf(
+        JSON.stringify({ prompt: "Read it", completion: completion.replace("readContent", "readContnt"), label: true }),
+      ),
+    ).toEqual(["tool-unknown"]);
   });
 
   it("3.x wire calls (agent + mode) are checked against the mode's flat schema", () => {
-    expect(rulesOf(seedRecord(readArgs(CONTEXT, { mode: "readContent", filePath: "a.md" }), { name: "contentManager" }))).toEqual([]);
-    expect(rulesOf(seedRecord(readArgs(CONTEXT, { mode: "readContent" }), { name: "contentManager" }))).toEqual(["param-missing"]);
+    expect(
+      rulesOf(seedRecord(readArgs(CONTEXT, { mode: "readContent", filePath: "a.md" }), { name: "contentManager" })),
+    ).toEqual([]);
+    expect(rulesOf(seedRecord(readArgs(CONTEXT, { mode: "readContent" }), { name: "contentManager" }))).toEqual([
+      "param-missing",
+    ]);
   });
 
   it("Nexus 5 calls: top-level context and each CLI command checked", () => {
@@ -188,12 +299,34 @@ describe("other record and call forms", () => {
       JSON.stringify({
         messages: [
           { role: "user", content: "x" },
-          { role: "assistant", content: null, tool_calls: renderOpenAiCalls([{ name: "toolManager_useTools", arguments: { workspaceId: "default", sessionId: "notes cleanup", memory: "Started tidying.", goal: "Tidy", tool, ...extra } }]) },
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: renderOpenAiCalls([
+              {
+                name: "toolManager_useTools",
+                arguments: {
+                  workspaceId: "default",
+                  sessionId: "notes cleanup",
+                  memory: "Started tidying.",
+                  goal: "Tidy",
+                  tool,
+                  ...extra,
+                },
+              },
+            ]),
+          },
         ],
         label: true,
       });
     const nexusRules = (line: string) => validate([line], "recorded", nexus).rules;
-    expect(nexusRules(call('content read "Daily/2026-01-01.md" 1 --end-line 20, storage move --path a.md --new-path b.md --overwrite'))).toEqual([]);
+    expect(
+      nexusRules(
+        call(
+          'content read "Daily/2026-01-01.md" 1 --end-line 20, storage move --path a.md --new-path b.md --overwrite',
+        ),
+      ),
+    ).toEqual([]);
     expect(nexusRules(call("content reed --path a.md"))).toEqual(["command-unknown"]);
     expect(nexusRules(call("content read --path a.md"))).toEqual(["param-missing"]);
     expect(nexusRules(call("content read a.md first"))).toEqual(["param-type"]);

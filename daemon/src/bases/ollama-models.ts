@@ -30,11 +30,18 @@ export function listOllamaModels(root = ollamaModelsDir()): OllamaModel[] {
       for (const model of subfolders(join(manifests, registry, namespace))) {
         for (const tag of readdirSync(join(manifests, registry, namespace, model))) {
           const manifest = readManifest(join(manifests, registry, namespace, model, tag));
-          const layer = manifest?.layers?.find((entry) => entry.mediaType === MODEL_LAYER && typeof entry.digest === "string");
+          const layer = manifest?.layers?.find(
+            (entry) => entry.mediaType === MODEL_LAYER && typeof entry.digest === "string",
+          );
           if (!layer?.digest) continue;
           const gguf = join(root, "blobs", layer.digest.replace(":", "-"));
           if (!existsSync(gguf)) continue;
-          const base = registry === "registry.ollama.ai" && namespace === "library" ? model : registry === "registry.ollama.ai" ? `${namespace}/${model}` : `${registry}/${namespace}/${model}`;
+          const base =
+            registry === "registry.ollama.ai" && namespace === "library"
+              ? model
+              : registry === "registry.ollama.ai"
+                ? `${namespace}/${model}`
+                : `${registry}/${namespace}/${model}`;
           models.push({ name: `${base}:${tag}`, gguf, bytes: statSync(gguf).size });
         }
       }
@@ -50,7 +57,9 @@ export function ollamaModelGguf(name: string, root = ollamaModelsDir()): string 
   const found = models.find((model) => model.name === wanted);
   if (!found) {
     const known = models.map((model) => model.name);
-    throw new Error(`no Ollama model ${wanted} in ${root}${known.length ? ` (it has ${known.join(", ")})` : " (it has none)"}`);
+    throw new Error(
+      `no Ollama model ${wanted} in ${root}${known.length ? ` (it has ${known.join(", ")})` : " (it has none)"}`,
+    );
   }
   return found.gguf;
 }

@@ -7,7 +7,9 @@ import { EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error";
 const HELP_COLUMN = 26;
 
 function usageLine(name: string, command: Command): string {
-  const options = Object.entries(command.options).map(([option, spec]) => `[--${option}${spec.value ? ` ${spec.value}` : ""}]${spec.multiple ? "..." : ""}`);
+  const options = Object.entries(command.options).map(
+    ([option, spec]) => `[--${option}${spec.value ? ` ${spec.value}` : ""}]${spec.multiple ? "..." : ""}`,
+  );
   return ["vault-tuner", name, ...(command.args ? [command.args] : []), ...options].join(" ");
 }
 
@@ -18,7 +20,11 @@ export function commandHelp(name: string, command: Command): string {
     lines.push("", "options:");
     for (const [option, spec] of Object.entries(command.options)) {
       const flag = `  --${option}${spec.value ? ` ${spec.value}` : ""}`;
-      lines.push(flag.length < HELP_COLUMN ? `${flag.padEnd(HELP_COLUMN)}${spec.help}` : `${flag}\n${" ".repeat(HELP_COLUMN)}${spec.help}`);
+      lines.push(
+        flag.length < HELP_COLUMN
+          ? `${flag.padEnd(HELP_COLUMN)}${spec.help}`
+          : `${flag}\n${" ".repeat(HELP_COLUMN)}${spec.help}`,
+      );
     }
   }
   if (command.notes) lines.push("", command.notes);
@@ -51,7 +57,10 @@ export async function main(argv: string[], output: Output = processOutput): Prom
   const command = COMMANDS[name];
   if (!command) {
     const group = groupHelp(name);
-    if (group) output.err(`${argv[1] && !argv[1].startsWith("-") ? `vault-tuner: unknown command "${name} ${argv[1]}"\n\n` : ""}${group}`);
+    if (group)
+      output.err(
+        `${argv[1] && !argv[1].startsWith("-") ? `vault-tuner: unknown command "${name} ${argv[1]}"\n\n` : ""}${group}`,
+      );
     else output.err(`vault-tuner: unknown command "${name}"\n\n${help()}`);
     return group && (argv[1] === "--help" || argv[1] === "-h") ? EXIT_OK : EXIT_USAGE;
   }
@@ -65,7 +74,9 @@ export async function main(argv: string[], output: Output = processOutput): Prom
     return await run(parsed as { values: Record<string, unknown>; positionals: string[] }, output);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      output.err(`vault-tuner ${name}: ${(error as Error).message}\nusage: ${usageLine(name, command)}\n(vault-tuner ${name} --help says what each option does)\n`);
+      output.err(
+        `vault-tuner ${name}: ${(error as Error).message}\nusage: ${usageLine(name, command)}\n(vault-tuner ${name} --help says what each option does)\n`,
+      );
       return command.usageExit ?? EXIT_USAGE;
     }
     throw error;

@@ -32,6 +32,7 @@ export function prepareDataDir(root: string): DataDir {
     spool: join(root, "spool"),
     address: join(root, DAEMON_ADDRESS_FILE),
   };
-  for (const folder of [dir.root, dir.datasets, dir.jobs, dir.spool]) mkdirSync(folder, { recursive: true, mode: 0o700 });
+  for (const folder of [dir.root, dir.datasets, dir.jobs, dir.spool])
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
   return dir;
 }

@@ -10,7 +10,8 @@ const TOKEN_BYTES = 32;
 export function loadOrCreateToken(file: string): { token: string; created: boolean } {
   try {
     const token = readFileSync(file, "utf8").trim();
-    if (!/^[0-9a-f]{64}$/.test(token)) throw new Error(`${file} does not hold a Vault Tuner token (64 hex digits); delete it to make a new one`);
+    if (!/^[0-9a-f]{64}$/.test(token))
+      throw new Error(`${file} does not hold a Vault Tuner token (64 hex digits); delete it to make a new one`);
     if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
     return { token, created: false };
   } catch (error) {

@@ -1,7 +1,14 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import { canonicalJson, MUTATION_KINDS, resolveTool, type Catalog, type DatasetBuildOptions, type DatasetCard } from "@vault-tuner/shared";
+import {
+  canonicalJson,
+  MUTATION_KINDS,
+  resolveTool,
+  type Catalog,
+  type DatasetBuildOptions,
+  type DatasetCard,
+} from "@vault-tuner/shared";
 import type { Store } from "../store/store";
 import { renderCardMarkdown } from "./card-text";
 import { exampleErrors } from "./check-example";
@@ -44,7 +51,8 @@ export interface BuildEnvironment {
 /** Builds a dataset from files and labelled traces; see the card for everything it did. */
 export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvironment): Promise<DatasetCard> {
   const folder = join(env.outputRoot, options.name);
-  if (existsSync(folder) && !options.overwrite) throw new DatasetExistsError(`dataset "${options.name}" exists; pass overwrite to replace it`);
+  if (existsSync(folder) && !options.overwrite)
+    throw new DatasetExistsError(`dataset "${options.name}" exists; pass overwrite to replace it`);
   const progress = env.onProgress ?? (() => undefined);
   const toolsets = new ToolsetRegistry(env.store?.toolsets);
   const mainCatalog = toolsets.catalog(options.catalog);
@@ -69,7 +77,12 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
     const real = env.sourceRoots ? resolveSourcePath(path, env.sourceRoots) : localSourcePath(path);
     const name = displayPath(real, env.sourceRoots ?? [process.cwd()]);
     progress(`reading ${name}`);
-    const file = await readFileExamples(real, name, { catalog: mainCatalog, catalogId: options.catalog, profile: options.profile }, drop);
+    const file = await readFileExamples(
+      real,
+      name,
+      { catalog: mainCatalog, catalogId: options.catalog, profile: options.profile },
+      drop,
+    );
     candidates.push(...file.examples);
     counts.read += file.records;
     fileSources.push({ path: name, sha256: file.sha256, records: file.records });
@@ -99,7 +112,9 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
       drop(example.source, errors[0]?.rule as string, errors[0]?.message as string);
       return false;
     }
-    const key = createHash("sha256").update(canonicalJson([example.prompt, example.completion, example.label])).digest("hex");
+    const key = createHash("sha256")
+      .update(canonicalJson([example.prompt, example.completion, example.label]))
+      .digest("hex");
     if (seen.has(key)) {
       counts.duplicates++;
       return false;
@@ -124,7 +139,8 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
       for (const kind of random.shuffle(kinds)) {
         if (made >= options.mutations.perRecord) break;
         const mutant = mutateExample(example, kind, catalog, random);
-        if (!mutant || (kind !== "wrong-tool" && exampleErrors(mutant, catalog, options.profile, true).length === 0)) continue;
+        if (!mutant || (kind !== "wrong-tool" && exampleErrors(mutant, catalog, options.profile, true).length === 0))
+          continue;
         examples.push(mutant);
         counts.mutations[kind] = (counts.mutations[kind] ?? 0) + 1;
         made++;
@@ -135,10 +151,25 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
   // 5. Split by session, then order each part so batches mix the classes.
   progress(`splitting ${examples.length} examples`);
   const split = splitBySession(examples, options.holdout, SeededRandom.derive(options.seed, "split"));
-  const train = options.format === "sft" ? { rows: split.train.filter((e) => e.label), repeated: 0 } : interleave(split.train, options.balance === "oversample", SeededRandom.derive(options.seed, "train-order"));
-  const holdout = options.format === "sft" ? { rows: split.holdout.filter((e) => e.label), repeated: 0 } : interleave(split.holdout, false, SeededRandom.derive(options.seed, "holdout-order"));
-  counts.train = { desirable: train.rows.filter((e) => e.label).length, undesirable: train.rows.filter((e) => !e.label).length, repeated: train.repeated, sessions: split.trainSessions };
-  counts.holdout = { desirable: holdout.rows.filter((e) => e.label).length, undesirable: holdout.rows.filter((e) => !e.label).length, sessions: split.holdoutSessions };
+  const train =
+    options.format === "sft"
+      ? { rows: split.train.filter((e) => e.label), repeated: 0 }
+      : interleave(split.train, options.balance === "oversample", SeededRandom.derive(options.seed, "train-order"));
+  const holdout =
+    options.format === "sft"
+      ? { rows: split.holdout.filter((e) => e.label), repeated: 0 }
+      : interleave(split.holdout, false, SeededRandom.derive(options.seed, "holdout-order"));
+  counts.train = {
+    desirable: train.rows.filter((e) => e.label).length,
+    undesirable: train.rows.filter((e) => !e.label).length,
+    repeated: train.repeated,
+    sessions: split.trainSessions,
+  };
+  counts.holdout = {
+    desirable: holdout.rows.filter((e) => e.label).length,
+    undesirable: holdout.rows.filter((e) => !e.label).length,
+    sessions: split.holdoutSessions,
+  };
 
   // 6. Coverage: which catalog tools the train part teaches, by their flat names.
   const tools: Record<string, number> = {};
@@ -154,11 +185,22 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
   const dropped = summarizeDropped(droppedRecords);
   progress(`writing ${train.rows.length} train and ${holdout.rows.length} holdout rows`);
   const usedToolsets = [...new Set([...train.rows, ...holdout.rows].map((example) => example.toolset))].sort();
-  const rows = (part: Example[]) => part.map((example) => renderRow(example, options.format)).filter((row): row is Record<string, unknown> => row !== undefined);
-  const weights = options.format === "sft" ? { desirable: 1, undesirable: 1 } : ktoWeights(counts.train.desirable, counts.train.undesirable);
+  const rows = (part: Example[]) =>
+    part
+      .map((example) => renderRow(example, options.format))
+      .filter((row): row is Record<string, unknown> => row !== undefined);
+  const weights =
+    options.format === "sft"
+      ? { desirable: 1, undesirable: 1 }
+      : ktoWeights(counts.train.desirable, counts.train.undesirable);
   return writeDatasetFolder(
     folder,
-    { train: rows(train.rows), holdout: rows(holdout.rows), dropped: droppedRecords, toolsets: new Map(usedToolsets.map((key) => [key, toolsets.openAiTools(key)])) },
+    {
+      train: rows(train.rows),
+      holdout: rows(holdout.rows),
+      dropped: droppedRecords,
+      toolsets: new Map(usedToolsets.map((key) => [key, toolsets.openAiTools(key)])),
+    },
     (files) => {
       const card: DatasetCard = {
         name: options.name,
@@ -170,7 +212,9 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
           profile: options.profile,
           catalog: options.catalog,
           balance: options.balance,
-          mutations: options.mutations ? { perRecord: options.mutations.perRecord, kinds: options.mutations.kinds ?? [...MUTATION_KINDS] } : null,
+          mutations: options.mutations
+            ? { perRecord: options.mutations.perRecord, kinds: options.mutations.kinds ?? [...MUTATION_KINDS] }
+            : null,
         },
         sources: { files: fileSources, traces: traceSource },
         counts,
@@ -195,7 +239,6 @@ function displayPath(real: string, roots: string[]): string {
   return real;
 }
 
-
 /**
  * The tool a call counts under in the card: its flat catalog tool wherever the main catalog knows it (a
  * 3.x wire call `contentManager` + `readContent` is `contentManager_readContent`, also when the session
@@ -214,7 +257,10 @@ function summarizeDropped(records: DroppedRecord[]): DatasetCard["dropped"] {
   const byRule: Record<string, number> = {};
   for (const record of records) byRule[record.rule] = (byRule[record.rule] ?? 0) + 1;
   const labelled = records.filter((record) => LABELLED_SOURCE.test(record.source));
-  const examples = [...labelled, ...records.filter((record) => !LABELLED_SOURCE.test(record.source))].slice(0, MAX_DROPPED_EXAMPLES);
+  const examples = [...labelled, ...records.filter((record) => !LABELLED_SOURCE.test(record.source))].slice(
+    0,
+    MAX_DROPPED_EXAMPLES,
+  );
   const traces = [...new Set(labelled.map((record) => LABELLED_SOURCE.exec(record.source)?.[2] as string))];
   return { byRule, examples, traces };
 }

@@ -9,7 +9,11 @@ import { UnknownCatalogError } from "./toolset-registry";
  * Runs a dataset build on its own thread, so the daemon keeps answering (and recording) while a large
  * dataset is read, validated and written. Errors come back as the builder's own error classes.
  */
-export function buildInWorker(job: BuildJob, onProgress: (step: string) => void, signal: AbortSignal): Promise<DatasetCard> {
+export function buildInWorker(
+  job: BuildJob,
+  onProgress: (step: string) => void,
+  signal: AbortSignal,
+): Promise<DatasetCard> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new Error("the daemon is stopping"));
     const worker = new Worker(new URL("./build-worker.mjs", import.meta.url), { workerData: job });
@@ -21,10 +25,11 @@ export function buildInWorker(job: BuildJob, onProgress: (step: string) => void,
       action();
     };
     // A build is not worth keeping the daemon up for: stopping ends it (its staging folder is cleared next time).
-    const stop = () => settle(() => {
-      void worker.terminate();
-      reject(new Error("the daemon is stopping"));
-    });
+    const stop = () =>
+      settle(() => {
+        void worker.terminate();
+        reject(new Error("the daemon is stopping"));
+      });
     signal.addEventListener("abort", stop, { once: true });
     worker.on("message", (message: BuildMessage) => {
       if (message.type === "progress") onProgress(message.step);

@@ -22,7 +22,12 @@ const post = (message: BuildMessage) => parentPort?.postMessage(message);
 // Its own connection: WAL lets it read while the daemon keeps writing.
 const store = job.options.sources.traces ? Store.open(job.databaseFile) : undefined;
 try {
-  const card = await buildDataset(job.options, { store, sourceRoots: job.sourceRoots, outputRoot: job.outputRoot, onProgress: (step) => post({ type: "progress", step }) });
+  const card = await buildDataset(job.options, {
+    store,
+    sourceRoots: job.sourceRoots,
+    outputRoot: job.outputRoot,
+    onProgress: (step) => post({ type: "progress", step }),
+  });
   post({ type: "done", card });
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);

@@ -13,10 +13,21 @@ export interface ExampleProblem {
  * is meant to show and do not count; `asLabel` overrides the label (mutations are checked as if good,
  * to prove they carry their defect).
  */
-export function exampleErrors(example: Example, catalog: Catalog, profile: Profile, asLabel = example.label): ExampleProblem[] {
+export function exampleErrors(
+  example: Example,
+  catalog: Catalog,
+  profile: Profile,
+  asLabel = example.label,
+): ExampleProblem[] {
   const context = example.prompt.filter((message) => message.role === "system" || message.role === "user");
-  const record = { messages: [...context, new ConversationBuilder().completionMessage(example.completion)], label: asLabel };
+  const record = {
+    messages: [...context, new ConversationBuilder().completionMessage(example.completion)],
+    label: asLabel,
+  };
   const inspection = inspectRecord(record, { catalog, profile });
   const raw = [...inspection.issues, ...inspection.calls.flatMap((call) => call.issues)];
-  return raw.map((issue) => placeIssue(issue, 0, asLabel, profile)).filter((issue) => issue.severity === "error").map(({ rule, message }) => ({ rule, message }));
+  return raw
+    .map((issue) => placeIssue(issue, 0, asLabel, profile))
+    .filter((issue) => issue.severity === "error")
+    .map(({ rule, message }) => ({ rule, message }));
 }

@@ -33,10 +33,19 @@ export class ConversationBuilder {
       this.messages.push({ role: "assistant", content: joinText(turn.lead, turn.trailing) ?? "" });
       return this;
     }
-    const message = this.callMessage(turn.calls.map((entry) => entry.call), turn.lead);
+    const message = this.callMessage(
+      turn.calls.map((entry) => entry.call),
+      turn.lead,
+    );
     this.messages.push(message);
     turn.calls.forEach((entry, i) => {
-      if (entry.result !== undefined) this.messages.push({ role: "tool", tool_call_id: message.tool_calls?.[i]?.id, name: entry.call.name, content: entry.result });
+      if (entry.result !== undefined)
+        this.messages.push({
+          role: "tool",
+          tool_call_id: message.tool_calls?.[i]?.id,
+          name: entry.call.name,
+          content: entry.result,
+        });
     });
     if (turn.trailing) this.messages.push({ role: "assistant", content: turn.trailing });
     return this;
@@ -63,7 +72,11 @@ export class ConversationBuilder {
     return {
       role: "assistant",
       content,
-      tool_calls: calls.map((call) => ({ id: `call_${++this.callCount}`, type: "function" as const, function: { name: call.name, arguments: JSON.stringify(call.arguments) } })),
+      tool_calls: calls.map((call) => ({
+        id: `call_${++this.callCount}`,
+        type: "function" as const,
+        function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+      })),
     };
   }
 }
@@ -93,7 +106,11 @@ export function readAssistantTurn(message: ChatMessage): AssistantTurn {
   const extracted = extractCalls(message);
   if (extracted.calls.length === 0) return { lead: content, calls: [], trailing: null };
   const lead = message.tool_calls?.length ? content : null;
-  return { lead: lead?.trim() || null, calls: extracted.calls.map((call) => ({ call: { name: call.name, arguments: asArguments(call.arguments) } })), trailing: null };
+  return {
+    lead: lead?.trim() || null,
+    calls: extracted.calls.map((call) => ({ call: { name: call.name, arguments: asArguments(call.arguments) } })),
+    trailing: null,
+  };
 }
 
 /** A record that cannot become an example; `rule` is the validator rule it breaks. */
@@ -108,7 +125,11 @@ export class UnreadableRecord extends Error {
 
 /** A call whose arguments are not an object cannot be written as a tool call in any format. */
 function asArguments(value: unknown): Record<string, unknown> {
-  if (!isObject(value)) throw new UnreadableRecord("arguments-not-object", `a call's arguments are ${JSON.stringify(value)?.slice(0, 60)}, not an object`);
+  if (!isObject(value))
+    throw new UnreadableRecord(
+      "arguments-not-object",
+      `a call's arguments are ${JSON.stringify(value)?.slice(0, 60)}, not an object`,
+    );
   return value;
 }
 

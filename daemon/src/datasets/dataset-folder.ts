@@ -3,7 +3,12 @@ import { join } from "node:path";
 import { DatasetCardSchema, type DatasetCard } from "@vault-tuner/shared";
 
 /** The file of a built dataset each download split names. */
-export const SPLIT_FILES = { train: "train.jsonl", holdout: "holdout.jsonl", card: "card.json", dropped: "dropped.jsonl" } as const;
+export const SPLIT_FILES = {
+  train: "train.jsonl",
+  holdout: "holdout.jsonl",
+  card: "card.json",
+  dropped: "dropped.jsonl",
+} as const;
 
 /** The card of a built dataset, or undefined when there is none by that name. */
 export function readCard(root: string, name: string): DatasetCard | undefined {

@@ -1,11 +1,28 @@
-import { CONTEXT_FIELDS, isObject, resolveTool, type Catalog, type CatalogTool, type MutationKind, type ToolCall } from "@vault-tuner/shared";
+import {
+  CONTEXT_FIELDS,
+  isObject,
+  resolveTool,
+  type Catalog,
+  type CatalogTool,
+  type MutationKind,
+  type ToolCall,
+} from "@vault-tuner/shared";
 import type { Example } from "./example";
 import type { SeededRandom } from "./seeded-random";
 
 const TOP_LEVEL_CONTEXT = ["sessionId", "workspaceId", "memory", "goal"] as const;
 /** Arguments that carry context or pick the mode: never the "required parameter" a mutation removes. */
 const NOT_PARAMETERS = new Set(["context", "sessionId", "workspaceId", "memory", "goal", "constraints", "mode"]);
-const INVENTED_VERBS = ["editNote", "updateNote", "writeFile", "renameFile", "searchNotes", "readNote", "findFiles", "summarizeNote"];
+const INVENTED_VERBS = [
+  "editNote",
+  "updateNote",
+  "writeFile",
+  "renameFile",
+  "searchNotes",
+  "readNote",
+  "findFiles",
+  "summarizeNote",
+];
 const INVENTED_AGENTS = ["noteManager", "fileManager", "searchManager", "vaultEditor", "memoryKeeper"];
 
 /**
@@ -13,12 +30,22 @@ const INVENTED_AGENTS = ["noteManager", "fileManager", "searchManager", "vaultEd
  * kind local models make with these tools. undefined when the call offers nothing to break that way
  * (no context object, no required parameter...).
  */
-export function mutateExample(example: Example, kind: MutationKind, catalog: Catalog, random: SeededRandom): Example | undefined {
+export function mutateExample(
+  example: Example,
+  kind: MutationKind,
+  catalog: Catalog,
+  random: SeededRandom,
+): Example | undefined {
   const [first, ...rest] = example.completion.calls;
   if (!first) return undefined;
   const mutated = mutateCall(structuredClone(first), kind, catalog, random);
   if (!mutated) return undefined;
-  return { ...example, source: `mutation:${kind}:${example.source}`, label: false, completion: { calls: [mutated, ...rest], text: null } };
+  return {
+    ...example,
+    source: `mutation:${kind}:${example.source}`,
+    label: false,
+    completion: { calls: [mutated, ...rest], text: null },
+  };
 }
 
 function mutateCall(call: ToolCall, kind: MutationKind, catalog: Catalog, random: SeededRandom): ToolCall | undefined {
@@ -26,8 +53,19 @@ function mutateCall(call: ToolCall, kind: MutationKind, catalog: Catalog, random
   const context = isObject(args.context) ? args.context : undefined;
   switch (kind) {
     case "missing-context-field": {
-      if (context) return removeOne(call, context, CONTEXT_FIELDS.filter((field) => field in context), random);
-      return removeOne(call, args, TOP_LEVEL_CONTEXT.filter((field) => field in args), random);
+      if (context)
+        return removeOne(
+          call,
+          context,
+          CONTEXT_FIELDS.filter((field) => field in context),
+          random,
+        );
+      return removeOne(
+        call,
+        args,
+        TOP_LEVEL_CONTEXT.filter((field) => field in args),
+        random,
+      );
     }
     case "empty-session-memory": {
       const holder = context ?? args;
@@ -40,12 +78,16 @@ function mutateCall(call: ToolCall, kind: MutationKind, catalog: Catalog, random
       return swapTool(call, catalog, random);
     case "missing-required-parameter": {
       const tool = toolOf(call, catalog);
-      const required = ((tool?.inputSchema.required ?? []) as string[]).filter((name) => !NOT_PARAMETERS.has(name) && name in args);
+      const required = ((tool?.inputSchema.required ?? []) as string[]).filter(
+        (name) => !NOT_PARAMETERS.has(name) && name in args,
+      );
       return removeOne(call, args, required, random);
     }
     case "wrong-type": {
       const properties = (toolOf(call, catalog)?.inputSchema.properties ?? {}) as Record<string, { type?: unknown }>;
-      const typed = Object.keys(args).filter((name) => !NOT_PARAMETERS.has(name) && typeof properties[name]?.type === "string");
+      const typed = Object.keys(args).filter(
+        (name) => !NOT_PARAMETERS.has(name) && typeof properties[name]?.type === "string",
+      );
       const name = random.pick(typed);
       if (name === undefined) return undefined;
       args[name] = wrongValue(properties[name]?.type as string);
@@ -55,7 +97,9 @@ function mutateCall(call: ToolCall, kind: MutationKind, catalog: Catalog, random
       const wire = !call.name.includes("_") && typeof args.mode === "string";
       const prefix = call.name.split("_")[0];
       const candidates = wire ? INVENTED_AGENTS : INVENTED_VERBS.map((verb) => `${prefix}_${verb}`);
-      const unknown = candidates.filter((name) => !catalog.tools.some((tool) => tool.name === name || tool.agent === name));
+      const unknown = candidates.filter(
+        (name) => !catalog.tools.some((tool) => tool.name === name || tool.agent === name),
+      );
       const name = random.pick(unknown);
       return name === undefined ? undefined : { name, arguments: args };
     }
@@ -67,7 +111,12 @@ function toolOf(call: ToolCall, catalog: Catalog): CatalogTool | undefined {
   return resolved.kind === "tool" ? resolved.tool : undefined;
 }
 
-function removeOne(call: ToolCall, from: Record<string, unknown>, names: readonly string[], random: SeededRandom): ToolCall | undefined {
+function removeOne(
+  call: ToolCall,
+  from: Record<string, unknown>,
+  names: readonly string[],
+  random: SeededRandom,
+): ToolCall | undefined {
   const name = random.pick(names);
   if (name === undefined) return undefined;
   delete from[name];
@@ -78,10 +127,13 @@ function removeOne(call: ToolCall, from: Record<string, unknown>, names: readonl
 function swapTool(call: ToolCall, catalog: Catalog, random: SeededRandom): ToolCall | undefined {
   const tool = toolOf(call, catalog);
   if (!tool) return undefined;
-  const siblings = catalog.tools.filter((other) => other.name !== tool.name && (tool.agent === undefined || other.agent === tool.agent));
+  const siblings = catalog.tools.filter(
+    (other) => other.name !== tool.name && (tool.agent === undefined || other.agent === tool.agent),
+  );
   const other = random.pick(siblings);
   if (!other) return undefined;
-  if (call.name === tool.agent && typeof call.arguments.mode === "string" && other.mode) return { name: call.name, arguments: { ...call.arguments, mode: other.mode } };
+  if (call.name === tool.agent && typeof call.arguments.mode === "string" && other.mode)
+    return { name: call.name, arguments: { ...call.arguments, mode: other.mode } };
   return { name: other.name, arguments: call.arguments };
 }
 

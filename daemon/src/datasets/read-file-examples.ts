@@ -36,9 +36,11 @@ export async function readFileExamples(
       drop(where, "json-parse", (error as Error).message);
       continue;
     }
-    const structural = inspectRecord(record, { catalog: check.catalog, profile: check.profile, checkCalls: false }).issues.find(
-      (issue) => placeIssue(issue, line.line, undefined, check.profile).severity === "error",
-    );
+    const structural = inspectRecord(record, {
+      catalog: check.catalog,
+      profile: check.profile,
+      checkCalls: false,
+    }).issues.find((issue) => placeIssue(issue, line.line, undefined, check.profile).severity === "error");
     if (structural || !isObject(record)) {
       drop(where, structural?.rule ?? "record-not-object", structural?.message ?? "not a JSON object");
       continue;

@@ -14,9 +14,17 @@ export function renderRow(example: Example, format: DatasetFormat): Record<strin
   const completion = completionMessage(example);
   switch (format) {
     case "kto":
-      return { prompt: example.prompt, completion: [completion], label: example.label, toolset: example.toolset, source: example.source };
+      return {
+        prompt: example.prompt,
+        completion: [completion],
+        label: example.label,
+        toolset: example.toolset,
+        source: example.source,
+      };
     case "sft":
-      return example.label ? { messages: [...example.prompt, completion], toolset: example.toolset, source: example.source } : undefined;
+      return example.label
+        ? { messages: [...example.prompt, completion], toolset: example.toolset, source: example.source }
+        : undefined;
     case "chatml-text":
       return { conversations: toSeedText([...example.prompt, completion]), label: example.label };
   }
@@ -46,13 +54,19 @@ function toSeedText(messages: ChatMessage[]): ChatMessage[] {
     const parts: string[] = [];
     if (message.content) parts.push(message.content);
     for (const call of message.tool_calls ?? []) {
-      const result = messages.slice(i + 1).find((next) => next.role === "tool" && next.tool_call_id === call.id)?.content ?? undefined;
-      const args = typeof call.function.arguments === "string" ? (JSON.parse(call.function.arguments) as unknown) : call.function.arguments;
+      const result =
+        messages.slice(i + 1).find((next) => next.role === "tool" && next.tool_call_id === call.id)?.content ??
+        undefined;
+      const args =
+        typeof call.function.arguments === "string"
+          ? (JSON.parse(call.function.arguments) as unknown)
+          : call.function.arguments;
       parts.push(renderSeedTextCall({ name: call.function.name, arguments: args }, result));
     }
     const previous = out[out.length - 1];
     const text = parts.join("\n\n");
-    if (previous?.role === "assistant" && !message.tool_calls?.length) previous.content = `${previous.content}\n\n${text}`;
+    if (previous?.role === "assistant" && !message.tool_calls?.length)
+      previous.content = `${previous.content}\n\n${text}`;
     else out.push({ role: "assistant", content: text });
   }
   return out;

@@ -24,7 +24,12 @@ export function splitBySession(examples: Example[], fraction: number, random: Se
     held.add(session);
     heldCount += bySession.get(session)?.length ?? 0;
   }
-  const split: Split = { train: [], holdout: [], trainSessions: sessions.length - held.size, holdoutSessions: held.size };
+  const split: Split = {
+    train: [],
+    holdout: [],
+    trainSessions: sessions.length - held.size,
+    holdoutSessions: held.size,
+  };
   for (const example of examples) (held.has(example.session) ? split.holdout : split.train).push(example);
   return split;
 }
@@ -35,7 +40,11 @@ export function splitBySession(examples: Example[], fraction: number, random: Se
  * the smaller class is repeated (reshuffled each round) until the classes are even; otherwise the
  * surplus of the larger class ends the file.
  */
-export function interleave(examples: Example[], oversample: boolean, random: SeededRandom): { rows: Example[]; repeated: number } {
+export function interleave(
+  examples: Example[],
+  oversample: boolean,
+  random: SeededRandom,
+): { rows: Example[]; repeated: number } {
   let desirable = random.shuffle(examples.filter((example) => example.label));
   let undesirable = random.shuffle(examples.filter((example) => !example.label));
   let repeated = 0;

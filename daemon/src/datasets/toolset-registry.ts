@@ -1,4 +1,11 @@
-import { BUILTIN_CATALOG_IDS, builtinCatalog, catalogHasTool, wireTools, type Catalog, type CatalogTool } from "@vault-tuner/shared";
+import {
+  BUILTIN_CATALOG_IDS,
+  builtinCatalog,
+  catalogHasTool,
+  wireTools,
+  type Catalog,
+  type CatalogTool,
+} from "@vault-tuner/shared";
 import type { ToolsetStore } from "../store/toolset-store";
 
 /** A toolset as written beside a dataset: what the trainer passes to the chat template as `tools`. */
@@ -54,7 +61,10 @@ export class ToolsetRegistry {
       const wire = key.endsWith(WIRE_SUFFIX);
       const id = wire ? key.slice(0, -WIRE_SUFFIX.length) : key;
       const catalog = builtinCatalog(id);
-      if (!catalog) throw new UnknownCatalogError(`unknown catalog "${id}"; the built-in ones are ${BUILTIN_CATALOG_IDS.join(", ")}`);
+      if (!catalog)
+        throw new UnknownCatalogError(
+          `unknown catalog "${id}"; the built-in ones are ${BUILTIN_CATALOG_IDS.join(", ")}`,
+        );
       entry = { catalog, tools: wire ? wireTools(catalog) : catalog.tools };
     }
     this.resolved.set(key, entry);

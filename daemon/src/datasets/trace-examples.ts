@@ -38,25 +38,50 @@ export function examplesFromTraces(store: TraceStore, filter: TraceFilter, tools
       sessionName = detail.trace.session;
       sessionTraces = store.session(sessionName);
     }
-    const earlier = sessionTraces.slice(0, sessionTraces.findIndex((trace) => trace.id === detail.trace.id));
+    const earlier = sessionTraces.slice(
+      0,
+      sessionTraces.findIndex((trace) => trace.id === detail.trace.id),
+    );
     out.examples.push(...examplesOf(detail, earlier, sessionTraces[0] ?? detail.trace, toolsets));
     if (detail.label === "undesirable" && detail.correction) out.corrections++;
   }
   return out;
 }
 
-function examplesOf(detail: TraceDetail, earlier: StoredTrace[], first: StoredTrace, toolsets: ToolsetRegistry): Example[] {
+function examplesOf(
+  detail: TraceDetail,
+  earlier: StoredTrace[],
+  first: StoredTrace,
+  toolsets: ToolsetRegistry,
+): Example[] {
   const { trace } = detail;
   const conversation = new ConversationBuilder()
     .push("system", systemPrompt(callContext(first.call.arguments)))
     .push("user", recordedRequest(callContext(first.call.arguments)));
-  for (const previous of earlier) conversation.assistant({ lead: null, calls: [{ call: previous.call, result: resultText(previous) }], trailing: null });
+  for (const previous of earlier)
+    conversation.assistant({
+      lead: null,
+      calls: [{ call: previous.call, result: resultText(previous) }],
+      trailing: null,
+    });
   const toolset = toolsets.keyForTrace(trace.call.name, trace.toolsetHash);
   const base = { session: `trace-session:${trace.session}`, prompt: conversation.messages, toolset };
-  const examples: Example[] = [{ ...base, source: `trace:${trace.id}`, label: detail.label === "desirable", completion: { calls: [trace.call], text: null } }];
+  const examples: Example[] = [
+    {
+      ...base,
+      source: `trace:${trace.id}`,
+      label: detail.label === "desirable",
+      completion: { calls: [trace.call], text: null },
+    },
+  ];
   if (detail.label === "undesirable" && detail.correction) {
     const corrected = { name: detail.correction.name ?? trace.call.name, arguments: detail.correction.arguments };
-    examples.push({ ...base, source: `correction:${trace.id}`, label: true, completion: { calls: [corrected], text: null } });
+    examples.push({
+      ...base,
+      source: `correction:${trace.id}`,
+      label: true,
+      completion: { calls: [corrected], text: null },
+    });
   }
   return examples;
 }
@@ -65,6 +90,14 @@ function examplesOf(detail: TraceDetail, earlier: StoredTrace[], first: StoredTr
 function resultText(trace: StoredTrace): string {
   const text = trace.error
     ? `Error ${trace.error.code}: ${trace.error.message}`
-    : (trace.result?.content ?? []).map((item) => (typeof item === "object" && item && "text" in item && typeof item.text === "string" ? item.text : JSON.stringify(item))).join("\n");
-  return text.length > MAX_RESULT_CHARS ? `${text.slice(0, MAX_RESULT_CHARS)}\n[… ${text.length - MAX_RESULT_CHARS} more characters]` : text;
+    : (trace.result?.content ?? [])
+        .map((item) =>
+          typeof item === "object" && item && "text" in item && typeof item.text === "string"
+            ? item.text
+            : JSON.stringify(item),
+        )
+        .join("\n");
+  return text.length > MAX_RESULT_CHARS
+    ? `${text.slice(0, MAX_RESULT_CHARS)}\n[… ${text.length - MAX_RESULT_CHARS} more characters]`
+    : text;
 }

@@ -30,7 +30,11 @@ async function writeJsonl(path: string, rows: Iterable<Record<string, unknown>>)
 
 function writeText(path: string, text: string): FileInfo {
   writeFileSync(path, text);
-  return { rows: text.split("\n").length - 1, bytes: Buffer.byteLength(text), sha256: createHash("sha256").update(text).digest("hex") };
+  return {
+    rows: text.split("\n").length - 1,
+    bytes: Buffer.byteLength(text),
+    sha256: createHash("sha256").update(text).digest("hex"),
+  };
 }
 
 export interface DatasetFiles {
@@ -46,7 +50,11 @@ export interface DatasetFiles {
  * written beside the target and renamed into place, so a reader never sees half a dataset and a failed
  * build leaves the previous one as it was.
  */
-export async function writeDatasetFolder(folder: string, files: DatasetFiles, finishCard: (files: DatasetCard["files"]) => { card: DatasetCard; markdown: string }): Promise<DatasetCard> {
+export async function writeDatasetFolder(
+  folder: string,
+  files: DatasetFiles,
+  finishCard: (files: DatasetCard["files"]) => { card: DatasetCard; markdown: string },
+): Promise<DatasetCard> {
   // Fixed names, so what an interrupted build left behind is cleared by the next build of the same name.
   const staging = `${folder}.partial`;
   rmSync(staging, { recursive: true, force: true });
@@ -57,7 +65,10 @@ export async function writeDatasetFolder(folder: string, files: DatasetFiles, fi
     info["holdout.jsonl"] = await writeJsonl(join(staging, "holdout.jsonl"), files.holdout);
     info["dropped.jsonl"] = await writeJsonl(join(staging, "dropped.jsonl"), files.dropped);
     for (const [key, tools] of [...files.toolsets].sort(([a], [b]) => a.localeCompare(b))) {
-      info[toolsetFileName(key)] = writeText(join(staging, toolsetFileName(key)), `${JSON.stringify(tools, null, 2)}\n`);
+      info[toolsetFileName(key)] = writeText(
+        join(staging, toolsetFileName(key)),
+        `${JSON.stringify(tools, null, 2)}\n`,
+      );
     }
     const { card, markdown } = finishCard(info);
     writeText(join(staging, "card.json"), `${JSON.stringify(card, null, 2)}\n`);

@@ -26,11 +26,21 @@ export function deployJob(deps: DeployJobDeps): JobKind<"deploy"> {
     prepare(request, { planned }) {
       if (planned) return request;
       const exported = deps.jobs.get(request.export);
-      if (!exported || exported.kind !== "export") throw new JobRequestError(`no export job ${request.export}`, "export");
-      if (exported.state !== "succeeded") throw new JobRequestError(`export job ${request.export} is ${exported.state}; deploy needs a succeeded one`, "export");
+      if (exported?.kind !== "export") throw new JobRequestError(`no export job ${request.export}`, "export");
+      if (exported.state !== "succeeded")
+        throw new JobRequestError(
+          `export job ${request.export} is ${exported.state}; deploy needs a succeeded one`,
+          "export",
+        );
       const folder = exported.artefacts.gguf ?? "";
       const file = fileToDeploy(folder, request.file);
-      if (!exported.artefacts[file]) throw new JobRequestError(`export job ${request.export} wrote no ${file} file (it has ${Object.keys(exported.artefacts).filter((key) => key !== "gguf" && key !== "quantCheck").join(", ")})`, "file");
+      if (!exported.artefacts[file])
+        throw new JobRequestError(
+          `export job ${request.export} wrote no ${file} file (it has ${Object.keys(exported.artefacts)
+            .filter((key) => key !== "gguf" && key !== "quantCheck")
+            .join(", ")})`,
+          "file",
+        );
       const verdict = verdictOf(folder, file);
       if (verdict?.verdict === "erased" && !request.force) {
         throw new JobRequestError(
@@ -52,10 +62,16 @@ export function deployJob(deps: DeployJobDeps): JobKind<"deploy"> {
       }
       const model = request.model ?? `vault-tools:${request.export.replace(/^job_/, "").toLowerCase()}`;
       report(context, `deploy ${basename(gguf)} to Ollama as ${model}`);
-      const deployed = await deployToOllama({ model, gguf, sha256: exportedSha256(gguf) }, { host: request.host ?? deps.ollamaHost, onProgress: context.log });
+      const deployed = await deployToOllama(
+        { model, gguf, sha256: exportedSha256(gguf) },
+        { host: request.host ?? deps.ollamaHost, onProgress: context.log },
+      );
       return { gguf, target: "ollama", model: deployed.model, host: deployed.host, digest: deployed.digest };
     },
-    failure: (error) => (error instanceof OllamaDeployError ? { error: { code: error.code, message: error.message, hint: error.hint } } : undefined),
+    failure: (error) =>
+      error instanceof OllamaDeployError
+        ? { error: { code: error.code, message: error.message, hint: error.hint } }
+        : undefined,
   };
 }
 
@@ -67,9 +83,10 @@ function report(context: JobContext, stage: string): void {
 
 /** A GGUF's sha256 from the export.json beside it (the export computed it; Ollama checks it). */
 function exportedSha256(gguf: string): string {
-  const manifest = JSON.parse(readFileSync(join(dirname(gguf), "export.json"), "utf8")) as { files: { name: string; sha256: string }[] };
+  const manifest = JSON.parse(readFileSync(join(dirname(gguf), "export.json"), "utf8")) as {
+    files: { name: string; sha256: string }[];
+  };
   const entry = manifest.files.find((file) => file.name === basename(gguf));
   if (!entry) throw new Error(`${basename(gguf)} is not listed in its export.json`);
   return entry.sha256;
 }
-

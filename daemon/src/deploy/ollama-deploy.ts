@@ -40,7 +40,10 @@ export interface OllamaDeployment {
  * the GGUF embeds), check that it reports the `tools` capability, and load it. The npm client has no
  * blob calls, so those two go through fetch; create, show and generate go through the client.
  */
-export async function deployToOllama(request: OllamaDeployRequest, options: { host?: string; onProgress?: (line: string) => void } = {}): Promise<OllamaDeployment> {
+export async function deployToOllama(
+  request: OllamaDeployRequest,
+  options: { host?: string; onProgress?: (line: string) => void } = {},
+): Promise<OllamaDeployment> {
   const host = (options.host ?? DEFAULT_OLLAMA_HOST).replace(/\/$/, "");
   const say = options.onProgress ?? (() => undefined);
   const digest = `sha256:${request.sha256}`;
@@ -65,16 +68,36 @@ export async function deployToOllama(request: OllamaDeployRequest, options: { ho
         duplex: "half",
       } as RequestInit),
     );
-    if (upload.status === 400) throw new OllamaDeployError(`Ollama refused the upload of ${request.gguf}: its sha256 is not ${request.sha256}`, "digest-mismatch", "the file changed after export; export the run again");
-    if (upload.status !== 201 && upload.status !== 200) throw new OllamaDeployError(`Ollama answered ${upload.status} to the blob upload: ${await upload.text()}`, "ollama-refused", "see Ollama's log");
+    if (upload.status === 400)
+      throw new OllamaDeployError(
+        `Ollama refused the upload of ${request.gguf}: its sha256 is not ${request.sha256}`,
+        "digest-mismatch",
+        "the file changed after export; export the run again",
+      );
+    if (upload.status !== 201 && upload.status !== 200)
+      throw new OllamaDeployError(
+        `Ollama answered ${upload.status} to the blob upload: ${await upload.text()}`,
+        "ollama-refused",
+        "see Ollama's log",
+      );
     uploaded = true;
   } else if (known.status !== 200) {
-    throw new OllamaDeployError(`Ollama answered ${known.status} when asked for blob ${digest}`, "ollama-refused", "see Ollama's log");
+    throw new OllamaDeployError(
+      `Ollama answered ${known.status} when asked for blob ${digest}`,
+      "ollama-refused",
+      "see Ollama's log",
+    );
   }
 
   const ollama = new Ollama({ host });
   const created = await reach("creating the model", () =>
-    ollama.create({ model: request.model, files: { "model.gguf": digest }, system: request.system, parameters: request.parameters, stream: true } as Parameters<Ollama["create"]>[0] & { stream: true }),
+    ollama.create({
+      model: request.model,
+      files: { "model.gguf": digest },
+      system: request.system,
+      parameters: request.parameters,
+      stream: true,
+    } as Parameters<Ollama["create"]>[0] & { stream: true }),
   );
   await reach("creating the model", async () => {
     for await (const part of created) say(`ollama: ${part.status}`);
@@ -98,7 +121,11 @@ function asDeployError(error: unknown, host: string, what: string): OllamaDeploy
   const text = error instanceof Error ? error.message : String(error);
   const cause = (error as { cause?: { code?: string } }).cause?.code;
   if (cause === "ECONNREFUSED" || /fetch failed|ECONNREFUSED/.test(text)) {
-    return new OllamaDeployError(`Ollama is not running at ${host} (${what})`, "ollama-unreachable", "start Ollama (ollama serve) or set the Ollama host");
+    return new OllamaDeployError(
+      `Ollama is not running at ${host} (${what})`,
+      "ollama-unreachable",
+      "start Ollama (ollama serve) or set the Ollama host",
+    );
   }
   return new OllamaDeployError(`Ollama refused ${what}: ${text}`, "ollama-refused", "see Ollama's log");
 }

@@ -28,10 +28,15 @@ export function evalJob(deps: EvalJobDeps): JobKind<"eval"> {
       // A pipeline's evaluation runs on the file its export writes: nothing to check yet.
       if (planned) return request;
       if (request.backend === "embedded" && request.model === "deployed" && !deps.serving.deployment) {
-        throw new JobRequestError("no model is deployed to the daemon to evaluate: deploy one first, or give model as a GGUF path", "model");
+        throw new JobRequestError(
+          "no model is deployed to the daemon to evaluate: deploy one first, or give model as a GGUF path",
+          "model",
+        );
       }
-      if (request.backend === "embedded" && request.model !== "deployed" && !existsSync(request.model)) throw new JobRequestError(`no GGUF file ${request.model}`, "model");
-      if (request.backend === "openai" && !request.url) throw new JobRequestError("the openai backend needs url, the server's base URL ending in /v1", "url");
+      if (request.backend === "embedded" && request.model !== "deployed" && !existsSync(request.model))
+        throw new JobRequestError(`no GGUF file ${request.model}`, "model");
+      if (request.backend === "openai" && !request.url)
+        throw new JobRequestError("the openai backend needs url, the server's base URL ending in /v1", "url");
       return request;
     },
     run(request, context) {
@@ -42,10 +47,17 @@ export function evalJob(deps: EvalJobDeps): JobKind<"eval"> {
         signal: context.signal,
         log: context.log,
         trainingOf: deps.trainingOf,
-        progress: (stage, done, total, etaS) => context.progress({ stage, step: done, total, ...(etaS !== undefined ? { etaS } : {}) }),
+        progress: (stage, done, total, etaS) =>
+          context.progress({ stage, step: done, total, ...(etaS !== undefined ? { etaS } : {}) }),
       });
     },
     // A model that fails its gate leaves its report: the failure is the verdict, not a crash.
-    failure: (error) => (error instanceof EvalGateError ? { error: { code: error.code, message: error.message, hint: "open the report to see which cases failed" }, artefacts: error.artefacts } : undefined),
+    failure: (error) =>
+      error instanceof EvalGateError
+        ? {
+            error: { code: error.code, message: error.message, hint: "open the report to see which cases failed" },
+            artefacts: error.artefacts,
+          }
+        : undefined,
   };
 }

@@ -36,8 +36,10 @@ export interface EvalJobContext {
  */
 export async function runEvalJob(request: EvalJobRequest, context: EvalJobContext): Promise<Record<string, string>> {
   const set = selectCases(loadPromptSet(request.set, context.dataRoot), request.cases);
-  const model = request.backend === "embedded" && request.model === "deployed" ? context.serving.deployment?.gguf : request.model;
-  if (!model) throw new Error('no model is deployed to the daemon to evaluate: deploy one, or give model as a GGUF path');
+  const model =
+    request.backend === "embedded" && request.model === "deployed" ? context.serving.deployment?.gguf : request.model;
+  if (!model)
+    throw new Error("no model is deployed to the daemon to evaluate: deploy one, or give model as a GGUF path");
   const spec: BackendSpec = {
     kind: request.backend,
     model,
@@ -52,7 +54,9 @@ export async function runEvalJob(request: EvalJobRequest, context: EvalJobContex
     grammar: request.grammar,
   };
   const backend = await openBackend(spec, context.serving);
-  context.log(`evaluating ${backend.info.kind}:${backend.info.model} on ${set.id} (${set.cases.length} cases x ${request.repeat})`);
+  context.log(
+    `evaluating ${backend.info.kind}:${backend.info.model} on ${set.id} (${set.cases.length} cases x ${request.repeat})`,
+  );
   let report: EvalReport;
   try {
     report = await runEval({
@@ -66,7 +70,12 @@ export async function runEvalJob(request: EvalJobRequest, context: EvalJobContex
       onProgress: (progress) => {
         if (!progress.last) return;
         context.log(`[${progress.done}/${progress.total}] ${progress.last.caseId} ${progress.last.status}`);
-        context.progress(`${progress.passed} passed, ${progress.failed} failed${progress.requestErrors ? `, ${progress.requestErrors} request errors` : ""}`, progress.done, progress.total, progress.etaS);
+        context.progress(
+          `${progress.passed} passed, ${progress.failed} failed${progress.requestErrors ? `, ${progress.requestErrors} request errors` : ""}`,
+          progress.done,
+          progress.total,
+          progress.etaS,
+        );
       },
     });
   } finally {
@@ -76,13 +85,22 @@ export async function runEvalJob(request: EvalJobRequest, context: EvalJobContex
   if (training) report = { ...report, metadata: { ...report.metadata, training } };
   const saved = saveToDataDir(report, context.dataRoot);
   const summary = report.summary;
-  context.log(`${summary.passed}/${summary.total - summary.request_errors} passed: ${formatRate(summary.pass_rate)} (95% interval ${formatRate(summary.pass_rate_ci95[0])} to ${formatRate(summary.pass_rate_ci95[1])}); report ${saved.json}`);
-  const artefacts = { report: saved.json, note: saved.markdown, passRate: summary.pass_rate === null ? "" : String(summary.pass_rate) };
+  context.log(
+    `${summary.passed}/${summary.total - summary.request_errors} passed: ${formatRate(summary.pass_rate)} (95% interval ${formatRate(summary.pass_rate_ci95[0])} to ${formatRate(summary.pass_rate_ci95[1])}); report ${saved.json}`,
+  );
+  const artefacts = {
+    report: saved.json,
+    note: saved.markdown,
+    passRate: summary.pass_rate === null ? "" : String(summary.pass_rate),
+  };
   if (request.gate) {
-    const baseline = request.gate.noRegressionVs ? findBaseline(request.gate.noRegressionVs, report, context) : undefined;
+    const baseline = request.gate.noRegressionVs
+      ? findBaseline(request.gate.noRegressionVs, report, context)
+      : undefined;
     const gate = checkGate(report, { failUnder: request.gate.failUnder, baseline });
     context.log(gate.passed ? "gate passed" : `gate failed: ${gate.reasons.join("; ")}`);
-    if (!gate.passed) throw new EvalGateError(`the model did not clear the gate: ${gate.reasons.join("; ")}`, artefacts);
+    if (!gate.passed)
+      throw new EvalGateError(`the model did not clear the gate: ${gate.reasons.join("; ")}`, artefacts);
   }
   return artefacts;
 }
@@ -90,7 +108,16 @@ export async function runEvalJob(request: EvalJobRequest, context: EvalJobContex
 /** A report id, or "latest": the newest stored run of the same set on another model (none on a first run). */
 function findBaseline(which: string, report: EvalReport, context: EvalJobContext): EvalReport | undefined {
   if (which !== "latest") return readReport(join(reportsDir(context.dataRoot), which, "report.json"));
-  const earlier = listReports(context.dataRoot).find((other) => other.metadata.id !== report.metadata.id && other.metadata.set.id === report.metadata.set.id && other.metadata.backend.model !== report.metadata.backend.model);
-  context.log(earlier ? `comparing with ${earlier.metadata.id} (${earlier.metadata.backend.model})` : "no earlier run of this set to compare with");
+  const earlier = listReports(context.dataRoot).find(
+    (other) =>
+      other.metadata.id !== report.metadata.id &&
+      other.metadata.set.id === report.metadata.set.id &&
+      other.metadata.backend.model !== report.metadata.backend.model,
+  );
+  context.log(
+    earlier
+      ? `comparing with ${earlier.metadata.id} (${earlier.metadata.backend.model})`
+      : "no earlier run of this set to compare with",
+  );
   return earlier;
 }

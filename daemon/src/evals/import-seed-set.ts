@@ -29,7 +29,10 @@ export interface ImportResult {
  * matched in any order, as the seed did. A prompt expecting a tool the catalog lacks is skipped with a
  * reason, and the rest are imported.
  */
-export function importSeedSet(files: string[], options: { id: string; title?: string; catalog?: string }): ImportResult {
+export function importSeedSet(
+  files: string[],
+  options: { id: string; title?: string; catalog?: string },
+): ImportResult {
   const catalog: Catalog = sandboxCatalog(options.catalog ?? "claudesidian-3");
   const cases: EvalCaseInput[] = [];
   const skipped: ImportResult["skipped"] = [];
@@ -42,30 +45,44 @@ export function importSeedSet(files: string[], options: { id: string; title?: st
       throw new PromptSetError(`${file}: not valid JSON: ${(error as Error).message}`);
     }
     const prompts = z.array(SeedPromptSchema).safeParse(raw);
-    if (!prompts.success) throw new PromptSetError(`${file}: not a seed prompt file (a JSON array of {id, question, expected_tools}): ${describeZodError(prompts.error, raw)}`);
+    if (!prompts.success)
+      throw new PromptSetError(
+        `${file}: not a seed prompt file (a JSON array of {id, question, expected_tools}): ${describeZodError(prompts.error, raw)}`,
+      );
     for (const prompt of prompts.data) {
       const id = seen.has(prompt.id) ? `${basename(file, ".json")}.${prompt.id}` : prompt.id;
       const unknown = prompt.expected_tools.filter((tool) => resolveTool(catalog, tool, {}).kind === "unknown");
       if (unknown.length > 0) {
-        skipped.push({ id: prompt.id, reason: `${file}: expects ${unknown.join(", ")}, which ${catalog.id} does not have` });
+        skipped.push({
+          id: prompt.id,
+          reason: `${file}: expects ${unknown.join(", ")}, which ${catalog.id} does not have`,
+        });
         continue;
       }
       seen.add(id);
       cases.push({
         id,
-        kind: prompt.expected_tools.length === 0 ? "irrelevance" : prompt.expected_tools.length === 1 ? "single" : "combo",
+        kind:
+          prompt.expected_tools.length === 0 ? "irrelevance" : prompt.expected_tools.length === 1 ? "single" : "combo",
         tags: [...prompt.tags, "imported"],
         messages: [
           { role: "system", content: prompt.system ?? evalSystemPrompt() },
           { role: "user", content: prompt.question },
         ],
         vault: evalVault(),
-        expect: { calls: prompt.expected_tools.map((tool) => ({ tool, args: {} })), order: "any", finalState: "unjudged" },
+        expect: {
+          calls: prompt.expected_tools.map((tool) => ({ tool, args: {} })),
+          order: "any",
+          finalState: "unjudged",
+        },
         ...(prompt.notes ? { notes: prompt.notes } : {}),
       });
     }
   }
-  if (cases.length === 0) throw new PromptSetError(`nothing to import from ${files.join(", ")}${skipped.length ? `: ${skipped.map((item) => item.reason).join("; ")}` : ""}`);
+  if (cases.length === 0)
+    throw new PromptSetError(
+      `nothing to import from ${files.join(", ")}${skipped.length ? `: ${skipped.map((item) => item.reason).join("; ")}` : ""}`,
+    );
   const set = checkPromptSet(
     {
       format: PROMPT_SET_FORMAT,

@@ -15,7 +15,11 @@ export function userSetsDir(dataDir: string): string {
 }
 
 /** Writes a set among the user's (or to `file`), whole or not at all; returns where. */
-export function writeUserSet(dataDir: string, set: PromptSet, file = join(userSetsDir(dataDir), `${set.id}.json`)): string {
+export function writeUserSet(
+  dataDir: string,
+  set: PromptSet,
+  file = join(userSetsDir(dataDir), `${set.id}.json`),
+): string {
   writeFileAtomically(file, `${JSON.stringify(set, null, 2)}\n`);
   return file;
 }
@@ -50,14 +54,23 @@ export function checkPromptSet(raw: unknown, where: string): PromptSet {
   }
   const problems: string[] = [];
   set.cases.forEach((evalCase, index) => {
-    const named = [...(evalCase.tools ?? []), ...evalCase.expect.calls.map((call) => call.tool), ...evalCase.expect.allowExtra];
+    const named = [
+      ...(evalCase.tools ?? []),
+      ...evalCase.expect.calls.map((call) => call.tool),
+      ...evalCase.expect.allowExtra,
+    ];
     for (const tool of new Set(named)) {
       const resolved = resolveTool(catalog, tool, {});
       if (resolved.kind === "unknown") problems.push(`cases[${index}] (${evalCase.id}): ${resolved.message}`);
     }
-    for (const call of evalCase.expect.calls) if (evalCase.tools && !evalCase.tools.includes(call.tool)) problems.push(`cases[${index}] (${evalCase.id}): expects ${call.tool}, which its tools do not offer`);
+    for (const call of evalCase.expect.calls)
+      if (evalCase.tools && !evalCase.tools.includes(call.tool))
+        problems.push(`cases[${index}] (${evalCase.id}): expects ${call.tool}, which its tools do not offer`);
     for (const path of [...Object.keys(evalCase.vault.files), ...evalCase.vault.folders]) {
-      if (/^([A-Za-z]:|[/\\])/.test(path) || path.split(/[/\\]/).includes("..")) problems.push(`cases[${index}] (${evalCase.id}): vault path "${path}" must be relative to the vault and stay inside it`);
+      if (/^([A-Za-z]:|[/\\])/.test(path) || path.split(/[/\\]/).includes(".."))
+        problems.push(
+          `cases[${index}] (${evalCase.id}): vault path "${path}" must be relative to the vault and stay inside it`,
+        );
     }
   });
   if (problems.length > 0) throw new PromptSetError(`${where}: ${problems.join("; ")}`);
@@ -73,11 +86,15 @@ export function selectCases(set: PromptSet, ids: string[] | undefined): PromptSe
 }
 
 /** Every set that can be named by id: `{id, title, cases, source, file}`, user sets shadowing built-in ones. */
-export function listPromptSets(dataDir?: string): { id: string; title: string; cases: number; source: string; file: string }[] {
+export function listPromptSets(
+  dataDir?: string,
+): { id: string; title: string; cases: number; source: string; file: string }[] {
   const found = new Map<string, { id: string; title: string; cases: number; source: string; file: string }>();
   for (const folder of [BUILTIN_SETS_DIR, ...(dataDir ? [userSetsDir(dataDir)] : [])]) {
     if (!existsSync(folder)) continue;
-    for (const name of readdirSync(folder).filter((entry) => entry.endsWith(".json")).sort()) {
+    for (const name of readdirSync(folder)
+      .filter((entry) => entry.endsWith(".json"))
+      .sort()) {
       const file = join(folder, name);
       try {
         const set = loadPromptSet(file);
@@ -99,7 +116,9 @@ function findSetFile(nameOrPath: string, dataDir?: string): string {
     }
   }
   const known = listPromptSets(dataDir).map((set) => set.id);
-  throw new PromptSetError(`no prompt set "${basename(nameOrPath)}": give a set id (${known.join(", ") || "none found"}) or a .json file`);
+  throw new PromptSetError(
+    `no prompt set "${basename(nameOrPath)}": give a set id (${known.join(", ") || "none found"}) or a .json file`,
+  );
 }
 
 /** The first few zod issues as `cases[3].expect.calls[0].tool: message (case "id")`. */
@@ -107,9 +126,13 @@ export function describeZodError(error: ZodError, raw: unknown): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => {
-      const path = issue.path.map((key) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`)).join("").replace(/^\./, "");
+      const path = issue.path
+        .map((key) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`))
+        .join("")
+        .replace(/^\./, "");
       const caseIndex = issue.path[0] === "cases" && typeof issue.path[1] === "number" ? issue.path[1] : undefined;
-      const caseId = caseIndex !== undefined ? (raw as { cases?: { id?: unknown }[] }).cases?.[caseIndex]?.id : undefined;
+      const caseId =
+        caseIndex !== undefined ? (raw as { cases?: { id?: unknown }[] }).cases?.[caseIndex]?.id : undefined;
       return `${path || "(top level)"}: ${issue.message}${typeof caseId === "string" ? ` (case "${caseId}")` : ""}`;
     })
     .join("; ");

@@ -15,7 +15,11 @@ export interface SavedReport {
 }
 
 /** Writes the JSON and the Markdown note, each complete or not at all. */
-export function saveReport(report: EvalReport, json: string, markdown = join(dirname(json), `${basenameWithout(json)}.md`)): SavedReport {
+export function saveReport(
+  report: EvalReport,
+  json: string,
+  markdown = join(dirname(json), `${basenameWithout(json)}.md`),
+): SavedReport {
   writeFileAtomically(json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileAtomically(markdown, reportMarkdown(report));
   return { json, markdown };
@@ -32,7 +36,9 @@ export function readReport(file: string): EvalReport {
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not valid JSON: ${(error as Error).message}`}`);
+    throw new Error(
+      `${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not valid JSON: ${(error as Error).message}`}`,
+    );
   }
   const parsed = EvalReportSchema.safeParse(raw);
   if (!parsed.success) {

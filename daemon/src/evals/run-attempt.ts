@@ -1,4 +1,13 @@
-import { extractCalls, isObject, scoreAttempt, type AttemptTranscript, type Catalog, type EvalCase, type EvalRecord, type ExecutedCall } from "@vault-tuner/shared";
+import {
+  extractCalls,
+  isObject,
+  scoreAttempt,
+  type AttemptTranscript,
+  type Catalog,
+  type EvalCase,
+  type EvalRecord,
+  type ExecutedCall,
+} from "@vault-tuner/shared";
 import type { ChatMessage, ChatTool } from "../inference/chat-types";
 import { RequestError, type EvalBackend } from "./backends/eval-backend";
 import { VaultSandbox } from "./sandbox";
@@ -11,7 +20,14 @@ const RESULT_EXCERPT = 500;
  * writes (in whatever form) runs in a fresh sandbox copy of the case's vault and its result goes back,
  * until the model answers without a call or the turn limit is reached. Then it is scored.
  */
-export async function runAttempt(evalCase: EvalCase, attempt: number, catalog: Catalog, tools: ChatTool[], backend: EvalBackend, options: { turnLimit?: number; signal?: AbortSignal } = {}): Promise<EvalRecord> {
+export async function runAttempt(
+  evalCase: EvalCase,
+  attempt: number,
+  catalog: Catalog,
+  tools: ChatTool[],
+  backend: EvalBackend,
+  options: { turnLimit?: number; signal?: AbortSignal } = {},
+): Promise<EvalRecord> {
   const turnLimit = options.turnLimit ?? evalCase.turnLimit;
   const sandbox = await VaultSandbox.open(evalCase.vault);
   const requests: EvalRecord["requests"] = [];
@@ -33,7 +49,11 @@ export async function runAttempt(evalCase: EvalCase, attempt: number, catalog: C
         }
         throw error;
       }
-      requests.push({ latency_ms: Math.round(performance.now() - started), prompt_tokens: answer.promptTokens, completion_tokens: answer.completionTokens });
+      requests.push({
+        latency_ms: Math.round(performance.now() - started),
+        prompt_tokens: answer.promptTokens,
+        completion_tokens: answer.completionTokens,
+      });
       const extracted = extractCalls({ content: answer.content, tool_calls: answer.toolCalls });
       const parseErrors = extracted.errors.map((error) => `${error.form}: ${error.message}`);
       if (answer.stop === "context-full") {
@@ -53,8 +73,17 @@ export async function runAttempt(evalCase: EvalCase, attempt: number, catalog: C
       const results: ChatMessage[] = [];
       for (const [index, call] of extracted.calls.entries()) {
         // Arguments that are not an object cannot be sent; the model hears why, as the plugin would say it.
-        const result = isObject(call.arguments) ? await sandbox.call(call.name, call.arguments) : { text: "❌ Error: the arguments are not a JSON object", isError: true };
-        executed.push({ turn, form: call.form, name: call.name, arguments: call.arguments, result: result.text, isError: result.isError });
+        const result = isObject(call.arguments)
+          ? await sandbox.call(call.name, call.arguments)
+          : { text: "❌ Error: the arguments are not a JSON object", isError: true };
+        executed.push({
+          turn,
+          form: call.form,
+          name: call.name,
+          arguments: call.arguments,
+          result: result.text,
+          isError: result.isError,
+        });
         results.push({ role: "tool", content: result.text, tool_call_id: ids[index], name: call.name });
       }
       transcript.turns.push({ content: answer.content, calls: executed, parseErrors });
@@ -63,16 +92,44 @@ export async function runAttempt(evalCase: EvalCase, attempt: number, catalog: C
       messages.push({
         role: "assistant",
         content: onlyStructured ? answer.content || null : null,
-        tool_calls: extracted.calls.map((call, index) => ({ id: ids[index], function: { name: call.name, arguments: isObject(call.arguments) ? call.arguments : {} } })),
+        tool_calls: extracted.calls.map((call, index) => ({
+          id: ids[index],
+          function: { name: call.name, arguments: isObject(call.arguments) ? call.arguments : {} },
+        })),
       });
       messages.push(...results);
     }
     const after = sandbox.snapshot();
-    const calls = transcript.turns.flatMap((turn) => turn.calls).map((call) => ({ turn: call.turn, form: call.form, tool: call.name, arguments: call.arguments, result: excerpt(call.result), is_error: call.isError }));
-    const base = { case_id: evalCase.id, attempt, kind: evalCase.kind, tags: evalCase.tags, expected_tools: evalCase.expect.calls.map((call) => call.tool), calls, final_answer: excerpt(finalAnswer), turns: transcript.turns.length, requests };
-    if (requestError !== undefined) return { ...base, status: "request-error", checks: {}, failure_reasons: [], error: requestError };
+    const calls = transcript.turns
+      .flatMap((turn) => turn.calls)
+      .map((call) => ({
+        turn: call.turn,
+        form: call.form,
+        tool: call.name,
+        arguments: call.arguments,
+        result: excerpt(call.result),
+        is_error: call.isError,
+      }));
+    const base = {
+      case_id: evalCase.id,
+      attempt,
+      kind: evalCase.kind,
+      tags: evalCase.tags,
+      expected_tools: evalCase.expect.calls.map((call) => call.tool),
+      calls,
+      final_answer: excerpt(finalAnswer),
+      turns: transcript.turns.length,
+      requests,
+    };
+    if (requestError !== undefined)
+      return { ...base, status: "request-error", checks: {}, failure_reasons: [], error: requestError };
     const score = scoreAttempt(evalCase, catalog, transcript, before, after);
-    return { ...base, status: score.passed ? "passed" : "failed", checks: score.checks, failure_reasons: score.failureReasons };
+    return {
+      ...base,
+      status: score.passed ? "passed" : "failed",
+      checks: score.checks,
+      failure_reasons: score.failureReasons,
+    };
   } finally {
     await sandbox.close();
   }

@@ -1,5 +1,15 @@
 import { createHash } from "node:crypto";
-import { builtinCatalog, canonicalJson, REPORT_FORMAT, summarize, type Catalog, type EvalCase, type EvalRecord, type EvalReport, type PromptSet } from "@vault-tuner/shared";
+import {
+  builtinCatalog,
+  canonicalJson,
+  REPORT_FORMAT,
+  summarize,
+  type Catalog,
+  type EvalCase,
+  type EvalRecord,
+  type EvalReport,
+  type PromptSet,
+} from "@vault-tuner/shared";
 import type { ChatMessage, ChatTool } from "../inference/chat-types";
 import { DAEMON_VERSION } from "../version";
 import type { EvalBackend } from "./backends/eval-backend";
@@ -44,7 +54,9 @@ export async function runEval(options: EvalRunOptions): Promise<EvalReport> {
   const catalog = sandboxCatalog(set.catalog);
   const repeat = options.repeat ?? 1;
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, backend.maxConcurrency));
-  const work = Array.from({ length: repeat }, (_, index) => set.cases.map((evalCase) => ({ evalCase, attempt: index + 1 }))).flat();
+  const work = Array.from({ length: repeat }, (_, index) =>
+    set.cases.map((evalCase) => ({ evalCase, attempt: index + 1 })),
+  ).flat();
   const records: EvalRecord[] = new Array(work.length);
   const toolsOf = new Map(set.cases.map((evalCase) => [evalCase.id, offeredTools(evalCase, catalog)]));
   const started = performance.now();
@@ -53,14 +65,23 @@ export async function runEval(options: EvalRunOptions): Promise<EvalReport> {
   const progress: EvalProgress = { done: 0, total: work.length, passed: 0, failed: 0, requestErrors: 0 };
   // Backends that hold a context (the embedded model) size it for the longest conversation the set can make.
   const turnLimits = set.cases.map((evalCase) => options.turnLimit ?? evalCase.turnLimit);
-  await backend.prepare?.(set.cases.map((evalCase) => ({ messages: evalCase.messages as ChatMessage[], tools: toolsOf.get(evalCase.id) ?? [] })), Math.max(1, ...turnLimits));
+  await backend.prepare?.(
+    set.cases.map((evalCase) => ({
+      messages: evalCase.messages as ChatMessage[],
+      tools: toolsOf.get(evalCase.id) ?? [],
+    })),
+    Math.max(1, ...turnLimits),
+  );
   let next = 0;
   const worker = async () => {
     while (next < work.length) {
       options.signal?.throwIfAborted();
       const index = next++;
       const { evalCase, attempt } = work[index] as { evalCase: EvalCase; attempt: number };
-      const record = await runAttempt(evalCase, attempt, catalog, toolsOf.get(evalCase.id) ?? [], backend, { turnLimit: options.turnLimit, signal: options.signal });
+      const record = await runAttempt(evalCase, attempt, catalog, toolsOf.get(evalCase.id) ?? [], backend, {
+        turnLimit: options.turnLimit,
+        signal: options.signal,
+      });
       records[index] = record;
       progress.done += 1;
       if (record.status === "passed") progress.passed += 1;
@@ -76,7 +97,8 @@ export async function runEval(options: EvalRunOptions): Promise<EvalReport> {
   return {
     format: REPORT_FORMAT,
     metadata: {
-      id: options.id ?? `${set.id}-${startedAt.toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")}`,
+      id:
+        options.id ?? `${set.id}-${startedAt.toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")}`,
       created_at: startedAt.toISOString(),
       duration_s: Math.round((performance.now() - started) / 100) / 10,
       set: {
@@ -100,14 +122,24 @@ export async function runEval(options: EvalRunOptions): Promise<EvalReport> {
 
 export function sandboxCatalog(id: string): Catalog {
   const catalog = builtinCatalog(id);
-  if (!catalog || !SANDBOX_CATALOGS.includes(id)) throw new Error(`prompt sets for ${id} cannot run: the evaluation sandbox implements ${SANDBOX_CATALOGS.join(", ")}`);
+  if (!catalog || !SANDBOX_CATALOGS.includes(id))
+    throw new Error(
+      `prompt sets for ${id} cannot run: the evaluation sandbox implements ${SANDBOX_CATALOGS.join(", ")}`,
+    );
   return catalog;
 }
 
 /** The tools sent with a case: the ones it names, or the whole catalog, as OpenAI function schemas. */
 export function offeredTools(evalCase: EvalCase, catalog: Catalog): ChatTool[] {
   const tools = evalCase.tools ? catalog.tools.filter((tool) => evalCase.tools?.includes(tool.name)) : catalog.tools;
-  return tools.map((tool) => ({ type: "function", function: { name: tool.name, ...(tool.description ? { description: tool.description } : {}), parameters: tool.inputSchema } }));
+  return tools.map((tool) => ({
+    type: "function",
+    function: {
+      name: tool.name,
+      ...(tool.description ? { description: tool.description } : {}),
+      parameters: tool.inputSchema,
+    },
+  }));
 }
 
 function sha256(text: string): string {

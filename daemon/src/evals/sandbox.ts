@@ -42,7 +42,9 @@ export class VaultSandbox {
 
   async call(name: string, args: Record<string, unknown>): Promise<SandboxResult> {
     const result = await this.client.callTool({ name, arguments: args });
-    const text = ((result.content as { type: string; text?: string }[]) ?? []).map((part) => part.text ?? "").join("\n");
+    const text = ((result.content as { type: string; text?: string }[]) ?? [])
+      .map((part) => part.text ?? "")
+      .join("\n");
     return { text, isError: result.isError === true || text.startsWith("❌ Error:") };
   }
 
@@ -61,8 +63,16 @@ export class VaultSandbox {
       }
     };
     walk(this.root);
-    const stored = JSON.parse(readFileSync(join(this.root, STORE_FOLDER, "memory.json"), "utf8")) as Record<string, Record<string, { id: string }>>;
-    const memory = Object.fromEntries(MEMORY_COLLECTIONS.map((collection) => [collection, Object.values(stored[collection] ?? {}).sort((a, b) => a.id.localeCompare(b.id))])) as VaultSnapshot["memory"];
+    const stored = JSON.parse(readFileSync(join(this.root, STORE_FOLDER, "memory.json"), "utf8")) as Record<
+      string,
+      Record<string, { id: string }>
+    >;
+    const memory = Object.fromEntries(
+      MEMORY_COLLECTIONS.map((collection) => [
+        collection,
+        Object.values(stored[collection] ?? {}).sort((a, b) => a.id.localeCompare(b.id)),
+      ]),
+    ) as VaultSnapshot["memory"];
     return { files, folders: folders.sort(), memory };
   }
 
@@ -79,8 +89,14 @@ function writeFixture(root: string, fixture: VaultFixture): void {
     mkdirSync(dirname(absolute), { recursive: true });
     writeFileSync(absolute, content);
   }
-  for (const given of fixture.folders) mkdirSync(vaultPath(root, given, "fixture folder").absolute, { recursive: true });
-  const memory = Object.fromEntries(MEMORY_COLLECTIONS.map((collection) => [collection, Object.fromEntries((fixture.memory[collection] ?? []).map((item) => [item.id, item]))]));
+  for (const given of fixture.folders)
+    mkdirSync(vaultPath(root, given, "fixture folder").absolute, { recursive: true });
+  const memory = Object.fromEntries(
+    MEMORY_COLLECTIONS.map((collection) => [
+      collection,
+      Object.fromEntries((fixture.memory[collection] ?? []).map((item) => [item.id, item])),
+    ]),
+  );
   mkdirSync(join(root, STORE_FOLDER), { recursive: true });
   writeFileSync(join(root, STORE_FOLDER, "memory.json"), `${JSON.stringify(memory, null, 2)}\n`);
 }

@@ -13,7 +13,21 @@ export interface ExportOptions {
 
 /** `python -m vault_tuner_train export ...`: the same for `vault-tuner export` and an export job. */
 export function exportArgs(tools: LlamaCppTools, options: ExportOptions): string[] {
-  const args = ["export", "--run", options.run, "--output", options.output, "--llama-cpp", tools.sources, "--libllama", tools.libllama, "--llama-cpp-release", tools.release, "--dtype", options.dtype];
+  const args = [
+    "export",
+    "--run",
+    options.run,
+    "--output",
+    options.output,
+    "--llama-cpp",
+    tools.sources,
+    "--libllama",
+    tools.libllama,
+    "--llama-cpp-release",
+    tools.release,
+    "--dtype",
+    options.dtype,
+  ];
   for (const kind of options.quant) args.push("--quant", kind);
   if (!options.adapter) args.push("--no-adapter");
   if (options.base) args.push("--base", options.base);

@@ -1,7 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_DEPLOY_FILE, QUANTS, type ExportedFile } from "@vault-tuner/shared";
-import { checkQuantizations, heldOutPrompts, type CheckProgress, type QuantCheck, type QuantVerdict } from "./quant-check";
+import {
+  checkQuantizations,
+  heldOutPrompts,
+  type CheckProgress,
+  type QuantCheck,
+  type QuantVerdict,
+} from "./quant-check";
 
 /** The check's record, beside the GGUF files it judged. */
 export const QUANT_CHECK_FILE = "quant-check.json";
@@ -19,16 +25,27 @@ export async function checkExport(
   rows: number,
   options: { onProgress?: (progress: CheckProgress) => void; signal?: AbortSignal } = {},
 ): Promise<QuantCheck | { skipped: string }> {
-  const quantized = files.filter((file) => QUANT_KINDS.has(file.kind)).map((file) => ({ kind: file.kind, file: join(folder, file.name), bytes: file.bytes }));
+  const quantized = files
+    .filter((file) => QUANT_KINDS.has(file.kind))
+    .map((file) => ({ kind: file.kind, file: join(folder, file.name), bytes: file.bytes }));
   if (rows <= 0) return { skipped: "asked for 0 rows" };
   if (quantized.length === 0) return { skipped: "no quantized file to check" };
   const reference = files.find((file) => !QUANT_KINDS.has(file.kind) && file.kind !== "adapter");
   if (!reference) return { skipped: "no 16-bit file to compare with" };
-  if (!dataset || !existsSync(dataset)) return { skipped: `the run's dataset${dataset ? ` ${dataset}` : ""} is not on this machine` };
-  const check = await checkQuantizations({ kind: reference.kind, file: join(folder, reference.name) }, quantized, heldOutPrompts(dataset, rows), options);
+  if (!dataset || !existsSync(dataset))
+    return { skipped: `the run's dataset${dataset ? ` ${dataset}` : ""} is not on this machine` };
+  const check = await checkQuantizations(
+    { kind: reference.kind, file: join(folder, reference.name) },
+    quantized,
+    heldOutPrompts(dataset, rows),
+    options,
+  );
   writeFileSync(join(folder, QUANT_CHECK_FILE), `${JSON.stringify(check, null, 2)}\n`);
   const exported = JSON.parse(readFileSync(join(folder, "export.json"), "utf8")) as Record<string, unknown>;
-  writeFileSync(join(folder, "export.json"), `${JSON.stringify({ ...exported, recommended: check.recommended }, null, 2)}\n`);
+  writeFileSync(
+    join(folder, "export.json"),
+    `${JSON.stringify({ ...exported, recommended: check.recommended }, null, 2)}\n`,
+  );
   return check;
 }
 
@@ -57,10 +74,19 @@ export function checkText(check: QuantCheck | { skipped: string }): string[] {
   if ("skipped" in check) return [`quantization check skipped: ${check.skipped}`];
   const lines = [`quantization check: greedy answers on ${check.rows} held-out prompts against the 16-bit file`];
   for (const file of check.files) {
-    const warning = file.verdict === "erased" ? "  WARNING: this quantization erased the fine-tune; do not deploy it" : file.verdict === "drifted" ? "  warning: answers drift from the trained model" : "";
-    lines.push(`  ${file.kind.padEnd(8)} agreement ${(file.agreement * 100).toFixed(1).padStart(5)}%  same calls ${(file.same_calls * 100).toFixed(1).padStart(5)}%  ${file.verdict}${warning}`);
+    const warning =
+      file.verdict === "erased"
+        ? "  WARNING: this quantization erased the fine-tune; do not deploy it"
+        : file.verdict === "drifted"
+          ? "  warning: answers drift from the trained model"
+          : "";
+    lines.push(
+      `  ${file.kind.padEnd(8)} agreement ${(file.agreement * 100).toFixed(1).padStart(5)}%  same calls ${(file.same_calls * 100).toFixed(1).padStart(5)}%  ${file.verdict}${warning}`,
+    );
   }
   const quantized = check.files.some((file) => file.kind === check.recommended);
-  lines.push(`  recommended: ${check.recommended} (${quantized ? "the smallest file that kept the training" : "no quantized file kept the training: the 16-bit file"})`);
+  lines.push(
+    `  recommended: ${check.recommended} (${quantized ? "the smallest file that kept the training" : "no quantized file kept the training: the 16-bit file"})`,
+  );
   return lines;
 }

@@ -26,15 +26,23 @@ export function exportJob(deps: ExportJobDeps): JobKind<"export"> {
     prepare(request, { planned }) {
       if (planned) return request;
       const run = deps.jobs.get(request.run);
-      if (!run || run.kind !== "train") throw new JobRequestError(`no training job ${request.run}`, "run");
-      if (run.state !== "succeeded") throw new JobRequestError(`training job ${request.run} is ${run.state}; export needs a succeeded one`, "run");
+      if (run?.kind !== "train") throw new JobRequestError(`no training job ${request.run}`, "run");
+      if (run.state !== "succeeded")
+        throw new JobRequestError(`training job ${request.run} is ${run.state}; export needs a succeeded one`, "run");
       return request;
     },
     async run(request, context) {
       const run = deps.jobs.get(request.run)?.artefacts.run;
       if (!run) throw new TrainerError(`training job ${request.run} left no run folder`, "run-missing", "train again");
       const output = join(context.folder, "gguf");
-      const args = async (setup: (line: string) => void) => exportArgs(await ensureLlamaCppTools({ onProgress: setup }), { run, output, quant: request.quant, dtype: request.dtype, adapter: true });
+      const args = async (setup: (line: string) => void) =>
+        exportArgs(await ensureLlamaCppTools({ onProgress: setup }), {
+          run,
+          output,
+          quant: request.quant,
+          dtype: request.dtype,
+          adapter: true,
+        });
       const done = await runTrainerJob({ args, graceMs: deps.graceMs }, context);
       const written: Record<string, string> = { gguf: output, ...(done.adapter ? { adapter: done.adapter } : {}) };
       for (const file of done.files ?? []) written[file.kind] = join(output, file.name);
@@ -48,7 +56,13 @@ export function exportJob(deps: ExportJobDeps): JobKind<"export"> {
  * Do the quantized files still answer like the 16-bit one? Runs here (node-llama-cpp), on the held-out
  * rows of the dataset the run trained on; a check that cannot run keeps the export and says why in the log.
  */
-async function checkQuantizations(request: ExportJobRequest, folder: string, files: NonNullable<Extract<TrainEvent, { event: "done" }>["files"]>, deps: ExportJobDeps, context: JobContext): Promise<Record<string, string>> {
+async function checkQuantizations(
+  request: ExportJobRequest,
+  folder: string,
+  files: NonNullable<Extract<TrainEvent, { event: "done" }>["files"]>,
+  deps: ExportJobDeps,
+  context: JobContext,
+): Promise<Record<string, string>> {
   const trained = deps.jobs.get(request.run);
   const dataset = trained?.request.kind === "train" ? join(deps.dataDir.datasets, trained.request.dataset) : undefined;
   try {

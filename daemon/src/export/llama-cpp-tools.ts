@@ -50,11 +50,15 @@ export function findLibllama(release: string): string {
       continue;
     }
     const bins = join(dir, "bins", name);
-    const library = existsSync(bins) ? readdirSync(bins).find((file) => file.startsWith(`libllama.${release}.`) || file === "llama.dll") : undefined;
+    const library = existsSync(bins)
+      ? readdirSync(bins).find((file) => file.startsWith(`libllama.${release}.`) || file === "llama.dll")
+      : undefined;
     if (library) return join(bins, library);
     tried.push(bins);
   }
-  throw new Error(`no prebuilt libllama ${release} for ${key}: looked in ${tried.join(", ") || "no known package"}; run npm ci so node-llama-cpp's binary for this machine is installed`);
+  throw new Error(
+    `no prebuilt libllama ${release} for ${key}: looked in ${tried.join(", ") || "no known package"}; run npm ci so node-llama-cpp's binary for this machine is installed`,
+  );
 }
 
 /** The llama.cpp release node-llama-cpp bundles, from its llama/llama.cpp.info.json. */
@@ -69,7 +73,9 @@ export function bundledRelease(): { release: string; bundle: string } {
  * bundle, ~3 s) and finds libllama. A half-finished unpack is never taken for a finished one: the
  * clone goes to a temporary folder that is renamed only when complete.
  */
-export async function ensureLlamaCppTools(options: { cacheDir?: string; onProgress?: (line: string) => void } = {}): Promise<LlamaCppTools> {
+export async function ensureLlamaCppTools(
+  options: { cacheDir?: string; onProgress?: (line: string) => void } = {},
+): Promise<LlamaCppTools> {
   const { release, bundle } = bundledRelease();
   const cacheDir = options.cacheDir ?? join(PYTHON_DIR, ".llama.cpp");
   const sources = join(cacheDir, release);

@@ -40,14 +40,22 @@ export interface CheckPrompt {
  * as the conversation before the labelled turn and the tools its toolset offered.
  */
 export function heldOutPrompts(datasetDir: string, limit: number): CheckPrompt[] {
-  const file = [join(datasetDir, "holdout.jsonl"), join(datasetDir, "train.jsonl")].find((path) => existsSync(path) && readFileSync(path, "utf8").trim() !== "");
-  if (!file) throw new Error(`${datasetDir} holds no dataset rows (holdout.jsonl or train.jsonl) to check quantizations with`);
+  const file = [join(datasetDir, "holdout.jsonl"), join(datasetDir, "train.jsonl")].find(
+    (path) => existsSync(path) && readFileSync(path, "utf8").trim() !== "",
+  );
+  if (!file)
+    throw new Error(`${datasetDir} holds no dataset rows (holdout.jsonl or train.jsonl) to check quantizations with`);
   const toolsets = new Map<string, ChatTool[]>();
   const prompts: CheckPrompt[] = [];
   for (const line of readFileSync(file, "utf8").split("\n")) {
     if (prompts.length >= limit) break;
     if (!line.trim()) continue;
-    const row = JSON.parse(line) as { prompt?: ChatMessage[]; messages?: ChatMessage[]; label?: boolean; toolset?: string };
+    const row = JSON.parse(line) as {
+      prompt?: ChatMessage[];
+      messages?: ChatMessage[];
+      label?: boolean;
+      toolset?: string;
+    };
     if (row.label === false) continue;
     const messages = row.prompt ?? row.messages?.slice(0, -1);
     if (!messages) continue;
@@ -89,21 +97,45 @@ export async function checkQuantizations(
   const files: QuantVerdict[] = [];
   for (const [position, candidate] of quantized.entries()) {
     const answers = await answersOf(candidate.file, position + 2);
-    files.push({ kind: candidate.kind, file: candidate.file, bytes: candidate.bytes, ...judgeAnswers(expected, answers) });
+    files.push({
+      kind: candidate.kind,
+      file: candidate.file,
+      bytes: candidate.bytes,
+      ...judgeAnswers(expected, answers),
+    });
   }
   const kept = files.filter((file) => file.verdict === "kept").sort((a, b) => a.bytes - b.bytes);
-  return { reference: reference.file, rows: prompts.length, max_tokens: maxTokens, files, recommended: kept[0]?.kind ?? reference.kind };
+  return {
+    reference: reference.file,
+    rows: prompts.length,
+    max_tokens: maxTokens,
+    files,
+    recommended: kept[0]?.kind ?? reference.kind,
+  };
 }
 
 /** How far a quantized file's answers follow the 16-bit file's, prompt by prompt, and what that means. */
-export function judgeAnswers(expected: string[], answers: string[]): Pick<QuantVerdict, "agreement" | "same_calls" | "verdict"> {
+export function judgeAnswers(
+  expected: string[],
+  answers: string[],
+): Pick<QuantVerdict, "agreement" | "same_calls" | "verdict"> {
   const agreement = mean(answers.map((answer, index) => prefixShare(expected[index] ?? "", answer)));
   const sameCalls = mean(answers.map((answer, index) => (callsOf(answer) === callsOf(expected[index] ?? "") ? 1 : 0)));
-  const verdict = agreement >= KEPT_AGREEMENT && sameCalls >= KEPT_AGREEMENT ? "kept" : agreement < ERASED_AGREEMENT && sameCalls < ERASED_AGREEMENT ? "erased" : "drifted";
+  const verdict =
+    agreement >= KEPT_AGREEMENT && sameCalls >= KEPT_AGREEMENT
+      ? "kept"
+      : agreement < ERASED_AGREEMENT && sameCalls < ERASED_AGREEMENT
+        ? "erased"
+        : "drifted";
   return { agreement: round(agreement), same_calls: round(sameCalls), verdict };
 }
 
-async function greedyAnswers(file: string, prompts: CheckPrompt[], maxTokens: number, signal: AbortSignal | undefined): Promise<string[]> {
+async function greedyAnswers(
+  file: string,
+  prompts: CheckPrompt[],
+  maxTokens: number,
+  signal: AbortSignal | undefined,
+): Promise<string[]> {
   signal?.throwIfAborted();
   const chat = await FreeRunningChat.open(file);
   try {

@@ -21,8 +21,17 @@ export function errorBody(code: string, message: string, issues?: ApiIssue[]): A
   return { error: issues && issues.length > 0 ? { code, message, issues } : { code, message } };
 }
 
-export function sendError(reply: FastifyReply, statusCode: number, code: string, message: string, issues?: ApiIssue[]): FastifyReply {
-  return reply.code(statusCode).type("application/json").send(errorBody(code, message, issues));
+export function sendError(
+  reply: FastifyReply,
+  statusCode: number,
+  code: string,
+  message: string,
+  issues?: ApiIssue[],
+): FastifyReply {
+  return reply
+    .code(statusCode)
+    .type("application/json")
+    .send(errorBody(code, message, issues));
 }
 
 /** Fastify's own client errors, mapped to our codes. */
@@ -56,5 +65,7 @@ export function installErrorReplies(app: FastifyInstance): void {
     request.log.error({ err: error }, "request failed");
     return sendError(reply, 500, "internal", "the daemon failed to handle the request; its log says why");
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, "not-found", `no route ${request.method} ${request.url.split("?")[0]}`));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, "not-found", `no route ${request.method} ${request.url.split("?")[0]}`),
+  );
 }

@@ -9,14 +9,21 @@ export function redactUrl(url: string): string {
  * pino settings: JSON lines, never the token. The request serializer logs no headers at all, and the
  * redact paths cover any object that carries one anyway.
  */
-export function logOptions(level: string, stream: NodeJS.WritableStream = process.stderr): FastifyServerOptions["logger"] {
+export function logOptions(
+  level: string,
+  stream: NodeJS.WritableStream = process.stderr,
+): FastifyServerOptions["logger"] {
   return {
     level,
     // stdout carries the few lines a person or a supervising process reads; the JSON log goes to stderr.
     stream,
     redact: { paths: ["req.headers.authorization", "headers.authorization", "token", "*.token"], censor: "[redacted]" },
     serializers: {
-      req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: redactUrl(request.url), remoteAddress: request.ip }),
+      req: (request: { method: string; url: string; ip?: string }) => ({
+        method: request.method,
+        url: redactUrl(request.url),
+        remoteAddress: request.ip,
+      }),
     },
   };
 }

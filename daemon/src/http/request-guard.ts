@@ -17,7 +17,13 @@ export function installRequestGuard(app: FastifyInstance, token: string): void {
   app.addHook("onRequest", async (request, reply) => {
     const origin = request.headers.origin;
     if (origin !== undefined) {
-      if (origin !== OBSIDIAN_ORIGIN) return sendError(reply, 403, "forbidden-origin", `requests from ${origin} are refused; only Obsidian may call the daemon`);
+      if (origin !== OBSIDIAN_ORIGIN)
+        return sendError(
+          reply,
+          403,
+          "forbidden-origin",
+          `requests from ${origin} are refused; only Obsidian may call the daemon`,
+        );
       reply.header("access-control-allow-origin", OBSIDIAN_ORIGIN).header("vary", "Origin");
       if (request.method === "OPTIONS") {
         return reply
@@ -30,7 +36,13 @@ export function installRequestGuard(app: FastifyInstance, token: string): void {
     }
     if (PUBLIC_ROUTES.has(`${request.method} ${request.routeOptions.url}`)) return;
     const given = bearerToken(request);
-    if (given === undefined) return sendError(reply, 401, "unauthorized", "missing token: send Authorization: Bearer <token> (the token file is in the daemon's data dir)");
+    if (given === undefined)
+      return sendError(
+        reply,
+        401,
+        "unauthorized",
+        "missing token: send Authorization: Bearer <token> (the token file is in the daemon's data dir)",
+      );
     if (!tokenMatches(given, token)) return sendError(reply, 401, "unauthorized", "wrong token");
   });
 }

@@ -55,21 +55,56 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const sourceRoots = [projectDatasetsDir(), dataDir.root];
   const now = () => new Date().toISOString();
   const jobs = new JobRunner(store, events, dataDir, {
-    kinds: stageJobs({ store, dataDir, platform, serving, ollamaHost: options.ollamaHost ?? process.env.OLLAMA_HOST, graceMs: options.jobGraceMs, now }),
+    kinds: stageJobs({
+      store,
+      dataDir,
+      platform,
+      serving,
+      ollamaHost: options.ollamaHost ?? process.env.OLLAMA_HOST,
+      graceMs: options.jobGraceMs,
+      now,
+    }),
     recommendedFile,
     now,
     buildDataset: (request, onProgress) =>
-      buildInWorker({ options: DatasetBuildRequestSchema.parse(request), databaseFile: dataDir.database, sourceRoots, outputRoot: dataDir.datasets }, onProgress, stopping.signal),
+      buildInWorker(
+        {
+          options: DatasetBuildRequestSchema.parse(request),
+          databaseFile: dataDir.database,
+          sourceRoots,
+          outputRoot: dataDir.datasets,
+        },
+        onProgress,
+        stopping.signal,
+      ),
   });
-  const context = { store, events, ingest: new IngestQueue(writer, store.toolsets), dataDir, sourceRoots, jobs, platform, serving };
+  const context = {
+    store,
+    events,
+    ingest: new IngestQueue(writer, store.toolsets),
+    dataDir,
+    sourceRoots,
+    jobs,
+    platform,
+    serving,
+  };
   let app: FastifyInstance;
   try {
     const imported = await importSpool(dataDir.spool, store.toolsets, context.ingest);
-    app = await buildApp(context, { token, logLevel: options.logLevel, logStream: options.logStream, bodyLimit: options.bodyLimit });
+    app = await buildApp(context, {
+      token,
+      logLevel: options.logLevel,
+      logStream: options.logStream,
+      bodyLimit: options.bodyLimit,
+    });
     if (imported.files > 0) app.log.info(imported, "imported the taps' spool");
     await app.listen({ host: DAEMON_HOST, port: options.port });
     const { interrupted } = jobs.start();
-    if (interrupted.length > 0) app.log.warn({ jobs: interrupted }, "jobs the previous daemon left running are marked interrupted; resume them to continue");
+    if (interrupted.length > 0)
+      app.log.warn(
+        { jobs: interrupted },
+        "jobs the previous daemon left running are marked interrupted; resume them to continue",
+      );
   } catch (error) {
     await writer.close();
     store.close();

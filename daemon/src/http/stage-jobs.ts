@@ -29,7 +29,11 @@ export function stageJobs(deps: StageJobDeps): JobKinds {
     train: trainJob({ dataDir, platform: deps.platform, graceMs }),
     export: exportJob({ dataDir, jobs: store.jobs, graceMs }),
     deploy: deployJob({ jobs: store.jobs, serving: deps.serving, ollamaHost: deps.ollamaHost, now: deps.now }),
-    eval: evalJob({ dataRoot: dataDir.root, serving: deps.serving, trainingOf: (model) => trainingOfModel(store.jobs, dataDir.datasets, model) }),
+    eval: evalJob({
+      dataRoot: dataDir.root,
+      serving: deps.serving,
+      trainingOf: (model) => trainingOfModel(store.jobs, dataDir.datasets, model),
+    }),
   };
 }
 

@@ -34,7 +34,13 @@ function forTemplate(message: ChatMessage): Record<string, unknown> {
     out.tool_calls = message.tool_calls.map((call) => ({
       ...(call.id ? { id: call.id } : {}),
       type: "function",
-      function: { name: call.function.name, arguments: typeof call.function.arguments === "string" ? parseArguments(call.function.arguments) : call.function.arguments },
+      function: {
+        name: call.function.name,
+        arguments:
+          typeof call.function.arguments === "string"
+            ? parseArguments(call.function.arguments)
+            : call.function.arguments,
+      },
     }));
   }
   if (message.tool_call_id) out.tool_call_id = message.tool_call_id;

@@ -1,4 +1,11 @@
-import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelFunctions, Llama, LlamaContext, LlamaModel } from "node-llama-cpp";
+import type {
+  ChatHistoryItem,
+  ChatModelFunctionCall,
+  ChatModelFunctions,
+  Llama,
+  LlamaContext,
+  LlamaModel,
+} from "node-llama-cpp";
 import type { ChatMessage, ChatTool, SamplingOptions, ToolCallAnswer } from "./chat-types";
 import { inferenceThreads } from "./embedded-model";
 import { toGrammarSchema } from "./grammar-schema";
@@ -29,8 +36,19 @@ export class EmbeddedChat {
     const { LlamaChat, resolveChatWrapper } = await import("node-llama-cpp");
     const sequence = this.context.getSequence();
     try {
-      const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: resolveChatWrapper(this.model) ?? undefined });
-      const functions = Object.fromEntries(tools.map((tool) => [tool.function.name, { description: tool.function.description, params: toGrammarSchema(tool.function.parameters ?? { type: "object", properties: {} }) }])) as ChatModelFunctions;
+      const chat = new LlamaChat({
+        contextSequence: sequence,
+        chatWrapper: resolveChatWrapper(this.model) ?? undefined,
+      });
+      const functions = Object.fromEntries(
+        tools.map((tool) => [
+          tool.function.name,
+          {
+            description: tool.function.description,
+            params: toGrammarSchema(tool.function.parameters ?? { type: "object", properties: {} }),
+          },
+        ]),
+      ) as ChatModelFunctions;
       const result = await chat.generateResponse(toHistory(messages), {
         functions: tools.length > 0 ? functions : undefined,
         maxTokens: options.maxTokens ?? 512,
@@ -42,7 +60,10 @@ export class EmbeddedChat {
       const used = sequence.tokenMeter.getState();
       return {
         content: result.response,
-        toolCalls: (result.functionCalls ?? []).map((call) => ({ name: call.functionName, arguments: (call.params ?? {}) as Record<string, unknown> })),
+        toolCalls: (result.functionCalls ?? []).map((call) => ({
+          name: call.functionName,
+          arguments: (call.params ?? {}) as Record<string, unknown>,
+        })),
         promptTokens: used.usedInputTokens,
         completionTokens: used.usedOutputTokens,
       };
@@ -67,8 +88,14 @@ export function toHistory(messages: ChatMessage[]): ChatHistoryItem[] {
     else if (message.role === "assistant") {
       const response: (string | ChatModelFunctionCall)[] = message.content ? [message.content] : [];
       for (const call of message.tool_calls ?? []) {
-        const params = typeof call.function.arguments === "string" ? JSON.parse(call.function.arguments) : call.function.arguments;
-        const item: ChatModelFunctionCall = { type: "functionCall", name: call.function.name, params, result: undefined };
+        const params =
+          typeof call.function.arguments === "string" ? JSON.parse(call.function.arguments) : call.function.arguments;
+        const item: ChatModelFunctionCall = {
+          type: "functionCall",
+          name: call.function.name,
+          params,
+          result: undefined,
+        };
         response.push(item);
         waiting.push(item);
       }

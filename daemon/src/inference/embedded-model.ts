@@ -31,14 +31,22 @@ export function inferenceThreads(env: NodeJS.ProcessEnv = process.env): number {
 
 /** One llama.cpp runtime per process: loading it twice wastes memory and start-up time. */
 export function llamaRuntime(gpu = false): Promise<Llama> {
-  loadedRuntime ??= import("node-llama-cpp").then(({ getLlama, LlamaLogLevel }) => getLlama({ gpu: gpu ? "auto" : false, build: "never", logLevel: LlamaLogLevel.error }));
+  loadedRuntime ??= import("node-llama-cpp").then(({ getLlama, LlamaLogLevel }) =>
+    getLlama({ gpu: gpu ? "auto" : false, build: "never", logLevel: LlamaLogLevel.error }),
+  );
   return loadedRuntime;
 }
 
-export async function openEmbeddedModel(modelPath: string, options: { gpu?: boolean; contextSize?: number } = {}): Promise<EmbeddedModel> {
+export async function openEmbeddedModel(
+  modelPath: string,
+  options: { gpu?: boolean; contextSize?: number } = {},
+): Promise<EmbeddedModel> {
   const llama = await llamaRuntime(options.gpu ?? false);
   const model: LlamaModel = await llama.loadModel({ modelPath });
-  const context: LlamaContext = await model.createContext({ contextSize: options.contextSize ?? 2048, threads: inferenceThreads() });
+  const context: LlamaContext = await model.createContext({
+    contextSize: options.contextSize ?? 2048,
+    threads: inferenceThreads(),
+  });
   const metadata = model.fileInfo.metadata as { tokenizer?: { chat_template?: string } };
   return {
     chatTemplate: metadata.tokenizer?.chat_template,

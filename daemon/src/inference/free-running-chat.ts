@@ -42,8 +42,12 @@ export class FreeRunningChat {
   ) {
     const metadata = model.fileInfo.metadata as { tokenizer?: { chat_template?: string } };
     const source = metadata.tokenizer?.chat_template;
-    if (!source) throw new Error(`${modelPath} embeds no chat template, so its prompts cannot be rendered as it was trained`);
-    this.template = new ChatTemplate(source, { bos_token: model.tokens.bosString ?? "", eos_token: model.tokens.eosString ?? "" });
+    if (!source)
+      throw new Error(`${modelPath} embeds no chat template, so its prompts cannot be rendered as it was trained`);
+    this.template = new ChatTemplate(source, {
+      bos_token: model.tokens.bosString ?? "",
+      eos_token: model.tokens.eosString ?? "",
+    });
   }
 
   /** The prompt's tokens as the model sees them: the template's text with control tokens parsed, BOS first. */
@@ -63,8 +67,15 @@ export class FreeRunningChat {
   }
 
   /** Sizes the context for conversations that open with these prompts and run `turns` replies of `maxTokens`. */
-  async sizeFor(openings: { messages: ChatMessage[]; tools: ChatTool[] }[], turns: number, maxTokens: number): Promise<void> {
-    const longest = Math.max(1, ...openings.map((opening) => this.promptTokens(opening.messages, opening.tools).length));
+  async sizeFor(
+    openings: { messages: ChatMessage[]; tools: ChatTool[] }[],
+    turns: number,
+    maxTokens: number,
+  ): Promise<void> {
+    const longest = Math.max(
+      1,
+      ...openings.map((opening) => this.promptTokens(opening.messages, opening.tools).length),
+    );
     await this.size(this.contextSizeFor(longest, turns, maxTokens));
   }
 
@@ -85,12 +96,24 @@ export class FreeRunningChat {
     return this.sequence ? [...this.sequence.contextTokens] : [];
   }
 
-  async answer(messages: ChatMessage[], tools: ChatTool[], options: SamplingOptions = {}): Promise<RawChatAnswer & { reusedTokens: number }> {
+  async answer(
+    messages: ChatMessage[],
+    tools: ChatTool[],
+    options: SamplingOptions = {},
+  ): Promise<RawChatAnswer & { reusedTokens: number }> {
     if (!this.context) await this.size(Math.min(this.model.trainContextSize, DEFAULT_CONTEXT));
     const context = this.context as LlamaContext;
     const prompt = this.promptTokens(messages, tools);
     const room = context.contextSize - prompt.length;
-    if (room <= 1) return { content: "", toolCalls: [], promptTokens: prompt.length, completionTokens: 0, stop: "context-full", reusedTokens: 0 };
+    if (room <= 1)
+      return {
+        content: "",
+        toolCalls: [],
+        promptTokens: prompt.length,
+        completionTokens: 0,
+        stop: "context-full",
+        reusedTokens: 0,
+      };
     const budget = options.maxTokens ?? DEFAULT_MAX_TOKENS;
     const maxTokens = Math.min(budget, room - 1);
     try {
@@ -98,7 +121,8 @@ export class FreeRunningChat {
       const sequence = this.sequence;
       // Keep what the sequence already holds of this prompt; at least one token is evaluated for its logits.
       const kept = Math.min(commonPrefixLength(sequence.contextTokens, prompt), prompt.length - 1);
-      if (kept < sequence.nextTokenIndex) await sequence.eraseContextTokenRanges([{ start: kept, end: sequence.nextTokenIndex }]);
+      if (kept < sequence.nextTokenIndex)
+        await sequence.eraseContextTokenRanges([{ start: kept, end: sequence.nextTokenIndex }]);
       const produced: Token[] = [];
       let ended = false;
       const generator = sequence.evaluate(prompt.slice(kept), {
@@ -118,7 +142,14 @@ export class FreeRunningChat {
       // The generator also ends by itself at an end-of-generation token; only a full budget means cut off.
       const cut = !ended && produced.length >= maxTokens;
       const stop: ReplyStop = !cut ? "end" : maxTokens < budget ? "context-full" : "max-tokens";
-      return { content: this.model.detokenize(produced), toolCalls: [], promptTokens: prompt.length, completionTokens: produced.length, stop, reusedTokens: kept };
+      return {
+        content: this.model.detokenize(produced),
+        toolCalls: [],
+        promptTokens: prompt.length,
+        completionTokens: produced.length,
+        stop,
+        reusedTokens: kept,
+      };
     } catch (error) {
       await this.dropSequence();
       throw error;

@@ -6,7 +6,19 @@
  */
 type Schema = Record<string, unknown>;
 
-const KEPT = ["type", "description", "enum", "const", "required", "minItems", "maxItems", "minLength", "maxLength", "format", "additionalProperties"];
+const KEPT = [
+  "type",
+  "description",
+  "enum",
+  "const",
+  "required",
+  "minItems",
+  "maxItems",
+  "minLength",
+  "maxLength",
+  "format",
+  "additionalProperties",
+];
 /** What "any value" becomes: the scalar types (a grammar cannot generate an unbounded object). */
 const ANY_SCALAR = ["string", "number", "boolean", "null"];
 
@@ -14,14 +26,19 @@ export function toGrammarSchema(schema: unknown): Schema {
   if (!schema || typeof schema !== "object" || Array.isArray(schema)) return { type: ANY_SCALAR };
   const source = schema as Schema;
   const options = (source.oneOf ?? source.anyOf) as unknown[] | undefined;
-  if (Array.isArray(options)) return { ...(source.description ? { description: source.description } : {}), oneOf: options.map(toGrammarSchema) };
+  if (Array.isArray(options))
+    return { ...(source.description ? { description: source.description } : {}), oneOf: options.map(toGrammarSchema) };
   const result: Schema = {};
   for (const key of KEPT) if (source[key] !== undefined) result[key] = source[key];
-  if (source.type === undefined && source.enum === undefined && source.const === undefined) result.type = source.properties ? "object" : ANY_SCALAR;
+  if (source.type === undefined && source.enum === undefined && source.const === undefined)
+    result.type = source.properties ? "object" : ANY_SCALAR;
   if (source.properties && typeof source.properties === "object") {
-    result.properties = Object.fromEntries(Object.entries(source.properties as Schema).map(([name, property]) => [name, toGrammarSchema(property)]));
+    result.properties = Object.fromEntries(
+      Object.entries(source.properties as Schema).map(([name, property]) => [name, toGrammarSchema(property)]),
+    );
   }
-  if (result.type === "array" || (Array.isArray(result.type) && result.type.includes("array"))) result.items = toGrammarSchema(source.items);
+  if (result.type === "array" || (Array.isArray(result.type) && result.type.includes("array")))
+    result.items = toGrammarSchema(source.items);
   if (typeof result.additionalProperties === "object") delete result.additionalProperties;
   return result;
 }

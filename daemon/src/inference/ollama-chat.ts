@@ -6,7 +6,13 @@ import type { ChatMessage, ChatTool, RawChatAnswer, SamplingOptions } from "./ch
  * function schemas; calls come back as `message.tool_calls` with object arguments, and tool results go
  * back as `{role: "tool", content, tool_name}`.
  */
-export async function chatWithTools(host: string, model: string, messages: ChatMessage[], tools: ChatTool[], options: SamplingOptions = {}): Promise<RawChatAnswer> {
+export async function chatWithTools(
+  host: string,
+  model: string,
+  messages: ChatMessage[],
+  tools: ChatTool[],
+  options: SamplingOptions = {},
+): Promise<RawChatAnswer> {
   const client = new Ollama({ host });
   const abort = () => client.abort();
   options.signal?.addEventListener("abort", abort, { once: true });
@@ -16,7 +22,12 @@ export async function chatWithTools(host: string, model: string, messages: ChatM
       messages: messages.map(toOllamaMessage),
       tools: tools as Tool[],
       stream: false,
-      options: { temperature: options.temperature ?? 0, ...(options.topP !== undefined ? { top_p: options.topP } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}), num_predict: options.maxTokens ?? 512 },
+      options: {
+        temperature: options.temperature ?? 0,
+        ...(options.topP !== undefined ? { top_p: options.topP } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        num_predict: options.maxTokens ?? 512,
+      },
     });
     return {
       content: reply.message.content ?? "",
@@ -30,12 +41,27 @@ export async function chatWithTools(host: string, model: string, messages: ChatM
 }
 
 function toOllamaMessage(message: ChatMessage): Message {
-  if (message.role === "tool") return { role: "tool", content: message.content ?? "", ...(message.name ? { tool_name: message.name } : {}) } as Message;
+  if (message.role === "tool")
+    return {
+      role: "tool",
+      content: message.content ?? "",
+      ...(message.name ? { tool_name: message.name } : {}),
+    } as Message;
   return {
     role: message.role,
     content: message.content ?? "",
     ...(message.tool_calls
-      ? { tool_calls: message.tool_calls.map((call) => ({ function: { name: call.function.name, arguments: typeof call.function.arguments === "string" ? JSON.parse(call.function.arguments) : call.function.arguments } })) }
+      ? {
+          tool_calls: message.tool_calls.map((call) => ({
+            function: {
+              name: call.function.name,
+              arguments:
+                typeof call.function.arguments === "string"
+                  ? JSON.parse(call.function.arguments)
+                  : call.function.arguments,
+            },
+          })),
+        }
       : {}),
   };
 }

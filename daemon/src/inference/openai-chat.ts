@@ -9,7 +9,13 @@ export class ChatBackendError extends Error {}
  * (http://127.0.0.1:1234/v1). The answer's `tool_calls` are returned as written: arguments that are not
  * JSON are the evaluator's to judge, not this function's to repair.
  */
-export async function chatWithToolsOpenAi(baseUrl: string, model: string, messages: ChatMessage[], tools: ChatTool[], options: SamplingOptions & { apiKey?: string } = {}): Promise<RawChatAnswer> {
+export async function chatWithToolsOpenAi(
+  baseUrl: string,
+  model: string,
+  messages: ChatMessage[],
+  tools: ChatTool[],
+  options: SamplingOptions & { apiKey?: string } = {},
+): Promise<RawChatAnswer> {
   const url = `${baseUrl.replace(/\/$/, "")}/chat/completions`;
   const body = {
     model,
@@ -23,14 +29,25 @@ export async function chatWithToolsOpenAi(baseUrl: string, model: string, messag
   };
   let response: Response;
   try {
-    response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) }, body: JSON.stringify(body), signal: options.signal });
+    response = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+      },
+      body: JSON.stringify(body),
+      signal: options.signal,
+    });
   } catch (error) {
     if (options.signal?.aborted) throw error;
     throw new ChatBackendError(`no OpenAI-compatible server answers at ${url}`);
   }
   const text = await response.text();
   if (!response.ok) throw new ChatBackendError(`${url} answered ${response.status}: ${text.slice(0, 300)}`);
-  let reply: { choices?: { message?: { content?: string | null; tool_calls?: unknown } }[]; usage?: { prompt_tokens?: number; completion_tokens?: number } };
+  let reply: {
+    choices?: { message?: { content?: string | null; tool_calls?: unknown } }[];
+    usage?: { prompt_tokens?: number; completion_tokens?: number };
+  };
   try {
     reply = JSON.parse(text);
   } catch {
@@ -48,7 +65,13 @@ export async function chatWithToolsOpenAi(baseUrl: string, model: string, messag
 
 /** Earlier calls go back with string arguments and ids, and each tool result names the call it answers. */
 function toOpenAiMessage(message: ChatMessage, index: number) {
-  if (message.role === "tool") return { role: "tool", content: message.content ?? "", ...(message.tool_call_id ? { tool_call_id: message.tool_call_id } : {}), ...(message.name ? { name: message.name } : {}) };
+  if (message.role === "tool")
+    return {
+      role: "tool",
+      content: message.content ?? "",
+      ...(message.tool_call_id ? { tool_call_id: message.tool_call_id } : {}),
+      ...(message.name ? { name: message.name } : {}),
+    };
   if (!message.tool_calls) return { role: message.role, content: message.content ?? "" };
   return {
     role: message.role,
@@ -56,7 +79,13 @@ function toOpenAiMessage(message: ChatMessage, index: number) {
     tool_calls: message.tool_calls.map((call, callIndex) => ({
       id: call.id ?? `call_${index}_${callIndex + 1}`,
       type: "function",
-      function: { name: call.function.name, arguments: typeof call.function.arguments === "string" ? call.function.arguments : JSON.stringify(call.function.arguments) },
+      function: {
+        name: call.function.name,
+        arguments:
+          typeof call.function.arguments === "string"
+            ? call.function.arguments
+            : JSON.stringify(call.function.arguments),
+      },
     })),
   };
 }

@@ -72,7 +72,10 @@ export class JobRunner {
       this.pipelines.start(job.id);
       return this.require(job.id);
     }
-    const job = this.store.jobs.create(this.kindOf(request.kind).prepare(request as never, { planned: false }), this.now());
+    const job = this.store.jobs.create(
+      this.kindOf(request.kind).prepare(request as never, { planned: false }),
+      this.now(),
+    );
     this.announce(job.id);
     this.kick();
     return this.require(job.id);
@@ -100,12 +103,18 @@ export class JobRunner {
   resume(id: string): Job {
     const job = this.require(id);
     const what = job.kind === "pipeline" ? "pipelines" : "jobs";
-    if (!RESUMABLE.includes(job.state)) throw new JobStateError(`job ${id} is ${job.state}; only interrupted, failed or cancelled ${what} can be resumed`);
+    if (!RESUMABLE.includes(job.state))
+      throw new JobStateError(
+        `job ${id} is ${job.state}; only interrupted, failed or cancelled ${what} can be resumed`,
+      );
     if (job.kind === "pipeline") {
       this.pipelines.resume(job);
       return this.require(id);
     }
-    if (!this.kindOf(job.kind).resumable) throw new JobStateError(`job ${id} is a ${job.kind} job, which does not resume: start a new ${job.kind} job instead`);
+    if (!this.kindOf(job.kind).resumable)
+      throw new JobStateError(
+        `job ${id} is a ${job.kind} job, which does not resume: start a new ${job.kind} job instead`,
+      );
     this.store.jobs.requeue(id);
     this.announce(id);
     this.kick();
@@ -196,7 +205,14 @@ export class JobRunner {
     };
     if (stop) {
       say(`--- ${stop === "cancel" ? "cancelled" : "interrupted: the daemon is stopping"}`);
-      const reason = stop === "shutdown" ? { code: "interrupted", message: "the daemon stopped while this job ran", hint: "resume it to continue from its last checkpoint" } : null;
+      const reason =
+        stop === "shutdown"
+          ? {
+              code: "interrupted",
+              message: "the daemon stopped while this job ran",
+              hint: "resume it to continue from its last checkpoint",
+            }
+          : null;
       this.store.jobs.finished(job.id, stop === "cancel" ? "cancelled" : "interrupted", this.now(), reason);
       return;
     }

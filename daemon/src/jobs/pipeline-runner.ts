@@ -47,14 +47,17 @@ export class PipelineRunner {
     for (const { step, request: planned } of plannedSteps(request)) {
       try {
         // The dataset is checked here only when the pipeline does not build it.
-        const prepared = this.options.kinds[planned.kind].prepare(planned as never, { planned: step !== "train" || !!request.build }) as StageRequest;
+        const prepared = this.options.kinds[planned.kind].prepare(planned as never, {
+          planned: step !== "train" || !!request.build,
+        }) as StageRequest;
         if (prepared.kind === "train") {
           const { kind: _kind, dataset: _dataset, pipeline: _pipeline, ...resolved } = prepared;
           train = resolved;
         }
       } catch (error) {
         // A step's field is the pipeline's under the step's name; the dataset is the pipeline's own.
-        if (error instanceof JobRequestError) throw new JobRequestError(error.message, error.path === "dataset" ? "dataset" : `${step}.${error.path}`);
+        if (error instanceof JobRequestError)
+          throw new JobRequestError(error.message, error.path === "dataset" ? "dataset" : `${step}.${error.path}`);
         throw error;
       }
     }
@@ -83,7 +86,13 @@ export class PipelineRunner {
 
   /** Goes on from the stopped step: a step that resumes continues from where it stopped, others run again. */
   resume(job: Job): void {
-    const action = nextPipelineAction(job.id, job.request as PipelineJobRequest, job.artefacts, (childId) => this.jobs.get(childId), this.options.recommendedFile);
+    const action = nextPipelineAction(
+      job.id,
+      job.request as PipelineJobRequest,
+      job.artefacts,
+      (childId) => this.jobs.get(childId),
+      this.options.recommendedFile,
+    );
     this.jobs.started(job.id, this.options.now());
     this.queue.announce(job.id);
     if (action.do === "stop") {
@@ -99,9 +108,15 @@ export class PipelineRunner {
   /** Moves a running pipeline one step on; called when it starts and whenever one of its steps ends. */
   async advance(id: string): Promise<void> {
     const pipeline = this.jobs.get(id);
-    if (!pipeline || pipeline.state !== "running") return;
+    if (pipeline?.state !== "running") return;
     const request = pipeline.request as PipelineJobRequest;
-    const action = nextPipelineAction(id, request, pipeline.artefacts, (childId) => this.jobs.get(childId), this.options.recommendedFile);
+    const action = nextPipelineAction(
+      id,
+      request,
+      pipeline.artefacts,
+      (childId) => this.jobs.get(childId),
+      this.options.recommendedFile,
+    );
     const steps: string[] = stepsOf(request);
     const log = (line: string) => {
       mkdirSync(this.queue.folder(id), { recursive: true, mode: 0o700 });
@@ -130,7 +145,14 @@ export class PipelineRunner {
           return;
         case "stop":
           log(`--- ${action.step} step ${action.job.id} ended ${action.state}`);
-          this.jobs.finished(id, action.state, now(), action.job.error ? { ...action.job.error, message: `${action.step} step (${action.job.id}): ${action.job.error.message}` } : null);
+          this.jobs.finished(
+            id,
+            action.state,
+            now(),
+            action.job.error
+              ? { ...action.job.error, message: `${action.step} step (${action.job.id}): ${action.job.error.message}` }
+              : null,
+          );
           break;
         case "finish":
           log("--- every step succeeded");
@@ -140,7 +162,10 @@ export class PipelineRunner {
       }
     } catch (error) {
       log(`--- failed: ${(error as Error).message}`);
-      this.jobs.finished(id, "failed", now(), { code: error instanceof JobRequestError ? "invalid-step" : "error", message: (error as Error).message });
+      this.jobs.finished(id, "failed", now(), {
+        code: error instanceof JobRequestError ? "invalid-step" : "error",
+        message: (error as Error).message,
+      });
     }
     this.queue.announce(id);
   }

@@ -7,7 +7,15 @@ export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
 /** The steps this pipeline runs, in order: the order is PIPELINE_STEPS', the optional ones only when asked. */
 export function stepsOf(request: PipelineJobRequest): PipelineStep[] {
-  return PIPELINE_STEPS.filter((step) => (step === "build" ? !!request.build : step === "evaluate" ? !!request.evaluate : step === "deploy" ? !!request.deploy : true));
+  return PIPELINE_STEPS.filter((step) =>
+    step === "build"
+      ? !!request.build
+      : step === "evaluate"
+        ? !!request.evaluate
+        : step === "deploy"
+          ? !!request.deploy
+          : true,
+  );
 }
 
 export type PipelineAction =
@@ -36,7 +44,12 @@ export function nextPipelineAction(
     if (step === "build") continue;
     const id = recorded[step];
     const job = id ? jobOf(id) : undefined;
-    if (!job) return { do: "submit", step, request: stepRequest(step, request, dataset, inputsOf(request, jobs, recommendedOf), pipelineId) };
+    if (!job)
+      return {
+        do: "submit",
+        step,
+        request: stepRequest(step, request, dataset, inputsOf(request, jobs, recommendedOf), pipelineId),
+      };
     if (job.state === "queued" || job.state === "running") return { do: "wait", step, jobId: job.id };
     if (job.state !== "succeeded") return { do: "stop", state: job.state, step, job };
     jobs[step] = job;
@@ -55,7 +68,13 @@ interface StepInputs {
   model: string;
 }
 
-function stepRequest(step: Exclude<PipelineStep, "build">, request: PipelineJobRequest, dataset: string, inputs: StepInputs, pipeline?: string): StageRequest {
+function stepRequest(
+  step: Exclude<PipelineStep, "build">,
+  request: PipelineJobRequest,
+  dataset: string,
+  inputs: StepInputs,
+  pipeline?: string,
+): StageRequest {
   const of = pipeline ? { pipeline } : {};
   switch (step) {
     case "train":
@@ -67,11 +86,21 @@ function stepRequest(step: Exclude<PipelineStep, "build">, request: PipelineJobR
       return { kind: "eval", backend: "embedded", concurrency: 1, ...evaluate, model: inputs.model, ...of };
     }
     case "deploy":
-      return { kind: "deploy", ...(request.deploy as NonNullable<PipelineJobRequest["deploy"]>), file: inputs.file, export: inputs.export, ...of };
+      return {
+        kind: "deploy",
+        ...(request.deploy as NonNullable<PipelineJobRequest["deploy"]>),
+        file: inputs.file,
+        export: inputs.export,
+        ...of,
+      };
   }
 }
 
-function inputsOf(request: PipelineJobRequest, done: Partial<Record<PipelineStep, Job>>, recommendedOf: (exported: Job) => string | undefined): StepInputs {
+function inputsOf(
+  request: PipelineJobRequest,
+  done: Partial<Record<PipelineStep, Job>>,
+  recommendedOf: (exported: Job) => string | undefined,
+): StepInputs {
   const exported = done.export;
   // What is deployed is what is evaluated first: the deploy step's choice, else the check's, else the default.
   const file = request.deploy?.file ?? (exported ? recommendedOf(exported) : undefined) ?? DEFAULT_DEPLOY_FILE;
@@ -82,10 +111,15 @@ function inputsOf(request: PipelineJobRequest, done: Partial<Record<PipelineStep
  * Every step's request as the pipeline will submit it, for checking them all before the pipeline
  * starts; what earlier steps make (the run, the export, the file) is left empty.
  */
-export function plannedSteps(request: PipelineJobRequest): { step: Exclude<PipelineStep, "build">; request: StageRequest }[] {
+export function plannedSteps(
+  request: PipelineJobRequest,
+): { step: Exclude<PipelineStep, "build">; request: StageRequest }[] {
   const dataset = request.build?.name ?? (request.dataset as string);
   const inputs = inputsOf(request, {}, () => undefined);
   return stepsOf(request)
     .filter((step) => step !== "build")
-    .map((step) => ({ step: step as Exclude<PipelineStep, "build">, request: stepRequest(step as Exclude<PipelineStep, "build">, request, dataset, inputs) }));
+    .map((step) => ({
+      step: step as Exclude<PipelineStep, "build">,
+      request: stepRequest(step as Exclude<PipelineStep, "build">, request, dataset, inputs),
+    }));
 }

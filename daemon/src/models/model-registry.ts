@@ -1,6 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DatasetCardSchema, type DatasetCard, type Job, type TrainingInfo } from "@vault-tuner/shared";
+import {
+  DatasetCardSchema,
+  type DatasetCard,
+  type ExportedFile,
+  type Job,
+  type TrainingInfo,
+} from "@vault-tuner/shared";
 import { labelledTrainingRows } from "../datasets/dataset-folder";
 import type { EmbeddedDeployment } from "../deploy/embedded-serving";
 import { readExportCheck } from "../export/export-check";
@@ -23,14 +29,30 @@ export interface RegisteredModel {
   exports: {
     jobId: string;
     at: string | null;
-    files: { name: string; kind: string; bytes: number; sha256: string; path: string; check?: Pick<QuantVerdict, "agreement" | "same_calls" | "verdict"> }[];
+    files: {
+      name: string;
+      kind: string;
+      bytes: number;
+      sha256: string;
+      path: string;
+      check?: Pick<QuantVerdict, "agreement" | "same_calls" | "verdict">;
+    }[];
     /** The file the quantization check chose (the smallest that kept the training), when it ran. */
     recommended: string | null;
   }[];
   /** Newest first; `current` marks what the daemon serves now. */
-  deployments: { jobId: string; at: string | null; target: string; gguf: string; model?: string; host?: string; current: boolean }[];
+  deployments: {
+    jobId: string;
+    at: string | null;
+    target: string;
+    gguf: string;
+    model?: string;
+    host?: string;
+    current: boolean;
+  }[];
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: training.json and export.json are the trainer's files, read field by field with fallbacks
 function readJson(file: string): any {
   return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
 }
@@ -40,7 +62,12 @@ function readJson(file: string): any {
  * wrote (training.json, export.json, the dataset card): one source of truth, nothing copied. To bring
  * back an earlier model, run a deploy job with one of its exports.
  */
-export function listModels(jobs: JobStore, datasetsDir: string, serving: EmbeddedDeployment | undefined, names: Map<string, string> = new Map()): RegisteredModel[] {
+export function listModels(
+  jobs: JobStore,
+  datasetsDir: string,
+  serving: EmbeddedDeployment | undefined,
+  names: Map<string, string> = new Map(),
+): RegisteredModel[] {
   const all = jobs.list({ limit: 10_000 });
   const succeeded = (kind: Job["kind"]) => all.filter((job) => job.kind === kind && job.state === "succeeded");
   const exports = succeeded("export");
@@ -52,7 +79,13 @@ export function listModels(jobs: JobStore, datasetsDir: string, serving: Embedde
     const base = training.model ?? request.model ?? null;
     const rawCard = readJson(join(datasetsDir, request.dataset, "card.json")) ?? null;
     const card = cardOf(rawCard);
-    const defaultName = [baseName(base), request.mode.toUpperCase(), request.dataset, ...(card ? [`${labelledTrainingRows(card)} labels`] : []), (train.finishedAt ?? train.createdAt).slice(0, 10)].join(" · ");
+    const defaultName = [
+      baseName(base),
+      request.mode.toUpperCase(),
+      request.dataset,
+      ...(card ? [`${labelledTrainingRows(card)} labels`] : []),
+      (train.finishedAt ?? train.createdAt).slice(0, 10),
+    ].join(" · ");
     return {
       id: train.id,
       name: names.get(train.id) ?? defaultName,
@@ -67,9 +100,15 @@ export function listModels(jobs: JobStore, datasetsDir: string, serving: Embedde
         const folder = job.artefacts.gguf ?? "";
         const manifest = readJson(join(folder, "export.json"));
         const check = readExportCheck(folder);
-        const files = (manifest?.files ?? []).map((file: any) => {
+        const files = (manifest?.files ?? []).map((file: ExportedFile) => {
           const verdict = check?.files.find((judged) => judged.kind === file.kind);
-          return { ...file, path: join(folder, file.name), ...(verdict ? { check: { agreement: verdict.agreement, same_calls: verdict.same_calls, verdict: verdict.verdict } } : {}) };
+          return {
+            ...file,
+            path: join(folder, file.name),
+            ...(verdict
+              ? { check: { agreement: verdict.agreement, same_calls: verdict.same_calls, verdict: verdict.verdict } }
+              : {}),
+          };
         });
         return { jobId: job.id, at: job.finishedAt, files, recommended: check?.recommended ?? null };
       }),
@@ -93,7 +132,9 @@ export function trainingOfModel(jobs: JobStore, datasetsDir: string, gguf: strin
     const file = model.exports.flatMap((exported) => exported.files).find((candidate) => candidate.path === gguf);
     if (!file) continue;
     const card = cardOf(model.dataset.card);
-    return card ? { labels: labelledTrainingRows(card), job: model.id, dataset: model.dataset.name, file: file.kind } : undefined;
+    return card
+      ? { labels: labelledTrainingRows(card), job: model.id, dataset: model.dataset.name, file: file.kind }
+      : undefined;
   }
   return undefined;
 }
@@ -106,5 +147,10 @@ function cardOf(raw: unknown): DatasetCard | undefined {
 
 /** A base as its name reads: an imported base's or a model folder's last segment, a hub name's model part. */
 function baseName(base: string | null): string {
-  return base ? (base.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? base) : "recipe model";
+  return base
+    ? (base
+        .replace(/[\\/]+$/, "")
+        .split(/[\\/]/)
+        .pop() ?? base)
+    : "recipe model";
 }

@@ -41,8 +41,16 @@ export interface PlatformProbes {
 }
 
 export async function probeMachine(): Promise<PlatformProbes> {
-  const smi = await execa("nvidia-smi", ["--query-gpu=name,memory.total", "--format=csv,noheader,nounits"], { reject: false, timeout: 10_000 });
-  return { platform: process.platform, arch: process.arch, totalMemoryBytes: totalmem(), nvidiaSmi: smi.exitCode === 0 ? smi.stdout : undefined };
+  const smi = await execa("nvidia-smi", ["--query-gpu=name,memory.total", "--format=csv,noheader,nounits"], {
+    reject: false,
+    timeout: 10_000,
+  });
+  return {
+    platform: process.platform,
+    arch: process.arch,
+    totalMemoryBytes: totalmem(),
+    nvidiaSmi: smi.exitCode === 0 ? smi.stdout : undefined,
+  };
 }
 
 export function describePlatform(probes: PlatformProbes): Platform {
@@ -51,8 +59,12 @@ export function describePlatform(probes: PlatformProbes): Platform {
     .map((line) => line.split(",").map((part) => part.trim()))
     .filter((parts) => parts.length === 2 && parts[0] && /^\d+$/.test(parts[1] ?? ""))
     .map(([name, mib]) => ({ name: name as string, memoryGiB: Math.round((Number(mib) / 1024) * 10) / 10 }));
-  const presetsFor = (memoryGiB: number) => PRESETS.map((preset) => ({ ...preset, fits: preset.needsGiB <= memoryGiB }));
-  const largest = (memoryGiB: number) => presetsFor(memoryGiB).filter((preset) => preset.fits).at(-1)?.recipe ?? null;
+  const presetsFor = (memoryGiB: number) =>
+    PRESETS.map((preset) => ({ ...preset, fits: preset.needsGiB <= memoryGiB }));
+  const largest = (memoryGiB: number) =>
+    presetsFor(memoryGiB)
+      .filter((preset) => preset.fits)
+      .at(-1)?.recipe ?? null;
   if (gpus.length > 0) {
     const memoryGiB = Math.max(...gpus.map((gpu) => gpu.memoryGiB));
     const recommended = largest(memoryGiB);
@@ -71,11 +83,23 @@ export function describePlatform(probes: PlatformProbes): Platform {
   if (probes.platform === "darwin" && probes.arch === "arm64") {
     // Unified memory is shared with the system: leave a quarter of it free.
     const usable = Math.round(memoryGiB * 0.75 * 10) / 10;
-    return { kind: "apple", reason: `Apple Silicon with ${memoryGiB} GiB of unified memory: MLX`, gpus: [], memoryGiB: usable, device: "mps", backend: "mlx", recommendedRecipe: largest(usable), presets: presetsFor(usable) };
+    return {
+      kind: "apple",
+      reason: `Apple Silicon with ${memoryGiB} GiB of unified memory: MLX`,
+      gpus: [],
+      memoryGiB: usable,
+      device: "mps",
+      backend: "mlx",
+      recommendedRecipe: largest(usable),
+      presets: presetsFor(usable),
+    };
   }
   return {
     kind: "cpu",
-    reason: probes.nvidiaSmi === undefined ? "no NVIDIA GPU (nvidia-smi is missing or failed) and not Apple Silicon" : "nvidia-smi lists no GPU, and this is not Apple Silicon",
+    reason:
+      probes.nvidiaSmi === undefined
+        ? "no NVIDIA GPU (nvidia-smi is missing or failed) and not Apple Silicon"
+        : "nvidia-smi lists no GPU, and this is not Apple Silicon",
     gpus: [],
     memoryGiB,
     device: "cpu",

@@ -1,6 +1,14 @@
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { ClientConfigError, findVaultEntry, isTapped, tappedEntry, untappedEntry, type ClientConfig, type ServerEntry } from "@vault-tuner/shared";
+import {
+  ClientConfigError,
+  findVaultEntry,
+  isTapped,
+  tappedEntry,
+  untappedEntry,
+  type ClientConfig,
+  type ServerEntry,
+} from "@vault-tuner/shared";
 import type { DataDir } from "../config/data-dir";
 import { spliceJsonValue } from "./json-splice";
 import { writeFileAtomically } from "../config/write-file-atomically";
@@ -42,12 +50,15 @@ function writeRecords(dataDir: DataDir, records: InstallRecord[]): void {
 }
 
 function readConfig(configPath: string): { text: string; config: ClientConfig } {
-  if (!existsSync(configPath)) throw new ClientConfigError(`no client config at ${configPath}; pass --config FILE if it lives elsewhere`);
+  if (!existsSync(configPath))
+    throw new ClientConfigError(`no client config at ${configPath}; pass --config FILE if it lives elsewhere`);
   const text = readFileSync(configPath, "utf8");
   try {
     return { text, config: JSON.parse(text) as ClientConfig };
   } catch (error) {
-    throw new ClientConfigError(`${configPath} is not valid JSON (${(error as Error).message}); fix it first, nothing was changed`);
+    throw new ClientConfigError(
+      `${configPath} is not valid JSON (${(error as Error).message}); fix it first, nothing was changed`,
+    );
   }
 }
 
@@ -68,16 +79,28 @@ export function installRecorder(target: RecorderTarget, tapPath: string, pinnedD
   const servers = config.mcpServers as Record<string, ServerEntry>;
   const entry = servers[key] as ServerEntry;
   if (isTapped(entry)) return { configPath: target.configPath, key, changed: false };
-  if (!existsSync(tapPath)) throw new ClientConfigError(`the tap is not at ${tapPath}; the client could not start the vault server`);
+  if (!existsSync(tapPath))
+    throw new ClientConfigError(`the tap is not at ${tapPath}; the client could not start the vault server`);
   const backup = `${target.configPath}.vault-tuner-backup`;
   copyFileSync(target.configPath, backup);
   // No daemon URL unless one is pinned: the tap reads the running daemon's address beside the token at
   // every delivery, so a daemon restarted on another port is found without touching the client's config.
-  servers[key] = tappedEntry(entry, tapPath, ["--spool", target.dataDir.spool, "--token-file", target.dataDir.token, ...(pinnedDaemonUrl ? ["--daemon", pinnedDaemonUrl] : [])]);
+  servers[key] = tappedEntry(entry, tapPath, [
+    "--spool",
+    target.dataDir.spool,
+    "--token-file",
+    target.dataDir.token,
+    ...(pinnedDaemonUrl ? ["--daemon", pinnedDaemonUrl] : []),
+  ]);
   // Only the entry changes; the rest of the file keeps its bytes, however the user formatted it.
   const after = spliceJsonValue(text, ["mcpServers", key], servers[key], indentOf(text));
-  const records = readRecords(target.dataDir).filter((record) => !(record.configPath === target.configPath && record.key === key));
-  writeRecords(target.dataDir, [...records, { configPath: target.configPath, key, original: entry, before: text, after }]);
+  const records = readRecords(target.dataDir).filter(
+    (record) => !(record.configPath === target.configPath && record.key === key),
+  );
+  writeRecords(target.dataDir, [
+    ...records,
+    { configPath: target.configPath, key, original: entry, before: text, after },
+  ]);
   writeFileAtomically(target.configPath, after, 0o600);
   return { configPath: target.configPath, key, changed: true, backup };
 }
@@ -97,8 +120,15 @@ export function uninstallRecorder(target: RecorderTarget): InstallResult {
   const record = records.find((candidate) => candidate.configPath === target.configPath && candidate.key === key);
   if (record && record.after === text) writeFileAtomically(target.configPath, record.before, 0o600);
   else {
-    writeFileAtomically(target.configPath, spliceJsonValue(text, ["mcpServers", key], record?.original ?? untappedEntry(entry), indentOf(text)), 0o600);
+    writeFileAtomically(
+      target.configPath,
+      spliceJsonValue(text, ["mcpServers", key], record?.original ?? untappedEntry(entry), indentOf(text)),
+      0o600,
+    );
   }
-  writeRecords(target.dataDir, records.filter((candidate) => candidate !== record));
+  writeRecords(
+    target.dataDir,
+    records.filter((candidate) => candidate !== record),
+  );
   return { configPath: target.configPath, key, changed: true };
 }

@@ -33,9 +33,16 @@ export class IngestQueue {
 
   submit(traces: Trace[]): Promise<InsertedBatch> {
     const receivedAt = new Date().toISOString();
-    const prepared = traces.map((trace) => traceRow(trace, receivedAt, trace.toolsetHash ? this.toolsets.catalog(trace.toolsetHash) : undefined));
+    const prepared = traces.map((trace) =>
+      traceRow(trace, receivedAt, trace.toolsetHash ? this.toolsets.catalog(trace.toolsetHash) : undefined),
+    );
     return new Promise((resolve, reject) => {
-      this.pending.push({ rows: prepared.map((p) => p.row), summaries: prepared.map((p) => p.summary), resolve, reject });
+      this.pending.push({
+        rows: prepared.map((p) => p.row),
+        summaries: prepared.map((p) => p.summary),
+        resolve,
+        reject,
+      });
       if (!this.committing) void this.commitPending();
     });
   }

@@ -38,7 +38,9 @@ export class JobStore {
 
   create(request: JobRequest, now: string): Job {
     const id = `job_${now.replace(/\D/g, "").slice(0, 14)}_${randomBytes(4).toString("hex")}`;
-    this.db.prepare("INSERT INTO jobs (id, kind, state, request, created_at) VALUES (?, ?, 'queued', ?, ?)").run(id, request.kind, JSON.stringify(request), now);
+    this.db
+      .prepare("INSERT INTO jobs (id, kind, state, request, created_at) VALUES (?, ?, 'queued', ?, ?)")
+      .run(id, request.kind, JSON.stringify(request), now);
     return this.get(id) as Job;
   }
 
@@ -64,11 +66,17 @@ export class JobStore {
   }
 
   started(id: string, now: string): void {
-    this.db.prepare("UPDATE jobs SET state = 'running', started_at = ?, finished_at = NULL, attempts = attempts + 1, error = NULL WHERE id = ?").run(now, id);
+    this.db
+      .prepare(
+        "UPDATE jobs SET state = 'running', started_at = ?, finished_at = NULL, attempts = attempts + 1, error = NULL WHERE id = ?",
+      )
+      .run(now, id);
   }
 
   finished(id: string, state: Exclude<JobState, "queued" | "running">, now: string, error: Job["error"] = null): void {
-    this.db.prepare("UPDATE jobs SET state = ?, finished_at = ?, error = ? WHERE id = ?").run(state, now, error ? JSON.stringify(error) : null, id);
+    this.db
+      .prepare("UPDATE jobs SET state = ?, finished_at = ?, error = ? WHERE id = ?")
+      .run(state, now, error ? JSON.stringify(error) : null, id);
   }
 
   requeue(id: string): void {
@@ -88,9 +96,18 @@ export class JobStore {
    * themselves when the daemon goes). They become interrupted and are not restarted on their own.
    */
   interruptRunning(now: string): string[] {
-    const ids = this.db.prepare<[], { id: string }>("SELECT id FROM jobs WHERE state = 'running'").all().map((row) => row.id);
-    const error = JSON.stringify({ code: "interrupted", message: "the daemon stopped while this job ran", hint: "resume it (POST /v1/jobs/:id/resume or vault-tuner jobs resume ID) to continue from its last checkpoint" });
-    this.db.prepare("UPDATE jobs SET state = 'interrupted', finished_at = ?, error = ? WHERE state = 'running'").run(now, error);
+    const ids = this.db
+      .prepare<[], { id: string }>("SELECT id FROM jobs WHERE state = 'running'")
+      .all()
+      .map((row) => row.id);
+    const error = JSON.stringify({
+      code: "interrupted",
+      message: "the daemon stopped while this job ran",
+      hint: "resume it (POST /v1/jobs/:id/resume or vault-tuner jobs resume ID) to continue from its last checkpoint",
+    });
+    this.db
+      .prepare("UPDATE jobs SET state = 'interrupted', finished_at = ?, error = ? WHERE state = 'running'")
+      .run(now, error);
     return ids;
   }
 }

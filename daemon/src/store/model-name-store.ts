@@ -6,7 +6,9 @@ export class ModelNameStore {
   private readonly all;
 
   constructor(db: Db) {
-    this.upsert = db.prepare<[string, string, string]>("INSERT INTO model_names (train_job, name, renamed_at) VALUES (?, ?, ?) ON CONFLICT (train_job) DO UPDATE SET name = excluded.name, renamed_at = excluded.renamed_at");
+    this.upsert = db.prepare<[string, string, string]>(
+      "INSERT INTO model_names (train_job, name, renamed_at) VALUES (?, ?, ?) ON CONFLICT (train_job) DO UPDATE SET name = excluded.name, renamed_at = excluded.renamed_at",
+    );
     this.all = db.prepare<[], { train_job: string; name: string }>("SELECT train_job, name FROM model_names");
   }
 

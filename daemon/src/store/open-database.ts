@@ -24,7 +24,9 @@ export function openDatabase(file: string): Db {
 function migrate(db: Db): void {
   const current = db.pragma("user_version", { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(`the database is at schema version ${current}, newer than this daemon knows (${MIGRATIONS.length}); update Vault Tuner`);
+    throw new Error(
+      `the database is at schema version ${current}, newer than this daemon knows (${MIGRATIONS.length}); update Vault Tuner`,
+    );
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {

@@ -24,7 +24,9 @@ export async function importSpool(folder: string, toolsets: ToolsetStore, ingest
   const summary: SpoolImport = { files: 0, traces: 0, toolsets: 0, skipped: 0 };
   let names: string[];
   try {
-    names = readdirSync(folder).filter((name) => name.endsWith(".jsonl")).sort();
+    names = readdirSync(folder)
+      .filter((name) => name.endsWith(".jsonl"))
+      .sort();
   } catch {
     return summary;
   }
@@ -49,12 +51,15 @@ export async function importSpool(folder: string, toolsets: ToolsetStore, ingest
     }
     await flush();
     summary.files++;
-    if (!tapIsRunning(name)) for (const leftover of [file, file.replace(/\.jsonl$/, ".sent")]) rmSync(leftover, { force: true });
+    if (!tapIsRunning(name))
+      for (const leftover of [file, file.replace(/\.jsonl$/, ".sent")]) rmSync(leftover, { force: true });
   }
   return summary;
 }
 
-type SpoolRecord = { kind: "toolset"; toolsList: ReturnType<typeof ToolsListResultSchema.parse> } | { kind: "trace"; trace: Trace };
+type SpoolRecord =
+  | { kind: "toolset"; toolsList: ReturnType<typeof ToolsListResultSchema.parse> }
+  | { kind: "trace"; trace: Trace };
 
 function parse(text: string | undefined): SpoolRecord | undefined {
   if (!text) return undefined;

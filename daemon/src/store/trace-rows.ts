@@ -27,7 +27,11 @@ export interface CreatedTrace {
 }
 
 /** Gives the trace its id (when the recorder sent none), and works out failure and suggestion. */
-export function traceRow(trace: Trace, receivedAt: string, catalog: Catalog | undefined): { row: TraceRowInput; summary: CreatedTrace } {
+export function traceRow(
+  trace: Trace,
+  receivedAt: string,
+  catalog: Catalog | undefined,
+): { row: TraceRowInput; summary: CreatedTrace } {
   const stored = { ...trace, id: trace.id ?? `tr_${randomUUID()}` };
   const failure = failureOf(stored);
   const suggestion = suggestLabel(stored, failure, catalog);
@@ -44,6 +48,12 @@ export function traceRow(trace: Trace, receivedAt: string, catalog: Catalog | un
       suggestion: suggestion ? JSON.stringify(suggestion) : null,
       body: JSON.stringify(stored),
     },
-    summary: { id: stored.id, session: stored.session, tool: stored.call.name, failed: failure !== undefined, suggested: suggestion !== null },
+    summary: {
+      id: stored.id,
+      session: stored.session,
+      tool: stored.call.name,
+      failed: failure !== undefined,
+      suggested: suggestion !== null,
+    },
   };
 }

@@ -1,4 +1,14 @@
-import type { Correction, Label, LabelChange, LabelValue, StoredTrace, Suggestion, Trace, TraceDetail, TraceFilter } from "@vault-tuner/shared";
+import type {
+  Correction,
+  Label,
+  LabelChange,
+  LabelValue,
+  StoredTrace,
+  Suggestion,
+  Trace,
+  TraceDetail,
+  TraceFilter,
+} from "@vault-tuner/shared";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { Db } from "./open-database";
 
@@ -27,11 +37,14 @@ export class TraceStore {
 
   constructor(private readonly db: Db) {
     this.selectById = db.prepare<[string], TraceRow>(`SELECT ${ROW_COLUMNS} FROM traces WHERE id = ?`);
-    this.selectHistory = db.prepare<[string], { label: LabelValue; note: string | null; correction: string | null; at: string }>(
-      "SELECT label, note, correction, at FROM label_history WHERE trace_id = ? ORDER BY seq",
-    );
+    this.selectHistory = db.prepare<
+      [string],
+      { label: LabelValue; note: string | null; correction: string | null; at: string }
+    >("SELECT label, note, correction, at FROM label_history WHERE trace_id = ? ORDER BY seq");
     this.updateLabel = db.prepare("UPDATE traces SET label = ?, note = ?, correction = ? WHERE id = ?");
-    this.insertHistory = db.prepare("INSERT INTO label_history (trace_id, label, note, correction, at) VALUES (?, ?, ?, ?, ?)");
+    this.insertHistory = db.prepare(
+      "INSERT INTO label_history (trace_id, label, note, correction, at) VALUES (?, ?, ?, ?, ?)",
+    );
   }
 
   get(id: string): TraceDetail | undefined {
@@ -43,7 +56,13 @@ export class TraceStore {
       correction: parseCorrection(change.correction),
       at: change.at,
     }));
-    return { trace: toStoredTrace(row), label: row.label, note: row.note, correction: parseCorrection(row.correction), history };
+    return {
+      trace: toStoredTrace(row),
+      label: row.label,
+      note: row.note,
+      correction: parseCorrection(row.correction),
+      history,
+    };
   }
 
   /**
@@ -55,7 +74,14 @@ export class TraceStore {
       const row = this.selectById.get(id);
       if (!row) return undefined;
       const note = label.note === undefined ? row.note : label.note || null;
-      const correction = label.label !== "undesirable" ? null : label.correction === undefined ? row.correction : label.correction ? JSON.stringify(label.correction) : null;
+      const correction =
+        label.label !== "undesirable"
+          ? null
+          : label.correction === undefined
+            ? row.correction
+            : label.correction
+              ? JSON.stringify(label.correction)
+              : null;
       this.updateLabel.run(label.label, note, correction, id);
       this.insertHistory.run(id, label.label, note, correction, at);
       return { detail: this.get(id) as TraceDetail, previous: row.label };
@@ -76,7 +102,8 @@ export class TraceStore {
     const rows = this.db.prepare<Record<string, unknown>, TraceRow>(sql).all(params);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    const nextCursor = rows.length > limit && last ? encodeCursor({ recordedMs: last.recorded_ms, seq: last.seq }) : null;
+    const nextCursor =
+      rows.length > limit && last ? encodeCursor({ recordedMs: last.recorded_ms, seq: last.seq }) : null;
     return { items: page.map(toStoredTrace), nextCursor };
   }
 
@@ -85,7 +112,13 @@ export class TraceStore {
     const { where, params } = filterClause(filter);
     const sql = `SELECT ${ROW_COLUMNS} FROM traces ${whereText(where)} ORDER BY session, recorded_ms, seq`;
     for (const row of this.db.prepare<Record<string, unknown>, TraceRow>(sql).iterate(params)) {
-      yield { trace: toStoredTrace(row), label: row.label, note: row.note, correction: parseCorrection(row.correction), history: [] };
+      yield {
+        trace: toStoredTrace(row),
+        label: row.label,
+        note: row.note,
+        correction: parseCorrection(row.correction),
+        history: [],
+      };
     }
   }
 
@@ -135,7 +168,13 @@ function whereText(where: string[]): string {
 
 function toStoredTrace(row: TraceRow): StoredTrace {
   const trace = JSON.parse(row.body) as Trace & { id: string };
-  return { ...trace, receivedAt: row.received_at, failed: row.failed === 1, suggestion: row.suggestion ? (JSON.parse(row.suggestion) as Suggestion) : null, label: row.label };
+  return {
+    ...trace,
+    receivedAt: row.received_at,
+    failed: row.failed === 1,
+    suggestion: row.suggestion ? (JSON.parse(row.suggestion) as Suggestion) : null,
+    label: row.label,
+  };
 }
 
 function parseCorrection(text: string | null): Correction | null {

@@ -15,7 +15,9 @@ export class TraceWriter {
   private failure: Error | undefined;
 
   constructor(databaseFile: string) {
-    this.worker = new Worker(new URL("./trace-writer-worker.mjs", import.meta.url), { workerData: { file: databaseFile } });
+    this.worker = new Worker(new URL("./trace-writer-worker.mjs", import.meta.url), {
+      workerData: { file: databaseFile },
+    });
     this.worker.on("message", (reply: Reply) => {
       const waiter = this.waiting.get(reply.seq);
       this.waiting.delete(reply.seq);

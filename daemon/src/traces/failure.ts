@@ -21,7 +21,12 @@ export function failureOf(trace: Trace): string | undefined {
 }
 
 function isTextItem(item: unknown): item is { type: "text"; text: string } {
-  return typeof item === "object" && item !== null && (item as { type?: unknown }).type === "text" && typeof (item as { text?: unknown }).text === "string";
+  return (
+    typeof item === "object" &&
+    item !== null &&
+    (item as { type?: unknown }).type === "text" &&
+    typeof (item as { text?: unknown }).text === "string"
+  );
 }
 
 function reportsNoSuccess(text: string): boolean {

@@ -1,4 +1,14 @@
-import { DEFAULT_CATALOG_ID, FAILED_CALL_REASON, builtinCatalog, builtinCatalogWithTool, placeIssue, validateCall, type Catalog, type Suggestion, type Trace } from "@vault-tuner/shared";
+import {
+  DEFAULT_CATALOG_ID,
+  FAILED_CALL_REASON,
+  builtinCatalog,
+  builtinCatalogWithTool,
+  placeIssue,
+  validateCall,
+  type Catalog,
+  type Suggestion,
+  type Trace,
+} from "@vault-tuner/shared";
 
 const MAX_REASON_LENGTH = 300;
 
@@ -6,12 +16,19 @@ const MAX_REASON_LENGTH = 300;
  * Pre-marks calls that are probably undesirable: those that failed and those that break the toolset's
  * schema. A suggestion is shown to the user; it never becomes a label by itself.
  */
-export function suggestLabel(trace: Trace, failure: string | undefined, catalog: Catalog | undefined): Suggestion | null {
+export function suggestLabel(
+  trace: Trace,
+  failure: string | undefined,
+  catalog: Catalog | undefined,
+): Suggestion | null {
   const reasons: string[] = [];
   if (failure !== undefined) reasons.push(`${FAILED_CALL_REASON}${clip(failure)}`);
   const checkedAgainst = catalog ?? guessCatalog(trace.call.name, trace.source.server);
   if (checkedAgainst) {
-    const issues = validateCall({ form: "openai", name: trace.call.name, arguments: trace.call.arguments }, { catalog: checkedAgainst, profile: "recorded" });
+    const issues = validateCall(
+      { form: "openai", name: trace.call.name, arguments: trace.call.arguments },
+      { catalog: checkedAgainst, profile: "recorded" },
+    );
     for (const issue of issues) {
       const placed = placeIssue(issue, 0, undefined, "recorded");
       if (placed.severity === "error") reasons.push(`${issue.rule}: ${clip(issue.message)}`);
@@ -26,7 +43,10 @@ export function suggestLabel(trace: Trace, failure: string | undefined, catalog:
  * any other server we cannot tell, so it is not checked.
  */
 function guessCatalog(toolName: string, server: string): Catalog | undefined {
-  return builtinCatalogWithTool(toolName) ?? (/^(claudesidian|nexus)/i.test(server) ? builtinCatalog(DEFAULT_CATALOG_ID) : undefined);
+  return (
+    builtinCatalogWithTool(toolName) ??
+    (/^(claudesidian|nexus)/i.test(server) ? builtinCatalog(DEFAULT_CATALOG_ID) : undefined)
+  );
 }
 
 function clip(text: string): string {

@@ -23,15 +23,24 @@ function venvPython(venv: string): string {
  * requirements file of python/ counts, since one includes another (`-r requirements-cpu.txt`).
  */
 function requirementsHash(requirements: string): string {
-  const hash = createHash("sha256").update(requirements).update(readFileSync(requirements)).update(readFileSync(join(PYTHON_DIR, "pyproject.toml")));
-  for (const file of readdirSync(PYTHON_DIR).filter((name) => /^requirements-.*\.txt$/.test(name)).sort()) hash.update(readFileSync(join(PYTHON_DIR, file)));
+  const hash = createHash("sha256")
+    .update(requirements)
+    .update(readFileSync(requirements))
+    .update(readFileSync(join(PYTHON_DIR, "pyproject.toml")));
+  for (const file of readdirSync(PYTHON_DIR)
+    .filter((name) => /^requirements-.*\.txt$/.test(name))
+    .sort())
+    hash.update(readFileSync(join(PYTHON_DIR, file)));
   return hash.digest("hex");
 }
 
 /** requirements-cuda.txt (adds bitsandbytes) where `nvidia-smi -L` lists a GPU, requirements-cpu.txt elsewhere. */
 async function defaultRequirements(): Promise<string> {
   const gpus = await execa("nvidia-smi", ["-L"], { reject: false });
-  return join(PYTHON_DIR, gpus.exitCode === 0 && /^GPU \d/m.test(gpus.stdout) ? "requirements-cuda.txt" : "requirements-cpu.txt");
+  return join(
+    PYTHON_DIR,
+    gpus.exitCode === 0 && /^GPU \d/m.test(gpus.stdout) ? "requirements-cuda.txt" : "requirements-cpu.txt",
+  );
 }
 
 /**
@@ -39,20 +48,27 @@ async function defaultRequirements(): Promise<string> {
  * requirements and the trainer package. Skipped when the stamp says nothing changed. Progress lines
  * (pip's "Collecting" / "Installing") go to `onProgress`. No shell: argument arrays only.
  */
-export async function ensurePythonEnv(options: { venv?: string; requirements?: string; basePython?: string; onProgress?: (line: string) => void } = {}): Promise<PythonEnv> {
+export async function ensurePythonEnv(
+  options: { venv?: string; requirements?: string; basePython?: string; onProgress?: (line: string) => void } = {},
+): Promise<PythonEnv> {
   const venv = options.venv ?? join(PYTHON_DIR, ".venv");
   const requirements = options.requirements ?? (await defaultRequirements());
   const python = venvPython(venv);
   const stamp = join(venv, ".vault-tuner-requirements.sha256");
   const wanted = requirementsHash(requirements);
-  if (existsSync(python) && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === wanted) return { python, venv, installed: false };
+  if (existsSync(python) && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === wanted)
+    return { python, venv, installed: false };
   const say = options.onProgress ?? (() => undefined);
   if (!existsSync(python)) {
     say(`creating the Python environment in ${venv}`);
     await execa(options.basePython ?? process.env.VAULT_TUNER_PYTHON ?? "python3", ["-m", "venv", venv]);
   }
   say("installing the pinned trainer requirements (the first time takes a few minutes)");
-  const pip = execa(python, ["-m", "pip", "install", "--disable-pip-version-check", "-r", requirements, "-e", PYTHON_DIR], { all: true, buffer: { all: true } });
+  const pip = execa(
+    python,
+    ["-m", "pip", "install", "--disable-pip-version-check", "-r", requirements, "-e", PYTHON_DIR],
+    { all: true, buffer: { all: true } },
+  );
   let count = 0;
   for await (const line of pip.iterable({ from: "all" })) {
     if (/^(Collecting|Installing|Successfully)/.test(line)) say(`[${++count}] ${line}`);

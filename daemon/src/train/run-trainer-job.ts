@@ -17,7 +17,10 @@ export interface TrainerJobStep {
  * time, shown as progress), every event logged (the training curves are read back from the log) and
  * turned into the job's progress, SIGTERM then SIGKILL when the job's signal aborts.
  */
-export async function runTrainerJob(step: TrainerJobStep, context: JobContext): Promise<Extract<TrainEvent, { event: "done" }>> {
+export async function runTrainerJob(
+  step: TrainerJobStep,
+  context: JobContext,
+): Promise<Extract<TrainEvent, { event: "done" }>> {
   let progress: JobProgress | null = null;
   const setup = (line: string) => {
     context.log(line);
@@ -42,5 +45,7 @@ export async function runTrainerJob(step: TrainerJobStep, context: JobContext): 
 
 /** A trainer's own failure, with its code and hint, as a job's. */
 export function trainerFailure(error: unknown) {
-  return error instanceof TrainerError ? { error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } } : undefined;
+  return error instanceof TrainerError
+    ? { error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }
+    : undefined;
 }

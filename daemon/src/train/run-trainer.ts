@@ -18,10 +18,19 @@ function parseEvent(line: string): TrainEvent {
   try {
     value = JSON.parse(line);
   } catch {
-    throw new TrainerError(`the trainer printed a line that is not JSON on its progress channel: ${line.slice(0, 200)}`, "protocol", "library output belongs on stderr");
+    throw new TrainerError(
+      `the trainer printed a line that is not JSON on its progress channel: ${line.slice(0, 200)}`,
+      "protocol",
+      "library output belongs on stderr",
+    );
   }
   const parsed = TrainEventSchema.safeParse(value);
-  if (!parsed.success) throw new TrainerError(`the trainer sent a progress line the schema does not allow (${parsed.error.issues[0]?.path.join(".") || "event"}): ${line.slice(0, 200)}`, "protocol", undefined);
+  if (!parsed.success)
+    throw new TrainerError(
+      `the trainer sent a progress line the schema does not allow (${parsed.error.issues[0]?.path.join(".") || "event"}): ${line.slice(0, 200)}`,
+      "protocol",
+      undefined,
+    );
   return parsed.data;
 }
 
@@ -77,8 +86,14 @@ export async function runTrainer(python: string, args: string[], hooks: TrainerH
   const last = events.at(-1);
   if (last?.event === "error") throw new TrainerError(last.message, last.code, last.hint);
   if (last?.event !== "done" || result.exitCode !== 0) {
-    const how = result.isCanceled ? "was cancelled" : `exited with ${result.exitCode ?? result.signal} without finishing`;
-    throw new TrainerError(`the trainer ${how}`, result.isCanceled ? "cancelled" : "crashed", "its log (stderr) says why");
+    const how = result.isCanceled
+      ? "was cancelled"
+      : `exited with ${result.exitCode ?? result.signal} without finishing`;
+    throw new TrainerError(
+      `the trainer ${how}`,
+      result.isCanceled ? "cancelled" : "crashed",
+      "its log (stderr) says why",
+    );
   }
   return { done: last, events };
 }

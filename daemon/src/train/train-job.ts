@@ -27,7 +27,10 @@ export function trainJob(deps: TrainJobDeps): JobKind<"train"> {
     resumable: true,
     prepare(request, { planned }) {
       if (!planned && !existsSync(join(deps.dataDir.datasets, request.dataset, "card.json"))) {
-        throw new JobRequestError(`no dataset "${request.dataset}" in ${deps.dataDir.datasets}; build it first (POST /v1/datasets)`, "dataset");
+        throw new JobRequestError(
+          `no dataset "${request.dataset}" in ${deps.dataDir.datasets}; build it first (POST /v1/datasets)`,
+          "dataset",
+        );
       }
       const recipe = recipeFor(request, deps.platform);
       if (!request.model && recipeModel(recipe) === null) {
@@ -37,11 +40,21 @@ export function trainJob(deps: TrainJobDeps): JobKind<"train"> {
         );
       }
       // The job records the recipe and the model's folder it resolved to.
-      return { ...request, recipe, ...(request.model ? { model: resolveBaseModel(deps.dataDir.root, request.model) } : {}) };
+      return {
+        ...request,
+        recipe,
+        ...(request.model ? { model: resolveBaseModel(deps.dataDir.root, request.model) } : {}),
+      };
     },
     async run(request, context) {
       const run = join(context.folder, "run");
-      const done = await runTrainerJob({ args: async () => trainArgs(request, join(deps.dataDir.datasets, request.dataset), run, context.resumed), graceMs: deps.graceMs }, context);
+      const done = await runTrainerJob(
+        {
+          args: async () => trainArgs(request, join(deps.dataDir.datasets, request.dataset), run, context.resumed),
+          graceMs: deps.graceMs,
+        },
+        context,
+      );
       return { run, ...(done.adapter ? { adapter: done.adapter } : {}) };
     },
     failure: trainerFailure,
@@ -57,6 +70,10 @@ function recipeFor(request: Pick<TrainJobRequest, "recipe" | "device">, platform
     );
   }
   if (request.recipe !== "auto") return request.recipe;
-  if (!platform.recommendedRecipe) throw new JobRequestError(`no preset fits this machine (${platform.reason}, ${platform.memoryGiB} GiB): name a recipe`, "recipe");
+  if (!platform.recommendedRecipe)
+    throw new JobRequestError(
+      `no preset fits this machine (${platform.reason}, ${platform.memoryGiB} GiB): name a recipe`,
+      "recipe",
+    );
   return platform.recommendedRecipe;
 }

@@ -9,19 +9,32 @@ export const agentTools: ToolHandlers = {
     return { agents: memory.all("agents").filter((agent) => args.enabledOnly !== true || agent.isEnabled === true) };
   },
   getAgent(args, { memory }) {
-    const agent = typeof args.id === "string" ? memory.get("agents", args.id) : memory.all("agents").find((candidate) => candidate.name === args.name);
+    const agent =
+      typeof args.id === "string"
+        ? memory.get("agents", args.id)
+        : memory.all("agents").find((candidate) => candidate.name === args.name);
     if (!agent) fail(`Agent not found: ${String(args.id ?? args.name ?? "(no id or name given)")}`);
     return agent;
   },
   createAgent(args, { memory }) {
-    for (const field of ["name", "description", "prompt"]) if (typeof args[field] !== "string" || args[field] === "") fail(`${field} is required`);
-    if (memory.all("agents").some((agent) => agent.name === args.name)) fail(`An agent named "${String(args.name)}" already exists`);
-    return memory.put("agents", { id: memory.newId("agent"), name: args.name, description: args.description, prompt: args.prompt, isEnabled: args.isEnabled !== false, created: Date.now() });
+    for (const field of ["name", "description", "prompt"])
+      if (typeof args[field] !== "string" || args[field] === "") fail(`${field} is required`);
+    if (memory.all("agents").some((agent) => agent.name === args.name))
+      fail(`An agent named "${String(args.name)}" already exists`);
+    return memory.put("agents", {
+      id: memory.newId("agent"),
+      name: args.name,
+      description: args.description,
+      prompt: args.prompt,
+      isEnabled: args.isEnabled !== false,
+      created: Date.now(),
+    });
   },
   updateAgent(args, { memory }) {
     const agent = typeof args.id === "string" ? memory.get("agents", args.id) : undefined;
     if (!agent) fail(`Agent not found: ${String(args.id)}`);
-    for (const field of ["name", "description", "prompt", "isEnabled"]) if (args[field] !== undefined) agent[field] = args[field];
+    for (const field of ["name", "description", "prompt", "isEnabled"])
+      if (args[field] !== undefined) agent[field] = args[field];
     return memory.put("agents", agent);
   },
   deleteAgent(args, { memory }) {

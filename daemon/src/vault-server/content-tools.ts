@@ -30,8 +30,15 @@ export const contentTools: ToolHandlers = {
     const offset = args.offset === undefined ? 1 : lineNumber(args.offset, "offset");
     const limit = args.limit === undefined ? lines.length : Math.max(0, Number(args.limit));
     const slice = lines.slice(offset - 1, offset - 1 + limit);
-    const content = args.includeLineNumbers === true ? slice.map((line, i) => `${offset + i}: ${line}`).join("\n") : slice.join("\n");
-    return { filePath: note.relative, content, lineStart: offset, lineEnd: offset + slice.length - 1, totalLines: lines.length };
+    const content =
+      args.includeLineNumbers === true ? slice.map((line, i) => `${offset + i}: ${line}`).join("\n") : slice.join("\n");
+    return {
+      filePath: note.relative,
+      content,
+      lineStart: offset,
+      lineEnd: offset + slice.length - 1,
+      totalLines: lines.length,
+    };
   },
   createContent(args, { root }) {
     const path = vaultPath(root, args.filePath, "filePath");
@@ -83,22 +90,41 @@ export const contentTools: ToolHandlers = {
     if (find === "") fail("findText must not be empty");
     const caseSensitive = args.caseSensitive !== false;
     const wholeWord = args.wholeWord === true;
-    const pattern = new RegExp(wholeWord ? `\\b${escapeRegExp(find)}\\b` : escapeRegExp(find), `${caseSensitive ? "" : "i"}${args.replaceAll === true ? "g" : ""}`);
+    const pattern = new RegExp(
+      wholeWord ? `\\b${escapeRegExp(find)}\\b` : escapeRegExp(find),
+      `${caseSensitive ? "" : "i"}${args.replaceAll === true ? "g" : ""}`,
+    );
     const matches = note.text.match(new RegExp(pattern.source, `${pattern.flags.replace("g", "")}g`))?.length ?? 0;
     if (matches === 0) fail(`"${find}" not found in ${note.relative}`);
     const replacement = text(args.replaceText, "replaceText");
-    writeFileSync(note.absolute, note.text.replace(pattern, () => replacement));
+    writeFileSync(
+      note.absolute,
+      note.text.replace(pattern, () => replacement),
+    );
     return { filePath: note.relative, replacements: args.replaceAll === true ? matches : 1 };
   },
   async batchContent(args, context) {
     if (!Array.isArray(args.operations) || args.operations.length === 0) fail("operations must be a non-empty array");
-    const modes: Record<string, string> = { read: "readContent", create: "createContent", append: "appendContent", prepend: "prependContent", replace: "replaceContent", replaceByLine: "replaceByLine", delete: "deleteContent", findReplace: "findReplaceContent" };
+    const modes: Record<string, string> = {
+      read: "readContent",
+      create: "createContent",
+      append: "appendContent",
+      prepend: "prependContent",
+      replace: "replaceContent",
+      replaceByLine: "replaceByLine",
+      delete: "deleteContent",
+      findReplace: "findReplaceContent",
+    };
     const results = [];
     for (const operation of args.operations as Record<string, unknown>[]) {
       const mode = modes[String(operation.type)];
       const handler = mode ? contentTools[mode] : undefined;
       if (!handler) {
-        results.push({ type: operation.type, success: false, error: `unknown operation type "${String(operation.type)}"` });
+        results.push({
+          type: operation.type,
+          success: false,
+          error: `unknown operation type "${String(operation.type)}"`,
+        });
         continue;
       }
       try {

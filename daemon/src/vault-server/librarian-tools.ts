@@ -20,7 +20,9 @@ function query(args: Record<string, unknown>): string {
 
 function underPaths(root: string, notes: string[], paths: unknown): string[] {
   if (!Array.isArray(paths) || paths.length === 0) return notes;
-  const prefixes = paths.map((path) => vaultPath(root, path, "paths").relative).map((prefix) => (prefix ? `${prefix}/` : ""));
+  const prefixes = paths
+    .map((path) => vaultPath(root, path, "paths").relative)
+    .map((prefix) => (prefix ? `${prefix}/` : ""));
   return notes.filter((note) => prefixes.some((prefix) => note.startsWith(prefix)));
 }
 
@@ -35,7 +37,12 @@ function searchContent(args: Record<string, unknown>, { root }: ToolContext) {
     const hits = words.filter((word) => lower.includes(word)).length;
     if (hits === 0) continue;
     const at = Math.max(0, text.toLowerCase().indexOf(words[0] as string));
-    results.push({ filePath: path, score: Number((hits / words.length).toFixed(3)), snippet: text.slice(at, at + snippetLength), ...(args.includeContent === true ? { content: text } : {}) });
+    results.push({
+      filePath: path,
+      score: Number((hits / words.length).toFixed(3)),
+      snippet: text.slice(at, at + snippetLength),
+      ...(args.includeContent === true ? { content: text } : {}),
+    });
   }
   results.sort((a, b) => b.score - a.score || a.filePath.localeCompare(b.filePath));
   return { query: args.query, results: results.slice(0, limit), totalResults: results.length };
@@ -45,10 +52,24 @@ function searchDirectory(args: Record<string, unknown>, { root }: ToolContext) {
   const needle = query(args);
   if (!Array.isArray(args.paths) || args.paths.length === 0) fail("paths must list at least one folder");
   const notes = underPaths(root, allNotes(root), args.paths);
-  const folders = [...new Set(notes.flatMap((note) => note.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))))];
+  const folders = [
+    ...new Set(
+      notes.flatMap((note) =>
+        note
+          .split("/")
+          .slice(0, -1)
+          .map((_, i, parts) => parts.slice(0, i + 1).join("/")),
+      ),
+    ),
+  ];
   const type = args.searchType ?? "both";
-  const candidates = [...(type !== "folders" ? notes.map((path) => ({ path, type: "file" })) : []), ...(type !== "files" ? folders.map((path) => ({ path, type: "folder" })) : [])];
-  const results = candidates.filter((candidate) => candidate.path.toLowerCase().includes(needle)).slice(0, Number(args.limit ?? 20));
+  const candidates = [
+    ...(type !== "folders" ? notes.map((path) => ({ path, type: "file" })) : []),
+    ...(type !== "files" ? folders.map((path) => ({ path, type: "folder" })) : []),
+  ];
+  const results = candidates
+    .filter((candidate) => candidate.path.toLowerCase().includes(needle))
+    .slice(0, Number(args.limit ?? 20));
   return { query: args.query, results };
 }
 
@@ -66,7 +87,12 @@ export const librarianTools: ToolHandlers = {
     const results = (args.searches as Record<string, unknown>[]).map((search) => {
       try {
         const type = search.type ?? "content";
-        const data = type === "directory" ? searchDirectory(search, context) : type === "memory" ? librarianTools.searchMemory?.(search, context) : searchContent(search, context);
+        const data =
+          type === "directory"
+            ? searchDirectory(search, context)
+            : type === "memory"
+              ? librarianTools.searchMemory?.(search, context)
+              : searchContent(search, context);
         return { type, success: true, data };
       } catch (error) {
         return { type: search.type, success: false, error: (error as Error).message };

@@ -28,10 +28,18 @@ export class MemoryStore {
     const folder = join(root, STORE_FOLDER);
     this.file = join(folder, "memory.json");
     mkdirSync(folder, { recursive: true });
-    this.data = existsSync(this.file) ? (JSON.parse(readFileSync(this.file, "utf8")) as MemoryData) : { workspaces: {}, sessions: {}, states: {}, agents: {} };
+    this.data = existsSync(this.file)
+      ? (JSON.parse(readFileSync(this.file, "utf8")) as MemoryData)
+      : { workspaces: {}, sessions: {}, states: {}, agents: {} };
     if (!this.data.workspaces.default) {
       // Saved at once, so the store on disk is the store the tools see (the evaluator snapshots it).
-      this.data.workspaces.default = { id: "default", name: "Default workspace", rootFolder: "/", context: { purpose: "General work in the vault", currentGoal: "" }, created: 0 };
+      this.data.workspaces.default = {
+        id: "default",
+        name: "Default workspace",
+        rootFolder: "/",
+        context: { purpose: "General work in the vault", currentGoal: "" },
+        created: 0,
+      };
       this.save();
     }
   }
@@ -67,10 +75,17 @@ export class MemoryStore {
     const found: { type: string; id: string; name: unknown; match: string }[] = [];
     for (const collection of ["workspaces", "sessions", "states"] as const) {
       for (const item of this.all(collection)) {
-        if (collection !== "workspaces" && workspaceId !== "all" && (item.workspaceId ?? "default") !== workspaceId) continue;
+        if (collection !== "workspaces" && workspaceId !== "all" && (item.workspaceId ?? "default") !== workspaceId)
+          continue;
         const text = JSON.stringify(item);
         const at = text.toLowerCase().indexOf(query);
-        if (at >= 0) found.push({ type: collection.slice(0, -1), id: item.id, name: item.name, match: text.slice(Math.max(0, at - 40), at + query.length + 40) });
+        if (at >= 0)
+          found.push({
+            type: collection.slice(0, -1),
+            id: item.id,
+            name: item.name,
+            match: text.slice(Math.max(0, at - 40), at + query.length + 40),
+          });
       }
     }
     return found;

@@ -4,7 +4,8 @@ import { fail } from "./tool-error";
 import { vaultPath } from "./vault-paths";
 
 const str = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
-const contextOf = (args: Record<string, unknown>) => (typeof args.context === "object" && args.context !== null ? (args.context as Record<string, unknown>) : {});
+const contextOf = (args: Record<string, unknown>) =>
+  typeof args.context === "object" && args.context !== null ? (args.context as Record<string, unknown>) : {};
 
 function sorted(items: Item[], by: string, order: unknown, limit: unknown): Item[] {
   const direction = order === "asc" ? 1 : -1;
@@ -12,7 +13,12 @@ function sorted(items: Item[], by: string, order: unknown, limit: unknown): Item
   return typeof limit === "number" ? list.slice(0, limit) : list;
 }
 
-function required(context: ToolContext, collection: "sessions" | "states" | "workspaces", id: string | undefined, what: string): Item {
+function required(
+  context: ToolContext,
+  collection: "sessions" | "states" | "workspaces",
+  id: string | undefined,
+  what: string,
+): Item {
   const item = id ? context.memory.get(collection, id) : undefined;
   if (!item) fail(`${what} not found: ${id ?? "(no id given)"}`);
   return item;
@@ -34,32 +40,69 @@ export const memoryTools: ToolHandlers = {
   createSession(args, { memory }) {
     const id = str(args.newSessionId) ?? memory.newId("session");
     if (memory.get("sessions", id)) fail(`Session already exists: ${id}`);
-    return memory.put("sessions", { id, name: str(args.name) ?? "Untitled session", description: str(args.description) ?? "", sessionGoal: str(args.sessionGoal) ?? "", previousSessionId: str(args.previousSessionId), workspaceId: str(contextOf(args).workspaceId) ?? "default", startTime: Date.now() });
+    return memory.put("sessions", {
+      id,
+      name: str(args.name) ?? "Untitled session",
+      description: str(args.description) ?? "",
+      sessionGoal: str(args.sessionGoal) ?? "",
+      previousSessionId: str(args.previousSessionId),
+      workspaceId: str(contextOf(args).workspaceId) ?? "default",
+      startTime: Date.now(),
+    });
   },
   listSessions(args, { memory }) {
     return { sessions: sorted(memory.all("sessions"), "startTime", args.order, args.limit) };
   },
   loadSession(args, context) {
     const id = str(args.targetSessionId) ?? str(args.sessionId);
-    const byName = str(args.sessionName) ? context.memory.all("sessions").find((session) => session.name === args.sessionName) : undefined;
-    const session = (id ? context.memory.get("sessions", id) : undefined) ?? byName ?? required(context, "sessions", id, "Session");
+    const byName = str(args.sessionName)
+      ? context.memory.all("sessions").find((session) => session.name === args.sessionName)
+      : undefined;
+    const session =
+      (id ? context.memory.get("sessions", id) : undefined) ?? byName ?? required(context, "sessions", id, "Session");
     return { session, states: context.memory.all("states").filter((state) => state.sessionId === session.id) };
   },
   updateSession(args, context) {
-    const session = required(context, "sessions", str(args.targetSessionId) ?? str(args.sessionId) ?? str(contextOf(args).sessionId), "Session");
+    const session = required(
+      context,
+      "sessions",
+      str(args.targetSessionId) ?? str(args.sessionId) ?? str(contextOf(args).sessionId),
+      "Session",
+    );
     for (const field of ["name", "description", "sessionGoal"]) if (str(args[field])) session[field] = args[field];
     return context.memory.put("sessions", session);
   },
   createState(args, { memory }) {
     if (!str(args.name)) fail("name is required");
-    const fields = ["name", "description", "conversationContext", "activeTask", "activeFiles", "nextSteps", "reasoning", "reason", "tags"];
-    const state: Item = { id: memory.newId("state"), sessionId: str(args.targetSessionId) ?? str(contextOf(args).sessionId), workspaceId: str(contextOf(args).workspaceId) ?? "default", created: Date.now() };
+    const fields = [
+      "name",
+      "description",
+      "conversationContext",
+      "activeTask",
+      "activeFiles",
+      "nextSteps",
+      "reasoning",
+      "reason",
+      "tags",
+    ];
+    const state: Item = {
+      id: memory.newId("state"),
+      sessionId: str(args.targetSessionId) ?? str(contextOf(args).sessionId),
+      workspaceId: str(contextOf(args).workspaceId) ?? "default",
+      created: Date.now(),
+    };
     for (const field of fields) if (args[field] !== undefined) state[field] = args[field];
     return memory.put("states", state);
   },
   listStates(args, { memory }) {
     const tags = Array.isArray(args.tags) ? args.tags : [];
-    const states = memory.all("states").filter((state) => (!str(args.targetSessionId) || state.sessionId === args.targetSessionId) && tags.every((tag) => (state.tags as unknown[] | undefined)?.includes(tag)));
+    const states = memory
+      .all("states")
+      .filter(
+        (state) =>
+          (!str(args.targetSessionId) || state.sessionId === args.targetSessionId) &&
+          tags.every((tag) => (state.tags as unknown[] | undefined)?.includes(tag)),
+      );
     return { states: sorted(states, "created", args.order, args.limit) };
   },
   loadState(args, context) {
@@ -82,7 +125,14 @@ export const memoryTools: ToolHandlers = {
       name: args.name,
       description: str(args.description) ?? "",
       rootFolder,
-      context: { purpose: args.purpose, currentGoal: args.currentGoal, workflows: args.workflows ?? [], keyFiles: args.keyFiles ?? [], preferences: args.preferences ?? "", dedicatedAgentId: args.dedicatedAgentId },
+      context: {
+        purpose: args.purpose,
+        currentGoal: args.currentGoal,
+        workflows: args.workflows ?? [],
+        keyFiles: args.keyFiles ?? [],
+        preferences: args.preferences ?? "",
+        dedicatedAgentId: args.dedicatedAgentId,
+      },
       created: Date.now(),
       sessions: {},
     });

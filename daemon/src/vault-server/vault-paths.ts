@@ -24,6 +24,7 @@ export function vaultPath(root: string, given: unknown, what = "path"): { absolu
   while (!existsSync(existing) && existing !== root) existing = dirname(existing);
   const realRoot = realpathSync(root);
   const real = realpathSync(existing);
-  if (real !== realRoot && !real.startsWith(`${realRoot}${sep}`)) fail(`${what} "${given}" leaves the vault through a link`);
+  if (real !== realRoot && !real.startsWith(`${realRoot}${sep}`))
+    fail(`${what} "${given}" leaves the vault through a link`);
   return { absolute, relative: rel.split(sep).join("/") };
 }

@@ -1,7 +1,15 @@
 import { realpathSync, statSync } from "node:fs";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { builtinCatalog, placeIssue, resolveTool, validateCall, wireTools, type Catalog, type CatalogTool } from "@vault-tuner/shared";
+import {
+  builtinCatalog,
+  placeIssue,
+  resolveTool,
+  validateCall,
+  wireTools,
+  type Catalog,
+  type CatalogTool,
+} from "@vault-tuner/shared";
 import { DAEMON_VERSION } from "../version";
 import { agentTools, commandTools } from "./agent-tools";
 import { contentTools } from "./content-tools";
@@ -26,7 +34,9 @@ export interface VaultServerOptions {
   flat?: boolean;
 }
 
-const success = (data: unknown): CallToolResult => ({ content: [{ type: "text", text: JSON.stringify({ success: true, data }) }] });
+const success = (data: unknown): CallToolResult => ({
+  content: [{ type: "text", text: JSON.stringify({ success: true, data }) }],
+});
 // Like the real plugin: an error is a normal result whose text starts with "❌ Error:", isError unset.
 const failure = (message: string): CallToolResult => ({ content: [{ type: "text", text: `❌ Error: ${message}` }] });
 
@@ -41,10 +51,17 @@ export function createVaultServer(vault: string, options: VaultServerOptions = {
   const catalog = builtinCatalog("claudesidian-3") as Catalog;
   const context: ToolContext = { root, memory: new MemoryStore(root) };
   const tools: CatalogTool[] = options.flat ? catalog.tools : wireTools(catalog);
-  const server = new Server({ name: "claudesidian-mcp-sandbox", version: DAEMON_VERSION }, { capabilities: { tools: {} } });
+  const server = new Server(
+    { name: "claudesidian-mcp-sandbox", version: DAEMON_VERSION },
+    { capabilities: { tools: {} } },
+  );
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: tools.map((tool) => ({ name: tool.name, description: tool.description ?? tool.name, inputSchema: tool.inputSchema as { type: "object" } })),
+    tools: tools.map((tool) => ({
+      name: tool.name,
+      description: tool.description ?? tool.name,
+      inputSchema: tool.inputSchema as { type: "object" },
+    })),
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
@@ -57,7 +74,10 @@ export function createVaultServer(vault: string, options: VaultServerOptions = {
     const problems = validateCall({ form: "openai", name, arguments: args }, { catalog, profile: "recorded" })
       .map((issue) => placeIssue(issue, 0, undefined, "recorded"))
       .filter((issue) => issue.severity === "error");
-    if (problems.length > 0) return failure(`Invalid parameters for ${resolved.tool.name}: ${problems.map((problem) => problem.message).join("; ")}`);
+    if (problems.length > 0)
+      return failure(
+        `Invalid parameters for ${resolved.tool.name}: ${problems.map((problem) => problem.message).join("; ")}`,
+      );
     const handler = AGENTS[resolved.tool.agent ?? ""]?.[resolved.tool.mode ?? ""];
     if (!handler) return failure(`${resolved.tool.name} is not available in the sandbox`);
     try {
@@ -73,5 +93,9 @@ export function createVaultServer(vault: string, options: VaultServerOptions = {
 /** The meta tool of the flat surface: the schemas of the tools of the managers asked for. */
 function getTools(catalog: Catalog, args: Record<string, unknown>) {
   const managers = Array.isArray(args.managers) ? args.managers.map(String) : [];
-  return { tools: catalog.tools.filter((tool) => tool.agent && managers.includes(tool.agent)).map((tool) => ({ name: tool.name, inputSchema: tool.inputSchema })) };
+  return {
+    tools: catalog.tools
+      .filter((tool) => tool.agent && managers.includes(tool.agent))
+      .map((tool) => ({ name: tool.name, inputSchema: tool.inputSchema })),
+  };
 }

@@ -7,7 +7,8 @@ import { STORE_FOLDER, vaultPath } from "./vault-paths";
 function existing(root: string, given: unknown, kind: "file" | "folder", what = "path") {
   const path = vaultPath(root, given, what);
   const stat = existsSync(path.absolute) ? statSync(path.absolute) : undefined;
-  if (!stat || (kind === "file" ? !stat.isFile() : !stat.isDirectory())) fail(`${kind === "file" ? "File" : "Folder"} not found: ${path.relative || "/"}`);
+  if (!stat || (kind === "file" ? !stat.isFile() : !stat.isDirectory()))
+    fail(`${kind === "file" ? "File" : "Folder"} not found: ${path.relative || "/"}`);
   return path;
 }
 
@@ -30,7 +31,9 @@ interface Entry {
 }
 
 function list(root: string, folder: string, depth: number, into: Entry[]): void {
-  for (const entry of readdirSync(join(root, folder), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(join(root, folder), { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     if (entry.name === STORE_FOLDER || entry.name === ".obsidian") continue;
     const path = folder ? `${folder}/${entry.name}` : entry.name;
     into.push({ path, type: entry.isDirectory() ? "folder" : "file" });
@@ -47,8 +50,17 @@ export const vaultTools: ToolHandlers = {
     const filter = typeof args.filter === "string" ? args.filter.toLowerCase() : undefined;
     const filesOnly = args.filesOnly === true || args.includeFolders === false;
     const foldersOnly = args.foldersOnly === true || args.includeFiles === false;
-    const kept = entries.filter((entry) => (!filesOnly || entry.type === "file") && (!foldersOnly || entry.type === "folder") && (!filter || entry.path.toLowerCase().includes(filter)));
-    return { path: folder.relative || "/", files: kept.filter((e) => e.type === "file").map((e) => e.path), folders: kept.filter((e) => e.type === "folder").map((e) => e.path) };
+    const kept = entries.filter(
+      (entry) =>
+        (!filesOnly || entry.type === "file") &&
+        (!foldersOnly || entry.type === "folder") &&
+        (!filter || entry.path.toLowerCase().includes(filter)),
+    );
+    return {
+      path: folder.relative || "/",
+      files: kept.filter((e) => e.type === "file").map((e) => e.path),
+      folders: kept.filter((e) => e.type === "folder").map((e) => e.path),
+    };
   },
   createFolder(args, { root }) {
     const path = vaultPath(root, args.path);
@@ -62,7 +74,8 @@ export const vaultTools: ToolHandlers = {
   deleteFolder(args, { root }) {
     const folder = existing(root, args.path, "folder");
     if (folder.relative === "") fail("The vault's root folder cannot be deleted");
-    if (readdirSync(folder.absolute).length > 0 && args.recursive !== true) fail(`Folder is not empty: ${folder.relative} (pass recursive: true to delete its contents)`);
+    if (readdirSync(folder.absolute).length > 0 && args.recursive !== true)
+      fail(`Folder is not empty: ${folder.relative} (pass recursive: true to delete its contents)`);
     rmSync(folder.absolute, { recursive: true });
     return { path: folder.relative, deleted: true };
   },

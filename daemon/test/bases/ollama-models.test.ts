@@ -35,18 +35,26 @@ it("lists the models whose weights are on disk, named as Ollama names them", () 
 
 it("finds one model's GGUF by name, and says what is there when it is not", () => {
   expect(ollamaModelGguf("gemma3:270m", root)).toBe(join(root, "blobs", "sha256-1111"));
-  expect(() => ollamaModelGguf("llama3", root)).toThrow(/no Ollama model llama3:latest .*it has gemma3:270m, someone\/vault-tools:kto-1/);
+  expect(() => ollamaModelGguf("llama3", root)).toThrow(
+    /no Ollama model llama3:latest .*it has gemma3:270m, someone\/vault-tools:kto-1/,
+  );
 });
 
 it("base import refuses a missing file or an unknown Ollama model, and asks for one source", async () => {
   const data = join(root, "data");
-  expect(await runCli(["base", "import", "--data-dir", data])).toMatchObject({ code: 2, stderr: expect.stringContaining("give --gguf FILE or --ollama NAME[:TAG]") });
+  expect(await runCli(["base", "import", "--data-dir", data])).toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining("give --gguf FILE or --ollama NAME[:TAG]"),
+  });
   const missing = await runCli(["base", "import", "--gguf", join(root, "missing.gguf"), "--data-dir", data]);
   expect(missing.code).toBe(1);
   expect(missing.stderr).toContain("no GGUF file at");
   process.env.OLLAMA_MODELS = root;
   try {
-    expect(await runCli(["base", "import", "--ollama", "llama3", "--data-dir", data])).toMatchObject({ code: 1, stderr: expect.stringContaining("no Ollama model llama3:latest") });
+    expect(await runCli(["base", "import", "--ollama", "llama3", "--data-dir", data])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("no Ollama model llama3:latest"),
+    });
   } finally {
     delete process.env.OLLAMA_MODELS;
   }

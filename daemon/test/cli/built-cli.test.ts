@@ -31,17 +31,27 @@ describe("the built command line", () => {
   it("prints the same help and the same validation as the sources", async () => {
     for (const args of [["--help"], ["train", "--help"], ["nope"]]) {
       const [fromBuild, fromSources] = await Promise.all([built(args), runCli(args)]);
-      expect({ code: fromBuild.exitCode, stdout: fromBuild.stdout, stderr: fromBuild.stderr }, args.join(" ")).toEqual({ code: fromSources.code, stdout: fromSources.stdout.trimEnd(), stderr: fromSources.stderr.trimEnd() });
+      expect({ code: fromBuild.exitCode, stdout: fromBuild.stdout, stderr: fromBuild.stderr }, args.join(" ")).toEqual({
+        code: fromSources.code,
+        stdout: fromSources.stdout.trimEnd(),
+        stderr: fromSources.stderr.trimEnd(),
+      });
     }
     const file = join(out, "one.jsonl");
     writeFileSync(file, '{"conversations": [{"role": "user", "content": "hi"}], "label": true}\n{nope\n');
-    const [fromBuild, fromSources] = await Promise.all([built(["validate", file, "--json"]), runCli(["validate", file, "--json"])]);
+    const [fromBuild, fromSources] = await Promise.all([
+      built(["validate", file, "--json"]),
+      runCli(["validate", file, "--json"]),
+    ]);
     expect(fromBuild.exitCode).toBe(fromSources.code);
     expect(JSON.parse(fromBuild.stdout).issues).toEqual(JSON.parse(fromSources.stdout).issues);
   });
 
   it("finds the files it ships with where its sources found them (the built-in prompt sets)", async () => {
-    const [fromBuild, fromSources] = await Promise.all([built(["eval", "sets", "--data-dir", join(out, "data")]), runCli(["eval", "sets", "--data-dir", join(out, "data")])]);
+    const [fromBuild, fromSources] = await Promise.all([
+      built(["eval", "sets", "--data-dir", join(out, "data")]),
+      runCli(["eval", "sets", "--data-dir", join(out, "data")]),
+    ]);
     expect(fromBuild.exitCode, fromBuild.stderr).toBe(0);
     expect(fromBuild.stdout).toBe(fromSources.stdout.trimEnd());
     expect(fromBuild.stdout).toContain("full-coverage");

@@ -1,4 +1,10 @@
-import { DatasetBuildRequestSchema, DEFAULT_DEPLOY_FILE, EvalJobRequestSchema, ExportJobRequestSchema, QUANT_CHECK_ROWS } from "@vault-tuner/shared";
+import {
+  DatasetBuildRequestSchema,
+  DEFAULT_DEPLOY_FILE,
+  EvalJobRequestSchema,
+  ExportJobRequestSchema,
+  QUANT_CHECK_ROWS,
+} from "@vault-tuner/shared";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/command-table";
 import { DEFAULT_SAMPLING } from "../../src/evals/backends/eval-backend";
@@ -10,7 +16,10 @@ describe("vault-tuner <command> --help", () => {
       const { code, stdout } = await runCli([...name.split(" "), "--help"]);
       expect(code, name).toBe(0);
       expect(stdout.startsWith(`vault-tuner ${name}: ${command.summary}\n`), name).toBe(true);
-      for (const [option, spec] of Object.entries(command.options)) expect(stdout, `${name} --${option}`).toMatch(new RegExp(`^ {2}--${option}\\b.*(\\n {26})?${escape(spec.help)}$`, "m"));
+      for (const [option, spec] of Object.entries(command.options))
+        expect(stdout, `${name} --${option}`).toMatch(
+          new RegExp(`^ {2}--${option}\\b.*(\\n {26})?${escapeRegExp(spec.help)}$`, "m"),
+        );
       expect(stdout, name).toContain(`\nexample: vault-tuner ${name}`);
     }
   });
@@ -19,11 +28,18 @@ describe("vault-tuner <command> --help", () => {
     const run = await runCli(["eval", "run", "--help"]);
     const compare = await runCli(["eval", "compare", "--help"]);
     expect(run.stdout).not.toBe(compare.stdout);
-    expect(run.stdout).toMatch(/--turn-limit N +model turns per case \(default: each case's own, 8 in the built-in sets\)/);
+    expect(run.stdout).toMatch(
+      /--turn-limit N +model turns per case \(default: each case's own, 8 in the built-in sets\)/,
+    );
     expect(run.stdout).toMatch(/--max-tokens N +the token budget of one reply \(default 1024\)/);
     const alone = await runCli(["eval"]);
     expect(alone.code).toBe(2);
-    expect(alone.stderr.split("\n").filter((line) => line.startsWith("  eval ")).map((line) => line.trim().split(/ {2,}/)[0])).toEqual(["eval run", "eval compare", "eval import", "eval sets", "eval check", "eval recorded"]);
+    expect(
+      alone.stderr
+        .split("\n")
+        .filter((line) => line.startsWith("  eval "))
+        .map((line) => line.trim().split(/ {2,}/)[0]),
+    ).toEqual(["eval run", "eval compare", "eval import", "eval sets", "eval check", "eval recorded"]);
   });
 
   it("states the defaults the code uses", () => {
@@ -41,12 +57,27 @@ describe("vault-tuner <command> --help", () => {
   });
 
   it("refuses what the daemon's route would refuse, with the route's own limits", async () => {
-    const tooMany = await runCli(["eval", "run", "--set", "irrelevance", "--backend", "openai", "--model", "x", "--repeat", "50"]);
+    const tooMany = await runCli([
+      "eval",
+      "run",
+      "--set",
+      "irrelevance",
+      "--backend",
+      "openai",
+      "--model",
+      "x",
+      "--repeat",
+      "50",
+    ]);
     expect(tooMany.code).toBe(1);
     expect(tooMany.stderr).toContain("--repeat 50: Too big: expected number to be <=20");
     expect(EvalJobRequestSchema.safeParse({ kind: "eval", set: "irrelevance", repeat: 50 }).success).toBe(false);
     const defaults = EvalJobRequestSchema.parse({ kind: "eval", set: "irrelevance" });
-    expect({ temperature: defaults.temperature, topP: defaults.topP, maxTokens: defaults.maxTokens }).toEqual({ temperature: DEFAULT_SAMPLING.temperature, topP: DEFAULT_SAMPLING.topP, maxTokens: DEFAULT_SAMPLING.maxTokens });
+    expect({ temperature: defaults.temperature, topP: defaults.topP, maxTokens: defaults.maxTokens }).toEqual({
+      temperature: DEFAULT_SAMPLING.temperature,
+      topP: DEFAULT_SAMPLING.topP,
+      maxTokens: DEFAULT_SAMPLING.maxTokens,
+    });
   });
 
   it("points a mistyped option at the help", async () => {
@@ -57,6 +88,6 @@ describe("vault-tuner <command> --help", () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -24,7 +24,7 @@ describe("a KTO dataset built from the seed copilot file", async () => {
 
   it("alternates desirable and undesirable, so every even batch holds both equally", () => {
     expect(train.length).toBeGreaterThan(1000);
-    train.forEach((row, i) => expect(row.label, `row ${i}`).toBe(i % 2 === 0));
+    for (const [i, row] of train.entries()) expect(row.label, `row ${i}`).toBe(i % 2 === 0);
     expect(card.counts.train.desirable).toBe(card.counts.train.undesirable);
     expect(card.weights).toEqual({ desirable: 1, undesirable: 1 });
   });
@@ -63,7 +63,10 @@ describe("a KTO dataset built from the seed copilot file", async () => {
   it("drops the seed's desirable records with empty sessionMemory and says so", () => {
     expect(card.dropped.byRule["session-memory-empty"]).toBeGreaterThan(400);
     expect(card.counts.invalid.desirable).toBe(Object.values(card.dropped.byRule).reduce((a, b) => a + b, 0));
-    const memories = train.filter((row) => row.label).flatMap((row) => row.completion[0].tool_calls ?? []).map((call: any) => JSON.parse(call.function.arguments).context?.sessionMemory);
+    const memories = train
+      .filter((row) => row.label)
+      .flatMap((row) => row.completion[0].tool_calls ?? [])
+      .map((call: any) => JSON.parse(call.function.arguments).context?.sessionMemory);
     expect(memories.length).toBeGreaterThan(300);
     expect(memories.filter((memory: unknown) => memory === "")).toEqual([]);
   });
@@ -78,14 +81,24 @@ describe("a KTO dataset built from the seed copilot file", async () => {
     expect(row.toolset).toBe("claudesidian-3");
     const tools = JSON.parse(readFileSync(join(folder, "toolsets/claudesidian-3.json"), "utf8"));
     expect(tools).toHaveLength(47);
-    expect(tools[0]).toMatchObject({ type: "function", function: { name: expect.any(String), parameters: { type: "object" } } });
+    expect(tools[0]).toMatchObject({
+      type: "function",
+      function: { name: expect.any(String), parameters: { type: "object" } },
+    });
   });
 
   it("counts and marks mutation negatives, each carrying its defect", () => {
     const mutants = train.filter((row) => String(row.source).startsWith("mutation:"));
     expect(mutants.length).toBeGreaterThan(100);
     expect(mutants.every((row) => row.label === false)).toBe(true);
-    expect(Object.keys(card.counts.mutations).sort()).toEqual(["empty-session-memory", "invented-tool", "missing-context-field", "missing-required-parameter", "wrong-tool", "wrong-type"]);
+    expect(Object.keys(card.counts.mutations).sort()).toEqual([
+      "empty-session-memory",
+      "invented-tool",
+      "missing-context-field",
+      "missing-required-parameter",
+      "wrong-tool",
+      "wrong-type",
+    ]);
   });
 
   it("records sources, hashes and coverage in the card", () => {
@@ -122,7 +135,8 @@ describe("building", () => {
     const card = await build({ name: "no-balance", balance: "none", profile: "strict" });
     const rows = readRows(join(out, "no-balance"));
     const minority = Math.min(card.counts.train.desirable, card.counts.train.undesirable);
-    rows.slice(0, 2 * minority).forEach((row, i) => expect(row.label).toBe(i % 2 === 0));
+    const interleaved = rows.slice(0, 2 * minority);
+    expect(interleaved.map((row) => row.label)).toEqual(interleaved.map((_, i) => i % 2 === 0));
     expect(card.counts.train.repeated).toBe(0);
     const { desirable: wd, undesirable: wu } = card.weights;
     const weighted = (wd * card.counts.train.desirable) / (wu * card.counts.train.undesirable);
@@ -145,7 +159,10 @@ describe("building", () => {
     const file = join(out, "mixed.jsonl");
     const good = readFileSync(COPILOT_DATASET, "utf8").split("\n").slice(0, 4).join("\n");
     writeFileSync(file, `${good}\n{broken\n\n{"conversations": [], "label": true}\n"just a string"\n`);
-    const card = await buildDataset(DatasetBuildRequestSchema.parse({ name: "mixed", sources: { files: [file] }, holdout: 0 }), { outputRoot: out });
+    const card = await buildDataset(
+      DatasetBuildRequestSchema.parse({ name: "mixed", sources: { files: [file] }, holdout: 0 }),
+      { outputRoot: out },
+    );
     expect(card.sources.files[0]?.records).toBe(7);
     expect(card.dropped.byRule).toMatchObject({ "json-parse": 1, "conversations-empty": 1, "record-not-object": 1 });
     expect(card.dropped.examples.find((drop) => drop.rule === "json-parse")?.source).toMatch(/mixed\.jsonl:5$/);

@@ -24,7 +24,12 @@ const good: Example = {
     { role: "system", content: systemPrompt(context) },
     { role: "user", content: "Create Plans/week.md with a heading." },
   ],
-  completion: { calls: [{ name: "contentManager_createContent", arguments: { context, filePath: "Plans/week.md", content: "# Week" } }], text: null },
+  completion: {
+    calls: [
+      { name: "contentManager_createContent", arguments: { context, filePath: "Plans/week.md", content: "# Week" } },
+    ],
+    text: null,
+  },
   toolset: "claudesidian-3",
 };
 
@@ -62,9 +67,14 @@ describe("mutation negatives", () => {
   }
 
   it("are skipped where the call has nothing to break", () => {
-    const bare: Example = { ...good, completion: { calls: [{ name: "vaultManager_listDirectory", arguments: { path: "/" } }], text: null } };
+    const bare: Example = {
+      ...good,
+      completion: { calls: [{ name: "vaultManager_listDirectory", arguments: { path: "/" } }], text: null },
+    };
     expect(mutateExample(bare, "empty-session-memory", catalog, new SeededRandom(1))).toBeUndefined();
     expect(mutateExample(bare, "missing-context-field", catalog, new SeededRandom(1))).toBeUndefined();
-    expect(mutateExample({ ...good, completion: { calls: [], text: "Hello" } }, "wrong-tool", catalog, new SeededRandom(1))).toBeUndefined();
+    expect(
+      mutateExample({ ...good, completion: { calls: [], text: "Hello" } }, "wrong-tool", catalog, new SeededRandom(1)),
+    ).toBeUndefined();
   });
 });

@@ -36,7 +36,7 @@ describe("interleave", () => {
     const { rows, repeated } = interleave(examples(30, 7), true, new SeededRandom(2));
     expect(rows).toHaveLength(60);
     expect(repeated).toBe(23);
-    rows.forEach((row, i) => expect(row.label).toBe(i % 2 === 0));
+    expect(rows.map((row) => row.label)).toEqual(rows.map((_, i) => i % 2 === 0));
     const undesirable = rows.filter((row) => !row.label).map((row) => row.source);
     expect(new Set(undesirable).size, "every undesirable example used").toBe(7);
   });
@@ -44,7 +44,19 @@ describe("interleave", () => {
   it("without oversampling keeps each example once and puts the surplus last", () => {
     const { rows, repeated } = interleave(examples(3, 8), false, new SeededRandom(2));
     expect(repeated).toBe(0);
-    expect(rows.map((row) => row.label)).toEqual([true, false, true, false, true, false, false, false, false, false, false]);
+    expect(rows.map((row) => row.label)).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 

@@ -30,14 +30,18 @@ export async function startFakeOllama(): Promise<FakeOllama> {
   const server: Server = createServer(async (request, response) => {
     const raw = await body(request);
     const path = request.url ?? "/";
-    const json = request.headers["content-type"]?.includes("json") || path.startsWith("/api/") && !path.startsWith("/api/blobs") ? safeJson(raw) : undefined;
+    const json =
+      request.headers["content-type"]?.includes("json") || (path.startsWith("/api/") && !path.startsWith("/api/blobs"))
+        ? safeJson(raw)
+        : undefined;
     requests.push({ method: request.method ?? "", path, body: json });
     const blob = /^\/api\/blobs\/(sha256:[0-9a-f]{64})$/.exec(path);
     if (blob) {
       const digest = blob[1] as string;
       if (request.method === "HEAD") return end(response, blobs.has(digest) ? 200 : 404);
       if (request.method === "POST") {
-        if (`sha256:${createHash("sha256").update(raw).digest("hex")}` !== digest) return send(response, 400, { error: "digest mismatch" });
+        if (`sha256:${createHash("sha256").update(raw).digest("hex")}` !== digest)
+          return send(response, 400, { error: "digest mismatch" });
         blobs.set(digest, raw);
         return end(response, 201);
       }
@@ -47,10 +51,20 @@ export async function startFakeOllama(): Promise<FakeOllama> {
       case "/api/create": {
         const files = (json?.files ?? {}) as Record<string, string>;
         const digest = Object.values(files)[0];
-        if (!digest || !blobs.has(digest)) return send(response, 400, { error: `neither 'from' or 'files' was specified, or a file's blob is missing` });
+        if (!digest || !blobs.has(digest))
+          return send(response, 400, { error: `neither 'from' or 'files' was specified, or a file's blob is missing` });
         const template = await ggufChatTemplate(blobs.get(digest) as Buffer);
-        models.set(json.model, { digest, capabilities: ["completion", ...(template?.includes("tools") ? ["tools"] : [])], system: json.system });
-        const lines = [{ status: "parsing GGUF" }, { status: `using existing layer ${digest}` }, { status: "writing manifest" }, { status: "success" }];
+        models.set(json.model, {
+          digest,
+          capabilities: ["completion", ...(template?.includes("tools") ? ["tools"] : [])],
+          system: json.system,
+        });
+        const lines = [
+          { status: "parsing GGUF" },
+          { status: `using existing layer ${digest}` },
+          { status: "writing manifest" },
+          { status: "success" },
+        ];
         if (json.stream === false) return send(response, 200, { status: "success" });
         response.writeHead(200, { "content-type": "application/x-ndjson" });
         for (const line of lines) response.write(`${JSON.stringify(line)}\n`);
@@ -58,19 +72,43 @@ export async function startFakeOllama(): Promise<FakeOllama> {
       }
       case "/api/show": {
         const model = models.get(json?.model);
-        return model ? send(response, 200, { capabilities: model.capabilities, system: model.system ?? "", details: { format: "gguf" } }) : send(response, 404, { error: `model '${json?.model}' not found` });
+        return model
+          ? send(response, 200, {
+              capabilities: model.capabilities,
+              system: model.system ?? "",
+              details: { format: "gguf" },
+            })
+          : send(response, 404, { error: `model '${json?.model}' not found` });
       }
       case "/api/generate": {
         if (!models.has(json?.model)) return send(response, 404, { error: `model '${json?.model}' not found` });
         if (json.keep_alive === 0) loaded.delete(json.model);
         else loaded.add(json.model);
-        return send(response, 200, { model: json.model, created_at: new Date().toISOString(), response: "", done: true, done_reason: json.keep_alive === 0 ? "unload" : "load" });
+        return send(response, 200, {
+          model: json.model,
+          created_at: new Date().toISOString(),
+          response: "",
+          done: true,
+          done_reason: json.keep_alive === 0 ? "unload" : "load",
+        });
       }
       case "/api/chat": {
         if (!models.has(json?.model)) return send(response, 404, { error: `model '${json?.model}' not found` });
         const tool = json.tools?.[0]?.function;
-        const message = tool ? { role: "assistant", content: "", tool_calls: [{ function: { name: tool.name, arguments: { path: "Notes/a.md" } } }] } : { role: "assistant", content: "no tools offered" };
-        return send(response, 200, { model: json.model, created_at: new Date().toISOString(), message, done: true, done_reason: "stop" });
+        const message = tool
+          ? {
+              role: "assistant",
+              content: "",
+              tool_calls: [{ function: { name: tool.name, arguments: { path: "Notes/a.md" } } }],
+            }
+          : { role: "assistant", content: "no tools offered" };
+        return send(response, 200, {
+          model: json.model,
+          created_at: new Date().toISOString(),
+          message,
+          done: true,
+          done_reason: "stop",
+        });
       }
       default:
         return send(response, 404, { error: "not found" });
@@ -78,7 +116,14 @@ export async function startFakeOllama(): Promise<FakeOllama> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { host: `http://127.0.0.1:${port}`, blobs, models, loaded, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    host: `http://127.0.0.1:${port}`,
+    blobs,
+    models,
+    loaded,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** The GGUF's embedded chat template, read by node-llama-cpp's GGUF reader as Ollama reads it from the blob. */

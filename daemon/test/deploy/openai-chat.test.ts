@@ -19,14 +19,35 @@ beforeAll(async () => {
       return;
     }
     if (body.model === "broken") {
-      response.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "model crashed" } }));
+      response
+        .writeHead(500, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { message: "model crashed" } }));
       return;
     }
     const tool = body.tools?.[0]?.function?.name;
     const message = tool
-      ? { role: "assistant", content: null, tool_calls: [{ id: "call_9", type: "function", function: { name: tool, arguments: body.model === "sloppy" ? "{path: Notes/a.md" : '{"path":"Notes/a.md"}' } }] }
+      ? {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            {
+              id: "call_9",
+              type: "function",
+              function: {
+                name: tool,
+                arguments: body.model === "sloppy" ? "{path: Notes/a.md" : '{"path":"Notes/a.md"}',
+              },
+            },
+          ],
+        }
       : { role: "assistant", content: "hello" };
-    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: "x", object: "chat.completion", choices: [{ index: 0, message, finish_reason: tool ? "tool_calls" : "stop" }] }));
+    response.writeHead(200, { "content-type": "application/json" }).end(
+      JSON.stringify({
+        id: "x",
+        object: "chat.completion",
+        choices: [{ index: 0, message, finish_reason: tool ? "tool_calls" : "stop" }],
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
@@ -34,7 +55,16 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const TOOLS = [{ type: "function" as const, function: { name: "contentManager_readContent", description: "Read a note", parameters: { type: "object", properties: { path: { type: "string" } } } } }];
+const TOOLS = [
+  {
+    type: "function" as const,
+    function: {
+      name: "contentManager_readContent",
+      description: "Read a note",
+      parameters: { type: "object", properties: { path: { type: "string" } } },
+    },
+  },
+];
 
 describe("OpenAI-compatible chat backends", () => {
   it("sends the tools and earlier calls in OpenAI's shape and parses the answer's tool calls", async () => {
@@ -43,18 +73,37 @@ describe("OpenAI-compatible chat backends", () => {
       "local-model",
       [
         { role: "user", content: "Read a.md" },
-        { role: "assistant", content: null, tool_calls: [{ function: { name: "contentManager_readContent", arguments: { path: "a.md" } } }] },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ function: { name: "contentManager_readContent", arguments: { path: "a.md" } } }],
+        },
         { role: "tool", content: "# A" },
         { role: "user", content: "Now Notes/a.md" },
       ],
       TOOLS,
       { apiKey: "secret" },
     );
-    expect(answer).toEqual({ content: "", toolCalls: [{ id: "call_9", type: "function", function: { name: "contentManager_readContent", arguments: '{"path":"Notes/a.md"}' } }], promptTokens: null, completionTokens: null });
+    expect(answer).toEqual({
+      content: "",
+      toolCalls: [
+        {
+          id: "call_9",
+          type: "function",
+          function: { name: "contentManager_readContent", arguments: '{"path":"Notes/a.md"}' },
+        },
+      ],
+      promptTokens: null,
+      completionTokens: null,
+    });
     const sent = received.at(-1);
     expect(sent.authorization).toBe("Bearer secret");
     expect(sent.body).toMatchObject({ model: "local-model", tools: TOOLS, temperature: 0, stream: false });
-    expect(sent.body.messages[1].tool_calls[0]).toEqual({ id: "call_1_1", type: "function", function: { name: "contentManager_readContent", arguments: '{"path":"a.md"}' } });
+    expect(sent.body.messages[1].tool_calls[0]).toEqual({
+      id: "call_1_1",
+      type: "function",
+      function: { name: "contentManager_readContent", arguments: '{"path":"a.md"}' },
+    });
   });
 
   it("keeps arguments that are not JSON as they were written, for the scorer to judge", async () => {
@@ -63,7 +112,11 @@ describe("OpenAI-compatible chat backends", () => {
   });
 
   it("says what went wrong when the server fails or is not there", async () => {
-    await expect(chatWithToolsOpenAi(baseUrl, "broken", [{ role: "user", content: "x" }], [])).rejects.toThrow(/chat\/completions answered 500: .*model crashed/);
-    await expect(chatWithToolsOpenAi("http://127.0.0.1:9/v1", "m", [{ role: "user", content: "x" }], [])).rejects.toBeInstanceOf(ChatBackendError);
+    await expect(chatWithToolsOpenAi(baseUrl, "broken", [{ role: "user", content: "x" }], [])).rejects.toThrow(
+      /chat\/completions answered 500: .*model crashed/,
+    );
+    await expect(
+      chatWithToolsOpenAi("http://127.0.0.1:9/v1", "m", [{ role: "user", content: "x" }], []),
+    ).rejects.toBeInstanceOf(ChatBackendError);
   });
 });

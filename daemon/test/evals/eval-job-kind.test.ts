@@ -16,7 +16,8 @@ const cases = ["contentManager_readContent", "contentManager_createContent", "co
 const lookup = caseLookup(loadPromptSet("full-coverage"));
 const nothingDeployed = { deployment: undefined } as unknown as EmbeddedServing;
 const job = (serving = nothingDeployed) => evalJob({ dataRoot: work, serving, trainingOf: () => undefined });
-const request = (fields: Record<string, unknown>) => EvalJobRequestSchema.parse({ kind: "eval", set: "full-coverage", backend: "openai", model: "scripted", ...fields });
+const request = (fields: Record<string, unknown>) =>
+  EvalJobRequestSchema.parse({ kind: "eval", set: "full-coverage", backend: "openai", model: "scripted", ...fields });
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "vt-eval-job-"));
@@ -25,7 +26,10 @@ beforeAll(async () => {
     const found = lookup(scripted.messages as any);
     if (!found || scripted.model === "mute") return { content: "Done." };
     const answer = referenceAnswer(found.evalCase, found.turn);
-    return { content: answer.content, ...((answer.toolCalls as unknown[]).length ? { tool_calls: answer.toolCalls as unknown[] } : {}) };
+    return {
+      content: answer.content,
+      ...((answer.toolCalls as unknown[]).length ? { tool_calls: answer.toolCalls as unknown[] } : {}),
+    };
   });
 });
 
@@ -36,13 +40,23 @@ afterAll(async () => {
 
 describe("the evaluation stage's job", () => {
   it("checks the set, its cases and the model before queueing; a pipeline's planned step only the set", () => {
-    expect(() => job().prepare(request({ set: "no-such-set" }), { planned: false })).toThrow(expect.objectContaining({ path: "set" }));
-    expect(() => job().prepare(request({ cases: ["no-such-case"] }), { planned: false })).toThrow(expect.objectContaining({ path: "set", message: expect.stringContaining("no-such-case") }));
+    expect(() => job().prepare(request({ set: "no-such-set" }), { planned: false })).toThrow(
+      expect.objectContaining({ path: "set" }),
+    );
+    expect(() => job().prepare(request({ cases: ["no-such-case"] }), { planned: false })).toThrow(
+      expect.objectContaining({ path: "set", message: expect.stringContaining("no-such-case") }),
+    );
     expect(() => job().prepare(request({}), { planned: false })).toThrow(expect.objectContaining({ path: "url" }));
-    expect(() => job().prepare(request({ backend: "embedded", model: "deployed" }), { planned: false })).toThrow(expect.objectContaining({ path: "model", message: expect.stringContaining("no model is deployed") }));
-    expect(() => job().prepare(request({ backend: "embedded", model: join(work, "absent.gguf") }), { planned: false })).toThrow(expect.objectContaining({ path: "model" }));
+    expect(() => job().prepare(request({ backend: "embedded", model: "deployed" }), { planned: false })).toThrow(
+      expect.objectContaining({ path: "model", message: expect.stringContaining("no model is deployed") }),
+    );
+    expect(() =>
+      job().prepare(request({ backend: "embedded", model: join(work, "absent.gguf") }), { planned: false }),
+    ).toThrow(expect.objectContaining({ path: "model" }));
     // The file a pipeline evaluates does not exist before its export step.
-    expect(job().prepare({ ...request({ backend: "embedded" }), model: "" }, { planned: true })).toMatchObject({ set: "full-coverage" });
+    expect(job().prepare({ ...request({ backend: "embedded" }), model: "" }, { planned: true })).toMatchObject({
+      set: "full-coverage",
+    });
   });
 
   it("reports each finished case as done of total, and leaves its report", async () => {
@@ -61,7 +75,13 @@ describe("the evaluation stage's job", () => {
       .run(request({ url: server.url, model: "mute", cases, gate: { failUnder: 0.5 } }), context)
       .catch((thrown: unknown) => thrown);
     const failure = job().failure(error);
-    expect(failure).toMatchObject({ error: { code: "gate-failed", message: expect.stringContaining("under the required 50.0%"), hint: "open the report to see which cases failed" } });
+    expect(failure).toMatchObject({
+      error: {
+        code: "gate-failed",
+        message: expect.stringContaining("under the required 50.0%"),
+        hint: "open the report to see which cases failed",
+      },
+    });
     expect(existsSync(failure?.artefacts?.report as string)).toBe(true);
     expect(job().failure(new Error("other"))).toBeUndefined();
   });

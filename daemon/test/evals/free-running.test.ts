@@ -34,18 +34,89 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "vt-free-running-"));
   const { python } = await ensurePythonEnv();
   const llamaCpp = await ensureLlamaCppTools();
-  await execa(python, [join(PYTHON_DIR, "tests", "tiny_model.py"), "--dataset", STARTER, "--out", join(work, "hf"), "--gemma-turns"]);
-  await execa(python, ["-c", `from pathlib import Path; from vault_tuner_train.gguf_files import convert_model; convert_model(Path(${JSON.stringify(llamaCpp.sources)}), Path(${JSON.stringify(join(work, "hf"))}), Path(${JSON.stringify(join(work, "source.gguf"))}), "f32")`], { cwd: PYTHON_DIR });
-  const imported = await runCli(["base", "import", "--gguf", join(work, "source.gguf"), "--name", "tiny-gemma", "--data-dir", join(work, "data")]);
+  await execa(python, [
+    join(PYTHON_DIR, "tests", "tiny_model.py"),
+    "--dataset",
+    STARTER,
+    "--out",
+    join(work, "hf"),
+    "--gemma-turns",
+  ]);
+  await execa(
+    python,
+    [
+      "-c",
+      `from pathlib import Path; from vault_tuner_train.gguf_files import convert_model; convert_model(Path(${JSON.stringify(llamaCpp.sources)}), Path(${JSON.stringify(join(work, "hf"))}), Path(${JSON.stringify(join(work, "source.gguf"))}), "f32")`,
+    ],
+    { cwd: PYTHON_DIR },
+  );
+  const imported = await runCli([
+    "base",
+    "import",
+    "--gguf",
+    join(work, "source.gguf"),
+    "--name",
+    "tiny-gemma",
+    "--data-dir",
+    join(work, "data"),
+  ]);
   if (imported.code !== 0) throw new Error(imported.stderr);
   base = join(work, "data", "bases", "tiny-gemma");
-  await execa(python, ["-m", "vault_tuner_train", "sft", "--config", "tiny", "--dataset", STARTER, "--model", base, "--output", join(work, "run"), "--max-steps", "1", "--device", "cpu"], { cwd: PYTHON_DIR });
-  const exported = await runCli(["export", "--run", join(work, "run"), "--output", join(work, "gguf"), "--dtype", "float32", "--quant", "q8_0", "--no-adapter", "--check-rows", "0"]);
+  await execa(
+    python,
+    [
+      "-m",
+      "vault_tuner_train",
+      "sft",
+      "--config",
+      "tiny",
+      "--dataset",
+      STARTER,
+      "--model",
+      base,
+      "--output",
+      join(work, "run"),
+      "--max-steps",
+      "1",
+      "--device",
+      "cpu",
+    ],
+    { cwd: PYTHON_DIR },
+  );
+  const exported = await runCli([
+    "export",
+    "--run",
+    join(work, "run"),
+    "--output",
+    join(work, "gguf"),
+    "--dtype",
+    "float32",
+    "--quant",
+    "q8_0",
+    "--no-adapter",
+    "--check-rows",
+    "0",
+  ]);
   if (exported.code !== 0) throw new Error(exported.stderr);
   gguf = join(work, "gguf", "model-f32.gguf");
-  const printed = await execa(python, [join(PYTHON_DIR, "tests", "rendered_prompts.py"), "--model", base, "--dataset", STARTER, "--rows", "6"]);
-  training = printed.stdout.trim().split("\n").map((line) => JSON.parse(line));
-  rows = readFileSync(join(STARTER, "train.jsonl"), "utf8").trim().split("\n").slice(0, 6).map((line) => JSON.parse(line));
+  const printed = await execa(python, [
+    join(PYTHON_DIR, "tests", "rendered_prompts.py"),
+    "--model",
+    base,
+    "--dataset",
+    STARTER,
+    "--rows",
+    "6",
+  ]);
+  training = printed.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+  rows = readFileSync(join(STARTER, "train.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .slice(0, 6)
+    .map((line) => JSON.parse(line));
   tools = JSON.parse(readFileSync(join(STARTER, toolsetFileName(rows[0]?.toolset as string)), "utf8"));
   model = await (await llamaRuntime()).loadModel({ modelPath: gguf });
 }, 600_000);
@@ -60,7 +131,16 @@ describe("the tool template, from training to the exported GGUF", () => {
     const listed = await runCli(["base", "list", "--data-dir", join(work, "data")]);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/tiny-gemma\s+gemma3\s+\d+M\s+template gemma-turns-tools/);
-    const again = await runCli(["base", "import", "--gguf", join(work, "source.gguf"), "--name", "tiny-gemma", "--data-dir", join(work, "data")]);
+    const again = await runCli([
+      "base",
+      "import",
+      "--gguf",
+      join(work, "source.gguf"),
+      "--name",
+      "tiny-gemma",
+      "--data-dir",
+      join(work, "data"),
+    ]);
     expect(again).toMatchObject({ code: 0, stdout: expect.stringContaining("imported already") });
   });
 
@@ -89,44 +169,69 @@ describe("the tool template, from training to the exported GGUF", () => {
       const row = rows[index] as (typeof rows)[number];
       const ids = chat.promptTokens(row.prompt, tools);
       const differs = commonPrefixLength(ids, trained.prompt_ids);
-      const around = (list: readonly number[]) => JSON.stringify(model.detokenize(list.slice(Math.max(0, differs - 3), differs + 3) as never, true));
-      expect([...ids], `row ${trained.line}: from token ${differs} runtime ${around(ids)} vs training ${around(trained.prompt_ids)}`).toEqual(trained.prompt_ids);
+      const around = (list: readonly number[]) =>
+        JSON.stringify(model.detokenize(list.slice(Math.max(0, differs - 3), differs + 3) as never, true));
+      expect(
+        [...ids],
+        `row ${trained.line}: from token ${differs} runtime ${around(ids)} vs training ${around(trained.prompt_ids)}`,
+      ).toEqual(trained.prompt_ids);
       expect(ids.filter((id) => id === model.tokens.bos).length).toBe(1);
     });
   });
 
   it("writes calls that come back through the codecs unchanged (what Ollama and node-llama-cpp read)", () => {
     const template = new ChatTemplate(TEMPLATE);
-    const call = { name: "contentManager_readContent", arguments: { context: { sessionId: "session_1", workspaceId: "default" }, filePath: "Inbox/a.md" } };
+    const call = {
+      name: "contentManager_readContent",
+      arguments: { context: { sessionId: "session_1", workspaceId: "default" }, filePath: "Inbox/a.md" },
+    };
     const prompt: ChatMessage[] = [{ role: "user", content: "Read Inbox/a.md" }];
     const before = template.render(prompt, tools);
-    const after = template.render([...prompt, { role: "assistant", content: null, tool_calls: [{ id: "c1", function: call }] }], tools, false);
+    const after = template.render(
+      [...prompt, { role: "assistant", content: null, tool_calls: [{ id: "c1", function: call }] }],
+      tools,
+      false,
+    );
     const reply = after.slice(before.length).replace(/<end_of_turn>\n$/, "");
     const extracted = extractCalls({ content: reply });
     expect(extracted.errors).toEqual([]);
-    expect(extracted.calls.map(({ name, arguments: args, form }) => ({ name, arguments: args, form }))).toEqual([{ ...call, form: "hermes" }]);
+    expect(extracted.calls.map(({ name, arguments: args, form }) => ({ name, arguments: args, form }))).toEqual([
+      { ...call, form: "hermes" },
+    ]);
     expect(before).toContain("contentManager_readContent");
   });
 });
 
 describe("free-running answers with the prompt prefix kept between requests", () => {
-  const opening = (text: string): ChatMessage[] => [...(rows[0]?.prompt.slice(0, 1) ?? []), { role: "user", content: text }];
+  const opening = (text: string): ChatMessage[] => [
+    ...(rows[0]?.prompt.slice(0, 1) ?? []),
+    { role: "user", content: text },
+  ];
 
   it("reuses the shared prefix (system prompt and tools) and keeps the sequence aligned with the new prompt", async () => {
     const warm = new FreeRunningChat(model, gguf);
     await warm.size(1024);
     const first = await warm.answer(opening("Open the vendor review."), tools, { maxTokens: 24 });
     const second = await warm.answer(opening("List the agents."), tools, { maxTokens: 24 });
-    const shared = commonPrefixLength(warm.promptTokens(opening("Open the vendor review."), tools), warm.promptTokens(opening("List the agents."), tools));
+    const shared = commonPrefixLength(
+      warm.promptTokens(opening("Open the vendor review."), tools),
+      warm.promptTokens(opening("List the agents."), tools),
+    );
     expect(first.reusedTokens).toBe(0);
     expect(shared).toBeGreaterThan(100);
     expect(second.reusedTokens).toBe(shared);
     // What the sequence holds is this prompt, then the reply: nothing of the first request is left behind.
     const prompt = warm.promptTokens(opening("List the agents."), tools);
     expect(warm.heldTokens.slice(0, prompt.length)).toEqual([...prompt]);
-    expect(warm.heldTokens.length).toBe(prompt.length + (second.completionTokens ?? 0) - (second.stop === "end" ? 0 : 1));
+    expect(warm.heldTokens.length).toBe(
+      prompt.length + (second.completionTokens ?? 0) - (second.stop === "end" ? 0 : 1),
+    );
     // The next turn of the same conversation keeps the whole earlier prompt.
-    const turn = [...opening("List the agents."), { role: "assistant" as const, content: second.content }, { role: "user" as const, content: "Thanks." }];
+    const turn = [
+      ...opening("List the agents."),
+      { role: "assistant" as const, content: second.content },
+      { role: "user" as const, content: "Thanks." },
+    ];
     const third = await warm.answer(turn, tools, { maxTokens: 8 });
     expect(third.reusedTokens).toBeGreaterThanOrEqual(warm.promptTokens(opening("List the agents."), tools).length);
     await warm.close();
@@ -138,7 +243,9 @@ describe("free-running answers with the prompt prefix kept between requests", ()
     const expected = (await chat.answer(opening("Open the vendor review."), tools, { maxTokens: 16 })).content;
     const abort = new AbortController();
     abort.abort(new Error("stopped"));
-    await expect(chat.answer(opening("List the agents."), tools, { maxTokens: 16, signal: abort.signal })).rejects.toThrow("stopped");
+    await expect(
+      chat.answer(opening("List the agents."), tools, { maxTokens: 16, signal: abort.signal }),
+    ).rejects.toThrow("stopped");
     const again = await chat.answer(opening("Open the vendor review."), tools, { maxTokens: 16 });
     expect(again.content).toBe(expected);
     expect(again.reusedTokens).toBe(0);

@@ -13,17 +13,33 @@ const SEED_PROMPTS = join(BUILTIN_SETS_DIR, "..", "..", "..", "shared", "data", 
 
 describe("built-in prompt sets", () => {
   it("are committed exactly as their definitions generate them (npm run eval:sets)", () => {
-    for (const source of builtinSetSources()) expect(readFileSync(join(BUILTIN_SETS_DIR, `${source.id}.json`), "utf8")).toBe(setFileText(source));
+    for (const source of builtinSetSources())
+      expect(readFileSync(join(BUILTIN_SETS_DIR, `${source.id}.json`), "utf8")).toBe(setFileText(source));
   });
 
   it("cover every catalog tool once and can each be passed: every case passes its own reference solution", async () => {
-    expect(listPromptSets().map((set) => [set.id, set.cases])).toEqual([["combos", 8], ["full-coverage", 47], ["irrelevance", 10]]);
-    const catalogTools = builtinCatalog("claudesidian-3")?.tools.map((tool) => tool.name).sort();
-    expect(loadPromptSet("full-coverage").cases.map((evalCase) => evalCase.expect.calls[0]?.tool).sort()).toEqual(catalogTools);
+    expect(listPromptSets().map((set) => [set.id, set.cases])).toEqual([
+      ["combos", 8],
+      ["full-coverage", 47],
+      ["irrelevance", 10],
+    ]);
+    const catalogTools = builtinCatalog("claudesidian-3")
+      ?.tools.map((tool) => tool.name)
+      .sort();
+    expect(
+      loadPromptSet("full-coverage")
+        .cases.map((evalCase) => evalCase.expect.calls[0]?.tool)
+        .sort(),
+    ).toEqual(catalogTools);
     for (const id of ["full-coverage", "combos", "irrelevance"]) {
       const set = loadPromptSet(id);
       const report = await runEval({ set, backend: referenceBackend(set), concurrency: 8 });
-      expect({ id, failures: report.records.filter((record) => record.status !== "passed").map((record) => `${record.case_id}: ${record.failure_reasons.join("; ")}`) }).toEqual({ id, failures: [] });
+      expect({
+        id,
+        failures: report.records
+          .filter((record) => record.status !== "passed")
+          .map((record) => `${record.case_id}: ${record.failure_reasons.join("; ")}`),
+      }).toEqual({ id, failures: [] });
     }
   });
 
@@ -34,7 +50,14 @@ describe("built-in prompt sets", () => {
     const append = set.cases.find((evalCase: any) => evalCase.id === "contentManager_appendContent");
     append.reference[0][0].arguments.filePath = "Inbox/Other.md";
     writeFileSync(join(work, "edited.json"), JSON.stringify(set));
-    const checked = await runCli(["eval", "check", "--set", join(work, "edited.json"), "--cases", "contentManager_appendContent,contentManager_readContent"]);
+    const checked = await runCli([
+      "eval",
+      "check",
+      "--set",
+      join(work, "edited.json"),
+      "--cases",
+      "contentManager_appendContent,contentManager_readContent",
+    ]);
     expect(checked.code).toBe(2);
     expect(checked.stdout).toContain("contentManager_appendContent: fails its own reference");
     expect(checked.stdout).toContain("1/2 cases pass their reference solution");
@@ -45,20 +68,48 @@ describe("built-in prompt sets", () => {
     const set = JSON.parse(readFileSync(join(BUILTIN_SETS_DIR, "combos.json"), "utf8"));
     set.cases[2].expect.calls[0].tool = "memoryManager_loadWorkspaces";
     writeFileSync(join(work, "typo.json"), JSON.stringify(set));
-    const typo = await runCli(["eval", "run", "--set", join(work, "typo.json"), "--backend", "openai", "--url", "http://127.0.0.1:9/v1", "--model", "m"]);
+    const typo = await runCli([
+      "eval",
+      "run",
+      "--set",
+      join(work, "typo.json"),
+      "--backend",
+      "openai",
+      "--url",
+      "http://127.0.0.1:9/v1",
+      "--model",
+      "m",
+    ]);
     expect(typo.code).toBe(1);
-    expect(typo.stderr).toContain('cases[2] (combo_workspace_status): unknown tool "memoryManager_loadWorkspaces" in claudesidian-3; did you mean "memoryManager_loadWorkspace"?');
+    expect(typo.stderr).toContain(
+      'cases[2] (combo_workspace_status): unknown tool "memoryManager_loadWorkspaces" in claudesidian-3; did you mean "memoryManager_loadWorkspace"?',
+    );
     set.cases[2].expect.calls[0] = { tool: "memoryManager_loadWorkspace", args: { id: { exactly: "x" } } };
     writeFileSync(join(work, "shape.json"), JSON.stringify(set));
-    const shape = await runCli(["eval", "run", "--set", join(work, "shape.json"), "--backend", "openai", "--url", "http://127.0.0.1:9/v1", "--model", "m"]);
+    const shape = await runCli([
+      "eval",
+      "run",
+      "--set",
+      join(work, "shape.json"),
+      "--backend",
+      "openai",
+      "--url",
+      "http://127.0.0.1:9/v1",
+      "--model",
+      "m",
+    ]);
     expect(shape.code).toBe(1);
-    expect(shape.stderr).toMatch(/shape\.json: cases\[2\]\.expect\.calls\[0\]\.args\.id: .* \(case "combo_workspace_status"\)/);
+    expect(shape.stderr).toMatch(
+      /shape\.json: cases\[2\]\.expect\.calls\[0\]\.args\.id: .* \(case "combo_workspace_status"\)/,
+    );
     set.cases[2].expect.calls[0] = { tool: "memoryManager_loadWorkspace", args: {} };
     set.cases[2].vault.files["../outside.md"] = "x";
     writeFileSync(join(work, "escape.json"), JSON.stringify(set));
-    const escape = await runCli(["eval", "check", "--set", join(work, "escape.json")]);
-    expect(escape.code).toBe(1);
-    expect(escape.stderr).toContain('cases[2] (combo_workspace_status): vault path "../outside.md" must be relative to the vault and stay inside it');
+    const outside = await runCli(["eval", "check", "--set", join(work, "escape.json")]);
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toContain(
+      'cases[2] (combo_workspace_status): vault path "../outside.md" must be relative to the vault and stay inside it',
+    );
   });
 });
 
@@ -74,7 +125,18 @@ describe("importing the seed's prompt files", () => {
     const set = loadPromptSet("seed", work);
     expect(set.source).toEqual({ kind: "imported", from: "baseline.json, full_coverage.json, tool_combos.json" });
     const combo = set.cases.find((evalCase) => evalCase.id === "combo_workspace_health");
-    expect(combo).toMatchObject({ kind: "combo", expect: { order: "any", finalState: "unjudged", calls: [{ tool: "memoryManager_loadWorkspace" }, { tool: "vaultLibrarian_searchContent" }, { tool: "contentManager_appendContent" }] } });
+    expect(combo).toMatchObject({
+      kind: "combo",
+      expect: {
+        order: "any",
+        finalState: "unjudged",
+        calls: [
+          { tool: "memoryManager_loadWorkspace" },
+          { tool: "vaultLibrarian_searchContent" },
+          { tool: "contentManager_appendContent" },
+        ],
+      },
+    });
     expect(listPromptSets(work).map((item) => item.id)).toContain("seed");
   });
 });

@@ -21,9 +21,24 @@ beforeAll(async () => {
     }),
   );
   await daemon.call("POST", "/v1/traces", { body: { traces } });
-  for (const trace of traces) await daemon.call("PUT", `/v1/traces/${trace.id}/label`, { body: { label: trace.id === "delta-1" ? "undesirable" : "desirable" } });
-  expect((await daemon.call("POST", "/v1/datasets", { body: { name: "mine", sources: { traces: {} }, holdout: 0.5, balance: "none", seed: 7 } })).status).toBe(201);
-  expect((await daemon.call("POST", "/v1/datasets", { body: { name: "all-train", sources: { traces: {} }, holdout: 0, balance: "none" } })).status).toBe(201);
+  for (const trace of traces)
+    await daemon.call("PUT", `/v1/traces/${trace.id}/label`, {
+      body: { label: trace.id === "delta-1" ? "undesirable" : "desirable" },
+    });
+  expect(
+    (
+      await daemon.call("POST", "/v1/datasets", {
+        body: { name: "mine", sources: { traces: {} }, holdout: 0.5, balance: "none", seed: 7 },
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await daemon.call("POST", "/v1/datasets", {
+        body: { name: "all-train", sources: { traces: {} }, holdout: 0, balance: "none" },
+      })
+    ).status,
+  ).toBe(201);
 });
 afterAll(() => daemon.stop());
 
@@ -31,7 +46,10 @@ describe("the recorded prompt set", () => {
   it("turns each approved holdout call into a case that expects that call, and never a training row", async () => {
     const made = await daemon.call("POST", "/v1/evals/sets/recorded", { body: { dataset: "mine" } });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
-    const holdout = readFileSync(join(dataDir, "datasets", "mine", "holdout.jsonl"), "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line));
+    const holdout = readFileSync(join(dataDir, "datasets", "mine", "holdout.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     const approved = holdout.filter((row) => row.label && row.source.startsWith("trace:"));
     expect(approved.length).toBeGreaterThan(0);
     expect(made.body).toMatchObject({ id: "recorded", cases: approved.length, source: "recorded", skipped: [] });
@@ -42,7 +60,15 @@ describe("the recorded prompt set", () => {
       const evalCase = set.cases[index];
       expect(evalCase.messages).toEqual(row.prompt);
       const recorded = JSON.parse(row.completion[0].tool_calls[0].function.arguments);
-      expect(evalCase.expect).toMatchObject({ finalState: "unjudged", calls: [{ tool: "contentManager_readContent", args: { filePath: { path: recorded.filePath }, sessionId: { exact: recorded.sessionId } } }] });
+      expect(evalCase.expect).toMatchObject({
+        finalState: "unjudged",
+        calls: [
+          {
+            tool: "contentManager_readContent",
+            args: { filePath: { path: recorded.filePath }, sessionId: { exact: recorded.sessionId } },
+          },
+        ],
+      });
       expect(train).not.toContain(`"source":"${row.source}"`);
     }
     expect((await daemon.call("GET", "/v1/evals/sets")).body.items.map((item: any) => item.id)).toContain("recorded");

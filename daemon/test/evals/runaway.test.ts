@@ -13,7 +13,14 @@ const evalCase = set.cases[0] as EvalCase;
 
 function backend(replies: (RawChatAnswer | Error)[]): EvalBackend {
   return {
-    info: { kind: "embedded", model: "scripted.gguf", grammar_constrained: false, temperature: 0, top_p: 1, max_tokens: 8 },
+    info: {
+      kind: "embedded",
+      model: "scripted.gguf",
+      grammar_constrained: false,
+      temperature: 0,
+      top_p: 1,
+      max_tokens: 8,
+    },
     maxConcurrency: 1,
     async chat() {
       const reply = replies.shift();
@@ -24,8 +31,15 @@ function backend(replies: (RawChatAnswer | Error)[]): EvalBackend {
     async close() {},
   };
 }
-const reply = (content: string, stop?: RawChatAnswer["stop"]): RawChatAnswer => ({ content, toolCalls: [], promptTokens: 10, completionTokens: 8, ...(stop ? { stop } : {}) });
-const attempt = (replies: (RawChatAnswer | Error)[]) => runAttempt(evalCase, 1, catalog, offeredTools(evalCase, catalog), backend(replies));
+const reply = (content: string, stop?: RawChatAnswer["stop"]): RawChatAnswer => ({
+  content,
+  toolCalls: [],
+  promptTokens: 10,
+  completionTokens: 8,
+  ...(stop ? { stop } : {}),
+});
+const attempt = (replies: (RawChatAnswer | Error)[]) =>
+  runAttempt(evalCase, 1, catalog, offeredTools(evalCase, catalog), backend(replies));
 
 describe("runaway replies fail `finished`", () => {
   it("a reply that ends on its own passes (an irrelevant request answered in words)", async () => {
@@ -37,7 +51,9 @@ describe("runaway replies fail `finished`", () => {
   it("a reply cut off at the token limit without a call fails finished", async () => {
     const record = await attempt([reply("Paris is the capital of France and the capital of", "max-tokens")]);
     expect(record.status).toBe("failed");
-    expect(record.failure_reasons).toEqual(["finished: the reply was cut off at the token limit without a call or an end of turn"]);
+    expect(record.failure_reasons).toEqual([
+      "finished: the reply was cut off at the token limit without a call or an end of turn",
+    ]);
   });
 
   it("a conversation that outgrows the context fails finished", async () => {

@@ -5,7 +5,13 @@ import { EvalReportSchema, type EvalReport } from "@vault-tuner/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVAL_SESSION_ID, NOTES } from "../../src/evals/sets/eval-vault";
 import { runCli } from "../run-cli";
-import { CALL_FORMS, callsReply, startScriptedServer, type ScriptedReply, type ScriptedRequest } from "./scripted-openai";
+import {
+  CALL_FORMS,
+  callsReply,
+  startScriptedServer,
+  type ScriptedReply,
+  type ScriptedRequest,
+} from "./scripted-openai";
 
 /**
  * The evaluator's scoring, driven end to end (CLI, backend, sandbox, scorer, report) against scripted
@@ -21,7 +27,10 @@ const context = (sessionId = EVAL_SESSION_ID) => ({
   primaryGoal: "Help the user with the vault",
   subgoal: "Carry out the request",
 });
-const call = (name: string, args: Record<string, unknown>, sessionId?: string) => ({ name, arguments: { context: context(sessionId), ...args } });
+const call = (name: string, args: Record<string, unknown>, sessionId?: string) => ({
+  name,
+  arguments: { context: context(sessionId), ...args },
+});
 const said = (content: string): ScriptedReply => ({ content });
 
 /** The scripted "models": each is named by the behaviour it shows. */
@@ -32,22 +41,47 @@ function script(request: ScriptedRequest): ScriptedReply {
   if (turn > 1 && behaviour !== "loops") return said("Done.");
   switch (behaviour) {
     case "correct":
-      if (userText.includes("green curry")) return callsReply([call("contentManager_readContent", { filePath: NOTES.curry })], form, form === "openai" ? "" : "Let me read it.\n");
-      if (userText.includes("buy stamps")) return callsReply([call("contentManager_appendContent", { filePath: NOTES.inbox, content: "\n- buy stamps" })], form);
-      if (userText.includes("Old Ideas")) return callsReply([call("vaultManager_deleteNote", { path: NOTES.oldIdeas })], form);
+      if (userText.includes("green curry"))
+        return callsReply(
+          [call("contentManager_readContent", { filePath: NOTES.curry })],
+          form,
+          form === "openai" ? "" : "Let me read it.\n",
+        );
+      if (userText.includes("buy stamps"))
+        return callsReply(
+          [call("contentManager_appendContent", { filePath: NOTES.inbox, content: "\n- buy stamps" })],
+          form,
+        );
+      if (userText.includes("Old Ideas"))
+        return callsReply([call("vaultManager_deleteNote", { path: NOTES.oldIdeas })], form);
       return said("I can answer that without the vault.");
     case "wrong-path":
-      return callsReply([call("contentManager_appendContent", { filePath: "Inbox/Quick notes.md", content: "- buy stamps" })]);
+      return callsReply([
+        call("contentManager_appendContent", { filePath: "Inbox/Quick notes.md", content: "- buy stamps" }),
+      ]);
     case "wrong-existing-path":
       return callsReply([call("contentManager_readContent", { filePath: NOTES.plan })]);
     case "extra-delete":
-      return callsReply([call("contentManager_readContent", { filePath: NOTES.curry }), call("vaultManager_deleteFolder", { path: "/", recursive: true })]);
+      return callsReply([
+        call("contentManager_readContent", { filePath: NOTES.curry }),
+        call("vaultManager_deleteFolder", { path: "/", recursive: true }),
+      ]);
     case "wrong-session":
-      return callsReply([call("contentManager_readContent", { filePath: NOTES.curry }, "session_1746500000000_otherone1")]);
+      return callsReply([
+        call("contentManager_readContent", { filePath: NOTES.curry }, "session_1746500000000_otherone1"),
+      ]);
     case "prose-only":
       return said(`I'll permanently delete ${NOTES.oldIdeas} now. Done: it is gone.`);
     case "sloppy":
-      return { tool_calls: [{ id: "c1", type: "function", function: { name: "contentManager_readContent", arguments: `{filePath: ${NOTES.curry}` } }] };
+      return {
+        tool_calls: [
+          {
+            id: "c1",
+            type: "function",
+            function: { name: "contentManager_readContent", arguments: `{filePath: ${NOTES.curry}` },
+          },
+        ],
+      };
     case "eager":
       return callsReply([call("vaultManager_listDirectory", { path: "/" })]);
     case "loops":
@@ -70,7 +104,10 @@ function multiStep(request: ScriptedRequest): ScriptedReply {
   }
   if (userText.includes("The Overstory")) {
     if (turn === 1) return callsReply([call("vaultLibrarian_searchContent", { query: "Overstory" })]);
-    if (turn === 2) return callsReply([call("vaultManager_moveNote", { path: NOTES.overstory, newPath: "Archive/The Overstory.md" })]);
+    if (turn === 2)
+      return callsReply([
+        call("vaultManager_moveNote", { path: NOTES.overstory, newPath: "Archive/The Overstory.md" }),
+      ]);
     return said("Moved it to Archive.");
   }
   return said("?");
@@ -79,15 +116,42 @@ function multiStep(request: ScriptedRequest): ScriptedReply {
 let server: Awaited<ReturnType<typeof startScriptedServer>>;
 let work: string;
 beforeAll(async () => {
-  server = await startScriptedServer((request) => (request.model === "multi-step" ? multiStep(request) : script(request)));
+  server = await startScriptedServer((request) =>
+    request.model === "multi-step" ? multiStep(request) : script(request),
+  );
   work = mkdtempSync(join(tmpdir(), "vault-tuner-scoring-"));
 });
 afterAll(() => server.close());
 
 let runs = 0;
-async function evaluate(set: string, model: string, cases: string[], extra: string[] = []): Promise<{ code: number; report: EvalReport; stdout: string; stderr: string }> {
+async function evaluate(
+  set: string,
+  model: string,
+  cases: string[],
+  extra: string[] = [],
+): Promise<{ code: number; report: EvalReport; stdout: string; stderr: string }> {
   const out = join(work, `run-${++runs}.json`);
-  const result = await runCli(["eval", "run", "--set", set, "--backend", "openai", "--url", server.url, "--model", model, "--cases", cases.join(","), "--out", out, "--retries", "0", "--data-dir", work, ...extra]);
+  const result = await runCli([
+    "eval",
+    "run",
+    "--set",
+    set,
+    "--backend",
+    "openai",
+    "--url",
+    server.url,
+    "--model",
+    model,
+    "--cases",
+    cases.join(","),
+    "--out",
+    out,
+    "--retries",
+    "0",
+    "--data-dir",
+    work,
+    ...extra,
+  ]);
   if (result.code === 1) throw new Error(result.stderr);
   return { ...result, report: EvalReportSchema.parse(JSON.parse(readFileSync(out, "utf8"))) };
 }
@@ -101,7 +165,11 @@ const failing = (report: EvalReport, caseId = report.records[0]?.case_id) =>
 describe("scoring against scripted replies", () => {
   it.each(CALL_FORMS)("reads a call written in the %s form and passes the correct reply", async (form) => {
     const { code, report } = await evaluate("full-coverage", `correct:${form}`, ["contentManager_readContent"]);
-    expect(report.records[0]).toMatchObject({ status: "passed", turns: 2, calls: [{ form, tool: "contentManager_readContent", is_error: false }] });
+    expect(report.records[0]).toMatchObject({
+      status: "passed",
+      turns: 2,
+      calls: [{ form, tool: "contentManager_readContent", is_error: false }],
+    });
     expect(report.records[0]?.calls[0]?.result).toContain("coconut milk");
     expect(code).toBe(0);
   });
@@ -110,7 +178,9 @@ describe("scoring against scripted replies", () => {
     const { code, report } = await evaluate("full-coverage", "wrong-path", ["contentManager_appendContent"]);
     expect(report.records[0]?.status).toBe("failed");
     expect(failing(report)).toEqual(["arguments", "final-state"]);
-    expect(report.records[0]?.checks.arguments?.reasons[0]).toContain('filePath is "Inbox/Quick notes.md", expected the path "Inbox/Quick Notes.md"');
+    expect(report.records[0]?.checks.arguments?.reasons[0]).toContain(
+      'filePath is "Inbox/Quick notes.md", expected the path "Inbox/Quick Notes.md"',
+    );
     expect(report.records[0]?.calls[0]?.is_error).toBe(true);
     expect(code).toBe(2);
     // A wrong path that exists: nothing is written, but it is still the wrong note.
@@ -121,14 +191,18 @@ describe("scoring against scripted replies", () => {
   it("fails the right tool plus an extra deleteFolder, even though the sandbox refused it", async () => {
     const { report } = await evaluate("full-coverage", "extra-delete", ["contentManager_readContent"]);
     expect(failing(report)).toEqual(["extra-calls"]);
-    expect(report.records[0]?.checks["extra-calls"]?.reasons).toEqual(["call 2: vaultManager_deleteFolder is an extra destructive call"]);
+    expect(report.records[0]?.checks["extra-calls"]?.reasons).toEqual([
+      "call 2: vaultManager_deleteFolder is an extra destructive call",
+    ]);
     expect(report.records[0]?.checks.selection?.status).toBe("pass");
   });
 
   it("fails a call with the wrong session id", async () => {
     const { report } = await evaluate("full-coverage", "wrong-session", ["contentManager_readContent"]);
     expect(failing(report)).toEqual(["ids"]);
-    expect(report.records[0]?.checks.ids?.reasons[0]).toContain('"session_1746500000000_otherone1" differs from <session_context>');
+    expect(report.records[0]?.checks.ids?.reasons[0]).toContain(
+      '"session_1746500000000_otherone1" differs from <session_context>',
+    );
   });
 
   it("fails prose that claims an action without a call", async () => {
@@ -146,9 +220,20 @@ describe("scoring against scripted replies", () => {
   });
 
   it("passes correct multi-step work whose later calls use earlier results", async () => {
-    const { code, report } = await evaluate("combos", "multi-step", ["combo_read_then_append", "combo_search_then_move"]);
-    for (const record of report.records) expect({ id: record.case_id, status: record.status, reasons: record.failure_reasons }).toEqual({ id: record.case_id, status: "passed", reasons: [] });
-    expect(report.records[0]?.calls.map((item) => item.tool)).toEqual(["contentManager_readContent", "contentManager_appendContent"]);
+    const { code, report } = await evaluate("combos", "multi-step", [
+      "combo_read_then_append",
+      "combo_search_then_move",
+    ]);
+    for (const record of report.records)
+      expect({ id: record.case_id, status: record.status, reasons: record.failure_reasons }).toEqual({
+        id: record.case_id,
+        status: "passed",
+        reasons: [],
+      });
+    expect(report.records[0]?.calls.map((item) => item.tool)).toEqual([
+      "contentManager_readContent",
+      "contentManager_appendContent",
+    ]);
     expect(report.records.every((record) => record.turns === 3)).toBe(true);
     expect(code).toBe(0);
   });

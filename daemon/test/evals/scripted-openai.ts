@@ -19,7 +19,10 @@ export type ScriptedReply = { content?: string | null; tool_calls?: unknown[] } 
  * A local server that speaks POST /v1/chat/completions like LM Studio, llama-server or vLLM, answering
  * from a script instead of a model: the scoring tests control exactly what "the model" replies.
  */
-export async function startScriptedServer(script: (request: ScriptedRequest) => ScriptedReply, options: { delayMs?: number } = {}): Promise<{ url: string; requests: ScriptedRequest[]; inFlightPeak: () => number; close(): Promise<void> }> {
+export async function startScriptedServer(
+  script: (request: ScriptedRequest) => ScriptedReply,
+  options: { delayMs?: number } = {},
+): Promise<{ url: string; requests: ScriptedRequest[]; inFlightPeak: () => number; close(): Promise<void> }> {
   const requests: ScriptedRequest[] = [];
   let inFlight = 0;
   let peak = 0;
@@ -51,9 +54,18 @@ export async function startScriptedServer(script: (request: ScriptedRequest) => 
         response.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify(reply.body));
         return;
       }
-      const message = { role: "assistant", content: reply.content ?? null, ...(reply.tool_calls ? { tool_calls: reply.tool_calls } : {}) };
+      const message = {
+        role: "assistant",
+        content: reply.content ?? null,
+        ...(reply.tool_calls ? { tool_calls: reply.tool_calls } : {}),
+      };
       response.writeHead(200, { "content-type": "application/json" }).end(
-        JSON.stringify({ id: `chatcmpl-${requests.length}`, object: "chat.completion", choices: [{ index: 0, message, finish_reason: reply.tool_calls ? "tool_calls" : "stop" }], usage: { prompt_tokens: 100 * scripted.turn, completion_tokens: 20 } }),
+        JSON.stringify({
+          id: `chatcmpl-${requests.length}`,
+          object: "chat.completion",
+          choices: [{ index: 0, message, finish_reason: reply.tool_calls ? "tool_calls" : "stop" }],
+          usage: { prompt_tokens: 100 * scripted.turn, completion_tokens: 20 },
+        }),
       );
     } finally {
       inFlight -= 1;
@@ -72,15 +84,32 @@ export const CALL_FORMS = ["openai", "hermes", "mistral", "seed-text"] as const;
 export type ScriptedForm = (typeof CALL_FORMS)[number];
 
 /** A reply making these calls, written in one of the call forms models use. */
-export function callsReply(calls: { name: string; arguments: Record<string, unknown> }[], form: ScriptedForm = "openai", prose = ""): ScriptedReply {
+export function callsReply(
+  calls: { name: string; arguments: Record<string, unknown> }[],
+  form: ScriptedForm = "openai",
+  prose = "",
+): ScriptedReply {
   switch (form) {
     case "openai":
-      return { content: prose || null, tool_calls: calls.map((call, index) => ({ id: `call_${index}`, type: "function", function: { name: call.name, arguments: JSON.stringify(call.arguments) } })) };
+      return {
+        content: prose || null,
+        tool_calls: calls.map((call, index) => ({
+          id: `call_${index}`,
+          type: "function",
+          function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+        })),
+      };
     case "hermes":
-      return { content: `${prose}${calls.map((call) => `<tool_call>\n${JSON.stringify({ name: call.name, arguments: call.arguments })}\n</tool_call>`).join("\n")}` };
+      return {
+        content: `${prose}${calls.map((call) => `<tool_call>\n${JSON.stringify({ name: call.name, arguments: call.arguments })}\n</tool_call>`).join("\n")}`,
+      };
     case "mistral":
-      return { content: `${prose}[TOOL_CALLS] ${JSON.stringify(calls.map((call) => ({ name: call.name, arguments: call.arguments })))}` };
+      return {
+        content: `${prose}[TOOL_CALLS] ${JSON.stringify(calls.map((call) => ({ name: call.name, arguments: call.arguments })))}`,
+      };
     case "seed-text":
-      return { content: `${prose}${calls.map((call) => `tool_call: ${call.name}\narguments: ${JSON.stringify(call.arguments)}`).join("\n\n")}` };
+      return {
+        content: `${prose}${calls.map((call) => `tool_call: ${call.name}\narguments: ${JSON.stringify(call.arguments)}`).join("\n\n")}`,
+      };
   }
 }

@@ -24,8 +24,36 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "vt-export-"));
   python = (await ensurePythonEnv()).python;
   // 256 wide, so Q4_K_M has whole 256-value blocks to quantize instead of falling back to other types.
-  await execa(python, [join(PYTHON_DIR, "tests", "tiny_model.py"), "--dataset", STARTER, "--out", join(dir, "tiny"), "--hidden-size", "256"]);
-  await execa(python, ["-m", "vault_tuner_train", "kto", "--config", "tiny", "--dataset", STARTER, "--model", join(dir, "tiny"), "--output", join(dir, "run"), "--max-steps", "2", "--device", "cpu"], { cwd: PYTHON_DIR });
+  await execa(python, [
+    join(PYTHON_DIR, "tests", "tiny_model.py"),
+    "--dataset",
+    STARTER,
+    "--out",
+    join(dir, "tiny"),
+    "--hidden-size",
+    "256",
+  ]);
+  await execa(
+    python,
+    [
+      "-m",
+      "vault_tuner_train",
+      "kto",
+      "--config",
+      "tiny",
+      "--dataset",
+      STARTER,
+      "--model",
+      join(dir, "tiny"),
+      "--output",
+      join(dir, "run"),
+      "--max-steps",
+      "2",
+      "--device",
+      "cpu",
+    ],
+    { cwd: PYTHON_DIR },
+  );
   // 32-bit: a random model's top logits can be near ties, which 16-bit rounding in llama.cpp's matrix
   // products may flip; at f32 both runtimes compute the same numbers to within float error.
   exported = await runCli(["export", "--run", join(dir, "run"), "--output", join(dir, "gguf"), "--dtype", "float32"]);
@@ -33,8 +61,19 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function transformersGreedy(): Promise<{ prompt: string; prompt_tokens: number[]; greedy: number[]; top: [number, number][][] }> {
-  const { stdout } = await execa(python, [join(PYTHON_DIR, "tests", "greedy_reference.py"), join(dir, "gguf", "merged"), JSON.stringify(MESSAGES), "--max-new-tokens", "16"]);
+async function transformersGreedy(): Promise<{
+  prompt: string;
+  prompt_tokens: number[];
+  greedy: number[];
+  top: [number, number][][];
+}> {
+  const { stdout } = await execa(python, [
+    join(PYTHON_DIR, "tests", "greedy_reference.py"),
+    join(dir, "gguf", "merged"),
+    JSON.stringify(MESSAGES),
+    "--max-new-tokens",
+    "16",
+  ]);
   return JSON.parse(stdout);
 }
 
@@ -58,7 +97,10 @@ function expectSameGreedy(tokens: number[], reference: { greedy: number[]; top: 
     const ranked = reference.top[step] ?? [];
     const best = ranked[0]?.[1] ?? Number.NaN;
     const mine = ranked.find(([candidate]) => candidate === token)?.[1];
-    expect(mine, `step ${step}: the GGUF chose ${token}, transformers ${reference.greedy[step]} (top: ${JSON.stringify(ranked)})`).toBeDefined();
+    expect(
+      mine,
+      `step ${step}: the GGUF chose ${token}, transformers ${reference.greedy[step]} (top: ${JSON.stringify(ranked)})`,
+    ).toBeDefined();
     expect(best - (mine as number), `step ${step}: not a tie`).toBeLessThanOrEqual(TIE);
     return;
   }
@@ -68,8 +110,18 @@ function expectSameGreedy(tokens: number[], reference: { greedy: number[]; top: 
 describe("vault-tuner export", () => {
   it("writes the unquantized, Q4_K_M, Q8_0 and adapter GGUFs, showing each stage", () => {
     expect(exported.code, exported.stderr).toBe(0);
-    for (const stage of ["[1/6] merge", "[2/6] convert", "[3/6] quantize q4_k_m", "[4/6] quantize q8_0", "[5/6] adapter", "[6/6] check"]) expect(exported.stderr).toContain(stage);
-    const manifest = JSON.parse(readFileSync(join(dir, "gguf", "export.json"), "utf8")) as { files: { name: string; kind: string; sha256: string }[] };
+    for (const stage of [
+      "[1/6] merge",
+      "[2/6] convert",
+      "[3/6] quantize q4_k_m",
+      "[4/6] quantize q8_0",
+      "[5/6] adapter",
+      "[6/6] check",
+    ])
+      expect(exported.stderr).toContain(stage);
+    const manifest = JSON.parse(readFileSync(join(dir, "gguf", "export.json"), "utf8")) as {
+      files: { name: string; kind: string; sha256: string }[];
+    };
     expect(manifest.files.map((file) => [file.name, file.kind])).toEqual([
       ["model-f32.gguf", "f32"],
       ["model-q4_k_m.gguf", "q4_k_m"],
@@ -77,22 +129,43 @@ describe("vault-tuner export", () => {
       ["adapter-f16.gguf", "adapter"],
     ]);
     for (const file of manifest.files) {
-      expect(createHash("sha256").update(readFileSync(join(dir, "gguf", file.name))).digest("hex")).toBe(file.sha256);
+      expect(
+        createHash("sha256")
+          .update(readFileSync(join(dir, "gguf", file.name)))
+          .digest("hex"),
+      ).toBe(file.sha256);
       expect(exported.stdout).toContain(file.name);
     }
   });
 
   it("checks each quantized file against the 32-bit one on held-out rows of the run's dataset and records its choice", () => {
-    expect(exported.stdout).toMatch(/^quantization check: greedy answers on 8 held-out prompts against the 16-bit file$/m);
+    expect(exported.stdout).toMatch(
+      /^quantization check: greedy answers on 8 held-out prompts against the 16-bit file$/m,
+    );
     expect(exported.stderr).toContain("quantization check [3/3]: greedy answers of model-q8_0.gguf");
-    const check = JSON.parse(readFileSync(join(dir, "gguf", "quant-check.json"), "utf8")) as { rows: number; files: { kind: string; verdict: string }[]; recommended: string };
+    const check = JSON.parse(readFileSync(join(dir, "gguf", "quant-check.json"), "utf8")) as {
+      rows: number;
+      files: { kind: string; verdict: string }[];
+      recommended: string;
+    };
     expect(check.files.map((file) => file.kind)).toEqual(["q4_k_m", "q8_0"]);
-    for (const file of check.files) expect(exported.stdout).toMatch(new RegExp(`^  ${file.kind} +agreement +[\\d.]+%  same calls +[\\d.]+%  ${file.verdict}`, "m"));
+    for (const file of check.files)
+      expect(exported.stdout).toMatch(
+        new RegExp(`^  ${file.kind} +agreement +[\\d.]+%  same calls +[\\d.]+%  ${file.verdict}`, "m"),
+      );
     // The smallest file that kept the training, else the reference.
-    expect(check.recommended).toBe(check.files.find((file) => file.verdict === "kept" && file.kind === "q4_k_m") ? "q4_k_m" : check.files.find((file) => file.verdict === "kept") ? "q8_0" : "f32");
+    expect(check.recommended).toBe(
+      check.files.find((file) => file.verdict === "kept" && file.kind === "q4_k_m")
+        ? "q4_k_m"
+        : check.files.find((file) => file.verdict === "kept")
+          ? "q8_0"
+          : "f32",
+    );
     expect(exported.stdout).toContain(`recommended: ${check.recommended}`);
     // What to do with it next names the recommended file.
-    expect(exported.stdout).toContain(`next: npx vault-tuner eval run --set full-coverage --backend embedded --model ${join(dir, "gguf", `model-${check.recommended}.gguf`)}\n`);
+    expect(exported.stdout).toContain(
+      `next: npx vault-tuner eval run --set full-coverage --backend embedded --model ${join(dir, "gguf", `model-${check.recommended}.gguf`)}\n`,
+    );
     expect(JSON.parse(readFileSync(join(dir, "gguf", "export.json"), "utf8")).recommended).toBe(check.recommended);
   });
 
@@ -103,8 +176,14 @@ describe("vault-tuner export", () => {
     try {
       expect(model.tokenize(reference.prompt)).toEqual(reference.prompt_tokens);
       expectSameGreedy(await model.greedy(reference.prompt_tokens, 16), reference);
-      const training = JSON.parse(readFileSync(join(dir, "run", "training.json"), "utf8")) as { chat_template_sha256: string };
-      expect(createHash("sha256").update(model.chatTemplate ?? "").digest("hex")).toBe(training.chat_template_sha256);
+      const training = JSON.parse(readFileSync(join(dir, "run", "training.json"), "utf8")) as {
+        chat_template_sha256: string;
+      };
+      expect(
+        createHash("sha256")
+          .update(model.chatTemplate ?? "")
+          .digest("hex"),
+      ).toBe(training.chat_template_sha256);
     } finally {
       await model.close();
     }
@@ -125,7 +204,15 @@ describe("vault-tuner export", () => {
   }, 120_000);
 
   it("refuses unknown quantizations before doing any work", async () => {
-    const refused = await runCli(["export", "--run", join(dir, "run"), "--output", join(dir, "other"), "--quant", "q3_k_s"]);
+    const refused = await runCli([
+      "export",
+      "--run",
+      join(dir, "run"),
+      "--output",
+      join(dir, "other"),
+      "--quant",
+      "q3_k_s",
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("--quant q3_k_s: choose from q4_k_m, q5_k_m, q8_0");
   });

@@ -19,10 +19,16 @@ it("keeps every acknowledged trace, once, when the daemon is killed -9 mid-strea
   // Four writers post batches of 1-10 traces with client ids, as the tap does, until the kill.
   const writer = async (writerId: number) => {
     for (let n = 0; ; n++) {
-      const batch = Array.from({ length: 1 + ((n * 7 + writerId) % 10) }, (_, i) => makeTrace({ id: `w${writerId}-${n}-${i}`, session: `writer-${writerId}` }));
+      const batch = Array.from({ length: 1 + ((n * 7 + writerId) % 10) }, (_, i) =>
+        makeTrace({ id: `w${writerId}-${n}-${i}`, session: `writer-${writerId}` }),
+      );
       const ids = batch.map((trace) => trace.id as string);
       try {
-        const reply = await fetch(`${url}/v1/traces`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ traces: batch }) });
+        const reply = await fetch(`${url}/v1/traces`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify({ traces: batch }),
+        });
         if (reply.status !== 201) throw new Error(`status ${reply.status}`);
         await reply.json();
         for (const id of ids) acknowledged.add(id);
@@ -50,7 +56,9 @@ it("keeps every acknowledged trace, once, when the daemon is killed -9 mid-strea
 
     // The writers retry what was never acknowledged; the store ends with each trace exactly once.
     for (const ids of unacknowledged) {
-      const retry = await restarted.call("POST", "/v1/traces", { body: { traces: ids.map((id) => makeTrace({ id, session: "retry" })) } });
+      const retry = await restarted.call("POST", "/v1/traces", {
+        body: { traces: ids.map((id) => makeTrace({ id, session: "retry" })) },
+      });
       expect(retry.status).toBe(201);
     }
     const final = await stored();

@@ -12,7 +12,12 @@ afterAll(async () => {
 });
 
 /** Connects and collects events (each checked against the shared schema) until `until` says stop. */
-function collect(headers: Record<string, string>, query: string, until: (events: DaemonEvent[]) => boolean, act: () => Promise<void>): Promise<DaemonEvent[]> {
+function collect(
+  headers: Record<string, string>,
+  query: string,
+  until: (events: DaemonEvent[]) => boolean,
+  act: () => Promise<void>,
+): Promise<DaemonEvent[]> {
   return new Promise((resolve, reject) => {
     const events: DaemonEvent[] = [];
     const socket = new WebSocket(`${daemon.url.replace("http", "ws")}/v1/events${query}`, { headers });
@@ -35,13 +40,24 @@ it("pushes hello, then new traces (not retried ones) and label changes", async (
     "",
     (events) => events.some((event) => event.type === "trace.labelled"),
     async () => {
-      await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace({ id: "old" }), makeTrace({ id: "new", result: { content: [{ type: "text", text: "❌ Error: no" }], isError: false } })] } });
+      await daemon.call("POST", "/v1/traces", {
+        body: {
+          traces: [
+            makeTrace({ id: "old" }),
+            makeTrace({ id: "new", result: { content: [{ type: "text", text: "❌ Error: no" }], isError: false } }),
+          ],
+        },
+      });
       await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace({ id: "old" })] } });
-      await daemon.call("PUT", "/v1/traces/new/label", { body: { label: "undesirable", correction: { arguments: { mode: "readContent" } } } });
+      await daemon.call("PUT", "/v1/traces/new/label", {
+        body: { label: "undesirable", correction: { arguments: { mode: "readContent" } } },
+      });
     },
   );
   expect(events.map((event) => event.type)).toEqual(["hello", "trace.created", "trace.labelled"]);
   const created = events[1] as Extract<DaemonEvent, { type: "trace.created" }>;
-  expect(created.traces).toEqual([{ id: "new", session: "session-a", tool: "contentManager", failed: true, suggested: true }]);
+  expect(created.traces).toEqual([
+    { id: "new", session: "session-a", tool: "contentManager", failed: true, suggested: true },
+  ]);
   expect(events[2]).toMatchObject({ traceId: "new", label: "undesirable", previous: "unlabeled", corrected: true });
 });

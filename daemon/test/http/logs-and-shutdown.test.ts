@@ -47,7 +47,9 @@ it("closes open websockets and finishes when stopped", async () => {
   expect(await closed).toBeGreaterThan(0);
 });
 
-it("stops a dataset build in progress when stopped, and the next build of that name starts clean", { timeout: 30_000 }, async () => {
+it("stops a dataset build in progress when stopped, and the next build of that name starts clean", {
+  timeout: 30_000,
+}, async () => {
   const daemon = await startTestDaemon();
   writeFileSync(join(daemon.dataDir, "big.jsonl"), readFileSync(COPILOT_DATASET, "utf8").repeat(8));
   const request = { name: "interrupted", sources: { files: ["big.jsonl"] } };

@@ -17,15 +17,26 @@ describe("POST /v1/recorder/install and /uninstall", () => {
   it("refuse a relative vault, a tap that is not tap.cjs or not there, a missing config and a vault the config does not know", async () => {
     const vault = join(home, "Notes");
     const config = join(home, "claude_desktop_config.json");
-    const relative = await daemon.call("POST", "/v1/recorder/install", { body: { vault: "Notes", configPath: config } });
-    expect([relative.status, relative.body.error.message]).toEqual([400, "the vault must be an absolute folder path, not Notes"]);
-    const notTap = await daemon.call("POST", "/v1/recorder/install", { body: { vault, configPath: config, tap: "/usr/bin/python3" } });
+    const relative = await daemon.call("POST", "/v1/recorder/install", {
+      body: { vault: "Notes", configPath: config },
+    });
+    expect([relative.status, relative.body.error.message]).toEqual([
+      400,
+      "the vault must be an absolute folder path, not Notes",
+    ]);
+    const notTap = await daemon.call("POST", "/v1/recorder/install", {
+      body: { vault, configPath: config, tap: "/usr/bin/python3" },
+    });
     expect(notTap.status).toBe(400);
     expect(JSON.stringify(notTap.body)).toContain("the tap is a file named tap.cjs");
-    const missingTap = await daemon.call("POST", "/v1/recorder/install", { body: { vault, configPath: config, tap: join(home, "tap.cjs") } });
+    const missingTap = await daemon.call("POST", "/v1/recorder/install", {
+      body: { vault, configPath: config, tap: join(home, "tap.cjs") },
+    });
     expect([missingTap.status, missingTap.body.error.message]).toEqual([400, `no tap at ${join(home, "tap.cjs")}`]);
     writeFileSync(join(home, "tap.cjs"), "// tap\n");
-    const noConfig = await daemon.call("POST", "/v1/recorder/install", { body: { vault, configPath: config, tap: join(home, "tap.cjs") } });
+    const noConfig = await daemon.call("POST", "/v1/recorder/install", {
+      body: { vault, configPath: config, tap: join(home, "tap.cjs") },
+    });
     expect([noConfig.status, noConfig.body.error.code]).toEqual([409, "client-config"]);
     expect(noConfig.body.error.message).toContain(`no client config at ${config}`);
     mkdirSync(vault);

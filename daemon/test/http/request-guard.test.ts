@@ -23,7 +23,11 @@ describe("authentication", () => {
   it("refuses a wrong token, a token of another length and a non-bearer scheme", async () => {
     const wrong = daemon.token.replace(/^./, (c) => (c === "a" ? "b" : "a"));
     for (const authorization of [`Bearer ${wrong}`, "Bearer short", `Basic ${daemon.token}`]) {
-      const reply = await daemon.call("POST", "/v1/traces", { auth: false, headers: { authorization }, body: { traces: [makeTrace()] } });
+      const reply = await daemon.call("POST", "/v1/traces", {
+        auth: false,
+        headers: { authorization },
+        body: { traces: [makeTrace()] },
+      });
       expect(reply.status, authorization).toBe(401);
     }
     expect((await daemon.call("GET", "/v1/traces")).body.items).toEqual([]);
@@ -65,14 +69,20 @@ describe("origins", () => {
       expect(reply.status, origin).toBe(403);
       expect(reply.body.error.code).toBe("forbidden-origin");
     }
-    expect((await daemon.call("GET", "/v1/health", { auth: false, headers: { origin: "https://example.com" } })).status).toBe(403);
+    expect(
+      (await daemon.call("GET", "/v1/health", { auth: false, headers: { origin: "https://example.com" } })).status,
+    ).toBe(403);
     expect((await daemon.call("GET", "/v1/traces")).body.items).toEqual([]);
   });
 
   it("lets Obsidian in, answering its preflight without a token", async () => {
     const preflight = await fetch(`${daemon.url}/v1/traces`, {
       method: "OPTIONS",
-      headers: { origin: "app://obsidian.md", "access-control-request-method": "POST", "access-control-request-headers": "authorization" },
+      headers: {
+        origin: "app://obsidian.md",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization",
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("app://obsidian.md");
@@ -98,7 +108,10 @@ describe("request bodies", () => {
     const cases: [unknown, string][] = [
       [{ traces: [] }, "traces"],
       [{ traces: Array.from({ length: 1001 }, () => makeTrace()) }, "traces"],
-      [{ traces: [{ ...makeTrace(), source: { transport: "carrier-pigeon", server: "x" } }] }, "traces.0.source.transport"],
+      [
+        { traces: [{ ...makeTrace(), source: { transport: "carrier-pigeon", server: "x" } }] },
+        "traces.0.source.transport",
+      ],
       [{ traces: [{ ...makeTrace(), call: { name: "x", arguments: "not an object" } }] }, "traces.0.call.arguments"],
     ];
     for (const [body, path] of cases) {
@@ -123,7 +136,9 @@ describe("request bodies", () => {
 
   it("refuses an oversized body with 413 and stores none of it", async () => {
     const huge = "x".repeat(33 * 1024 * 1024);
-    const reply = await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace({ result: { content: [{ type: "text", text: huge }], isError: false } })] } });
+    const reply = await daemon.call("POST", "/v1/traces", {
+      body: { traces: [makeTrace({ result: { content: [{ type: "text", text: huge }], isError: false } })] },
+    });
     expect(reply.status).toBe(413);
     expect(reply.body.error.code).toBe("body-too-large");
     expect((await daemon.call("GET", "/v1/traces")).body.items).toEqual([]);

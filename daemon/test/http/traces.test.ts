@@ -14,7 +14,9 @@ const listAll = (query = "") => daemon.allTraces(query);
 
 describe("POST /v1/traces", () => {
   it("stores a batch and answers with the ids in order, giving ids to traces that had none", async () => {
-    const reply = await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace({ id: "t-1" }), makeTrace()] } });
+    const reply = await daemon.call("POST", "/v1/traces", {
+      body: { traces: [makeTrace({ id: "t-1" }), makeTrace()] },
+    });
     expect(reply.status).toBe(201);
     expect(reply.body.ids[0]).toBe("t-1");
     expect(reply.body.ids[1]).toMatch(/^tr_[0-9a-f-]{36}$/);
@@ -26,7 +28,9 @@ describe("POST /v1/traces", () => {
   it("stores a retried id once, keeping the first version", async () => {
     const first = makeTrace({ id: "retry-me", session: "first" });
     await daemon.call("POST", "/v1/traces", { body: { traces: [first] } });
-    const again = await daemon.call("POST", "/v1/traces", { body: { traces: [{ ...first, session: "second" }, makeTrace({ id: "new-one" })] } });
+    const again = await daemon.call("POST", "/v1/traces", {
+      body: { traces: [{ ...first, session: "second" }, makeTrace({ id: "new-one" })] },
+    });
     expect(again.status).toBe(201);
     expect(again.body.ids).toEqual(["retry-me", "new-one"]);
     const all = await listAll();
@@ -45,7 +49,10 @@ describe("failure detection and suggestions", () => {
       makeTrace({ id: "is-error", result: { content: [{ type: "text", text: "boom" }], isError: true } }),
       makeTrace({ id: "rpc-error", result: undefined, error: { code: -32602, message: "Invalid params" } }),
       makeTrace({ id: "no-success", result: text('{"success":false,"error":"nope"}') }),
-      makeTrace({ id: "mentions-error", result: text('{"success":true,"data":"the note says ❌ Error: in the middle"}') }),
+      makeTrace({
+        id: "mentions-error",
+        result: text('{"success":true,"data":"the note says ❌ Error: in the middle"}'),
+      }),
     ];
     await daemon.call("POST", "/v1/traces", { body: { traces } });
     const failed = (await listAll("&failed=true")).map((trace) => trace.id).sort();
@@ -62,7 +69,13 @@ describe("failure detection and suggestions", () => {
     delete badArgs.filePath;
     badArgs.context.sessionMemory = "";
     await daemon.call("POST", "/v1/traces", {
-      body: { traces: [good, makeTrace({ id: "broken", call: { name: "contentManager", arguments: badArgs } }), makeTrace({ id: "invented", call: { name: "noteWizard", arguments: {} } })] },
+      body: {
+        traces: [
+          good,
+          makeTrace({ id: "broken", call: { name: "contentManager", arguments: badArgs } }),
+          makeTrace({ id: "invented", call: { name: "noteWizard", arguments: {} } }),
+        ],
+      },
     });
     expect((await daemon.call("GET", "/v1/traces/good")).body.trace.suggestion).toBeNull();
     const broken = (await daemon.call("GET", "/v1/traces/broken")).body.trace.suggestion.reasons.join("\n");
@@ -75,19 +88,40 @@ describe("failure detection and suggestions", () => {
   });
 
   it("checks calls against the toolset the session recorded", async () => {
-    const toolsList = { tools: [{ name: "noteWizard", description: "Does notes", inputSchema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } }] };
+    const toolsList = {
+      tools: [
+        {
+          name: "noteWizard",
+          description: "Does notes",
+          inputSchema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] },
+        },
+      ],
+    };
     const stored = await daemon.call("POST", "/v1/toolsets", { body: toolsList });
     expect(stored.status).toBe(201);
     expect(stored.body).toMatchObject({ created: true, tools: 1 });
     expect(stored.body.hash, "recorders compute the same hash").toBe(toolsetHash(toolsList));
-    const again = await daemon.call("POST", "/v1/toolsets", { body: { tools: [{ ...toolsList.tools[0], inputSchema: { required: ["path"], properties: { path: { type: "string" } }, type: "object" } }] } });
+    const again = await daemon.call("POST", "/v1/toolsets", {
+      body: {
+        tools: [
+          {
+            ...toolsList.tools[0],
+            inputSchema: { required: ["path"], properties: { path: { type: "string" } }, type: "object" },
+          },
+        ],
+      },
+    });
     expect(again.status, "same content, other key order: same toolset").toBe(200);
     expect(again.body).toEqual({ ...stored.body, created: false });
     const recordedHash = stored.body.hash as string;
     await daemon.call("POST", "/v1/traces", {
       body: {
         traces: [
-          makeTrace({ id: "fits", toolsetHash: recordedHash, call: { name: "noteWizard", arguments: { path: "a.md" } } }),
+          makeTrace({
+            id: "fits",
+            toolsetHash: recordedHash,
+            call: { name: "noteWizard", arguments: { path: "a.md" } },
+          }),
           makeTrace({ id: "misses", toolsetHash: recordedHash, call: { name: "noteWizard", arguments: { path: 3 } } }),
         ],
       },
@@ -99,7 +133,9 @@ describe("failure detection and suggestions", () => {
 
 describe("GET /v1/traces", () => {
   it("pages newest first through every trace, each once", async () => {
-    const traces = Array.from({ length: 230 }, (_, i) => makeTrace({ id: `p-${i}`, recordedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, Math.floor(i / 3))).toISOString() }));
+    const traces = Array.from({ length: 230 }, (_, i) =>
+      makeTrace({ id: `p-${i}`, recordedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, Math.floor(i / 3))).toISOString() }),
+    );
     await daemon.call("POST", "/v1/traces", { body: { traces } });
     const first = await daemon.call("GET", "/v1/traces?limit=100");
     expect(first.body.items).toHaveLength(100);
@@ -116,8 +152,16 @@ describe("GET /v1/traces", () => {
       body: {
         traces: [
           makeTrace({ id: "a", session: "s1" }),
-          makeTrace({ id: "b", session: "s2", result: { content: [{ type: "text", text: "Quarterly 100%_done" }], isError: false } }),
-          makeTrace({ id: "c", session: "s2", call: { name: "vaultManager", arguments: { mode: "listDirectory", path: "/" } } }),
+          makeTrace({
+            id: "b",
+            session: "s2",
+            result: { content: [{ type: "text", text: "Quarterly 100%_done" }], isError: false },
+          }),
+          makeTrace({
+            id: "c",
+            session: "s2",
+            call: { name: "vaultManager", arguments: { mode: "listDirectory", path: "/" } },
+          }),
         ],
       },
     });
@@ -147,7 +191,9 @@ describe("labels", () => {
     const first = await daemon.call("PUT", "/v1/traces/x/label", { body: { label: "desirable", note: "fine" } });
     expect(first.status).toBe(200);
     const correction = { name: "vaultLibrarian", arguments: { mode: "searchContent", query: "standup" } };
-    const second = await daemon.call("PUT", "/v1/traces/x/label", { body: { label: "undesirable", note: "should search first", correction } });
+    const second = await daemon.call("PUT", "/v1/traces/x/label", {
+      body: { label: "undesirable", note: "should search first", correction },
+    });
     expect(second.body).toMatchObject({ label: "undesirable", note: "should search first", correction });
     const detail = await daemon.call("GET", "/v1/traces/x");
     expect(detail.body.history.map((change: any) => [change.label, change.note])).toEqual([
@@ -160,15 +206,35 @@ describe("labels", () => {
   it("changes only what a label change names: a thumbs-up keeps the note, null clears it, another label drops the correction", async () => {
     await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace({ id: "kept" })] } });
     const correction = { arguments: { mode: "listDirectory", path: "Meetings" } };
-    await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "undesirable", note: "wrong folder", correction } });
+    await daemon.call("PUT", "/v1/traces/kept/label", {
+      body: { label: "undesirable", note: "wrong folder", correction },
+    });
     // A label sent alone (a thumbs in the review view, or one queued while the daemon was away).
-    expect((await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "undesirable" } })).body).toMatchObject({ label: "undesirable", note: "wrong folder", correction });
-    expect((await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "desirable" } })).body).toMatchObject({ label: "desirable", note: "wrong folder", correction: null });
-    expect((await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "desirable", note: null } })).body).toMatchObject({ note: null });
-    await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "undesirable", note: "still wrong", correction } });
-    expect((await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "undesirable", correction: null } })).body).toMatchObject({ note: "still wrong", correction: null });
+    expect((await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "undesirable" } })).body).toMatchObject({
+      label: "undesirable",
+      note: "wrong folder",
+      correction,
+    });
+    expect((await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "desirable" } })).body).toMatchObject({
+      label: "desirable",
+      note: "wrong folder",
+      correction: null,
+    });
+    expect(
+      (await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "desirable", note: null } })).body,
+    ).toMatchObject({ note: null });
+    await daemon.call("PUT", "/v1/traces/kept/label", {
+      body: { label: "undesirable", note: "still wrong", correction },
+    });
+    expect(
+      (await daemon.call("PUT", "/v1/traces/kept/label", { body: { label: "undesirable", correction: null } })).body,
+    ).toMatchObject({ note: "still wrong", correction: null });
     // The history holds each resulting verdict.
-    const history = (await daemon.call("GET", "/v1/traces/kept")).body.history.map((change: any) => [change.label, change.note, change.correction !== null]);
+    const history = (await daemon.call("GET", "/v1/traces/kept")).body.history.map((change: any) => [
+      change.label,
+      change.note,
+      change.correction !== null,
+    ]);
     expect(history).toEqual([
       ["undesirable", "wrong folder", true],
       ["undesirable", "wrong folder", true],
@@ -181,11 +247,17 @@ describe("labels", () => {
 
   it("refuses a correction on a call not marked undesirable, and unknown traces", async () => {
     await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace({ id: "y" })] } });
-    const reply = await daemon.call("PUT", "/v1/traces/y/label", { body: { label: "desirable", correction: { arguments: {} } } });
+    const reply = await daemon.call("PUT", "/v1/traces/y/label", {
+      body: { label: "desirable", correction: { arguments: {} } },
+    });
     expect(reply.status).toBe(400);
     expect(reply.body.error.issues[0].path).toBe("correction");
-    expect((await daemon.call("GET", "/v1/traces/y")).body.history, "nothing recorded from a refused label").toEqual([]);
+    expect((await daemon.call("GET", "/v1/traces/y")).body.history, "nothing recorded from a refused label").toEqual(
+      [],
+    );
     expect((await daemon.call("PUT", "/v1/traces/nope/label", { body: { label: "desirable" } })).status).toBe(404);
-    expect((await daemon.call("PUT", "/v1/traces/y/label", { body: { label: "great" } })).body.error.issues[0].path).toBe("label");
+    expect(
+      (await daemon.call("PUT", "/v1/traces/y/label", { body: { label: "great" } })).body.error.issues[0].path,
+    ).toBe("label");
   });
 });

@@ -37,7 +37,11 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 120_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -48,7 +52,9 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 /** A real daemon over `<work>/data` with its live event feed collected into `events`. */
-export async function daemonWithEvents(work: string): Promise<{ daemon: TestDaemon; events: any[]; stop(): Promise<void> }> {
+export async function daemonWithEvents(
+  work: string,
+): Promise<{ daemon: TestDaemon; events: any[]; stop(): Promise<void> }> {
   const daemon = await startTestDaemon({ dataDir: join(work, "data") });
   const events: any[] = [];
   const socket = new WebSocket(`${daemon.url.replace("http", "ws")}/v1/events?token=${daemon.token}`);
@@ -66,8 +72,12 @@ export async function daemonWithEvents(work: string): Promise<{ daemon: TestDaem
 
 /** Polls a job until it leaves queued and running (pipelines: until they stop running). */
 export async function finishedJob(daemon: TestDaemon, id: string, timeoutMs = 300_000): Promise<any> {
-  return waitFor(`job ${id} to finish`, async () => {
-    const job = (await daemon.call("GET", `/v1/jobs/${id}`)).body;
-    return job.state === "queued" || job.state === "running" ? undefined : job;
-  }, timeoutMs);
+  return waitFor(
+    `job ${id} to finish`,
+    async () => {
+      const job = (await daemon.call("GET", `/v1/jobs/${id}`)).body;
+      return job.state === "queued" || job.state === "running" ? undefined : job;
+    },
+    timeoutMs,
+  );
 }

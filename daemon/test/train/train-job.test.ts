@@ -15,7 +15,8 @@ let dataDir: DataDir;
 const probes = { platform: "linux" as const, arch: "x64", totalMemoryBytes: 64 * 2 ** 30 };
 const onGpu = () => trainJob({ dataDir, platform: describePlatform({ ...probes, nvidiaSmi: "NVIDIA H200, 143771" }) });
 const onCpu = () => trainJob({ dataDir, platform: describePlatform({ ...probes, nvidiaSmi: undefined }) });
-const request = (fields: Record<string, unknown>) => TrainJobRequestSchema.parse({ kind: "train", dataset: "starter", ...fields });
+const request = (fields: Record<string, unknown>) =>
+  TrainJobRequestSchema.parse({ kind: "train", dataset: "starter", ...fields });
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "vt-train-job-"));
@@ -33,16 +34,27 @@ describe("the training stage's job", () => {
     expect(prepared.recipe).toBe("20b");
     expect(prepared.model).toBe(join(basesDir(dataDir.root), "gemma-3-270m"));
     // A hub name or a path is taken as given.
-    expect(onGpu().prepare(request({ recipe: "7b", model: "org/model" }), { planned: false })).toMatchObject({ recipe: "7b", model: "org/model" });
+    expect(onGpu().prepare(request({ recipe: "7b", model: "org/model" }), { planned: false })).toMatchObject({
+      recipe: "7b",
+      model: "org/model",
+    });
   });
 
   it("refuses what cannot train: a dataset not built, a recipe with no model, a large recipe on a CPU", () => {
-    expect(() => onGpu().prepare(request({ dataset: "absent", model: "m" }), { planned: false })).toThrow(expect.objectContaining({ path: "dataset" }));
+    expect(() => onGpu().prepare(request({ dataset: "absent", model: "m" }), { planned: false })).toThrow(
+      expect.objectContaining({ path: "dataset" }),
+    );
     // A pipeline that builds the dataset first: not there yet, and that is fine.
     expect(onGpu().prepare(request({ dataset: "absent", model: "m" }), { planned: true }).dataset).toBe("absent");
-    expect(() => onGpu().prepare(request({ recipe: "tiny" }), { planned: false })).toThrow(expect.objectContaining({ path: "model", message: expect.stringContaining("recipe tiny names no model") }));
-    expect(() => onCpu().prepare(request({ recipe: "default", model: "m" }), { planned: false })).toThrow(expect.objectContaining({ path: "recipe", message: expect.stringContaining("no GPU to train on") }));
-    expect(onCpu().prepare(request({ recipe: "default", model: "m", device: "cpu" }), { planned: false }).recipe).toBe("default");
+    expect(() => onGpu().prepare(request({ recipe: "tiny" }), { planned: false })).toThrow(
+      expect.objectContaining({ path: "model", message: expect.stringContaining("recipe tiny names no model") }),
+    );
+    expect(() => onCpu().prepare(request({ recipe: "default", model: "m" }), { planned: false })).toThrow(
+      expect.objectContaining({ path: "recipe", message: expect.stringContaining("no GPU to train on") }),
+    );
+    expect(onCpu().prepare(request({ recipe: "default", model: "m", device: "cpu" }), { planned: false }).recipe).toBe(
+      "default",
+    );
   });
 
   it("runs the trainer, logging its command and events, and maps the trainer's own failure", async () => {
@@ -50,7 +62,9 @@ describe("the training stage's job", () => {
     const error = await onCpu()
       .run(request({ recipe: "tiny", model: join(work, "no-such-model"), device: "cpu", maxSteps: 1 }), context)
       .catch((thrown: unknown) => thrown);
-    expect(logs.find((line) => line.startsWith("--- trainer pid"))).toMatch(/python -m vault_tuner_train kto --config tiny --dataset .*starter --output .*job_t1\/run/);
+    expect(logs.find((line) => line.startsWith("--- trainer pid"))).toMatch(
+      /python -m vault_tuner_train kto --config tiny --dataset .*starter --output .*job_t1\/run/,
+    );
     expect(logs.some((line) => line.startsWith('[event] {"time":') && line.includes('"event":"error"'))).toBe(true);
     const failure = onCpu().failure(error);
     expect(failure?.error.code).toMatch(/^[a-z-]+$/);

@@ -3,8 +3,18 @@ import { progressOf } from "../../src/train/trainer-progress";
 
 describe("a job's stored progress", () => {
   it("counts stages from 0 done, and keeps a stage of no count (the trainer's setup) as its words alone", () => {
-    expect(progressOf({ event: "stage", time: 0, stage: "convert", index: 2, total: 5, eta_s: 30 }, null)).toEqual({ stage: "convert", step: 1, total: 5, etaS: 30 });
-    expect(progressOf({ event: "stage", time: 0, stage: "creating the Python environment in /x/.venv", index: 0, total: 0 }, null)).toEqual({ stage: "creating the Python environment in /x/.venv" });
+    expect(progressOf({ event: "stage", time: 0, stage: "convert", index: 2, total: 5, eta_s: 30 }, null)).toEqual({
+      stage: "convert",
+      step: 1,
+      total: 5,
+      etaS: 30,
+    });
+    expect(
+      progressOf(
+        { event: "stage", time: 0, stage: "creating the Python environment in /x/.venv", index: 0, total: 0 },
+        null,
+      ),
+    ).toEqual({ stage: "creating the Python environment in /x/.venv" });
   });
 
   it("finishes the last stage when the trainer is done, and says nothing new when the count already did", () => {

@@ -23,7 +23,11 @@ export async function vaultClient(options: { flat?: boolean; vault?: string } = 
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
   /** Calls `agent` with `mode` (wire form) and the context; returns the parsed result or the error text. */
-  const call = async (agent: string, mode: string, params: Record<string, unknown> = {}): Promise<{ data?: any; error?: string }> => {
+  const call = async (
+    agent: string,
+    mode: string,
+    params: Record<string, unknown> = {},
+  ): Promise<{ data?: any; error?: string }> => {
     const result = await client.callTool({ name: agent, arguments: { context: CONTEXT, mode, ...params } });
     const text = (result.content as { text: string }[])[0]?.text ?? "";
     return text.startsWith("❌ Error:") ? { error: text } : (JSON.parse(text) as { data: any });

@@ -1,5 +1,5 @@
 import type { Platform } from "./platform-shape";
-import { DaemonClient } from "./daemon-client";
+import type { DaemonClient } from "./daemon-client";
 import { describeError } from "../ui/format";
 
 export type ConnectionState = { ok: true; version: string; platform: string } | { ok: false; message: string };

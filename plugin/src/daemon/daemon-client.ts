@@ -31,7 +31,10 @@ export class DaemonClient {
     try {
       response = await fetch(`${daemonUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
@@ -40,7 +43,12 @@ export class DaemonClient {
     const text = await response.text();
     if (response.ok) return text;
     const message = readErrorMessage(text) ?? `${method} ${path} answered ${response.status}`;
-    if (response.status === 401) throw new DaemonError("the daemon refused the token: copy it again from the daemon's token file into the settings", "unauthorized", 401);
+    if (response.status === 401)
+      throw new DaemonError(
+        "the daemon refused the token: copy it again from the daemon's token file into the settings",
+        "unauthorized",
+        401,
+      );
     if (response.status >= 500) throw new DaemonError(`the daemon failed: ${message}`, "unavailable", response.status);
     throw new DaemonError(message, "refused", response.status);
   }

@@ -1,5 +1,15 @@
 import { ItemView, Notice, type WorkspaceLeaf } from "obsidian";
-import { CHECK_DESCRIPTIONS, FINISHED_STATES, formatDuration, formatRate, type CheckName, type DaemonEvent, type EvalRunSummary, type Job, type ReportComparison } from "@vault-tuner/shared";
+import {
+  CHECK_DESCRIPTIONS,
+  FINISHED_STATES,
+  formatDuration,
+  formatRate,
+  type CheckName,
+  type DaemonEvent,
+  type EvalRunSummary,
+  type Job,
+  type ReportComparison,
+} from "@vault-tuner/shared";
 import type { PluginServices } from "../services";
 import { describeError, shortTime } from "../ui/format";
 import { labelCurve } from "./label-curve";
@@ -83,13 +93,15 @@ export class EvalView extends ItemView {
       ]);
       // An evaluation already running (started elsewhere, or before the panel was reopened) is followed too.
       const current = running.items[0];
-      if (current && !this.running) this.running = { jobId: current.id, fraction: progressFraction(current), text: "running" };
+      if (current && !this.running)
+        this.running = { jobId: current.id, fraction: progressFraction(current), text: "running" };
       this.sets = sets.items;
       this.modelsReply = models;
       this.models = modelChoices(models);
       this.runs = [...runs.items].sort((a, b) => b.metadata.created_at.localeCompare(a.metadata.created_at));
       this.message = "";
-      if (!this.selected || !this.runs.some((run) => run.metadata.id === this.selected)) this.selected = this.runs[0]?.metadata.id;
+      if (!this.selected || !this.runs.some((run) => run.metadata.id === this.selected))
+        this.selected = this.runs[0]?.metadata.id;
     } catch (error) {
       this.message = `Cannot reach the daemon: ${describeError(error)}`;
     }
@@ -102,12 +114,21 @@ export class EvalView extends ItemView {
     if (!this.running) return;
     if (event.type === "job.progress" && event.jobId === this.running.jobId && event.progress.total !== undefined) {
       const { step: done = 0, total, etaS: eta } = event.progress;
-      this.running = { ...this.running, fraction: total > 0 ? done / total : 0, text: `${done} of ${total} cases${eta !== undefined && eta > 0 ? `, about ${formatDuration(eta)} left` : ""}` };
+      this.running = {
+        ...this.running,
+        fraction: total > 0 ? done / total : 0,
+        text: `${done} of ${total} cases${eta !== undefined && eta > 0 ? `, about ${formatDuration(eta)} left` : ""}`,
+      };
       this.renderProgress();
-    } else if (event.type === "job.state" && event.jobId === this.running.jobId && FINISHED_STATES.includes(event.state)) {
+    } else if (
+      event.type === "job.state" &&
+      event.jobId === this.running.jobId &&
+      FINISHED_STATES.includes(event.state)
+    ) {
       const jobId = this.running.jobId;
       this.running = undefined;
-      const outcome = event.state === "succeeded" ? "finished" : `${event.state}${event.error ? `: ${event.error.message}` : ""}`;
+      const outcome =
+        event.state === "succeeded" ? "finished" : `${event.state}${event.error ? `: ${event.error.message}` : ""}`;
       new Notice(`Vault Tuner evaluation ${outcome}.`, 8000);
       this.selected = jobId;
       void this.reload();
@@ -120,16 +141,24 @@ export class EvalView extends ItemView {
     form.createEl("h4", { text: "Run an evaluation" });
     if (this.message) form.createDiv({ cls: "vault-tuner-message", text: this.message });
     if (this.models.length === 0) {
-      form.createDiv({ cls: "vault-tuner-missing", text: "No model to evaluate yet: the daemon serves none and none was exported. Train one (command: Start training), or evaluate another backend from the command line (vault-tuner eval run)." });
+      form.createDiv({
+        cls: "vault-tuner-missing",
+        text: "No model to evaluate yet: the daemon serves none and none was exported. Train one (command: Start training), or evaluate another backend from the command line (vault-tuner eval run).",
+      });
       return;
     }
     const row = form.createDiv({ cls: "vault-tuner-eval-form" });
     const model = row.createEl("select", { attr: { "aria-label": "Model" } });
-    this.models.forEach((choice, index) => model.createEl("option", { text: choice.label, attr: { value: String(index) } }));
-    const preferred = this.models.findIndex((choice) => choice.backend === this.services.settings.current().evalBackend);
+    this.models.forEach((choice, index) => {
+      model.createEl("option", { text: choice.label, attr: { value: String(index) } });
+    });
+    const preferred = this.models.findIndex(
+      (choice) => choice.backend === this.services.settings.current().evalBackend,
+    );
     if (preferred > 0) model.value = String(preferred);
     const set = row.createEl("select", { attr: { "aria-label": "Prompt set" } });
-    for (const item of this.sets) set.createEl("option", { text: `${item.title} (${item.cases})`, attr: { value: item.id } });
+    for (const item of this.sets)
+      set.createEl("option", { text: `${item.title} (${item.cases})`, attr: { value: item.id } });
     const chosen = this.chosenSet ?? this.services.settings.current().evalSet;
     if (this.sets.some((item) => item.id === chosen)) set.value = chosen;
     set.addEventListener("change", () => (this.chosenSet = set.value));
@@ -151,8 +180,17 @@ export class EvalView extends ItemView {
 
   private async start(model: ModelChoice, set: string): Promise<void> {
     try {
-      const job = await this.services.daemon.request<Job>("POST", "/v1/evals", { set, backend: model.backend, model: model.model, ...(model.url ? { url: model.url } : {}) });
-      this.running = { jobId: job.id, fraction: 0, text: job.state === "queued" ? "queued behind the running job" : "starting" };
+      const job = await this.services.daemon.request<Job>("POST", "/v1/evals", {
+        set,
+        backend: model.backend,
+        model: model.model,
+        ...(model.url ? { url: model.url } : {}),
+      });
+      this.running = {
+        jobId: job.id,
+        fraction: 0,
+        text: job.state === "queued" ? "queued behind the running job" : "starting",
+      };
       this.renderRunForm();
     } catch (error) {
       new Notice(`Vault Tuner could not start the evaluation: ${describeError(error)}`, 10_000);
@@ -173,11 +211,21 @@ export class EvalView extends ItemView {
     for (const title of ["When", "Set", "Model", "Passed"]) head.createEl("th", { text: title });
     for (const run of this.runs) {
       const meta = run.metadata;
-      const row = table.createEl("tr", { cls: meta.id === this.selected ? "is-selected" : "", attr: { "data-run-id": meta.id } });
+      const row = table.createEl("tr", {
+        cls: meta.id === this.selected ? "is-selected" : "",
+        attr: { "data-run-id": meta.id },
+      });
       row.createEl("td", { text: shortTime(meta.created_at) });
       row.createEl("td", { text: meta.set.id });
-      row.createEl("td", { text: modelLabel(this.modelsReply, meta.backend.model), attr: { title: `${meta.backend.kind}: ${meta.backend.model}${meta.training?.job ? ` (training job ${meta.training.job})` : ""}` } });
-      row.createEl("td", { text: `${formatRate(run.summary.pass_rate)} (${run.summary.passed}/${run.summary.total - run.summary.request_errors})` });
+      row.createEl("td", {
+        text: modelLabel(this.modelsReply, meta.backend.model),
+        attr: {
+          title: `${meta.backend.kind}: ${meta.backend.model}${meta.training?.job ? ` (training job ${meta.training.job})` : ""}`,
+        },
+      });
+      row.createEl("td", {
+        text: `${formatRate(run.summary.pass_rate)} (${run.summary.passed}/${run.summary.total - run.summary.request_errors})`,
+      });
       row.addEventListener("click", () => {
         this.selected = meta.id;
         this.renderRuns();
@@ -195,7 +243,11 @@ export class EvalView extends ItemView {
     const row = section.createDiv({ cls: "vault-tuner-eval-form" });
     const pick = (label: string, index: number) => {
       const select = row.createEl("select", { attr: { "aria-label": label } });
-      for (const run of this.runs) select.createEl("option", { text: `${shortTime(run.metadata.created_at)} · ${run.metadata.set.id} · ${modelLabel(this.modelsReply, run.metadata.backend.model)}`, attr: { value: run.metadata.id } });
+      for (const run of this.runs)
+        select.createEl("option", {
+          text: `${shortTime(run.metadata.created_at)} · ${run.metadata.set.id} · ${modelLabel(this.modelsReply, run.metadata.backend.model)}`,
+          attr: { value: run.metadata.id },
+        });
       select.value = this.runs[index]?.metadata.id ?? "";
       return select;
     };
@@ -203,19 +255,27 @@ export class EvalView extends ItemView {
     const a = pick("Baseline run", 1);
     const b = pick("Candidate run", 0);
     const result = section.createDiv({ cls: "vault-tuner-comparison" });
-    row.createEl("button", { text: "Compare" }).addEventListener("click", () => void this.compare(a.value, b.value, result));
+    row
+      .createEl("button", { text: "Compare" })
+      .addEventListener("click", () => void this.compare(a.value, b.value, result));
   }
 
   private async compare(a: string, b: string, into: HTMLElement): Promise<void> {
     into.empty();
     let comparison: ReportComparison;
     try {
-      comparison = await this.services.daemon.request<ReportComparison>("GET", `/v1/evals/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
+      comparison = await this.services.daemon.request<ReportComparison>(
+        "GET",
+        `/v1/evals/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`,
+      );
     } catch (error) {
       into.createDiv({ cls: "vault-tuner-message", text: `Cannot compare: ${describeError(error)}` });
       return;
     }
-    const delta = comparison.delta === null ? "n/a" : `${comparison.delta >= 0 ? "+" : ""}${(comparison.delta * 100).toFixed(1)} points`;
+    const delta =
+      comparison.delta === null
+        ? "n/a"
+        : `${comparison.delta >= 0 ? "+" : ""}${(comparison.delta * 100).toFixed(1)} points`;
     into.createDiv({
       cls: "vault-tuner-comparison-headline",
       text: `${formatRate(comparison.a.pass_rate)} → ${formatRate(comparison.b.pass_rate)} (${delta}) over ${comparison.paired_cases} paired cases: ${comparison.better} better, ${comparison.worse} worse, ${comparison.significant ? "significant" : "not significant"} (p = ${comparison.p_value.toPrecision(2)}).`,
@@ -268,14 +328,21 @@ export class EvalView extends ItemView {
       cls: "vault-tuner-eval-headline",
       text: `${summary.passed} of ${summary.total - summary.request_errors} passed: ${formatRate(summary.pass_rate)} (95% interval ${formatRate(summary.pass_rate_ci95[0])} to ${formatRate(summary.pass_rate_ci95[1])})${summary.request_errors > 0 ? `; ${summary.request_errors} request errors not scored` : ""}.`,
     });
-    section.createEl("button", { text: "Open the report note" }).addEventListener("click", () => void this.openNote(meta.id));
+    section
+      .createEl("button", { text: "Open the report note" })
+      .addEventListener("click", () => void this.openNote(meta.id));
     rateTable(section, "Per check", "Check", summary.by_check, (check) => CHECK_DESCRIPTIONS[check as CheckName]);
     if (Object.keys(summary.by_tool).length > 0) rateTable(section, "Per tool", "Tool", sortedByRate(summary.by_tool));
-    else section.createDiv({ cls: "vault-tuner-missing", text: "No case of this set expects a tool call, so there is no per-tool table." });
+    else
+      section.createDiv({
+        cls: "vault-tuner-missing",
+        text: "No case of this set expects a tool call, so there is no per-tool table.",
+      });
     if (summary.top_failure_reasons.length > 0) {
       section.createEl("h5", { text: "Most common failures" });
       const list = section.createEl("ul", { cls: "vault-tuner-failures" });
-      for (const reason of summary.top_failure_reasons.slice(0, 5)) list.createEl("li", { text: `${reason.count} × ${reason.reason}` });
+      for (const reason of summary.top_failure_reasons.slice(0, 5))
+        list.createEl("li", { text: `${reason.count} × ${reason.reason}` });
     }
     this.renderLabelCurve(section.createDiv({ cls: "vault-tuner-label-curve" }), meta.set.id, meta.set.title);
     await this.renderCurves(section.createDiv({ cls: "vault-tuner-curves" }), meta.backend.kind, meta.backend.model);
@@ -286,19 +353,41 @@ export class EvalView extends ItemView {
     into.createEl("h5", { text: "Pass rate by labelled calls" });
     const points = labelCurve(this.runs, set);
     if (points.length === 0) {
-      into.createDiv({ cls: "vault-tuner-missing", text: `No run of this set is on a model trained here yet, so there is no label curve. Each model the daemon trains and you evaluate on this set adds a point.` });
+      into.createDiv({
+        cls: "vault-tuner-missing",
+        text: `No run of this set is on a model trained here yet, so there is no label curve. Each model the daemon trains and you evaluate on this set adds a point.`,
+      });
       return;
     }
-    if (points.length === 1) into.createDiv({ cls: "vault-tuner-missing", text: "One point so far: label more calls, train again and evaluate on this set to see whether more labels help." });
+    if (points.length === 1)
+      into.createDiv({
+        cls: "vault-tuner-missing",
+        text: "One point so far: label more calls, train again and evaluate on this set to see whether more labels help.",
+      });
     else {
-      const series = [{ name: "pass rate", points: points.map((point) => [point.labels, point.rate] as const), intervals: points.map((point) => [point.low, point.high] as const), cls: "vault-tuner-series-1" }];
-      drawLineChart(into.createDiv({ cls: "vault-tuner-chart-grid" }), `${title}: pass rate and its 95% interval by labelled rows`, series, { xMin: 0, yMin: 0, yMax: 1 });
+      const series = [
+        {
+          name: "pass rate",
+          points: points.map((point) => [point.labels, point.rate] as const),
+          intervals: points.map((point) => [point.low, point.high] as const),
+          cls: "vault-tuner-series-1",
+        },
+      ];
+      drawLineChart(
+        into.createDiv({ cls: "vault-tuner-chart-grid" }),
+        `${title}: pass rate and its 95% interval by labelled rows`,
+        series,
+        { xMin: 0, yMin: 0, yMax: 1 },
+      );
     }
     const table = into.createEl("table", { cls: "vault-tuner-table" });
     const head = table.createEl("tr");
     for (const heading of ["Labelled rows", "Passed", "95% interval", "File"]) head.createEl("th", { text: heading });
     for (const point of points) {
-      const row = table.createEl("tr", { cls: point.runId === this.selected ? "is-selected" : "", attr: { "data-run-id": point.runId } });
+      const row = table.createEl("tr", {
+        cls: point.runId === this.selected ? "is-selected" : "",
+        attr: { "data-run-id": point.runId },
+      });
       row.createEl("td", { text: String(point.labels) });
       row.createEl("td", { text: formatRate(point.rate) });
       row.createEl("td", { text: `${formatRate(point.low)} to ${formatRate(point.high)}` });
@@ -316,19 +405,33 @@ export class EvalView extends ItemView {
     into.createEl("h5", { text: "Training" });
     const jobId = backend === "embedded" && this.modelsReply ? trainingJobOf(this.modelsReply.items, model) : undefined;
     if (!jobId) {
-      into.createDiv({ cls: "vault-tuner-missing", text: "This model was not trained by this daemon, so it has no training curves here." });
+      into.createDiv({
+        cls: "vault-tuner-missing",
+        text: "This model was not trained by this daemon, so it has no training curves here.",
+      });
       return;
     }
     try {
-      const metrics = await this.services.daemon.request<{ items: StepMetrics[] }>("GET", `/v1/jobs/${encodeURIComponent(jobId)}/metrics`);
+      const metrics = await this.services.daemon.request<{ items: StepMetrics[] }>(
+        "GET",
+        `/v1/jobs/${encodeURIComponent(jobId)}/metrics`,
+      );
       const charts = trainingCurves(metrics.items);
       if (charts.length === 0) {
         into.createDiv({ cls: "vault-tuner-missing", text: `Training job ${jobId} logged no steps.` });
         return;
       }
-      into.createDiv({ cls: "setting-item-description", text: `Training job ${jobId}, ${metrics.items.filter((item) => item.event === "step").length} steps.` });
+      into.createDiv({
+        cls: "setting-item-description",
+        text: `Training job ${jobId}, ${metrics.items.filter((item) => item.event === "step").length} steps.`,
+      });
       const grid = into.createDiv({ cls: "vault-tuner-chart-grid" });
-      for (const chart of charts) drawLineChart(grid, chart.title, chart.series.map((line, index) => ({ ...line, cls: `vault-tuner-series-${index + 1}` })));
+      for (const chart of charts)
+        drawLineChart(
+          grid,
+          chart.title,
+          chart.series.map((line, index) => ({ ...line, cls: `vault-tuner-series-${index + 1}` })),
+        );
     } catch (error) {
       into.createDiv({ cls: "vault-tuner-message", text: `Cannot read the training curves: ${describeError(error)}` });
     }
@@ -353,7 +456,13 @@ function progressFraction(job: Job): number {
 type Rates = Record<string, { total: number; passed: number; rate: number | null }>;
 
 /** A table of pass rates with a bar each, so weak checks and tools stand out at a glance. */
-function rateTable(parent: HTMLElement, heading: string, column: string, rates: Rates, describeRow?: (name: string) => string | undefined): void {
+function rateTable(
+  parent: HTMLElement,
+  heading: string,
+  column: string,
+  rates: Rates,
+  describeRow?: (name: string) => string | undefined,
+): void {
   parent.createEl("h5", { text: heading });
   const table = parent.createEl("table", { cls: "vault-tuner-table vault-tuner-rates" });
   const head = table.createEl("tr");
@@ -363,11 +472,15 @@ function rateTable(parent: HTMLElement, heading: string, column: string, rates: 
     row.createEl("td", { text: name, attr: describeRow?.(name) ? { title: describeRow(name) as string } : {} });
     row.createEl("td", { text: `${rate.passed}/${rate.total}` });
     const bar = row.createEl("td").createDiv({ cls: "vault-tuner-bar" });
-    const fill = bar.createDiv({ cls: `vault-tuner-bar-fill ${(rate.rate ?? 0) >= 0.8 ? "is-good" : (rate.rate ?? 0) >= 0.5 ? "is-fair" : "is-poor"}` });
+    const fill = bar.createDiv({
+      cls: `vault-tuner-bar-fill ${(rate.rate ?? 0) >= 0.8 ? "is-good" : (rate.rate ?? 0) >= 0.5 ? "is-fair" : "is-poor"}`,
+    });
     fill.style.width = `${Math.round((rate.rate ?? 0) * 100)}%`;
   }
 }
 
 function sortedByRate(rates: Rates): Rates {
-  return Object.fromEntries(Object.entries(rates).sort(([nameA, a], [nameB, b]) => (a.rate ?? 0) - (b.rate ?? 0) || nameA.localeCompare(nameB)));
+  return Object.fromEntries(
+    Object.entries(rates).sort(([nameA, a], [nameB, b]) => (a.rate ?? 0) - (b.rate ?? 0) || nameA.localeCompare(nameB)),
+  );
 }

@@ -39,16 +39,32 @@ export function modelChoices(reply: ModelsReply): ModelChoice[] {
     seen.add(key);
     choices.push(choice);
   };
-  if (reply.serving) add({ label: `Served by the daemon: ${fileName(reply.serving.gguf)}`, backend: "embedded", model: reply.serving.gguf });
+  if (reply.serving)
+    add({
+      label: `Served by the daemon: ${fileName(reply.serving.gguf)}`,
+      backend: "embedded",
+      model: reply.serving.gguf,
+    });
   for (const model of reply.items) {
     for (const deployment of model.deployments) {
-      if (deployment.target === "ollama" && deployment.model) add({ label: `Ollama: ${deployment.model}`, backend: "ollama", model: deployment.model, ...(deployment.host ? { url: deployment.host } : {}) });
+      if (deployment.target === "ollama" && deployment.model)
+        add({
+          label: `Ollama: ${deployment.model}`,
+          backend: "ollama",
+          model: deployment.model,
+          ...(deployment.host ? { url: deployment.host } : {}),
+        });
     }
   }
   for (const model of reply.items) {
     for (const exported of model.exports) {
       for (const file of exported.files) {
-        if (file.kind !== "adapter") add({ label: `${model.name} · ${file.kind}${checkNote(exported, file)}`, backend: "embedded", model: file.path });
+        if (file.kind !== "adapter")
+          add({
+            label: `${model.name} · ${file.kind}${checkNote(exported, file)}`,
+            backend: "embedded",
+            model: file.path,
+          });
       }
     }
   }
@@ -70,7 +86,12 @@ const PREFERRED_FILES = ["q4_k_m", "q5_k_m", "q8_0", "f16", "bf16", "f32"];
 
 /** The file to deploy from an export: the one its quantization check recommended, else the first preferred file it did not find erased. */
 export function fileToDeploy(exported: Export): string | undefined {
-  return exported.recommended ?? PREFERRED_FILES.find((kind) => exported.files.some((entry) => entry.kind === kind && entry.check?.verdict !== "erased"));
+  return (
+    exported.recommended ??
+    PREFERRED_FILES.find((kind) =>
+      exported.files.some((entry) => entry.kind === kind && entry.check?.verdict !== "erased"),
+    )
+  );
 }
 
 function fileName(path: string): string {

@@ -9,7 +9,8 @@ export const REPORT_FOLDER = "Vault Tuner/Evaluations";
  */
 export async function openReportNote(app: App, runId: string, markdown: string): Promise<TFile> {
   const path = normalizePath(`${REPORT_FOLDER}/${runId.replace(/[\\/:*?"<>|]/g, "-")}.md`);
-  if (!app.vault.getAbstractFileByPath(REPORT_FOLDER)) await app.vault.createFolder(REPORT_FOLDER).catch(() => undefined);
+  if (!app.vault.getAbstractFileByPath(REPORT_FOLDER))
+    await app.vault.createFolder(REPORT_FOLDER).catch(() => undefined);
   const existing = app.vault.getAbstractFileByPath(path);
   let file: TFile;
   if (existing instanceof TFile) {

@@ -51,5 +51,7 @@ export interface RegisteredModelFiles {
 
 /** The training job that produced the GGUF file an evaluation ran on, if Vault Tuner trained it. */
 export function trainingJobOf(models: RegisteredModelFiles[], modelFile: string): string | undefined {
-  return models.find((model) => model.exports.some((exported) => exported.files.some((file) => file.path === modelFile)))?.id;
+  return models.find((model) =>
+    model.exports.some((exported) => exported.files.some((file) => file.path === modelFile)),
+  )?.id;
 }

@@ -18,13 +18,17 @@ export async function buildDataset(services: JobServices, now = new Date()): Pro
   const unsubscribe = services.feed.subscribe({
     state: () => undefined,
     event: (event) => {
-      if (event.type === "dataset.progress" && event.name === name) notice.setMessage(`Building dataset ${name}: ${event.step}`);
+      if (event.type === "dataset.progress" && event.name === name)
+        notice.setMessage(`Building dataset ${name}: ${event.step}`);
     },
   });
   try {
     const card = await services.daemon.request<DatasetCard>("POST", "/v1/datasets", { name, sources: { traces: {} } });
     const { train, holdout } = card.counts;
-    new Notice(`Dataset ${name} built: ${train.desirable} good and ${train.undesirable} bad examples to train on, ${holdout.desirable + holdout.undesirable} held out for evaluation.`, NOTICE_MS);
+    new Notice(
+      `Dataset ${name} built: ${train.desirable} good and ${train.undesirable} bad examples to train on, ${holdout.desirable + holdout.undesirable} held out for evaluation.`,
+      NOTICE_MS,
+    );
     return card;
   } catch (error) {
     new Notice(`Vault Tuner could not build the dataset: ${describeError(error)}`, NOTICE_MS);
@@ -51,9 +55,14 @@ export async function startTraining(services: JobServices): Promise<void> {
     new Notice(`Vault Tuner cannot start training: ${describeError(error)}`, NOTICE_MS);
     return;
   }
-  const dataset = [...datasets].filter((card) => card.format === "kto").sort((a, b) => b.builtAt.localeCompare(a.builtAt))[0];
+  const dataset = [...datasets]
+    .filter((card) => card.format === "kto")
+    .sort((a, b) => b.builtAt.localeCompare(a.builtAt))[0];
   if (!dataset) {
-    new Notice("Vault Tuner has no KTO dataset to train on yet: label some calls, then run “Build a dataset from labelled calls”.", NOTICE_MS);
+    new Notice(
+      "Vault Tuner has no KTO dataset to train on yet: label some calls, then run “Build a dataset from labelled calls”.",
+      NOTICE_MS,
+    );
     return;
   }
   const { train } = dataset.counts;
@@ -70,7 +79,11 @@ export async function startTraining(services: JobServices): Promise<void> {
   }).ask();
   if (!confirmed) return;
   try {
-    const job = await services.daemon.request<Job>("POST", "/v1/jobs", { kind: "pipeline", dataset: dataset.name, train: { mode: "kto", recipe: "auto", ...(model ? { model } : {}) } });
+    const job = await services.daemon.request<Job>("POST", "/v1/jobs", {
+      kind: "pipeline",
+      dataset: dataset.name,
+      train: { mode: "kto", recipe: "auto", ...(model ? { model } : {}) },
+    });
     await followJob(services.daemon, services.feed, job, "Training run");
   } catch (error) {
     new Notice(`Vault Tuner could not start training: ${describeError(error)}`, NOTICE_MS);
@@ -78,7 +91,12 @@ export async function startTraining(services: JobServices): Promise<void> {
 }
 
 function platformWords(platform: Platform): string {
-  const kind = platform.kind === "nvidia" ? "NVIDIA GPU" : platform.kind === "apple" ? "Apple Silicon" : "CPU only (slow: fine for a try, not for a real model)";
+  const kind =
+    platform.kind === "nvidia"
+      ? "NVIDIA GPU"
+      : platform.kind === "apple"
+        ? "Apple Silicon"
+        : "CPU only (slow: fine for a try, not for a real model)";
   return `${kind}, ${platform.reason}`;
 }
 
@@ -92,7 +110,10 @@ export async function cancelRunningJob(services: JobServices): Promise<void> {
       return;
     }
     const cancelled = await services.daemon.request<Job>("POST", `/v1/jobs/${job.id}/cancel`);
-    new Notice(`Vault Tuner: the ${cancelled.kind} job ${cancelled.id} is ${cancelled.state === "cancelled" ? "cancelled" : "stopping"}.`, NOTICE_MS);
+    new Notice(
+      `Vault Tuner: the ${cancelled.kind} job ${cancelled.id} is ${cancelled.state === "cancelled" ? "cancelled" : "stopping"}.`,
+      NOTICE_MS,
+    );
   } catch (error) {
     new Notice(`Vault Tuner could not cancel: ${describeError(error)}`, NOTICE_MS);
   }
@@ -102,14 +123,21 @@ export async function cancelRunningJob(services: JobServices): Promise<void> {
 export async function deployLastModel(services: JobServices): Promise<void> {
   try {
     const models = await services.daemon.request<ModelsReply>("GET", "/v1/models");
-    const model = [...models.items].filter((item) => item.exports.length > 0).sort((a, b) => (b.trainedAt ?? "").localeCompare(a.trainedAt ?? ""))[0];
+    const model = [...models.items]
+      .filter((item) => item.exports.length > 0)
+      .sort((a, b) => (b.trainedAt ?? "").localeCompare(a.trainedAt ?? ""))[0];
     const exported = model?.exports.at(-1);
     const file = exported && fileToDeploy(exported);
     if (!model || !exported || !file) {
       new Notice("Vault Tuner has no exported model to deploy yet: run “Start training” first.", NOTICE_MS);
       return;
     }
-    const job = await services.daemon.request<Job>("POST", "/v1/jobs", { kind: "deploy", export: exported.jobId, target: "embedded", file });
+    const job = await services.daemon.request<Job>("POST", "/v1/jobs", {
+      kind: "deploy",
+      export: exported.jobId,
+      target: "embedded",
+      file,
+    });
     await followJob(services.daemon, services.feed, job, `Deploying ${model.name} (${file})`);
   } catch (error) {
     new Notice(`Vault Tuner could not deploy: ${describeError(error)}`, NOTICE_MS);

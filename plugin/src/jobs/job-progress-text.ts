@@ -1,6 +1,12 @@
 import { jobProgressText as progressText, type JobProgress } from "@vault-tuner/shared";
 
-const NAMES: Record<string, string> = { train: "Training", export: "Exporting", deploy: "Deploying", eval: "Evaluating", pipeline: "Pipeline" };
+const NAMES: Record<string, string> = {
+  train: "Training",
+  export: "Exporting",
+  deploy: "Deploying",
+  eval: "Evaluating",
+  pipeline: "Pipeline",
+};
 
 /**
  * A job's progress as one line for a Notice: how far, and how long is left; `named` adds what runs,

@@ -8,7 +8,11 @@ import type { LabelQueue } from "./label-queue";
  * The "label the last call" commands: the newest recorded call gets the label, through the queue (so
  * it is kept even if the daemon goes away meanwhile). Returns what to tell the user.
  */
-export async function labelLastCall(daemon: DaemonClient, labels: LabelQueue, label: "desirable" | "undesirable"): Promise<string> {
+export async function labelLastCall(
+  daemon: DaemonClient,
+  labels: LabelQueue,
+  label: "desirable" | "undesirable",
+): Promise<string> {
   let latest: StoredTrace | undefined;
   try {
     latest = (await daemon.request<TraceListReply>("GET", "/v1/traces?limit=1")).items[0];
@@ -20,6 +24,9 @@ export async function labelLastCall(daemon: DaemonClient, labels: LabelQueue, la
   const word = label === "desirable" ? "good" : "bad";
   // Like a thumbs in the review view, only the label changes: the daemon keeps the note already on the call.
   const result = await labels.label(latest.id, { label });
-  if (result.refused.some((item) => item.traceId === latest.id)) return `The daemon refused the label: ${result.refused.find((item) => item.traceId === latest.id)?.message}`;
-  return result.waiting > 0 ? `Kept "${word}" for ${title}: it will be sent when the daemon is back (${result.waiting} waiting).` : `Marked ${title} ${word}${args ? ` (${args})` : ""}.`;
+  if (result.refused.some((item) => item.traceId === latest.id))
+    return `The daemon refused the label: ${result.refused.find((item) => item.traceId === latest.id)?.message}`;
+  return result.waiting > 0
+    ? `Kept "${word}" for ${title}: it will be sent when the daemon is back (${result.waiting} waiting).`
+    : `Marked ${title} ${word}${args ? ` (${args})` : ""}.`;
 }

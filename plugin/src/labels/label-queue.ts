@@ -51,8 +51,13 @@ export class LabelQueue {
     const now = this.now();
     const ids = new Set(labels.map((item) => item.traceId));
     // One change a trace waits: a later one folds into what waited, so a thumbs after a note keeps the note.
-    const waiting = new Map(this.queue.filter((item) => ids.has(item.traceId)).map((item) => [item.traceId, item.body]));
-    this.queue = [...this.queue.filter((item) => !ids.has(item.traceId)), ...labels.map(({ traceId, body }) => ({ traceId, body: laterChange(waiting.get(traceId), body), queuedAt: now }))];
+    const waiting = new Map(
+      this.queue.filter((item) => ids.has(item.traceId)).map((item) => [item.traceId, item.body]),
+    );
+    this.queue = [
+      ...this.queue.filter((item) => !ids.has(item.traceId)),
+      ...labels.map(({ traceId, body }) => ({ traceId, body: laterChange(waiting.get(traceId), body), queuedAt: now })),
+    ];
     await this.deps.persist(this.queue);
     return this.flush();
   }

@@ -42,7 +42,12 @@ export async function uninstallRecorder(services: RecorderServices): Promise<voi
   }
   try {
     const result = await services.daemon.request<RecorderReply>("POST", "/v1/recorder/uninstall", { vault });
-    new Notice(result.changed ? `${result.key} no longer records: restart Claude Desktop.` : `${result.key} was not being recorded; nothing changed.`, NOTICE_MS);
+    new Notice(
+      result.changed
+        ? `${result.key} no longer records: restart Claude Desktop.`
+        : `${result.key} was not being recorded; nothing changed.`,
+      NOTICE_MS,
+    );
     await services.settings.save({ recording: false });
   } catch (error) {
     new Notice(`Vault Tuner could not uninstall the recorder: ${describeError(error)}`, NOTICE_MS);

@@ -1,7 +1,19 @@
 import { isObject, type StoredTrace } from "@vault-tuner/shared";
 
 /** Arguments people look for first, in this order; the rest follow as given. */
-const LEADING = ["filePath", "path", "newPath", "sourcePath", "targetPath", "query", "name", "id", "stateId", "commandId", "tool"];
+const LEADING = [
+  "filePath",
+  "path",
+  "newPath",
+  "sourcePath",
+  "targetPath",
+  "query",
+  "name",
+  "id",
+  "stateId",
+  "commandId",
+  "tool",
+];
 const LONGEST_VALUE = 60;
 
 export interface CallSummary {
@@ -18,7 +30,12 @@ export function summarizeCall(call: StoredTrace["call"]): CallSummary {
   const args = call.arguments;
   const mode = typeof args.mode === "string" ? args.mode : undefined;
   const context = isObject(args.context) ? args.context : undefined;
-  const goal = typeof context?.primaryGoal === "string" ? context.primaryGoal : typeof args.goal === "string" ? args.goal : undefined;
+  const goal =
+    typeof context?.primaryGoal === "string"
+      ? context.primaryGoal
+      : typeof args.goal === "string"
+        ? args.goal
+        : undefined;
   const keys = Object.keys(args).filter((key) => !["context", "mode", "sessionId", "workspaceContext"].includes(key));
   keys.sort((a, b) => rank(a) - rank(b));
   return {
@@ -41,5 +58,7 @@ export function shortValue(value: unknown): string {
 /** The result's text as the model saw it (tool errors included), for the collapsed result panel. */
 export function resultText(trace: StoredTrace): string {
   if (trace.error) return `Error ${trace.error.code}: ${trace.error.message}`;
-  return (trace.result?.content ?? []).map((item) => (isObject(item) && typeof item.text === "string" ? item.text : JSON.stringify(item))).join("\n");
+  return (trace.result?.content ?? [])
+    .map((item) => (isObject(item) && typeof item.text === "string" ? item.text : JSON.stringify(item)))
+    .join("\n");
 }

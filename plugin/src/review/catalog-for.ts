@@ -1,4 +1,10 @@
-import { builtinCatalog, builtinCatalogWithTool, DEFAULT_CATALOG_ID, type Catalog, type StoredTrace } from "@vault-tuner/shared";
+import {
+  builtinCatalog,
+  builtinCatalogWithTool,
+  DEFAULT_CATALOG_ID,
+  type Catalog,
+  type StoredTrace,
+} from "@vault-tuner/shared";
 import type { PluginSettings } from "../settings/plugin-settings";
 
 /** The toolset a call is checked against: the one the settings name, or (auto) the one that has the tool. */

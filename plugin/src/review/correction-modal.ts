@@ -1,4 +1,3 @@
-import { currentVerdict } from "../labels/label-body";
 import { checkCorrection } from "./correction";
 import { TraceModal } from "./trace-modal";
 
@@ -12,12 +11,21 @@ export class CorrectionModal extends TraceModal {
     const catalog = this.services.catalogFor(this.trace);
     this.titleEl.setText("Correct this call");
     this.contentEl.addClass("vault-tuner-correction");
-    this.contentEl.createDiv({ cls: "setting-item-description", text: `Checked against ${catalog.title}. Saving marks the recorded call bad and keeps this as the right call.` });
+    this.contentEl.createDiv({
+      cls: "setting-item-description",
+      text: `Checked against ${catalog.title}. Saving marks the recorded call bad and keeps this as the right call.`,
+    });
     const tool = this.contentEl.createEl("select", { attr: { "aria-label": "Tool" } });
-    const names = [this.trace.call.name, ...catalog.tools.map((entry) => entry.name).filter((name) => name !== this.trace.call.name)];
+    const names = [
+      this.trace.call.name,
+      ...catalog.tools.map((entry) => entry.name).filter((name) => name !== this.trace.call.name),
+    ];
     for (const name of names) tool.createEl("option", { text: name, attr: { value: name } });
     tool.value = this.trace.call.name;
-    const args = this.contentEl.createEl("textarea", { cls: "vault-tuner-correction-args", attr: { rows: "14", spellcheck: "false", "aria-label": "Arguments" } });
+    const args = this.contentEl.createEl("textarea", {
+      cls: "vault-tuner-correction-args",
+      attr: { rows: "14", spellcheck: "false", "aria-label": "Arguments" },
+    });
     args.value = JSON.stringify(this.trace.call.arguments, null, 2);
     const problems = this.contentEl.createDiv({ cls: "vault-tuner-problems" });
     const buttons = this.contentEl.createDiv({ cls: "modal-button-container" });
@@ -26,7 +34,8 @@ export class CorrectionModal extends TraceModal {
     const check = () => {
       const result = checkCorrection(tool.value, args.value, catalog);
       problems.empty();
-      for (const problem of result.ok ? result.warnings : result.problems) problems.createDiv({ cls: result.ok ? "is-warning" : "is-error", text: problem });
+      for (const problem of result.ok ? result.warnings : result.problems)
+        problems.createDiv({ cls: result.ok ? "is-warning" : "is-error", text: problem });
       save.disabled = !result.ok;
       return result;
     };
@@ -38,7 +47,10 @@ export class CorrectionModal extends TraceModal {
       if (!result.ok) return;
       this.close();
       // The note stays as it is: a label change names only what it changes.
-      const outcome = await this.services.labels.label(this.trace.id, { label: "undesirable", correction: result.correction });
+      const outcome = await this.services.labels.label(this.trace.id, {
+        label: "undesirable",
+        correction: result.correction,
+      });
       this.done({ ...outcome, given: 1 });
     });
   }

@@ -1,6 +1,8 @@
 import { isObject, placeIssue, resolveTool, validateCall, type Catalog, type Correction } from "@vault-tuner/shared";
 
-export type CorrectionCheck = { ok: true; correction: Correction; warnings: string[] } | { ok: false; problems: string[] };
+export type CorrectionCheck =
+  | { ok: true; correction: Correction; warnings: string[] }
+  | { ok: false; problems: string[] };
 
 /**
  * Reads what the user typed in the correction editor: the right tool and its arguments as JSON. The JSON
@@ -17,10 +19,16 @@ export function checkCorrection(tool: string, argumentsText: string, catalog: Ca
   if (!isObject(args)) return { ok: false, problems: ["the arguments must be a JSON object ({...})"] };
   const resolved = resolveTool(catalog, tool, args);
   if (resolved.kind === "unknown") return { ok: false, problems: [resolved.message] };
-  const issues = validateCall({ form: "openai", name: tool, arguments: args }, { catalog, profile: "recorded" }).map((issue) => placeIssue(issue, 0, undefined, "recorded"));
+  const issues = validateCall({ form: "openai", name: tool, arguments: args }, { catalog, profile: "recorded" }).map(
+    (issue) => placeIssue(issue, 0, undefined, "recorded"),
+  );
   const problems = issues.filter((issue) => issue.severity === "error").map((issue) => issue.message);
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, correction: { name: tool, arguments: args }, warnings: issues.filter((issue) => issue.severity === "warning").map((issue) => issue.message) };
+  return {
+    ok: true,
+    correction: { name: tool, arguments: args },
+    warnings: issues.filter((issue) => issue.severity === "warning").map((issue) => issue.message),
+  };
 }
 
 /** `Unexpected token } in JSON at position 41` -> `line 3, column 5: Unexpected token }...`. */

@@ -9,7 +9,10 @@ import { TraceModal } from "./trace-modal";
 export class NoteModal extends TraceModal {
   override onOpen(): void {
     this.titleEl.setText("Note on this call");
-    const text = this.contentEl.createEl("textarea", { cls: "vault-tuner-note-text", attr: { rows: "5", "aria-label": "Note" } });
+    const text = this.contentEl.createEl("textarea", {
+      cls: "vault-tuner-note-text",
+      attr: { rows: "5", "aria-label": "Note" },
+    });
     let detail: TraceDetail | undefined;
     void currentVerdict(this.services.daemon, this.trace.id).then((loaded) => {
       detail = loaded;

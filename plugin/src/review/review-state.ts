@@ -9,7 +9,14 @@ export type ReviewAction =
   | { do: "nothing" };
 
 /** The keys of the review view, shown in its help line. */
-export const REVIEW_KEYS = { j: "next call", k: "previous call", u: "thumbs up", d: "thumbs down", n: "add a note", e: "correct the call" } as const;
+export const REVIEW_KEYS = {
+  j: "next call",
+  k: "previous call",
+  u: "thumbs up",
+  d: "thumbs down",
+  n: "add a note",
+  e: "correct the call",
+} as const;
 
 /**
  * The review list: recorded calls newest first, the selected one, and live updates. Pure, so the view
@@ -36,7 +43,7 @@ export class ReviewState {
     const keep = this.current?.id;
     this.calls = [...calls];
     const at = keep ? this.calls.findIndex((call) => call.id === keep) : -1;
-    this.selected = at >= 0 ? at : 0;
+    this.selected = Math.max(at, 0);
   }
 
   /** Older calls loaded below the list. */

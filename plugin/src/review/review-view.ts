@@ -1,5 +1,11 @@
 import { ItemView, type WorkspaceLeaf } from "obsidian";
-import { FAILED_CALL_REASON, type DaemonEvent, type LabelValue, type StoredTrace, type TraceListReply } from "@vault-tuner/shared";
+import {
+  FAILED_CALL_REASON,
+  type DaemonEvent,
+  type LabelValue,
+  type StoredTrace,
+  type TraceListReply,
+} from "@vault-tuner/shared";
 import type { FeedState } from "../daemon/live-feed";
 import { labelWords, type LabelOutcome } from "../labels/label-outcome";
 import type { PluginServices } from "../services";
@@ -58,11 +64,19 @@ export class ReviewView extends ItemView {
     root.setAttribute("tabindex", "0");
     this.buildFilterBar(root.createDiv({ cls: "vault-tuner-filters" }));
     this.headerEl = root.createDiv({ cls: "vault-tuner-review-header" });
-    root.createDiv({ cls: "vault-tuner-keys", text: Object.entries(REVIEW_KEYS).map(([key, what]) => `${key}: ${what}`).join(" · ") });
+    root.createDiv({
+      cls: "vault-tuner-keys",
+      text: Object.entries(REVIEW_KEYS)
+        .map(([key, what]) => `${key}: ${what}`)
+        .join(" · "),
+    });
     this.listEl = root.createDiv({ cls: "vault-tuner-call-list" });
     this.registerDomEvent(root, "keydown", (event: KeyboardEvent) => this.onKey(event));
     this.feed = this.services.feed.state;
-    this.unsubscribe = this.services.feed.subscribe({ event: (event) => this.onEvent(event), state: (state) => this.onFeedState(state) });
+    this.unsubscribe = this.services.feed.subscribe({
+      event: (event) => this.onEvent(event),
+      state: (state) => this.onFeedState(state),
+    });
     await this.reload();
   }
 
@@ -86,7 +100,10 @@ export class ReviewView extends ItemView {
   private async loadOlder(): Promise<void> {
     if (!this.nextCursor) return;
     try {
-      const page = await this.services.daemon.request<TraceListReply>("GET", traceQuery(this.filter, PAGE, this.nextCursor));
+      const page = await this.services.daemon.request<TraceListReply>(
+        "GET",
+        traceQuery(this.filter, PAGE, this.nextCursor),
+      );
       this.state.append(page.items);
       this.nextCursor = page.nextCursor;
     } catch (error) {
@@ -167,7 +184,12 @@ export class ReviewView extends ItemView {
 
   private buildFilterBar(bar: HTMLElement): void {
     const labelSelect = bar.createEl("select", { attr: { "aria-label": "Label" } });
-    for (const [value, text] of [["unlabeled", "Unlabelled"], ["", "All labels"], ["desirable", "Marked good"], ["undesirable", "Marked bad"]] as const) {
+    for (const [value, text] of [
+      ["unlabeled", "Unlabelled"],
+      ["", "All labels"],
+      ["desirable", "Marked good"],
+      ["undesirable", "Marked bad"],
+    ] as const) {
       labelSelect.createEl("option", { text, attr: { value } });
     }
     labelSelect.value = this.filter.label;
@@ -176,7 +198,11 @@ export class ReviewView extends ItemView {
     const failedBox = failed.createEl("input", { attr: { type: "checkbox", "aria-label": "Failed only" } });
     failed.appendText(" Failed only");
     failedBox.addEventListener("change", () => this.setFilter({ failedOnly: failedBox.checked }));
-    for (const [field, placeholder] of [["tool", "Tool"], ["session", "Session"], ["search", "Search"]] as const) {
+    for (const [field, placeholder] of [
+      ["tool", "Tool"],
+      ["session", "Session"],
+      ["search", "Search"],
+    ] as const) {
       const input = bar.createEl("input", { attr: { type: "search", placeholder, "aria-label": placeholder } });
       // Filters apply on Enter or when the field is left, not on every key: each is a daemon query.
       input.addEventListener("change", () => this.setFilter({ [field]: input.value }));
@@ -194,29 +220,52 @@ export class ReviewView extends ItemView {
     const list = this.listEl;
     list.empty();
     if (this.state.items.length === 0) {
-      list.createDiv({ cls: "vault-tuner-empty", text: this.filter.label === "unlabeled" ? "Nothing left to label here. New calls appear as they are recorded." : "No recorded calls match." });
+      list.createDiv({
+        cls: "vault-tuner-empty",
+        text:
+          this.filter.label === "unlabeled"
+            ? "Nothing left to label here. New calls appear as they are recorded."
+            : "No recorded calls match.",
+      });
     }
-    this.state.items.forEach((trace, index) => this.renderCall(list, trace, index === this.state.selectedIndex));
-    if (this.nextCursor) list.createEl("button", { cls: "vault-tuner-older", text: "Load older calls" }).addEventListener("click", () => void this.loadOlder());
+    for (const [index, trace] of this.state.items.entries())
+      this.renderCall(list, trace, index === this.state.selectedIndex);
+    if (this.nextCursor)
+      list
+        .createEl("button", { cls: "vault-tuner-older", text: "Load older calls" })
+        .addEventListener("click", () => void this.loadOlder());
     list.querySelector(".is-selected")?.scrollIntoView?.({ block: "nearest" });
   }
 
   private renderHeader(): void {
     const header = this.headerEl;
     header.empty();
-    header.createSpan({ cls: "vault-tuner-count", text: filterSummary(this.filter, this.state.items.length, this.nextCursor !== null) });
-    header.createSpan({ cls: `vault-tuner-feed is-${this.feed}`, text: this.feed === "live" ? "live" : this.feed === "connecting" ? "connecting…" : "daemon offline" });
+    header.createSpan({
+      cls: "vault-tuner-count",
+      text: filterSummary(this.filter, this.state.items.length, this.nextCursor !== null),
+    });
+    header.createSpan({
+      cls: `vault-tuner-feed is-${this.feed}`,
+      text: this.feed === "live" ? "live" : this.feed === "connecting" ? "connecting…" : "daemon offline",
+    });
     const waiting = this.services.labels.pending.length;
     if (waiting > 0) {
-      header.createDiv({ cls: "vault-tuner-queued", text: `${waiting} label${waiting === 1 ? "" : "s"} kept here until the daemon is reachable; they are sent as soon as it is.` });
+      header.createDiv({
+        cls: "vault-tuner-queued",
+        text: `${waiting} label${waiting === 1 ? "" : "s"} kept here until the daemon is reachable; they are sent as soon as it is.`,
+      });
     }
     if (this.message) header.createDiv({ cls: "vault-tuner-message", text: this.message });
     const current = this.state.current;
     if (current) {
       const bulk = header.createDiv({ cls: "vault-tuner-bulk" });
       bulk.createSpan({ text: `Session ${current.session}: ` });
-      bulk.createEl("button", { text: "Mark session good" }).addEventListener("click", () => void this.labelSession(current.session, "desirable"));
-      bulk.createEl("button", { text: "Mark session bad" }).addEventListener("click", () => void this.labelSession(current.session, "undesirable"));
+      bulk
+        .createEl("button", { text: "Mark session good" })
+        .addEventListener("click", () => void this.labelSession(current.session, "desirable"));
+      bulk
+        .createEl("button", { text: "Mark session bad" })
+        .addEventListener("click", () => void this.labelSession(current.session, "undesirable"));
     }
   }
 
@@ -235,7 +284,10 @@ export class ReviewView extends ItemView {
 
   private renderCall(list: HTMLElement, trace: StoredTrace, selected: boolean): void {
     const summary = summarizeCall(trace.call);
-    const row = list.createDiv({ cls: ["vault-tuner-call", `is-${trace.label}`, ...(selected ? ["is-selected"] : [])], attr: { "data-trace-id": trace.id } });
+    const row = list.createDiv({
+      cls: ["vault-tuner-call", `is-${trace.label}`, ...(selected ? ["is-selected"] : [])],
+      attr: { "data-trace-id": trace.id },
+    });
     row.addEventListener("click", (event) => {
       if ((event.target as HTMLElement).closest("button, summary")) return;
       this.state.select(this.state.items.indexOf(trace));
@@ -245,11 +297,16 @@ export class ReviewView extends ItemView {
     const top = row.createDiv({ cls: "vault-tuner-call-top" });
     top.createSpan({ cls: "vault-tuner-tool", text: summary.title });
     const badges = top.createSpan({ cls: "vault-tuner-badges" });
-    if (trace.label !== "unlabeled") badges.createSpan({ cls: `vault-tuner-badge is-${trace.label}`, text: trace.label === "desirable" ? "good" : "bad" });
+    if (trace.label !== "unlabeled")
+      badges.createSpan({
+        cls: `vault-tuner-badge is-${trace.label}`,
+        text: trace.label === "desirable" ? "good" : "bad",
+      });
     if (trace.failed) badges.createSpan({ cls: "vault-tuner-badge is-failed", text: "failed" });
     // The daemon's suggestion gathers the failure and the toolset's schema errors; the latter get their own badge.
     const invalid = trace.suggestion?.reasons.filter((reason) => !reason.startsWith(FAILED_CALL_REASON)) ?? [];
-    if (invalid.length > 0) badges.createSpan({ cls: "vault-tuner-badge is-invalid", text: "invalid", attr: { title: invalid.join("\n") } });
+    if (invalid.length > 0)
+      badges.createSpan({ cls: "vault-tuner-badge is-invalid", text: "invalid", attr: { title: invalid.join("\n") } });
     top.createSpan({ cls: "vault-tuner-time", text: shortTime(trace.recordedAt), attr: { title: trace.recordedAt } });
     if (summary.args) row.createDiv({ cls: "vault-tuner-args", text: summary.args });
     if (summary.goal) row.createDiv({ cls: "vault-tuner-goal", text: `Goal: ${summary.goal}` });
@@ -258,10 +315,13 @@ export class ReviewView extends ItemView {
     if (this.expanded.has(trace.id)) result.setAttribute("open", "");
     result.createEl("summary", { text: trace.error ? "Error" : "Result" });
     result.createEl("pre", { text: resultText(trace) });
-    result.addEventListener("toggle", () => (result.hasAttribute("open") ? this.expanded.add(trace.id) : this.expanded.delete(trace.id)));
+    result.addEventListener("toggle", () =>
+      result.hasAttribute("open") ? this.expanded.add(trace.id) : this.expanded.delete(trace.id),
+    );
     const actions = row.createDiv({ cls: "vault-tuner-actions" });
     actions.createSpan({ cls: "vault-tuner-session", text: trace.session });
-    const button = (text: string, label: string, onClick: () => void) => actions.createEl("button", { text, attr: { "aria-label": label } }).addEventListener("click", onClick);
+    const button = (text: string, label: string, onClick: () => void) =>
+      actions.createEl("button", { text, attr: { "aria-label": label } }).addEventListener("click", onClick);
     button("Good", "Thumbs up", () => void this.label([trace.id], "desirable"));
     button("Bad", "Thumbs down", () => void this.label([trace.id], "undesirable"));
     button("Note", "Add a note", () => this.openNote(trace.id));

@@ -6,7 +6,10 @@ export async function sessionTraceIds(daemon: DaemonClient, session: string): Pr
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const page: TraceListReply = await daemon.request<TraceListReply>("GET", `/v1/traces?session=${encodeURIComponent(session)}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const page: TraceListReply = await daemon.request<TraceListReply>(
+      "GET",
+      `/v1/traces?session=${encodeURIComponent(session)}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
     ids.push(...page.items.map((trace) => trace.id));
     cursor = page.nextCursor;
   } while (cursor);

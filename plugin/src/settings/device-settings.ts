@@ -20,7 +20,10 @@ const KEYS = { daemonUrl: "vault-tuner-daemon-url", token: "vault-tuner-token" }
 export function loadDeviceSettings(storage: LocalStorage): DeviceSettings {
   const url = storage.loadLocalStorage(KEYS.daemonUrl);
   const token = storage.loadLocalStorage(KEYS.token);
-  return { daemonUrl: typeof url === "string" && url !== "" ? url : DEFAULT_DAEMON_URL, token: typeof token === "string" ? token : "" };
+  return {
+    daemonUrl: typeof url === "string" && url !== "" ? url : DEFAULT_DAEMON_URL,
+    token: typeof token === "string" ? token : "",
+  };
 }
 
 export function saveDeviceSettings(storage: LocalStorage, settings: DeviceSettings): void {
@@ -37,6 +40,7 @@ export function checkDaemonUrl(url: string): string | undefined {
     return `"${url}" is not a URL (for example ${DEFAULT_DAEMON_URL})`;
   }
   if (parsed.protocol !== "http:") return "the daemon speaks plain http on this machine (http://127.0.0.1:port)";
-  if (!["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname)) return "the daemon only listens on this machine: use 127.0.0.1";
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname))
+    return "the daemon only listens on this machine: use 127.0.0.1";
   return undefined;
 }

@@ -55,7 +55,8 @@ export interface LoadedSettings {
 export function loadSettings(raw: unknown): LoadedSettings {
   const notes: string[] = [];
   if (raw === null || raw === undefined) return { settings: fresh(), notes };
-  if (typeof raw !== "object" || Array.isArray(raw)) return { settings: fresh(), notes: ["the saved settings were not an object; defaults are used"] };
+  if (typeof raw !== "object" || Array.isArray(raw))
+    return { settings: fresh(), notes: ["the saved settings were not an object; defaults are used"] };
   const data = migrate({ ...(raw as Record<string, unknown>) }, notes);
   const settings = fresh();
   for (const key of ["recording", "toolsetProfile", "evalSet", "evalBackend", "trainModel"] as const) {
@@ -68,7 +69,10 @@ export function loadSettings(raw: unknown): LoadedSettings {
     data.labelQueue.forEach((entry, index) => {
       const parsed = QueuedLabelSchema.safeParse(entry);
       if (parsed.success) settings.labelQueue.push(parsed.data);
-      else notes.push(`queued label ${index + 1} could not be read and was dropped: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+      else
+        notes.push(
+          `queued label ${index + 1} could not be read and was dropped: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+        );
     });
   }
   return { settings, notes };
@@ -81,7 +85,8 @@ function fresh(): PluginSettings {
 /** Brings older saved shapes up to the current version. Version 0 (before versions) called the queue `pendingLabels`. */
 function migrate(data: Record<string, unknown>, notes: string[]): Record<string, unknown> {
   const version = typeof data.version === "number" ? data.version : 0;
-  if (version > SETTINGS_VERSION) notes.push(`the settings were saved by a newer Vault Tuner (version ${version}); unknown fields are ignored`);
+  if (version > SETTINGS_VERSION)
+    notes.push(`the settings were saved by a newer Vault Tuner (version ${version}); unknown fields are ignored`);
   if (version < 1) {
     if (data.pendingLabels !== undefined && data.labelQueue === undefined) data.labelQueue = data.pendingLabels;
     delete data.pendingLabels;

@@ -25,11 +25,15 @@ export class VaultTunerSettingTab extends PluginSettingTab {
     const device = services.device.current();
     new Setting(containerEl).setName("Daemon").setHeading();
 
-    const urlSetting = new Setting(containerEl).setName("Daemon URL").setDesc("Where the Vault Tuner daemon listens on this device (vault-tuner daemon prints it).");
+    const urlSetting = new Setting(containerEl)
+      .setName("Daemon URL")
+      .setDesc("Where the Vault Tuner daemon listens on this device (vault-tuner daemon prints it).");
     urlSetting.addText((text) =>
       text.setValue(device.daemonUrl).onChange((value) => {
         const problem = checkDaemonUrl(value.trim());
-        urlSetting.descEl.setText(problem ?? "Where the Vault Tuner daemon listens on this device (vault-tuner daemon prints it).");
+        urlSetting.descEl.setText(
+          problem ?? "Where the Vault Tuner daemon listens on this device (vault-tuner daemon prints it).",
+        );
         if (!problem) this.saveDevice({ daemonUrl: value.trim() });
       }),
     );
@@ -39,7 +43,10 @@ export class VaultTunerSettingTab extends PluginSettingTab {
       .setDesc("From the daemon's token file (~/.vault-tuner/token). Kept on this device only, never in the vault.")
       .addText((text) => {
         text.inputEl.type = "password";
-        text.setPlaceholder("paste the token").setValue(device.token).onChange((value) => this.saveDevice({ token: value }));
+        text
+          .setPlaceholder("paste the token")
+          .setValue(device.token)
+          .onChange((value) => this.saveDevice({ token: value }));
       });
 
     const status = containerEl.createDiv({ cls: "vault-tuner-connection" });
@@ -47,7 +54,9 @@ export class VaultTunerSettingTab extends PluginSettingTab {
       button.setButtonText("Test connection").onClick(async () => {
         status.setText("Connecting…");
         const state = await testConnection(services.daemon);
-        status.setText(state.ok ? `Connected to Vault Tuner ${state.version}: ${state.platform}` : `Not connected: ${state.message}`);
+        status.setText(
+          state.ok ? `Connected to Vault Tuner ${state.version}: ${state.platform}` : `Not connected: ${state.message}`,
+        );
         status.toggleClass("is-error", !state.ok);
       }),
     );
@@ -55,8 +64,14 @@ export class VaultTunerSettingTab extends PluginSettingTab {
     new Setting(containerEl).setName("Recording and evaluation").setHeading();
     new Setting(containerEl)
       .setName("Record tool calls")
-      .setDesc("Records the calls Claude Desktop makes on this vault: turning this on installs the recorder in its config for this vault, turning it off takes it out. Restart Claude Desktop after.")
-      .addToggle((toggle) => toggle.setValue(settings.recording).onChange((value) => void (value ? installRecorder(services) : uninstallRecorder(services))));
+      .setDesc(
+        "Records the calls Claude Desktop makes on this vault: turning this on installs the recorder in its config for this vault, turning it off takes it out. Restart Claude Desktop after.",
+      )
+      .addToggle((toggle) =>
+        toggle
+          .setValue(settings.recording)
+          .onChange((value) => void (value ? installRecorder(services) : uninstallRecorder(services))),
+      );
     new Setting(containerEl)
       .setName("Toolset profile")
       .setDesc("The tools calls are checked against; auto uses the one each recorded session saw.")
@@ -68,18 +83,33 @@ export class VaultTunerSettingTab extends PluginSettingTab {
       );
     new Setting(containerEl)
       .setName("Model to train")
-      .setDesc("What “Start training” fine-tunes: the name of a base imported into the daemon (vault-tuner base list; vault-tuner base gemma imports Gemma 3 270M), a model folder, or a hub name. Empty: the preset's model.")
-      .addText((text) => text.setPlaceholder("gemma-3-270m").setValue(settings.trainModel).onChange((value) => this.save({ trainModel: value.trim() })));
+      .setDesc(
+        "What “Start training” fine-tunes: the name of a base imported into the daemon (vault-tuner base list; vault-tuner base gemma imports Gemma 3 270M), a model folder, or a hub name. Empty: the preset's model.",
+      )
+      .addText((text) =>
+        text
+          .setPlaceholder("gemma-3-270m")
+          .setValue(settings.trainModel)
+          .onChange((value) => this.save({ trainModel: value.trim() })),
+      );
     new Setting(containerEl)
       .setName("Default prompt set")
       .setDesc("The evaluation set the eval panel starts with (vault-tuner eval sets lists them).")
-      .addText((text) => text.setValue(settings.evalSet).onChange((value) => value.trim() && this.save({ evalSet: value.trim() })));
+      .addText((text) =>
+        text.setValue(settings.evalSet).onChange((value) => value.trim() && this.save({ evalSet: value.trim() })),
+      );
     new Setting(containerEl)
       .setName("Default backend")
-      .setDesc("The kind of model the eval panel selects first. OpenAI-compatible servers are evaluated from the command line: vault-tuner eval run --backend openai --url URL.")
+      .setDesc(
+        "The kind of model the eval panel selects first. OpenAI-compatible servers are evaluated from the command line: vault-tuner eval run --backend openai --url URL.",
+      )
       .addDropdown((dropdown) =>
         dropdown
-          .addOptions({ embedded: "Embedded (the daemon's model)", ollama: "Ollama", openai: "OpenAI-compatible server" })
+          .addOptions({
+            embedded: "Embedded (the daemon's model)",
+            ollama: "Ollama",
+            openai: "OpenAI-compatible server",
+          })
           .setValue(settings.evalBackend)
           .onChange((value) => this.save({ evalBackend: value as PluginSettings["evalBackend"] })),
       );
@@ -93,6 +123,8 @@ export class VaultTunerSettingTab extends PluginSettingTab {
   }
 
   private save(change: Partial<PluginSettings>): void {
-    this.services.settings.save(change).catch((error: unknown) => new Notice(`Vault Tuner could not save its settings: ${describeError(error)}`, 8000));
+    this.services.settings
+      .save(change)
+      .catch((error: unknown) => new Notice(`Vault Tuner could not save its settings: ${describeError(error)}`, 8000));
   }
 }

@@ -13,8 +13,10 @@ export function statusText(status: DaemonStatus): string {
   const parts = [status.connected ? "Vault Tuner" : "Vault Tuner: daemon offline"];
   const progress = status.job?.progress;
   if (status.connected && status.job) {
-    const step = progress?.step !== undefined && progress.total !== undefined ? ` ${progress.step}/${progress.total}` : "";
-    const eta = progress?.etaS !== undefined && progress.etaS > 0 ? `, about ${formatDuration(progress.etaS)} left` : "";
+    const step =
+      progress?.step !== undefined && progress.total !== undefined ? ` ${progress.step}/${progress.total}` : "";
+    const eta =
+      progress?.etaS !== undefined && progress.etaS > 0 ? `, about ${formatDuration(progress.etaS)} left` : "";
     parts.push(`${status.job.kind}${step}${eta}`);
   }
   if (status.waiting > 0) parts.push(`${status.waiting} label${status.waiting === 1 ? "" : "s"} waiting`);

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTrace, startTestDaemon, type TestDaemon } from "../../../daemon/test/daemon-harness";
-import { finishedJob, waitFor } from "../../../daemon/test/jobs/job-fixtures";
+import { finishedJob } from "../../../daemon/test/jobs/job-fixtures";
 import { buildPlugin, launchChromium, loadedPlugin, runCommand } from "./harness";
 
 /** The plugin's commands in Chromium against a real daemon: the tap on load, the recorder, a dataset, training with its confirmation, cancel. */
@@ -29,9 +29,14 @@ beforeAll(async () => {
   mainJs = buildPlugin();
   browser = await launchChromium();
   daemon = await startTestDaemon({ dataDir: join(home, "data") });
-  const traces = Array.from({ length: 12 }, (_, index) => makeTrace({ id: `t${index}`, session: `session-${index % 6}` }));
+  const traces = Array.from({ length: 12 }, (_, index) =>
+    makeTrace({ id: `t${index}`, session: `session-${index % 6}` }),
+  );
   await daemon.call("POST", "/v1/traces", { body: { traces } });
-  for (const [index, trace] of traces.entries()) await daemon.call("PUT", `/v1/traces/${trace.id}/label`, { body: { label: index % 3 === 0 ? "undesirable" : "desirable" } });
+  for (const [index, trace] of traces.entries())
+    await daemon.call("PUT", `/v1/traces/${trace.id}/label`, {
+      body: { label: index % 3 === 0 ? "undesirable" : "desirable" },
+    });
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
@@ -51,7 +56,9 @@ describe("the plugin's commands", () => {
     expect(readFileSync(tap, "utf8")).toBe(readFileSync(join(dirname(mainJs), "tap.cjs"), "utf8"));
 
     await runCommand(page, "install-recorder");
-    await expect.poll(() => lastNotice(page)).toMatch(/^Recording claudesidian-mcp-work-notes: restart Claude Desktop to start\./);
+    await expect
+      .poll(() => lastNotice(page))
+      .toMatch(/^Recording claudesidian-mcp-work-notes: restart Claude Desktop to start\./);
     const entry = JSON.parse(readFileSync(configFile, "utf8")).mcpServers["claudesidian-mcp-work-notes"];
     expect(entry.args[0]).toBe(tap);
     // The tap finds the daemon from the address it writes beside its token, wherever it listens next time.
@@ -60,7 +67,9 @@ describe("the plugin's commands", () => {
     expect(await page.evaluate(() => (globalThis as any).obsidianShim.app.savedData.recording)).toBe(true);
 
     await runCommand(page, "uninstall-recorder");
-    await expect.poll(() => lastNotice(page)).toBe("claudesidian-mcp-work-notes no longer records: restart Claude Desktop.");
+    await expect
+      .poll(() => lastNotice(page))
+      .toBe("claudesidian-mcp-work-notes no longer records: restart Claude Desktop.");
     expect(readFileSync(configFile, "utf8")).toBe(configText);
     expect(await page.evaluate(() => (globalThis as any).obsidianShim.app.savedData.recording)).toBe(false);
   });
@@ -68,7 +77,11 @@ describe("the plugin's commands", () => {
   it("builds a dataset from the labelled calls, asks before training, and says why the daemon will not train on this machine", async () => {
     const page = await loaded();
     await runCommand(page, "build-dataset");
-    await expect.poll(() => lastNotice(page), { timeout: 30_000 }).toMatch(/^Dataset vault-\d{8}-\d{6} built: \d+ good and \d+ bad examples to train on, \d+ held out for evaluation\.$/);
+    await expect
+      .poll(() => lastNotice(page), { timeout: 30_000 })
+      .toMatch(
+        /^Dataset vault-\d{8}-\d{6} built: \d+ good and \d+ bad examples to train on, \d+ held out for evaluation\.$/,
+      );
     const built = (await daemon.call("GET", "/v1/datasets")).body.items;
     expect(built).toHaveLength(1);
     expect(built[0].sources.traces.records).toBe(12);
@@ -86,19 +99,27 @@ describe("the plugin's commands", () => {
     // This machine has no GPU: the daemon refuses the job and the user reads why.
     await runCommand(page, "start-training");
     await page.getByRole("button", { name: "Start training" }).click();
-    await expect.poll(() => lastNotice(page)).toMatch(/^Vault Tuner could not start training: invalid body: this machine has no GPU to train on/);
+    await expect
+      .poll(() => lastNotice(page))
+      .toMatch(/^Vault Tuner could not start training: invalid body: this machine has no GPU to train on/);
     expect((await daemon.call("GET", "/v1/jobs")).body.items).toEqual([]);
   });
 
   it("cancels the running job and says so", async () => {
     const page = await loaded();
     const dataset = (await daemon.call("GET", "/v1/datasets")).body.items[0].name;
-    const started = await daemon.call("POST", "/v1/jobs", { body: { kind: "pipeline", dataset, train: { recipe: "tiny", model: join(home, "no-model-here"), device: "cpu" } } });
+    const started = await daemon.call("POST", "/v1/jobs", {
+      body: { kind: "pipeline", dataset, train: { recipe: "tiny", model: join(home, "no-model-here"), device: "cpu" } },
+    });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     await runCommand(page, "cancel-running-job");
     const finished = await finishedJob(daemon, started.body.id, 60_000);
     expect(finished.state).toBe("cancelled");
-    expect(await notices(page)).toContainEqual(expect.stringMatching(new RegExp(`^Vault Tuner: the pipeline job ${started.body.id} is (cancelled|stopping)\\.$`)));
+    expect(await notices(page)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^Vault Tuner: the pipeline job ${started.body.id} is (cancelled|stopping)\\.$`),
+      ),
+    );
     await runCommand(page, "cancel-running-job");
     await expect.poll(() => lastNotice(page)).toBe("Vault Tuner is not running any job.");
   });

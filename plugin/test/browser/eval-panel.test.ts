@@ -25,15 +25,27 @@ beforeAll(async () => {
   browser = await launchChromium();
   daemon = await startTestDaemon({ dataDir: join(work, "data") });
   // Two quick cases, so a run started from the panel ends in seconds on a CPU.
-  const irrelevance = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "..", "datasets", "eval", "irrelevance.json"), "utf8"));
-  const quick = { ...irrelevance, id: "quick", title: "Quick: two requests that need no tool", cases: irrelevance.cases.slice(0, 2).map((item: any) => ({ ...item, turnLimit: 1 })) };
+  const irrelevance = JSON.parse(
+    readFileSync(join(import.meta.dirname, "..", "..", "..", "datasets", "eval", "irrelevance.json"), "utf8"),
+  );
+  const quick = {
+    ...irrelevance,
+    id: "quick",
+    title: "Quick: two requests that need no tool",
+    cases: irrelevance.cases.slice(0, 2).map((item: any) => ({ ...item, turnLimit: 1 })),
+  };
   mkdirSync(join(work, "data", "evals", "sets"), { recursive: true });
   writeFileSync(join(work, "data", "evals", "sets", "quick.json"), JSON.stringify(quick));
   const model = await makeTinyModel(join(work, "tiny"));
   const created = await daemon.call("POST", "/v1/jobs", {
     body: {
       kind: "pipeline",
-      build: { name: "panel", sources: { files: ["sources/starter-claudesidian-3.jsonl"] }, holdout: 0.1, mutations: { perRecord: 1 } },
+      build: {
+        name: "panel",
+        sources: { files: ["sources/starter-claudesidian-3.jsonl"] },
+        holdout: 0.1,
+        mutations: { perRecord: 1 },
+      },
       train: { mode: "kto", recipe: "tiny", model, maxSteps: 8, device: "cpu" },
       export: { quant: ["q8_0"] },
       evaluate: { set: "quick", maxTokens: 16 },
@@ -61,7 +73,9 @@ describe("the eval panel", () => {
   it("shows the stored run's checks and tools, and the training curves of the job that made the model", async () => {
     const page = await openPanel();
     const run = (await daemon.call("GET", `/v1/evals/${pipeline.artefacts.evaluate}`)).body;
-    expect(await page.locator(".vault-tuner-eval-headline").textContent()).toContain(`${run.summary.passed} of ${run.summary.total} passed`);
+    expect(await page.locator(".vault-tuner-eval-headline").textContent()).toContain(
+      `${run.summary.passed} of ${run.summary.total} passed`,
+    );
     const checks = await page.locator(".vault-tuner-rates").first().locator("tr td:first-child").allTextContents();
     expect(checks).toEqual(Object.keys(run.summary.by_check));
     // KTO logs loss, both rewards and KL at every step: three charts, the rewards chart with two lines.
@@ -71,9 +85,13 @@ describe("the eval panel", () => {
     const metrics = (await daemon.call("GET", `/v1/jobs/${pipeline.artefacts.train}/metrics`)).body;
     const steps = metrics.items.filter((item: any) => item.event === "step");
     expect(steps.map((item: any) => item.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    const lossPoints = (await page.locator(".vault-tuner-chart").first().locator("polyline").getAttribute("points"))?.split(" ");
+    const lossPoints = (
+      await page.locator(".vault-tuner-chart").first().locator("polyline").getAttribute("points")
+    )?.split(" ");
     expect(lossPoints).toHaveLength(steps.length);
-    expect(await page.locator(".vault-tuner-curves .setting-item-description").textContent()).toBe(`Training job ${pipeline.artefacts.train}, 8 steps.`);
+    expect(await page.locator(".vault-tuner-curves .setting-item-description").textContent()).toBe(
+      `Training job ${pipeline.artefacts.train}, 8 steps.`,
+    );
   });
 
   it("runs an evaluation from the panel with live progress, compares it with the first, and writes the report note", async () => {
@@ -82,14 +100,22 @@ describe("the eval panel", () => {
     expect(await model.locator("option").first().textContent()).toMatch(/^Served by the daemon: .*q8_0.*\.gguf$/);
     await page.getByRole("combobox", { name: "Prompt set" }).selectOption("quick");
     await page.getByRole("button", { name: "Run evaluation" }).click();
-    await expect.poll(() => page.locator(".vault-tuner-eval-progress").textContent()).toMatch(/of 2 cases|starting|queued/);
-    await expect.poll(() => page.locator(".vault-tuner-eval-runs tr[data-run-id]").count(), { timeout: 240_000 }).toBe(2);
-    await expect.poll(() => page.evaluate(() => (globalThis as any).obsidianShim.notices.at(-1))).toBe("Vault Tuner evaluation finished.");
+    await expect
+      .poll(() => page.locator(".vault-tuner-eval-progress").textContent())
+      .toMatch(/of 2 cases|starting|queued/);
+    await expect
+      .poll(() => page.locator(".vault-tuner-eval-runs tr[data-run-id]").count(), { timeout: 240_000 })
+      .toBe(2);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as any).obsidianShim.notices.at(-1)))
+      .toBe("Vault Tuner evaluation finished.");
     const runs = (await daemon.call("GET", "/v1/evals")).body.items;
     expect(runs).toHaveLength(2);
 
     await page.getByRole("button", { name: "Compare" }).click();
-    await expect.poll(() => page.locator(".vault-tuner-comparison-headline").textContent()).toMatch(/over 2 paired cases: \d better, \d worse, (not )?significant/);
+    await expect
+      .poll(() => page.locator(".vault-tuner-comparison-headline").textContent())
+      .toMatch(/over 2 paired cases: \d better, \d worse, (not )?significant/);
     const sideBySide = await page.locator(".vault-tuner-side-by-side tr td:first-child").allTextContents();
     expect(sideBySide).toEqual(Object.keys(runs[0].summary.by_check));
 
@@ -101,7 +127,9 @@ describe("the eval panel", () => {
     });
     const selected = await page.locator(".vault-tuner-eval-runs tr.is-selected").getAttribute("data-run-id");
     expect(opened.path).toBe(`Vault Tuner/Evaluations/${selected}.md`);
-    const note = await fetch(`${daemon.url}/v1/evals/${selected}/note`, { headers: { authorization: `Bearer ${daemon.token}` } });
+    const note = await fetch(`${daemon.url}/v1/evals/${selected}/note`, {
+      headers: { authorization: `Bearer ${daemon.token}` },
+    });
     expect(opened.text).toBe(await note.text());
     expect(opened.text).toMatch(/^# Evaluation /);
     await saveScreenshot(page, "eval-panel");
@@ -129,20 +157,46 @@ describe("the eval panel", () => {
     const run = readReport(join(reportsDir(daemon.dataDir), pipeline.artefacts.evaluate, "report.json"));
     const labels = run.metadata.training?.labels as number;
     expect(labels).toBeGreaterThan(1);
-    const earlier = { ...run, metadata: { ...run.metadata, id: "earlier-model", created_at: "2026-01-01T00:00:00.000Z", training: { labels: Math.floor(labels / 2), file: "q8_0" } }, summary: { ...run.summary, passed: 0, pass_rate: 0, pass_rate_ci95: [0, 0.658] as [number, number] } };
+    const earlier = {
+      ...run,
+      metadata: {
+        ...run.metadata,
+        id: "earlier-model",
+        created_at: "2026-01-01T00:00:00.000Z",
+        training: { labels: Math.floor(labels / 2), file: "q8_0" },
+      },
+      summary: { ...run.summary, passed: 0, pass_rate: 0, pass_rate_ci95: [0, 0.658] as [number, number] },
+    };
     saveToDataDir(earlier, daemon.dataDir);
     const page = await openPanel();
     await page.locator(`.vault-tuner-eval-runs tr[data-run-id="${pipeline.artefacts.evaluate}"]`).click();
-    await expect.poll(() => page.locator(".vault-tuner-chart-title").first().textContent()).toBe("Quick: two requests that need no tool: pass rate and its 95% interval by labelled rows");
+    await expect
+      .poll(() => page.locator(".vault-tuner-chart-title").first().textContent())
+      .toBe("Quick: two requests that need no tool: pass rate and its 95% interval by labelled rows");
     const curve = page.locator(".vault-tuner-chart").first();
     expect(await curve.locator("circle").count()).toBe(2);
     expect(await curve.locator("line.vault-tuner-whisker").count()).toBe(2);
     // One point per label count, the newest run of it: the run started from the panel replaced the pipeline's.
-    const newest = (await daemon.call("GET", "/v1/evals")).body.items.filter((item: any) => item.metadata.training?.labels === labels).sort((a: any, b: any) => b.metadata.created_at.localeCompare(a.metadata.created_at))[0];
-    const rows = await page.locator(".vault-tuner-label-curve tr[data-run-id]").evaluateAll((items) => items.map((row) => [row.getAttribute("data-run-id"), ...Array.from(row.querySelectorAll("td"), (cell) => cell.textContent)]));
+    const newest = (await daemon.call("GET", "/v1/evals")).body.items
+      .filter((item: any) => item.metadata.training?.labels === labels)
+      .sort((a: any, b: any) => b.metadata.created_at.localeCompare(a.metadata.created_at))[0];
+    const rows = await page
+      .locator(".vault-tuner-label-curve tr[data-run-id]")
+      .evaluateAll((items) =>
+        items.map((row) => [
+          row.getAttribute("data-run-id"),
+          ...Array.from(row.querySelectorAll("td"), (cell) => cell.textContent),
+        ]),
+      );
     expect(rows).toEqual([
       ["earlier-model", String(Math.floor(labels / 2)), "0.0%", "0.0% to 65.8%", "q8_0"],
-      [newest.metadata.id, String(labels), expect.stringMatching(/%$/), expect.stringMatching(/% to .*%$/), expect.stringMatching(/^(q8_0|f16)$/)],
+      [
+        newest.metadata.id,
+        String(labels),
+        expect.stringMatching(/%$/),
+        expect.stringMatching(/% to .*%$/),
+        expect.stringMatching(/^(q8_0|f16)$/),
+      ],
     ]);
     await saveScreenshot(page, "eval-panel-label-curve");
   });

@@ -12,7 +12,13 @@ const OBSIDIAN_ORIGIN = "app://obsidian.md";
  * not Obsidian's app:// origin, so the browser's own CORS check is off and `asObsidian` below gives the
  * daemon the Origin header Obsidian sends (the daemon's check stays on).
  */
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-web-security"];
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-web-security",
+];
 
 const PROJECT_ROOT = join(import.meta.dirname, "..", "..", "..");
 /**
@@ -21,18 +27,28 @@ const PROJECT_ROOT = join(import.meta.dirname, "..", "..", "..");
  * any other value names a folder.
  */
 const SCREENSHOTS_SETTING = process.env.VAULT_TUNER_SCREENSHOTS;
-const SCREENSHOTS = SCREENSHOTS_SETTING === "committed" ? join(PROJECT_ROOT, "plugin", "screenshots") : (SCREENSHOTS_SETTING ?? join(tmpdir(), "vault-tuner-screenshots"));
+const SCREENSHOTS =
+  SCREENSHOTS_SETTING === "committed"
+    ? join(PROJECT_ROOT, "plugin", "screenshots")
+    : (SCREENSHOTS_SETTING ?? join(tmpdir(), "vault-tuner-screenshots"));
 
 /** Builds the plugin as Obsidian would load it (the production main.js), into a temporary folder. */
 export function buildPlugin(): string {
   const folder = mkdtempSync(join(tmpdir(), "vault-tuner-browser-"));
   const out = join(folder, "main.js");
-  execFileSync(process.execPath, ["esbuild.config.mjs", "production"], { env: { ...process.env, VAULT_TUNER_PLUGIN_OUTFILE: out, VAULT_TUNER_TAP_OUTFILE: join(folder, "tap.cjs") }, stdio: "pipe" });
+  execFileSync(process.execPath, ["esbuild.config.mjs", "production"], {
+    env: { ...process.env, VAULT_TUNER_PLUGIN_OUTFILE: out, VAULT_TUNER_TAP_OUTFILE: join(folder, "tap.cjs") },
+    stdio: "pipe",
+  });
   return out;
 }
 
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH ?? execFileSync(process.execPath, ["plugin/scripts/ensure-chromium.mjs"], { encoding: "utf8" }).trim().replace(/^chromium: /, "");
+  const executablePath =
+    process.env.CHROMIUM_PATH ??
+    execFileSync(process.execPath, ["plugin/scripts/ensure-chromium.mjs"], { encoding: "utf8" })
+      .trim()
+      .replace(/^chromium: /, "");
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 
@@ -40,7 +56,12 @@ export async function launchChromium(): Promise<Browser> {
  * A page with the Obsidian shim and the built main.js, loaded the way Obsidian loads a plugin: the CommonJS
  * module with `require("obsidian")` answered by the shim. `window.plugin` is the instance, not yet loaded.
  */
-export async function pluginPage(browser: Browser, mainJs: string, savedData?: unknown, vault = mkdtempSync(join(tmpdir(), "vault-tuner-vault-"))): Promise<Page> {
+export async function pluginPage(
+  browser: Browser,
+  mainJs: string,
+  savedData?: unknown,
+  vault = mkdtempSync(join(tmpdir(), "vault-tuner-vault-")),
+): Promise<Page> {
   const page = await browser.newPage();
   const inVault = (path: string) => {
     const full = resolve(vault, path);
@@ -83,12 +104,21 @@ export async function pluginPage(browser: Browser, mainJs: string, savedData?: u
  * answered here, by a real websocket to the daemon opened with Obsidian's Origin, frames passed both ways.
  */
 export async function asObsidian(page: Page, daemonUrl: string): Promise<void> {
-  await page.route(`${daemonUrl}/**`, (route) => route.continue({ headers: { ...route.request().headers(), origin: OBSIDIAN_ORIGIN } }));
+  await page.route(`${daemonUrl}/**`, (route) =>
+    route.continue({ headers: { ...route.request().headers(), origin: OBSIDIAN_ORIGIN } }),
+  );
   await page.routeWebSocket(`${daemonUrl.replace(/^http/, "ws")}/**`, (pageSocket) => {
     const daemonSocket = new WebSocket(pageSocket.url(), { headers: { origin: OBSIDIAN_ORIGIN } });
     daemonSocket.on("message", (data) => pageSocket.send(String(data)));
-    daemonSocket.on("close", (code, reason) => void pageSocket.close({ code: code === 1005 ? 1000 : code, reason: String(reason) }).catch(() => undefined));
-    daemonSocket.on("error", () => void pageSocket.close({ code: 1011, reason: "the daemon is not reachable" }).catch(() => undefined));
+    daemonSocket.on(
+      "close",
+      (code, reason) =>
+        void pageSocket.close({ code: code === 1005 ? 1000 : code, reason: String(reason) }).catch(() => undefined),
+    );
+    daemonSocket.on(
+      "error",
+      () => void pageSocket.close({ code: 1011, reason: "the daemon is not reachable" }).catch(() => undefined),
+    );
     pageSocket.onMessage((message) => daemonSocket.readyState === WebSocket.OPEN && daemonSocket.send(message));
     pageSocket.onClose(() => daemonSocket.close());
   });
@@ -131,7 +161,12 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
 }
 
 /** The plugin loaded (onload run) in a fresh page, pointed at a daemon and speaking to it as Obsidian does. */
-export async function loadedPlugin(browser: Browser, mainJs: string, daemon: { url: string; token: string }, options: { token?: string; savedData?: unknown; vault?: string; viewport?: { width: number; height: number } } = {}): Promise<Page> {
+export async function loadedPlugin(
+  browser: Browser,
+  mainJs: string,
+  daemon: { url: string; token: string },
+  options: { token?: string; savedData?: unknown; vault?: string; viewport?: { width: number; height: number } } = {},
+): Promise<Page> {
   const page = await pluginPage(browser, mainJs, options.savedData, options.vault);
   if (options.viewport) await page.setViewportSize(options.viewport);
   await asObsidian(page, daemon.url);

@@ -48,7 +48,11 @@
       this.path = path;
     }
   }
-  const normalizePath = (path) => path.replace(/\\/g, "/").replace(/\/+/g, "/").replace(/^\/|\/$/g, "");
+  const normalizePath = (path) =>
+    path
+      .replace(/\\/g, "/")
+      .replace(/\/+/g, "/")
+      .replace(/^\/|\/$/g, "");
   /** The vault as files in memory: what the plugin writes can be read back by the test. */
   const files = new Map();
   const vault = {
@@ -169,7 +173,11 @@
       this.app.workspace.factories.set(type, factory);
     }
     addRibbonIcon(icon, title, callback) {
-      const button = document.body.createEl("button", { cls: "side-dock-ribbon-action", text: title, attr: { "aria-label": title, "data-icon": icon } });
+      const button = document.body.createEl("button", {
+        cls: "side-dock-ribbon-action",
+        text: title,
+        attr: { "aria-label": title, "data-icon": icon },
+      });
       button.addEventListener("click", callback);
       return button;
     }
@@ -327,5 +335,22 @@
       for (const other of this.leaves) other.containerEl.toggleClass("is-hidden", other !== leaf);
     },
   };
-  window.obsidianShim = { module: { FileSystemAdapter, Notice, Plugin, PluginSettingTab, Setting, TFile, TFolder, Component, ItemView, WorkspaceLeaf, Modal, normalizePath }, app, notices };
+  window.obsidianShim = {
+    module: {
+      FileSystemAdapter,
+      Notice,
+      Plugin,
+      PluginSettingTab,
+      Setting,
+      TFile,
+      TFolder,
+      Component,
+      ItemView,
+      WorkspaceLeaf,
+      Modal,
+      normalizePath,
+    },
+    app,
+    notices,
+  };
 })();

@@ -9,7 +9,12 @@ let mainJs: string;
 let daemon: TestDaemon;
 
 const at = (minute: number) => `2026-11-28T10:${String(minute).padStart(2, "0")}:00.000Z`;
-const read = (path: string) => makeTrace({ id: `read-${path}`, recordedAt: at(path.length), call: { name: "contentManager", arguments: { ...makeTrace().call.arguments, filePath: path } } });
+const read = (path: string) =>
+  makeTrace({
+    id: `read-${path}`,
+    recordedAt: at(path.length),
+    call: { name: "contentManager", arguments: { ...makeTrace().call.arguments, filePath: path } },
+  });
 
 beforeAll(async () => {
   mainJs = buildPlugin();
@@ -17,8 +22,19 @@ beforeAll(async () => {
   daemon = await startTestDaemon();
   const traces = [
     makeTrace({ id: "oldest", recordedAt: at(1) }),
-    makeTrace({ id: "wrong-folder", recordedAt: at(2), call: { name: "vaultManager", arguments: { ...makeTrace().call.arguments, mode: "listDirectory", filePath: undefined, path: "Meeting" } } }),
-    makeTrace({ id: "failed-read", recordedAt: at(3), result: { content: [{ type: "text", text: "File not found: Meetings/nope.md" }], isError: true } }),
+    makeTrace({
+      id: "wrong-folder",
+      recordedAt: at(2),
+      call: {
+        name: "vaultManager",
+        arguments: { ...makeTrace().call.arguments, mode: "listDirectory", filePath: undefined, path: "Meeting" },
+      },
+    }),
+    makeTrace({
+      id: "failed-read",
+      recordedAt: at(3),
+      result: { content: [{ type: "text", text: "File not found: Meetings/nope.md" }], isError: true },
+    }),
     makeTrace({ id: "other-1", recordedAt: at(4), session: "session-b" }),
     makeTrace({ id: "other-2", recordedAt: at(5), session: "session-b" }),
     makeTrace({ id: "newest", recordedAt: at(6) }),
@@ -44,9 +60,15 @@ describe("the review view", () => {
   it("lists unlabelled calls newest first with their summary, badges and result, and labels them by click and by key", async () => {
     const page = await openReview();
     await expect.poll(() => page.locator(".vault-tuner-call").count()).toBe(6);
-    expect(await page.locator(".vault-tuner-call").evaluateAll((rows) => rows.map((element) => element.getAttribute("data-trace-id")))).toEqual(["newest", "other-2", "other-1", "failed-read", "wrong-folder", "oldest"]);
+    expect(
+      await page
+        .locator(".vault-tuner-call")
+        .evaluateAll((rows) => rows.map((element) => element.getAttribute("data-trace-id"))),
+    ).toEqual(["newest", "other-2", "other-1", "failed-read", "wrong-folder", "oldest"]);
     expect(await page.locator(".vault-tuner-count").textContent()).toBe("6 calls: unlabelled");
-    expect(await row(page, "wrong-folder").locator(".vault-tuner-tool").textContent()).toBe("vaultManager · listDirectory");
+    expect(await row(page, "wrong-folder").locator(".vault-tuner-tool").textContent()).toBe(
+      "vaultManager · listDirectory",
+    );
     expect(await row(page, "wrong-folder").locator(".vault-tuner-args").textContent()).toBe("path: Meeting");
     expect(await row(page, "failed-read").locator(".vault-tuner-badge.is-failed").textContent()).toBe("failed");
     await row(page, "failed-read").locator("summary").click();
@@ -80,27 +102,36 @@ describe("the review view", () => {
     await page.keyboard.press("e");
     const args = page.locator(".vault-tuner-correction-args");
     await args.fill('{ "mode": "listDirectory", "path": "Meetings", }');
-    expect(await page.locator(".vault-tuner-problems .is-error").first().textContent()).toMatch(/^the arguments are not valid JSON: line 1, column \d+/);
+    expect(await page.locator(".vault-tuner-problems .is-error").first().textContent()).toMatch(
+      /^the arguments are not valid JSON: line 1, column \d+/,
+    );
     expect(await page.getByRole("button", { name: "Save correction" }).isDisabled()).toBe(true);
     const fixed = { ...(await label("wrong-folder")).trace.call.arguments, path: "Meetings" };
     await args.fill(JSON.stringify(fixed, null, 2));
     expect(await page.locator(".vault-tuner-problems .is-error").count()).toBe(0);
     await saveScreenshot(page, "review-correction");
     await page.getByRole("button", { name: "Save correction" }).click();
-    await expect.poll(async () => (await label("wrong-folder")).correction).toEqual({ name: "vaultManager", arguments: fixed });
+    await expect
+      .poll(async () => (await label("wrong-folder")).correction)
+      .toEqual({ name: "vaultManager", arguments: fixed });
     expect((await label("wrong-folder")).label).toBe("undesirable");
     expect((await label("wrong-folder")).note).toBe("The folder is Meetings, not Meeting.");
 
     await page.keyboard.press("u");
     await expect.poll(async () => (await label("wrong-folder")).label).toBe("desirable");
-    expect(await label("wrong-folder")).toMatchObject({ note: "The folder is Meetings, not Meeting.", correction: null });
+    expect(await label("wrong-folder")).toMatchObject({
+      note: "The folder is Meetings, not Meeting.",
+      correction: null,
+    });
   });
 
   it("labels a whole session, filters, and shows calls recorded while it is open on top", async () => {
     const page = await openReview();
     await row(page, "oldest").click();
     await page.getByRole("button", { name: "Mark session bad" }).click();
-    await expect.poll(async () => (await daemon.allTraces("&session=session-a")).map((trace) => trace.label).sort()).toEqual(["undesirable", "undesirable", "undesirable", "undesirable"]);
+    await expect
+      .poll(async () => (await daemon.allTraces("&session=session-a")).map((trace) => trace.label).sort())
+      .toEqual(["undesirable", "undesirable", "undesirable", "undesirable"]);
     // session-b's calls keep their own labels.
     expect((await label("other-2")).label).toBe("desirable");
 
@@ -125,9 +156,17 @@ describe("the review view", () => {
     await expect.poll(() => page.locator(".vault-tuner-call").count()).toBe(8);
     await page.route(`${daemon.url}/**`, (route) => route.abort("connectionrefused"));
     await row(page, "other-2").getByRole("button", { name: "Thumbs down" }).click();
-    await expect.poll(() => page.locator(".vault-tuner-queued").textContent()).toBe("1 label kept here until the daemon is reachable; they are sent as soon as it is.");
-    expect(await page.locator(".vault-tuner-message").textContent()).toMatch(/^Kept 1 label here: the daemon is not reachable/);
-    expect(await page.evaluate(() => (globalThis as any).obsidianShim.app.savedData.labelQueue.map((item: any) => [item.traceId, item.body.label]))).toEqual([["other-2", "undesirable"]]);
+    await expect
+      .poll(() => page.locator(".vault-tuner-queued").textContent())
+      .toBe("1 label kept here until the daemon is reachable; they are sent as soon as it is.");
+    expect(await page.locator(".vault-tuner-message").textContent()).toMatch(
+      /^Kept 1 label here: the daemon is not reachable/,
+    );
+    expect(
+      await page.evaluate(() =>
+        (globalThis as any).obsidianShim.app.savedData.labelQueue.map((item: any) => [item.traceId, item.body.label]),
+      ),
+    ).toEqual([["other-2", "undesirable"]]);
     expect((await label("other-2")).label).toBe("desirable");
 
     await page.unroute(`${daemon.url}/**`);

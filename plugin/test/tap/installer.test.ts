@@ -23,18 +23,32 @@ function setup() {
   const original = {
     mcpServers: {
       filesystem: { command: "npx", args: ["-y", "@modelcontextprotocol/server-filesystem", "/tmp"] },
-      "nexus-my-notes": { command: process.execPath, args: [connector], env: { NODE_OPTIONS: "--max-old-space-size=512" } },
+      "nexus-my-notes": {
+        command: process.execPath,
+        args: [connector],
+        env: { NODE_OPTIONS: "--max-old-space-size=512" },
+      },
     },
     globalShortcut: "Ctrl+Space",
   };
   const text = `${JSON.stringify(original, null, 4)}\n`;
   writeFileSync(config, text, { mode: 0o600 });
   const dataDir = join(home, "data");
-  return { home, vault, config, text, original, dataDir, common: ["--vault", vault, "--config", config, "--data-dir", dataDir] };
+  return {
+    home,
+    vault,
+    config,
+    text,
+    original,
+    dataDir,
+    common: ["--vault", vault, "--config", config, "--data-dir", dataDir],
+  };
 }
 
 describe("recorder install / uninstall", () => {
-  it("puts the tap in front of the vault's entry only, and the client can still start the server", { timeout: 30_000 }, async () => {
+  it("puts the tap in front of the vault's entry only, and the client can still start the server", {
+    timeout: 30_000,
+  }, async () => {
     const s = setup();
     const tap = buildTap();
     const install = await runCli(["recorder", "install", ...s.common, "--tap", tap]);
@@ -47,7 +61,10 @@ describe("recorder install / uninstall", () => {
     expect(entry.command).toBe(process.execPath);
     expect(entry.env).toEqual(s.original.mcpServers["nexus-my-notes"].env);
     expect(entry.args[0]).toBe(tap);
-    expect(entry.args.slice(entry.args.indexOf("--") + 1)).toEqual([process.execPath, ...s.original.mcpServers["nexus-my-notes"].args]);
+    expect(entry.args.slice(entry.args.indexOf("--") + 1)).toEqual([
+      process.execPath,
+      ...s.original.mcpServers["nexus-my-notes"].args,
+    ]);
     expect(readFileSync(`${s.config}.vault-tuner-backup`, "utf8")).toBe(s.text);
     expect(readFileSync(s.config, "utf8")).toMatch(/^\{\n {4}"mcpServers"/);
     expect(statSync(s.config).mode & 0o777, "a private config stays private").toBe(0o600);
@@ -55,7 +72,11 @@ describe("recorder install / uninstall", () => {
 
     // Start the server the way Claude Desktop would from the rewritten entry.
     const client = new ScriptedClient([entry.command, ...entry.args]);
-    const reply = await client.request(1, "initialize", { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "claude-ai", version: "1" } });
+    const reply = await client.request(1, "initialize", {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "claude-ai", version: "1" },
+    });
     expect(reply.result.serverInfo.name).toBe("nexus-my-notes");
     expect(await client.close()).toBe(0);
 
@@ -73,7 +94,9 @@ describe("recorder install / uninstall", () => {
     const s = setup();
     expect((await runCli(["recorder", "install", ...s.common])).code).toBe(0);
     expect(existsSync(join(s.dataDir, "tap.cjs"))).toBe(true);
-    expect(JSON.parse(readFileSync(s.config, "utf8")).mcpServers["nexus-my-notes"].args[0]).toBe(join(s.dataDir, "tap.cjs"));
+    expect(JSON.parse(readFileSync(s.config, "utf8")).mcpServers["nexus-my-notes"].args[0]).toBe(
+      join(s.dataDir, "tap.cjs"),
+    );
   });
 
   it("keeps changes the user made after install when uninstalling", async () => {

@@ -10,7 +10,11 @@ mkdirSync(join(vault, "Notes"));
 writeFileSync(join(vault, "Notes", "a.md"), "# A\nfirst note\n");
 
 async function session(client: ScriptedClient, calls: number): Promise<void> {
-  await client.request(1, "initialize", { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "claude-ai", version: "0.9" } });
+  await client.request(1, "initialize", {
+    protocolVersion: "2025-06-18",
+    capabilities: {},
+    clientInfo: { name: "claude-ai", version: "0.9" },
+  });
   client.send({ jsonrpc: "2.0", method: "notifications/initialized" });
   await client.request(2, "tools/list", {});
   for (let i = 0; i < calls; i++) {
@@ -20,24 +24,47 @@ async function session(client: ScriptedClient, calls: number): Promise<void> {
 }
 
 function tapCommand(spool: string, daemonUrl: string, tokenFile: string): string[] {
-  return [process.execPath, buildTap(), "--spool", spool, "--daemon", daemonUrl, "--token-file", tokenFile, "--", ...filesystemServer(vault)];
+  return [
+    process.execPath,
+    buildTap(),
+    "--spool",
+    spool,
+    "--daemon",
+    daemonUrl,
+    "--token-file",
+    tokenFile,
+    "--",
+    ...filesystemServer(vault),
+  ];
 }
 
 describe("recording through the tap", () => {
-  it("delivers each call with its arguments, result, latency, client, server and toolset", { timeout: 30_000 }, async () => {
+  it("delivers each call with its arguments, result, latency, client, server and toolset", {
+    timeout: 30_000,
+  }, async () => {
     const daemon = await startTestDaemon();
     try {
       const spool = join(daemon.dataDir, "spool");
       const client = new ScriptedClient(tapCommand(spool, daemon.url, daemon.daemon.tokenFile));
       await session(client, 3);
-      client.send({ jsonrpc: "2.0", id: 50, method: "tools/call", params: { name: "read_text_file", arguments: { path: join(vault, "Notes", "a.md") } } });
+      client.send({
+        jsonrpc: "2.0",
+        id: 50,
+        method: "tools/call",
+        params: { name: "read_text_file", arguments: { path: join(vault, "Notes", "a.md") } },
+      });
       client.send({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 50, reason: "stop" } });
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await client.close()).toBe(0);
       const traces = await daemon.allTraces();
       expect(traces).toHaveLength(4);
       const ok = traces.find((trace) => trace.call.arguments.path.endsWith("a.md") && trace.result);
-      expect(ok.source).toEqual({ transport: "stdio-tap", client: "claude-ai", server: "secure-filesystem-server", serverVersion: expect.any(String) });
+      expect(ok.source).toEqual({
+        transport: "stdio-tap",
+        client: "claude-ai",
+        server: "secure-filesystem-server",
+        serverVersion: expect.any(String),
+      });
       expect(ok.call.name).toBe("read_text_file");
       expect(JSON.stringify(ok.result.content)).toContain("first note");
       expect(ok.latencyMs).toBeGreaterThanOrEqual(0);
@@ -50,19 +77,36 @@ describe("recording through the tap", () => {
     }
   });
 
-  it("finds the daemon where its data dir says it listens, and a restarted daemon at its new port", { timeout: 60_000 }, async () => {
+  it("finds the daemon where its data dir says it listens, and a restarted daemon at its new port", {
+    timeout: 60_000,
+  }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "vault-tuner-moved-"));
     const first = await startTestDaemon({ dataDir });
-    expect(JSON.parse(readFileSync(join(dataDir, "daemon.json"), "utf8"))).toMatchObject({ url: first.url, pid: process.pid });
+    expect(JSON.parse(readFileSync(join(dataDir, "daemon.json"), "utf8"))).toMatchObject({
+      url: first.url,
+      pid: process.pid,
+    });
     // No --daemon: what `recorder install` writes into the client's config.
-    const client = new ScriptedClient([process.execPath, buildTap(), "--spool", join(dataDir, "spool"), "--token-file", join(dataDir, "token"), "--", ...filesystemServer(vault)]);
+    const client = new ScriptedClient([
+      process.execPath,
+      buildTap(),
+      "--spool",
+      join(dataDir, "spool"),
+      "--token-file",
+      join(dataDir, "token"),
+      "--",
+      ...filesystemServer(vault),
+    ]);
     await session(client, 2);
     await expect.poll(async () => (await first.allTraces()).length, { timeout: 15_000 }).toBe(2);
     await first.stop();
     expect(existsSync(join(dataDir, "daemon.json")), "a stopped daemon takes its address away").toBe(false);
     const second = await startTestDaemon({ dataDir });
     try {
-      await client.request(30, "tools/call", { name: "read_text_file", arguments: { path: join(vault, "Notes", "a.md") } });
+      await client.request(30, "tools/call", {
+        name: "read_text_file",
+        arguments: { path: join(vault, "Notes", "a.md") },
+      });
       await expect.poll(async () => (await second.allTraces()).length, { timeout: 15_000 }).toBe(3);
       expect(await client.close()).toBe(0);
     } finally {
@@ -97,7 +141,18 @@ describe("recording through the tap", () => {
     // Give the tap its batching delay and a disk sync, as a client would between two calls (up to 10 s
     // on a loaded machine; the spool folder itself appears with the first write).
     const file = () => (existsSync(spool) ? readdirSync(spool).find((name) => name.endsWith(".jsonl")) : undefined);
-    for (let i = 0; i < 500 && !(file() && readFileSync(join(spool, file() as string), "utf8").split("\n").filter(Boolean).length >= 7); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (
+      let i = 0;
+      i < 500 &&
+      !(
+        file() &&
+        readFileSync(join(spool, file() as string), "utf8")
+          .split("\n")
+          .filter(Boolean).length >= 7
+      );
+      i++
+    )
+      await new Promise((resolve) => setTimeout(resolve, 20));
     client.child.kill("SIGKILL");
     await new Promise((resolve) => client.child.once("exit", resolve));
     const daemon = await startTestDaemon({ dataDir });
@@ -114,7 +169,16 @@ describe("a tap that cannot record", () => {
   it("still relays when its spool folder cannot be created", { timeout: 30_000 }, async () => {
     const blocker = join(mkdtempSync(join(tmpdir(), "vault-tuner-blocked-")), "file");
     writeFileSync(blocker, "a file where the spool folder should go");
-    const client = new ScriptedClient([process.execPath, buildTap(), "--spool", join(blocker, "spool"), "--daemon", "http://127.0.0.1:9", "--", ...filesystemServer(vault)]);
+    const client = new ScriptedClient([
+      process.execPath,
+      buildTap(),
+      "--spool",
+      join(blocker, "spool"),
+      "--daemon",
+      "http://127.0.0.1:9",
+      "--",
+      ...filesystemServer(vault),
+    ]);
     await session(client, 2);
     expect(client.bytes().toString()).toContain("first note");
     expect(await client.close()).toBe(0);

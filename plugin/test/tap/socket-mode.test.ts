@@ -13,16 +13,23 @@ function pluginSocket(path: string, connections: Socket[]): Promise<Server> {
     connections.push(socket);
     createInterface({ input: socket }).on("line", (line) => {
       const message = JSON.parse(line);
-      if (message.id !== undefined) socket.write(`${JSON.stringify({ jsonrpc: "2.0", id: message.id, result: { echo: message.method } })}\n`);
+      if (message.id !== undefined)
+        socket.write(`${JSON.stringify({ jsonrpc: "2.0", id: message.id, result: { echo: message.method } })}\n`);
     });
   });
   return new Promise((resolve) => server.listen(path, () => resolve(server)));
 }
 
-it("connects to the plugin's socket once it appears, holds input meanwhile, and reconnects after a drop", { timeout: 30_000 }, async () => {
+it("connects to the plugin's socket once it appears, holds input meanwhile, and reconnects after a drop", {
+  timeout: 30_000,
+}, async () => {
   const folder = mkdtempSync(join(tmpdir(), "vault-tuner-sock-"));
   const path = join(folder, "nexus_mcp_notes.sock");
-  const tap = spawn(process.execPath, [buildTap(), "--spool", join(folder, "spool"), "--daemon", "http://127.0.0.1:9", "--socket", path], { stdio: ["pipe", "pipe", "pipe"] });
+  const tap = spawn(
+    process.execPath,
+    [buildTap(), "--spool", join(folder, "spool"), "--daemon", "http://127.0.0.1:9", "--socket", path],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
   const replies: any[] = [];
   createInterface({ input: tap.stdout }).on("line", (line) => replies.push(JSON.parse(line)));
   const waitFor = async (count: number) => {

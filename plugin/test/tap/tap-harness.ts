@@ -13,7 +13,11 @@ export function buildTap(): string {
   if (built) return built;
   const out = join(mkdtempSync(join(tmpdir(), "vault-tuner-tap-")), "tap.cjs");
   const scratch = join(mkdtempSync(join(tmpdir(), "vault-tuner-tap-plugin-")), "main.js");
-  execFileSync(process.execPath, ["esbuild.config.mjs", "production"], { cwd: ROOT, env: { ...process.env, VAULT_TUNER_TAP_OUTFILE: out, VAULT_TUNER_PLUGIN_OUTFILE: scratch }, stdio: "pipe" });
+  execFileSync(process.execPath, ["esbuild.config.mjs", "production"], {
+    cwd: ROOT,
+    env: { ...process.env, VAULT_TUNER_TAP_OUTFILE: out, VAULT_TUNER_PLUGIN_OUTFILE: scratch },
+    stdio: "pipe",
+  });
   built = out;
   return out;
 }

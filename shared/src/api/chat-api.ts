@@ -7,12 +7,30 @@ export const ChatRequestSchema = z.object({
       z.object({
         role: z.enum(["system", "user", "assistant", "tool"]),
         content: z.string().nullable().optional(),
-        tool_calls: z.array(z.object({ function: z.object({ name: z.string(), arguments: z.union([z.record(z.string(), z.unknown()), z.string()]) }) })).optional(),
+        tool_calls: z
+          .array(
+            z.object({
+              function: z.object({
+                name: z.string(),
+                arguments: z.union([z.record(z.string(), z.unknown()), z.string()]),
+              }),
+            }),
+          )
+          .optional(),
       }),
     )
     .min(1),
   tools: z
-    .array(z.object({ type: z.literal("function"), function: z.object({ name: z.string().min(1), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional() }) }))
+    .array(
+      z.object({
+        type: z.literal("function"),
+        function: z.object({
+          name: z.string().min(1),
+          description: z.string().optional(),
+          parameters: z.record(z.string(), z.unknown()).optional(),
+        }),
+      }),
+    )
     .default([]),
   maxTokens: z.number().int().min(1).max(8192).default(512),
 });

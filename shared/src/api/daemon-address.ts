@@ -19,7 +19,9 @@ export interface DaemonAddress {
 export function addressUrl(text: string): string | undefined {
   try {
     const parsed = JSON.parse(text) as Partial<DaemonAddress>;
-    return typeof parsed.url === "string" && /^https?:\/\//.test(parsed.url) ? parsed.url.replace(/\/$/, "") : undefined;
+    return typeof parsed.url === "string" && /^https?:\/\//.test(parsed.url)
+      ? parsed.url.replace(/\/$/, "")
+      : undefined;
   } catch {
     return undefined;
   }

@@ -21,7 +21,10 @@ export const BALANCE_MODES = ["oversample", "none"] as const;
 
 export const DatasetNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "letters, digits, '.', '_' and '-', at most 64, not starting with a symbol");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    "letters, digits, '.', '_' and '-', at most 64, not starting with a symbol",
+  );
 
 export const DatasetBuildRequestSchema = z
   .object({
@@ -39,7 +42,12 @@ export const DatasetBuildRequestSchema = z
     format: z.enum(DATASET_FORMATS).default("kto"),
     /** Share of sessions held out for evaluation. */
     holdout: z.number().min(0).max(0.5).default(0.1),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
     profile: z.enum(PROFILES).default("recorded"),
     /** Catalog the file records are checked against (traces use the toolset they were recorded with). */
     catalog: z.string().min(1).default("claudesidian-3"),

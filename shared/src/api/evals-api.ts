@@ -9,16 +9,29 @@ export const EvalRunRequestSchema = EvalJobRequestSchema.omit({ kind: true, pipe
 export const EvalRunSummarySchema = EvalReportSchema.pick({ metadata: true, summary: true });
 export type EvalRunSummary = z.infer<typeof EvalRunSummarySchema>;
 
-export const EvalRunIdParamsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "an evaluation run id") });
+export const EvalRunIdParamsSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "an evaluation run id"),
+});
 
-export const EvalCompareQuerySchema = z.object({ a: EvalRunIdParamsSchema.shape.id, b: EvalRunIdParamsSchema.shape.id });
+export const EvalCompareQuerySchema = z.object({
+  a: EvalRunIdParamsSchema.shape.id,
+  b: EvalRunIdParamsSchema.shape.id,
+});
 
-export const PromptSetListItemSchema = z.object({ id: z.string(), title: z.string(), cases: z.number(), source: z.string() });
+export const PromptSetListItemSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  cases: z.number(),
+  source: z.string(),
+});
 
 /** POST /v1/evals/sets/recorded: make (or remake) the recorded set from a built dataset's holdout. */
 export const RecordedSetRequestSchema = z.object({
   dataset: z.string().min(1),
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "set ids are lowercase letters, digits and -").default("recorded"),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, "set ids are lowercase letters, digits and -")
+    .default("recorded"),
   /** Take every approved holdout row, not only those from recorded traces and corrections. */
   allSources: z.boolean().default(false),
 });

@@ -35,7 +35,14 @@ export const DaemonEventSchema = z.discriminatedUnion("type", [
     holdout: z.number().int(),
   }),
   /** A job changed state (queued, running, succeeded, failed, cancelled, interrupted). */
-  z.object({ type: z.literal("job.state"), at: z.string(), jobId: z.string(), kind: z.string(), state: JobStateSchema, error: JobErrorSchema.nullable() }),
+  z.object({
+    type: z.literal("job.state"),
+    at: z.string(),
+    jobId: z.string(),
+    kind: z.string(),
+    state: JobStateSchema,
+    error: JobErrorSchema.nullable(),
+  }),
   /** A running job moved on: its progress as `GET /v1/jobs/:id` now shows it. */
   z.object({ type: z.literal("job.progress"), at: z.string(), jobId: z.string(), progress: JobProgressSchema }),
 ]);

@@ -14,7 +14,8 @@ export function formatDuration(seconds: number): string {
  */
 export function jobProgressText(progress: JobProgress): string | undefined {
   const left = progress.etaS !== undefined && progress.etaS > 0 ? `, about ${formatDuration(progress.etaS)} left` : "";
-  const count = progress.total !== undefined && progress.total > 0 ? `${progress.step ?? 0}/${progress.total}` : undefined;
+  const count =
+    progress.total !== undefined && progress.total > 0 ? `${progress.step ?? 0}/${progress.total}` : undefined;
   if (progress.loss !== undefined) return `step ${count ?? progress.step}, loss ${progress.loss.toFixed(3)}${left}`;
   if (progress.stage !== undefined) return `${progress.stage}${count ? ` (${count})` : ""}${left}`;
   return count ? `step ${count}${left}` : undefined;

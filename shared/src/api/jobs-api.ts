@@ -16,7 +16,11 @@ export const FINISHED_STATES: readonly JobState[] = ["succeeded", "failed", "can
 export const QUANTS = ["q4_k_m", "q5_k_m", "q8_0"] as const;
 export const EXPORT_DTYPES = ["float16", "bfloat16", "float32"] as const;
 /** The unquantized file an export writes for each dtype, named as `deploy.file` names it. */
-export const DTYPE_FILES: Record<(typeof EXPORT_DTYPES)[number], string> = { float16: "f16", bfloat16: "bf16", float32: "f32" };
+export const DTYPE_FILES: Record<(typeof EXPORT_DTYPES)[number], string> = {
+  float16: "f16",
+  bfloat16: "bf16",
+  float32: "f32",
+};
 /** What a deploy loads when neither the request names a file nor the export's quantization check chose one. */
 export const DEFAULT_DEPLOY_FILE = "q4_k_m";
 /** Held-out prompts the export's quantization check answers by default: enough to see a lost fine-tune, minutes on a CPU. */
@@ -31,7 +35,10 @@ export const TrainJobRequestSchema = z.object({
    * Recipe name under python/recipes (default, 3b, 7b, 13b, 20b, tiny), or "auto": the largest preset
    * that fits this machine's GPU (GET /v1/platform). The job records the recipe it resolved to.
    */
-  recipe: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "a recipe name such as auto, 7b or tiny").default("auto"),
+  recipe: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "a recipe name such as auto, 7b or tiny")
+    .default("auto"),
   /** Model name or local folder; the recipe's when absent. */
   model: z.string().min(1).max(1000).optional(),
   maxSteps: z.number().int().positive().optional(),
@@ -66,11 +73,17 @@ export const DeployJobRequestSchema = z.object({
    * Which of the exported files: a quantization, or f16/bf16/f32. Default: the one the export's
    * quantization check recommended, else DEFAULT_DEPLOY_FILE. The job records the file it resolved to.
    */
-  file: z.string().regex(/^[a-z0-9_]+$/).optional(),
+  file: z
+    .string()
+    .regex(/^[a-z0-9_]+$/)
+    .optional(),
   /** Deploy a file the quantization check found erased the fine-tune anyway. */
   force: z.boolean().default(false),
   /** Ollama's model name (default vault-tools:<export job id>). */
-  model: z.string().regex(/^[a-z0-9][a-z0-9._:/-]{0,127}$/, "an Ollama model name").optional(),
+  model: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._:/-]{0,127}$/, "an Ollama model name")
+    .optional(),
   /** Ollama's address (default http://127.0.0.1:11434). */
   host: z.string().url().optional(),
   pipeline: z.string().optional(),
@@ -125,24 +138,58 @@ export const PipelineJobRequestSchema = z
     dataset: DatasetNameSchema.optional(),
     /** ...or one to build first (as POST /v1/datasets). */
     build: DatasetBuildRequestSchema.optional(),
-    train: TrainJobRequestSchema.omit({ kind: true, dataset: true, pipeline: true }).default({ mode: "kto", recipe: "auto", device: "auto", backend: "auto" }),
-    export: ExportJobRequestSchema.omit({ kind: true, run: true, pipeline: true }).default({ quant: ["q4_k_m", "q8_0"], dtype: "float16", checkRows: QUANT_CHECK_ROWS }),
+    train: TrainJobRequestSchema.omit({ kind: true, dataset: true, pipeline: true }).default({
+      mode: "kto",
+      recipe: "auto",
+      device: "auto",
+      backend: "auto",
+    }),
+    export: ExportJobRequestSchema.omit({ kind: true, run: true, pipeline: true }).default({
+      quant: ["q4_k_m", "q8_0"],
+      dtype: "float16",
+      checkRows: QUANT_CHECK_ROWS,
+    }),
     /**
      * Evaluate the exported file that will be deployed (embedded backend) before deploying it; with a
      * gate, a model that fails it is not deployed.
      */
-    evaluate: EvalJobRequestSchema.pick({ set: true, repeat: true, temperature: true, topP: true, maxTokens: true, seed: true, turnLimit: true, grammar: true, cases: true, gate: true }).optional(),
+    evaluate: EvalJobRequestSchema.pick({
+      set: true,
+      repeat: true,
+      temperature: true,
+      topP: true,
+      maxTokens: true,
+      seed: true,
+      turnLimit: true,
+      grammar: true,
+      cases: true,
+      gate: true,
+    }).optional(),
     /** Leave out to stop after the export (or the evaluation). */
     deploy: DeployJobRequestSchema.omit({ kind: true, export: true, pipeline: true }).optional(),
   })
-  .refine((request) => (request.dataset === undefined) !== (request.build === undefined), { message: "give either dataset (a built one) or build (one to build)", path: ["dataset"] })
+  .refine((request) => (request.dataset === undefined) !== (request.build === undefined), {
+    message: "give either dataset (a built one) or build (one to build)",
+    path: ["dataset"],
+  })
   .superRefine((request, context) => {
     const file = request.deploy?.file;
     const written = [...request.export.quant, DTYPE_FILES[request.export.dtype]];
-    if (file && !written.includes(file)) context.addIssue({ code: "custom", path: ["deploy", "file"], message: `the export step writes ${written.join(", ")}; deploy.file ${file} is not among them` });
+    if (file && !written.includes(file))
+      context.addIssue({
+        code: "custom",
+        path: ["deploy", "file"],
+        message: `the export step writes ${written.join(", ")}; deploy.file ${file} is not among them`,
+      });
   });
 
-export const JobRequestSchema = z.discriminatedUnion("kind", [TrainJobRequestSchema, ExportJobRequestSchema, DeployJobRequestSchema, EvalJobRequestSchema, PipelineJobRequestSchema]);
+export const JobRequestSchema = z.discriminatedUnion("kind", [
+  TrainJobRequestSchema,
+  ExportJobRequestSchema,
+  DeployJobRequestSchema,
+  EvalJobRequestSchema,
+  PipelineJobRequestSchema,
+]);
 export type JobRequest = z.infer<typeof JobRequestSchema>;
 export type TrainJobRequest = z.infer<typeof TrainJobRequestSchema>;
 export type ExportJobRequest = z.infer<typeof ExportJobRequestSchema>;

@@ -71,7 +71,7 @@ export type TraceDetail = z.infer<typeof TraceDetailSchema>;
 
 /** A correction only makes sense on a call marked undesirable: it is what the model should have done. */
 export const PutLabelBodySchema = LabelSchema.refine((body) => !body.correction || body.label === "undesirable", {
-  message: "a correction can only go with the label \"undesirable\"",
+  message: 'a correction can only go with the label "undesirable"',
   path: ["correction"],
 });
 

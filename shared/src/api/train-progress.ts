@@ -57,7 +57,14 @@ export const TrainEventSchema = z.discriminatedUnion("event", [
    * export: stage `index` of `total` has started (merge, convert, quantize q4_k_m, adapter, check); the
    * daemon also says so while it sets up the trainer, with `total` 0: a stage of no count.
    */
-  z.object({ ...base, event: z.literal("stage"), stage: z.string(), index: z.number().int(), total: z.number().int(), eta_s: number }),
+  z.object({
+    ...base,
+    event: z.literal("stage"),
+    stage: z.string(),
+    index: z.number().int(),
+    total: z.number().int(),
+    eta_s: number,
+  }),
   z.object({
     ...base,
     event: z.literal("done"),

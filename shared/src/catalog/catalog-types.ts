@@ -51,9 +51,7 @@ export const CatalogSchema = z.object({
   contextStyle: ContextStyleSchema,
   tools: z.array(CatalogToolSchema).min(1),
   /** The tool whose string argument holds CLI commands, when the toolset has one. */
-  dispatcher: z
-    .object({ tool: z.string(), argument: z.string(), valuesArgument: z.string().optional() })
-    .optional(),
+  dispatcher: z.object({ tool: z.string(), argument: z.string(), valuesArgument: z.string().optional() }).optional(),
   commands: z.array(CatalogCommandSchema).optional(),
 });
 export type Catalog = z.infer<typeof CatalogSchema>;

@@ -24,7 +24,14 @@ export function checkAgainstSchema(value: unknown, schema: JsonSchema, root: Jso
   return findings;
 }
 
-function check(value: unknown, schema: JsonSchema, root: JsonSchema, path: string, out: SchemaFinding[], depth: number): void {
+function check(
+  value: unknown,
+  schema: JsonSchema,
+  root: JsonSchema,
+  path: string,
+  out: SchemaFinding[],
+  depth: number,
+): void {
   if (depth > MAX_DEPTH) return;
   const resolved = resolveRef(schema, root);
   if (!resolved) return;
@@ -38,7 +45,11 @@ function check(value: unknown, schema: JsonSchema, root: JsonSchema, path: strin
       return branchFindings;
     });
     if (!branches.some((found) => found.length === 0)) {
-      out.push({ kind: "type", path, message: `${describe(path)} matches none of the allowed forms (${alternatives.map(typeLabel).join(" | ")})` });
+      out.push({
+        kind: "type",
+        path,
+        message: `${describe(path)} matches none of the allowed forms (${alternatives.map(typeLabel).join(" | ")})`,
+      });
     }
   }
 
@@ -47,29 +58,49 @@ function check(value: unknown, schema: JsonSchema, root: JsonSchema, path: strin
     return;
   }
   if (Array.isArray(schema.enum) && !schema.enum.some((allowed) => deepEqual(allowed, value))) {
-    out.push({ kind: "enum", path, message: `${describe(path)} must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}, got ${short(value)}` });
+    out.push({
+      kind: "enum",
+      path,
+      message: `${describe(path)} must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}, got ${short(value)}`,
+    });
   }
   if ("const" in schema && !deepEqual(schema.const, value)) {
-    out.push({ kind: "enum", path, message: `${describe(path)} must be ${JSON.stringify(schema.const)}, got ${short(value)}` });
+    out.push({
+      kind: "enum",
+      path,
+      message: `${describe(path)} must be ${JSON.stringify(schema.const)}, got ${short(value)}`,
+    });
   }
   if (typeof value === "string") checkString(value, schema, path, out);
   if (typeof value === "number") checkNumber(value, schema, path, out);
   if (Array.isArray(value)) {
     const items = schema.items;
     if (items && typeof items === "object" && !Array.isArray(items)) {
-      value.forEach((item, index) => check(item, items as JsonSchema, root, `${path}[${index}]`, out, depth + 1));
+      for (const [index, item] of value.entries())
+        check(item, items as JsonSchema, root, `${path}[${index}]`, out, depth + 1);
     }
   } else if (isObject(value)) {
     checkObject(value, schema, root, path, out, depth);
   }
 }
 
-function checkObject(value: Record<string, unknown>, schema: JsonSchema, root: JsonSchema, path: string, out: SchemaFinding[], depth: number): void {
+function checkObject(
+  value: Record<string, unknown>,
+  schema: JsonSchema,
+  root: JsonSchema,
+  path: string,
+  out: SchemaFinding[],
+  depth: number,
+): void {
   const properties = isObject(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
   if (Array.isArray(schema.required)) {
     for (const name of schema.required) {
       if (typeof name === "string" && !(name in value)) {
-        out.push({ kind: "required", path: join(path, name), message: `missing required parameter ${JSON.stringify(join(path, name))}` });
+        out.push({
+          kind: "required",
+          path: join(path, name),
+          message: `missing required parameter ${JSON.stringify(join(path, name))}`,
+        });
       }
     }
   }
@@ -78,7 +109,11 @@ function checkObject(value: Record<string, unknown>, schema: JsonSchema, root: J
     if (propertySchema) {
       check(child, propertySchema, root, join(path, key), out, depth + 1);
     } else if (schema.additionalProperties === false) {
-      out.push({ kind: "unexpected", path: join(path, key), message: `unexpected parameter ${JSON.stringify(join(path, key))}` });
+      out.push({
+        kind: "unexpected",
+        path: join(path, key),
+        message: `unexpected parameter ${JSON.stringify(join(path, key))}`,
+      });
     } else if (isObject(schema.additionalProperties)) {
       check(child, schema.additionalProperties as JsonSchema, root, join(path, key), out, depth + 1);
     }
@@ -87,7 +122,11 @@ function checkObject(value: Record<string, unknown>, schema: JsonSchema, root: J
 
 function checkString(value: string, schema: JsonSchema, path: string, out: SchemaFinding[]): void {
   if (typeof schema.minLength === "number" && value.length < schema.minLength) {
-    out.push({ kind: "constraint", path, message: `${describe(path)} must be at least ${schema.minLength} characters` });
+    out.push({
+      kind: "constraint",
+      path,
+      message: `${describe(path)} must be at least ${schema.minLength} characters`,
+    });
   }
   if (typeof schema.maxLength === "number" && value.length > schema.maxLength) {
     out.push({ kind: "constraint", path, message: `${describe(path)} must be at most ${schema.maxLength} characters` });
@@ -116,9 +155,10 @@ function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema | undefine
       .slice(1)
       .split("/")
       .filter((part) => part.length > 0)
-      .reduce<unknown>((node, part) => (isObject(node) ? node[part.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined), root) as
-      | JsonSchema
-      | undefined;
+      .reduce<unknown>(
+        (node, part) => (isObject(node) ? node[part.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined),
+        root,
+      ) as JsonSchema | undefined;
   }
   return current;
 }
@@ -127,14 +167,22 @@ function matchesType(value: unknown, type: unknown): boolean {
   const types = Array.isArray(type) ? type : [type];
   return types.some((t) => {
     switch (t) {
-      case "string": return typeof value === "string";
-      case "number": return typeof value === "number" && Number.isFinite(value);
-      case "integer": return typeof value === "number" && Number.isInteger(value);
-      case "boolean": return typeof value === "boolean";
-      case "null": return value === null;
-      case "array": return Array.isArray(value);
-      case "object": return isObject(value);
-      default: return true;
+      case "string":
+        return typeof value === "string";
+      case "number":
+        return typeof value === "number" && Number.isFinite(value);
+      case "integer":
+        return typeof value === "number" && Number.isInteger(value);
+      case "boolean":
+        return typeof value === "boolean";
+      case "null":
+        return value === null;
+      case "array":
+        return Array.isArray(value);
+      case "object":
+        return isObject(value);
+      default:
+        return true;
     }
   });
 }

@@ -11,10 +11,22 @@ export function catalogFromToolsList(result: unknown, id = "recorded"): Catalog 
   const parsed = ToolsListResultSchema.safeParse(result);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new Error(`not a tools/list result: ${first ? `${first.path.join(".") || "(root)"}: ${first.message}` : "invalid"}`);
+    throw new Error(
+      `not a tools/list result: ${first ? `${first.path.join(".") || "(root)"}: ${first.message}` : "invalid"}`,
+    );
   }
-  const tools = parsed.data.tools.map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema }));
-  return { id, version: "recorded", title: `tools/list recorded as ${id}`, contextStyle: detectContextStyle(tools), tools };
+  const tools = parsed.data.tools.map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    inputSchema: tool.inputSchema,
+  }));
+  return {
+    id,
+    version: "recorded",
+    title: `tools/list recorded as ${id}`,
+    contextStyle: detectContextStyle(tools),
+    tools,
+  };
 }
 
 function detectContextStyle(tools: Array<{ inputSchema: Record<string, unknown> }>): ContextStyle {

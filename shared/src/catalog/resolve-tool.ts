@@ -2,7 +2,11 @@ import type { Catalog, CatalogTool } from "./catalog-types";
 import { isObject } from "./json-schema";
 
 export type ResolvedTool =
-  | { kind: "tool"; tool: CatalogTool; /** arguments that only select the tool (the wire `mode`) */ ignoredArguments: readonly string[] }
+  | {
+      kind: "tool";
+      tool: CatalogTool /** arguments that only select the tool (the wire `mode`) */;
+      ignoredArguments: readonly string[];
+    }
   | { kind: "unknown"; message: string };
 
 interface ToolIndex {
@@ -20,8 +24,14 @@ function toolIndex(catalog: Catalog): ToolIndex {
   let index = toolIndexes.get(catalog);
   if (!index) {
     const byAgent = new Map<string, CatalogTool[]>();
-    for (const tool of catalog.tools) if (tool.agent) byAgent.set(tool.agent, [...(byAgent.get(tool.agent) ?? []), tool]);
-    index = { byName: new Map(catalog.tools.map((tool) => [tool.name, tool])), byAgent, names: catalog.tools.map((t) => t.name), suggestions: new Map() };
+    for (const tool of catalog.tools)
+      if (tool.agent) byAgent.set(tool.agent, [...(byAgent.get(tool.agent) ?? []), tool]);
+    index = {
+      byName: new Map(catalog.tools.map((tool) => [tool.name, tool])),
+      byAgent,
+      names: catalog.tools.map((t) => t.name),
+      suggestions: new Map(),
+    };
     toolIndexes.set(catalog, index);
   }
   return index;
@@ -49,7 +59,10 @@ export function resolveTool(catalog: Catalog, name: string, args: unknown): Reso
     const known = modes.map((t) => t.mode).join(", ");
     return {
       kind: "unknown",
-      message: typeof mode === "string" ? `${name} has no mode "${mode}" (modes: ${known})` : `${name} is called without a "mode" (modes: ${known})`,
+      message:
+        typeof mode === "string"
+          ? `${name} has no mode "${mode}" (modes: ${known})`
+          : `${name} is called without a "mode" (modes: ${known})`,
     };
   }
   if (!index.suggestions.has(name)) {
@@ -57,7 +70,10 @@ export function resolveTool(catalog: Catalog, name: string, args: unknown): Reso
     index.suggestions.set(name, closestName(name, index.names));
   }
   const suggestion = index.suggestions.get(name);
-  return { kind: "unknown", message: `unknown tool "${name}" in ${catalog.id}${suggestion ? `; did you mean "${suggestion}"?` : ""}` };
+  return {
+    kind: "unknown",
+    message: `unknown tool "${name}" in ${catalog.id}${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+  };
 }
 
 /** The closest known name, if it is close enough to be a likely typo or a renamed mode. */
@@ -80,7 +96,9 @@ function editDistance(a: string, b: string): number {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost));
+      current.push(
+        Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost),
+      );
     }
     previous = current;
   }

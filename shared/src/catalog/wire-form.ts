@@ -20,7 +20,10 @@ export function wireTools(catalog: Catalog): CatalogTool[] {
       const { [MODE_SELECTOR]: own, ...rest } = schemaProperties(tool.inputSchema);
       // A mode's own parameter named like the selector (openNote's tab/split/window) cannot share the one
       // `mode` property: the selector wins, or every other mode's call would fail its enum.
-      if (own) hidden.push(`${tool.mode}'s own \`mode\` parameter${Array.isArray(own.enum) ? ` (${own.enum.join(", ")})` : ""}`);
+      if (own)
+        hidden.push(
+          `${tool.mode}'s own \`mode\` parameter${Array.isArray(own.enum) ? ` (${own.enum.join(", ")})` : ""}`,
+        );
       Object.assign(properties, rest);
     }
     const requiredByAll = modes
@@ -32,7 +35,11 @@ export function wireTools(catalog: Catalog): CatalogTool[] {
       name: agent,
       agent,
       description: `${agent}: ${modes.length} modes, chosen with \`mode\`.${note}`,
-      inputSchema: { type: "object", properties: { [MODE_SELECTOR]: { type: "string", enum: modes.map((tool) => tool.mode) }, ...properties }, required: [MODE_SELECTOR, ...requiredByAll] },
+      inputSchema: {
+        type: "object",
+        properties: { [MODE_SELECTOR]: { type: "string", enum: modes.map((tool) => tool.mode) }, ...properties },
+        required: [MODE_SELECTOR, ...requiredByAll],
+      },
     };
   });
 }

@@ -13,7 +13,8 @@ import { extractSeedTextCalls, hasSeedTextCall } from "./seed-text";
 export function extractCalls(message: unknown): ExtractedCalls {
   const result: ExtractedCalls = { calls: [], errors: [] };
   if (!isObject(message)) return result;
-  if (message.tool_calls !== undefined && message.tool_calls !== null) merge(result, extractOpenAiCalls(message.tool_calls));
+  if (message.tool_calls !== undefined && message.tool_calls !== null)
+    merge(result, extractOpenAiCalls(message.tool_calls));
   if (typeof message.content === "string") merge(result, extractTextCalls(message.content));
   return result;
 }

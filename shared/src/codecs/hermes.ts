@@ -31,7 +31,11 @@ export function extractHermesCalls(content: string): ExtractedCalls {
     }
     const body = scan.value;
     if (!isObject(body) || typeof body.name !== "string" || body.name.length === 0) {
-      result.errors.push({ form: "hermes", message: '<tool_call> body must be an object with a "name" string', offset: open });
+      result.errors.push({
+        form: "hermes",
+        message: '<tool_call> body must be an object with a "name" string',
+        offset: open,
+      });
     } else {
       result.calls.push({ form: "hermes", name: body.name, arguments: decodeArguments(body.arguments), offset: open });
     }
@@ -41,7 +45,9 @@ export function extractHermesCalls(content: string): ExtractedCalls {
 }
 
 export function renderHermesCalls(calls: Array<{ name: string; arguments: unknown }>): string {
-  return calls.map((call) => `${OPEN}\n${JSON.stringify({ name: call.name, arguments: call.arguments })}\n${CLOSE}`).join("\n");
+  return calls
+    .map((call) => `${OPEN}\n${JSON.stringify({ name: call.name, arguments: call.arguments })}\n${CLOSE}`)
+    .join("\n");
 }
 
 export function renderHermesResponse(result: string): string {

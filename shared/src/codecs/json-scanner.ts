@@ -46,12 +46,17 @@ function findValueEnd(text: string, start: number): number | { ok: false; error:
     else if (ch === "[") closers.push("]");
     else if (ch === "}" || ch === "]") {
       const expected = closers.pop();
-      if (ch !== expected) return { ok: false, error: `unbalanced JSON: found "${ch}" where "${expected}" was expected`, at: i };
+      if (ch !== expected)
+        return { ok: false, error: `unbalanced JSON: found "${ch}" where "${expected}" was expected`, at: i };
       if (closers.length === 0) return i + 1;
     }
     i++;
   }
-  return { ok: false, error: `unterminated JSON ${first === "{" ? "object" : "array"}: missing ${closers.length} closing bracket(s)`, at: start };
+  return {
+    ok: false,
+    error: `unterminated JSON ${first === "{" ? "object" : "array"}: missing ${closers.length} closing bracket(s)`,
+    at: start,
+  };
 }
 
 function stringEnd(text: string, start: number): number | { ok: false; error: string; at: number } {

@@ -21,7 +21,10 @@ export function extractMistralCalls(content: string): ExtractedCalls {
     const marker = content.indexOf(MARKER, pos);
     if (marker < 0) break;
     const bodyAt = skipWhitespace(content, marker + MARKER.length);
-    pos = content[bodyAt] === "[" ? readArrayForm(content, marker, bodyAt, result) : readNamedForm(content, marker, bodyAt, result);
+    pos =
+      content[bodyAt] === "["
+        ? readArrayForm(content, marker, bodyAt, result)
+        : readNamedForm(content, marker, bodyAt, result);
   }
   return result;
 }
@@ -35,7 +38,11 @@ function readArrayForm(content: string, marker: number, at: number, out: Extract
   const items = scan.value as unknown[];
   items.forEach((item, index) => {
     if (!isObject(item) || typeof item.name !== "string" || item.name.length === 0) {
-      out.errors.push({ form: "mistral", message: `[TOOL_CALLS] item ${index + 1} must be an object with a "name" string`, offset: marker });
+      out.errors.push({
+        form: "mistral",
+        message: `[TOOL_CALLS] item ${index + 1} must be an object with a "name" string`,
+        offset: marker,
+      });
       return;
     }
     out.calls.push({
@@ -53,12 +60,20 @@ function readNamedForm(content: string, marker: number, at: number, out: Extract
   const argsAt = content.indexOf(ARGS, at);
   const name = argsAt < 0 ? "" : content.slice(at, argsAt).trim();
   if (!name || /\s/.test(name)) {
-    out.errors.push({ form: "mistral", message: "[TOOL_CALLS] is followed neither by a JSON list nor by name[ARGS]{...}", offset: marker });
+    out.errors.push({
+      form: "mistral",
+      message: "[TOOL_CALLS] is followed neither by a JSON list nor by name[ARGS]{...}",
+      offset: marker,
+    });
     return at;
   }
   const scan = scanJsonValue(content, argsAt + ARGS.length);
   if (!scan.ok) {
-    out.errors.push({ form: "mistral", message: `arguments of "${name}" cannot be read: ${scan.error}`, offset: marker });
+    out.errors.push({
+      form: "mistral",
+      message: `arguments of "${name}" cannot be read: ${scan.error}`,
+      offset: marker,
+    });
     return argsAt + ARGS.length;
   }
   out.calls.push({ form: "mistral", name, arguments: scan.value, offset: marker });
@@ -66,7 +81,11 @@ function readNamedForm(content: string, marker: number, at: number, out: Extract
 }
 
 export function renderMistralCalls(calls: Array<{ name: string; arguments: unknown; id?: string }>): string {
-  const items = calls.map((call) => ({ name: call.name, arguments: call.arguments, ...(call.id ? { id: call.id } : {}) }));
+  const items = calls.map((call) => ({
+    name: call.name,
+    arguments: call.arguments,
+    ...(call.id ? { id: call.id } : {}),
+  }));
   return `${MARKER} ${JSON.stringify(items)}`;
 }
 

@@ -23,7 +23,10 @@ export function extractOpenAiCalls(toolCalls: unknown): ExtractedCalls {
       try {
         args = JSON.parse(args);
       } catch (error) {
-        result.errors.push({ form: "openai", message: `tool_calls[${index}].function.arguments is not valid JSON: ${(error as Error).message}` });
+        result.errors.push({
+          form: "openai",
+          message: `tool_calls[${index}].function.arguments is not valid JSON: ${(error as Error).message}`,
+        });
         return;
       }
     }

@@ -17,7 +17,7 @@ import { pythonJsonDumps } from "./python-json";
  */
 export type SeedTextSegment =
   | { kind: "text"; text: string }
-  | { kind: "call"; name: string; arguments: unknown; /** where the call starts in the parsed text */ offset?: number }
+  | { kind: "call"; name: string; arguments: unknown /** where the call starts in the parsed text */; offset?: number }
   | { kind: "result"; text: string };
 
 const CALL_MARKER = "tool_call:";
@@ -49,7 +49,12 @@ export function parseSeedText(content: string): SeedTextParse {
     const name = content.slice(marker + CALL_MARKER.length, lineEnd).trim();
     const argsAt = skipInlineWhitespace(content, lineEnd + 1);
     if (!name || !content.startsWith(ARGUMENTS_MARKER, argsAt)) {
-      errors.push({ message: name ? `"tool_call: ${name}" is not followed by an "arguments:" line` : '"tool_call:" has no tool name', offset: marker });
+      errors.push({
+        message: name
+          ? `"tool_call: ${name}" is not followed by an "arguments:" line`
+          : '"tool_call:" has no tool name',
+        offset: marker,
+      });
       pushText(content.slice(marker, lineEnd));
       pos = lineEnd;
       continue;
@@ -67,7 +72,10 @@ export function parseSeedText(content: string): SeedTextParse {
     if (content.startsWith(RESULT_MARKER, resultAt)) {
       pushText(content.slice(pos, resultAt));
       const resultEnd = resultTextEnd(content, resultAt + RESULT_MARKER.length);
-      segments.push({ kind: "result", text: content.slice(skipInlineWhitespace(content, resultAt + RESULT_MARKER.length), resultEnd) });
+      segments.push({
+        kind: "result",
+        text: content.slice(skipInlineWhitespace(content, resultAt + RESULT_MARKER.length), resultEnd),
+      });
       pos = resultEnd;
     }
   }
@@ -80,8 +88,10 @@ export function extractSeedTextCalls(content: string): ExtractedCalls {
   const { segments, errors } = parseSeedText(content);
   const calls: ExtractedCalls["calls"] = [];
   for (const segment of segments) {
-    if (segment.kind === "call") calls.push({ form: "seed-text", name: segment.name, arguments: segment.arguments, offset: segment.offset });
-    else if (segment.kind === "result" && calls.length > 0) (calls[calls.length - 1] as { result?: string }).result = segment.text;
+    if (segment.kind === "call")
+      calls.push({ form: "seed-text", name: segment.name, arguments: segment.arguments, offset: segment.offset });
+    else if (segment.kind === "result" && calls.length > 0)
+      (calls[calls.length - 1] as { result?: string }).result = segment.text;
   }
   return { calls, errors: errors.map((e) => ({ form: "seed-text", ...e })) };
 }
@@ -105,7 +115,11 @@ function renderSegment(segment: SeedTextSegment): string {
 /**
  * Convenience for writers: one call block with an optional result and reply, separated by blank lines.
  */
-export function renderSeedTextCall(call: { name: string; arguments: unknown }, result?: string, reply?: string): string {
+export function renderSeedTextCall(
+  call: { name: string; arguments: unknown },
+  result?: string,
+  reply?: string,
+): string {
   const segments: SeedTextSegment[] = [{ kind: "call", name: call.name, arguments: call.arguments }];
   if (result !== undefined) segments.push({ kind: "text", text: "\n\n" }, { kind: "result", text: result });
   if (reply !== undefined) segments.push({ kind: "text", text: `\n\n${reply}` });

@@ -87,7 +87,8 @@ export class CoverageCounter {
         this.invalidCalls++;
         const entry = this.invalid.get(call.name) ?? { count: 0, lines: [] };
         entry.count++;
-        if (entry.lines.length < MAX_LINES_PER_NAME && entry.lines[entry.lines.length - 1] !== line) entry.lines.push(line);
+        if (entry.lines.length < MAX_LINES_PER_NAME && entry.lines[entry.lines.length - 1] !== line)
+          entry.lines.push(line);
         this.invalid.set(call.name, entry);
         continue;
       }

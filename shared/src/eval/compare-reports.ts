@@ -38,12 +38,21 @@ export const SIGNIFICANCE = 0.05;
  */
 export function compareReports(a: EvalReport, b: EvalReport): ReportComparison {
   const warnings: string[] = [];
-  if (a.metadata.set.id !== b.metadata.set.id) warnings.push(`the runs used different prompt sets (${a.metadata.set.id} and ${b.metadata.set.id}): only cases with the same id are paired`);
+  if (a.metadata.set.id !== b.metadata.set.id)
+    warnings.push(
+      `the runs used different prompt sets (${a.metadata.set.id} and ${b.metadata.set.id}): only cases with the same id are paired`,
+    );
   else {
     const changed = changedCases(a, b);
-    if (changed.length > 0) warnings.push(`prompt set ${a.metadata.set.id} changed between the runs (${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ` and ${changed.length - 5} more` : ""}): those paired cases may not be the same tasks`);
+    if (changed.length > 0)
+      warnings.push(
+        `prompt set ${a.metadata.set.id} changed between the runs (${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ` and ${changed.length - 5} more` : ""}): those paired cases may not be the same tasks`,
+      );
   }
-  if (a.metadata.backend.grammar_constrained !== b.metadata.backend.grammar_constrained) warnings.push("one backend constrains calls with a grammar and the other does not: schema validity is not comparable");
+  if (a.metadata.backend.grammar_constrained !== b.metadata.backend.grammar_constrained)
+    warnings.push(
+      "one backend constrains calls with a grammar and the other does not: schema validity is not comparable",
+    );
   const rateA = caseRates(a.records);
   const rateB = caseRates(b.records);
   const ranA = new Set(a.records.map((record) => record.case_id));
@@ -58,8 +67,16 @@ export function compareReports(a: EvalReport, b: EvalReport): ReportComparison {
   const meanA = cases.length ? cases.reduce((sum, item) => sum + item.a, 0) / cases.length : undefined;
   const meanB = cases.length ? cases.reduce((sum, item) => sum + item.b, 0) / cases.length : undefined;
   return {
-    a: { id: a.metadata.id, pass_rate: a.summary.pass_rate, backend: `${a.metadata.backend.kind}:${a.metadata.backend.model}` },
-    b: { id: b.metadata.id, pass_rate: b.summary.pass_rate, backend: `${b.metadata.backend.kind}:${b.metadata.backend.model}` },
+    a: {
+      id: a.metadata.id,
+      pass_rate: a.summary.pass_rate,
+      backend: `${a.metadata.backend.kind}:${a.metadata.backend.model}`,
+    },
+    b: {
+      id: b.metadata.id,
+      pass_rate: b.summary.pass_rate,
+      backend: `${b.metadata.backend.kind}:${b.metadata.backend.model}`,
+    },
     delta: meanA === undefined || meanB === undefined ? null : round(meanB - meanA),
     paired_cases: cases.length,
     better: test.better,
@@ -83,18 +100,24 @@ export interface GateOptions {
 }
 
 /** The gate a pipeline applies before promoting a model; `reasons` is empty when it passes. */
-export function checkGate(report: EvalReport, options: GateOptions): { passed: boolean; reasons: string[]; comparison?: ReportComparison } {
+export function checkGate(
+  report: EvalReport,
+  options: GateOptions,
+): { passed: boolean; reasons: string[]; comparison?: ReportComparison } {
   const reasons: string[] = [];
   const rate = report.summary.pass_rate;
   if (options.failUnder !== undefined) {
     if (rate === null) reasons.push("no case could be scored (request errors only)");
-    else if (rate < options.failUnder) reasons.push(`pass rate ${formatRate(rate)} is under the required ${formatRate(options.failUnder)}`);
+    else if (rate < options.failUnder)
+      reasons.push(`pass rate ${formatRate(rate)} is under the required ${formatRate(options.failUnder)}`);
   }
   let comparison: ReportComparison | undefined;
   if (options.baseline) {
     comparison = compareReports(options.baseline, report);
     if (comparison.significant && (comparison.delta ?? 0) < 0) {
-      reasons.push(`significantly worse than ${options.baseline.metadata.id}: ${comparison.worse} cases worse, ${comparison.better} better (p = ${comparison.p_value})`);
+      reasons.push(
+        `significantly worse than ${options.baseline.metadata.id}: ${comparison.worse} cases worse, ${comparison.better} better (p = ${comparison.p_value})`,
+      );
     }
   }
   return { passed: reasons.length === 0, reasons, ...(comparison ? { comparison } : {}) };
@@ -111,8 +134,11 @@ export function formatRate(rate: number | null): string {
  */
 function changedCases(a: EvalReport, b: EvalReport): string[] {
   const [hashesA, hashesB] = [a.metadata.set.case_sha256, b.metadata.set.case_sha256];
-  const paired = [...new Set(a.records.map((record) => record.case_id))].filter((id) => b.records.some((record) => record.case_id === id));
-  if (hashesA && hashesB) return paired.filter((id) => hashesA[id] !== undefined && hashesB[id] !== undefined && hashesA[id] !== hashesB[id]);
+  const paired = [...new Set(a.records.map((record) => record.case_id))].filter((id) =>
+    b.records.some((record) => record.case_id === id),
+  );
+  if (hashesA && hashesB)
+    return paired.filter((id) => hashesA[id] !== undefined && hashesB[id] !== undefined && hashesA[id] !== hashesB[id]);
   return a.metadata.set.sha256 === b.metadata.set.sha256 ? [] : paired;
 }
 

@@ -21,11 +21,21 @@ export function checkConstraint(value: unknown, constraint: ArgConstraint): stri
   if ("absent" in constraint) return value === undefined ? undefined : `should not be given, got ${short(value)}`;
   if (value === undefined) return "is missing";
   if ("any" in constraint) return undefined;
-  if ("exact" in constraint) return deepEqual(value, constraint.exact) ? undefined : `is ${short(value)}, expected ${short(constraint.exact)}`;
-  if ("oneOf" in constraint) return constraint.oneOf.some((option) => deepEqual(value, option)) ? undefined : `is ${short(value)}, expected one of ${constraint.oneOf.map(short).join(", ")}`;
+  if ("exact" in constraint)
+    return deepEqual(value, constraint.exact) ? undefined : `is ${short(value)}, expected ${short(constraint.exact)}`;
+  if ("oneOf" in constraint)
+    return constraint.oneOf.some((option) => deepEqual(value, option))
+      ? undefined
+      : `is ${short(value)}, expected one of ${constraint.oneOf.map(short).join(", ")}`;
   if (typeof value !== "string") return `is ${short(value)}, expected a string`;
-  if ("pattern" in constraint) return new RegExp(constraint.pattern, constraint.flags).test(value) ? undefined : `is ${short(value)}, expected to match /${constraint.pattern}/${constraint.flags ?? ""}`;
-  if ("path" in constraint) return normalizeVaultPath(value) === normalizeVaultPath(constraint.path) ? undefined : `is ${short(value)}, expected the path ${short(constraint.path)}`;
+  if ("pattern" in constraint)
+    return new RegExp(constraint.pattern, constraint.flags).test(value)
+      ? undefined
+      : `is ${short(value)}, expected to match /${constraint.pattern}/${constraint.flags ?? ""}`;
+  if ("path" in constraint)
+    return normalizeVaultPath(value) === normalizeVaultPath(constraint.path)
+      ? undefined
+      : `is ${short(value)}, expected the path ${short(constraint.path)}`;
   const lower = value.toLowerCase();
   const missing = constraint.contains.filter((part) => !lower.includes(part.toLowerCase()));
   return missing.length === 0 ? undefined : `lacks ${missing.map(short).join(", ")}`;
@@ -43,7 +53,8 @@ export function checkConstraints(args: unknown, constraints: Record<string, ArgC
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, index) => deepEqual(item, b[index]));
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((item, index) => deepEqual(item, b[index]));
   if (isObject(a) && isObject(b)) {
     const keys = Object.keys(a);
     return keys.length === Object.keys(b).length && keys.every((key) => key in b && deepEqual(a[key], b[key]));

@@ -6,7 +6,12 @@ import type { ExpectedCall } from "./prompt-set";
  * exists. `any`: a maximum bipartite matching (BFCL matches parallel calls in any order).
  * Returns, for each expected call, the index of its actual call or -1.
  */
-export function matchCalls<T>(expected: ExpectedCall[], actual: T[], fits: (expected: ExpectedCall, actual: T) => boolean, order: "sequence" | "any"): number[] {
+export function matchCalls<T>(
+  expected: ExpectedCall[],
+  actual: T[],
+  fits: (expected: ExpectedCall, actual: T) => boolean,
+  order: "sequence" | "any",
+): number[] {
   if (order === "sequence") {
     const pairs: number[] = [];
     let from = 0;
@@ -35,6 +40,6 @@ export function matchCalls<T>(expected: ExpectedCall[], actual: T[], fits: (expe
     }
     return false;
   };
-  expected.forEach((_, want) => tryAssign(want, new Array<boolean>(actual.length).fill(false)));
+  for (const want of expected.keys()) tryAssign(want, new Array<boolean>(actual.length).fill(false));
   return expected.map((_, want) => ownerOf.indexOf(want));
 }

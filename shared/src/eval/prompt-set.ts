@@ -12,7 +12,15 @@ export const ArgConstraintSchema = z.union([
   /** Deep equality with one of the values. */
   z.object({ oneOf: z.array(z.unknown()).min(1) }).strict(),
   /** A string matching this regular expression (JavaScript syntax, `flags` as in `new RegExp`). */
-  z.object({ pattern: z.string().min(1), flags: z.string().regex(/^[imsu]*$/).optional() }).strict(),
+  z
+    .object({
+      pattern: z.string().min(1),
+      flags: z
+        .string()
+        .regex(/^[imsu]*$/)
+        .optional(),
+    })
+    .strict(),
   /** A vault path equal to this one once a leading `/` is dropped and `\` read as `/` (the plugin does both). */
   z.object({ path: z.string().min(1) }).strict(),
   /** A string containing every one of these, ignoring case. */
@@ -84,8 +92,20 @@ export const VaultExpectationSchema = z
     foldersCreated: z.array(z.string().min(1)).default([]),
     foldersDeleted: z.array(z.string().min(1)).default([]),
     /** Memory items that must be new (each matches exactly one new item), changed, or gone. */
-    memoryCreated: z.array(z.object({ collection: MemoryCollectionSchema, match: z.record(z.string(), ArgConstraintSchema).default({}) })).default([]),
-    memoryChanged: z.array(z.object({ collection: MemoryCollectionSchema, id: z.string(), match: z.record(z.string(), ArgConstraintSchema).default({}) })).default([]),
+    memoryCreated: z
+      .array(
+        z.object({ collection: MemoryCollectionSchema, match: z.record(z.string(), ArgConstraintSchema).default({}) }),
+      )
+      .default([]),
+    memoryChanged: z
+      .array(
+        z.object({
+          collection: MemoryCollectionSchema,
+          id: z.string(),
+          match: z.record(z.string(), ArgConstraintSchema).default({}),
+        }),
+      )
+      .default([]),
     memoryDeleted: z.array(z.object({ collection: MemoryCollectionSchema, id: z.string() })).default([]),
   })
   .strict();
@@ -103,10 +123,28 @@ export const EvalMessageSchema = z.union([
     .object({
       role: z.literal("assistant"),
       content: z.string().nullable(),
-      tool_calls: z.array(z.object({ id: z.string().optional(), type: z.literal("function").optional(), function: z.object({ name: z.string().min(1), arguments: z.union([z.string(), z.record(z.string(), z.unknown())]) }) })).optional(),
+      tool_calls: z
+        .array(
+          z.object({
+            id: z.string().optional(),
+            type: z.literal("function").optional(),
+            function: z.object({
+              name: z.string().min(1),
+              arguments: z.union([z.string(), z.record(z.string(), z.unknown())]),
+            }),
+          }),
+        )
+        .optional(),
     })
     .strict(),
-  z.object({ role: z.literal("tool"), content: z.string(), tool_call_id: z.string().optional(), name: z.string().optional() }).strict(),
+  z
+    .object({
+      role: z.literal("tool"),
+      content: z.string(),
+      tool_call_id: z.string().optional(),
+      name: z.string().optional(),
+    })
+    .strict(),
 ]);
 export type EvalMessage = z.infer<typeof EvalMessageSchema>;
 
@@ -116,10 +154,17 @@ export const EvalCaseSchema = z
     kind: z.enum(CASE_KINDS),
     tags: z.array(z.string()).default([]),
     /** The system prompt (with its `<session_context>`) and the user's request. */
-    messages: z.array(EvalMessageSchema).min(1).refine((messages) => messages.some((message) => message.role === "user"), "a case needs a user message"),
+    messages: z
+      .array(EvalMessageSchema)
+      .min(1)
+      .refine((messages) => messages.some((message) => message.role === "user"), "a case needs a user message"),
     /** The catalog tools offered to the model; all of the set's catalog when absent. */
     tools: z.array(z.string().min(1)).min(1).optional(),
-    vault: VaultFixtureSchema.default({ files: {}, folders: [], memory: { workspaces: [], sessions: [], states: [], agents: [] } }),
+    vault: VaultFixtureSchema.default({
+      files: {},
+      folders: [],
+      memory: { workspaces: [], sessions: [], states: [], agents: [] },
+    }),
     expect: z
       .object({
         calls: z.array(ExpectedCallSchema).default([]),
@@ -138,15 +183,25 @@ export const EvalCaseSchema = z
      * context supplies it); no turns for an irrelevance case. Never shown to a model; it proves the case
      * can be passed (`vault-tuner eval check` replays it).
      */
-    reference: z.array(z.array(z.object({ tool: z.string().min(1), arguments: z.record(z.string(), z.unknown()) }).strict()).min(1)).optional(),
+    reference: z
+      .array(
+        z.array(z.object({ tool: z.string().min(1), arguments: z.record(z.string(), z.unknown()) }).strict()).min(1),
+      )
+      .optional(),
     /** Model turns before the case is stopped as unfinished. */
     turnLimit: z.number().int().min(1).max(50).default(8),
     notes: z.string().optional(),
   })
   .strict()
   .superRefine((value, context) => {
-    if (value.kind === "irrelevance" && value.expect.calls.length > 0) context.addIssue({ code: "custom", path: ["expect", "calls"], message: "an irrelevance case expects no call" });
-    if (value.kind !== "irrelevance" && value.expect.calls.length === 0) context.addIssue({ code: "custom", path: ["expect", "calls"], message: `a ${value.kind} case expects at least one call` });
+    if (value.kind === "irrelevance" && value.expect.calls.length > 0)
+      context.addIssue({ code: "custom", path: ["expect", "calls"], message: "an irrelevance case expects no call" });
+    if (value.kind !== "irrelevance" && value.expect.calls.length === 0)
+      context.addIssue({
+        code: "custom",
+        path: ["expect", "calls"],
+        message: `a ${value.kind} case expects at least one call`,
+      });
   });
 export type EvalCase = z.infer<typeof EvalCaseSchema>;
 export type EvalCaseInput = z.input<typeof EvalCaseSchema>;
@@ -169,7 +224,12 @@ export const PromptSetSchema = z
   .superRefine((value, context) => {
     const seen = new Set<string>();
     value.cases.forEach((evalCase, index) => {
-      if (seen.has(evalCase.id)) context.addIssue({ code: "custom", path: ["cases", index, "id"], message: `case id "${evalCase.id}" is used twice` });
+      if (seen.has(evalCase.id))
+        context.addIssue({
+          code: "custom",
+          path: ["cases", index, "id"],
+          message: `case id "${evalCase.id}" is used twice`,
+        });
       seen.add(evalCase.id);
     });
   });

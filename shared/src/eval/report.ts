@@ -7,13 +7,25 @@ import { z } from "zod";
  */
 export const REPORT_FORMAT = "vault-tuner-eval-report/1";
 
-export const CHECKS = ["parsed", "schema", "context", "ids", "selection", "arguments", "extra-calls", "final-state", "irrelevance", "finished"] as const;
+export const CHECKS = [
+  "parsed",
+  "schema",
+  "context",
+  "ids",
+  "selection",
+  "arguments",
+  "extra-calls",
+  "final-state",
+  "irrelevance",
+  "finished",
+] as const;
 export type CheckName = (typeof CHECKS)[number];
 
 /** What each check means, for reports and the eval panel. */
 export const CHECK_DESCRIPTIONS: Record<CheckName, string> = {
   parsed: "every call the reply writes can be read (any call form)",
-  schema: "each call names a catalog tool with valid parameters: required present, none unexpected, right types and values",
+  schema:
+    "each call names a catalog tool with valid parameters: required present, none unexpected, right types and values",
   context: "each call carries a complete context object with a non-empty sessionMemory",
   ids: "session and workspace ids are the ones the session context gives",
   selection: "the expected tools are called (in order where the case says so)",
@@ -37,7 +49,11 @@ export const RecordedCallSchema = z.object({
   is_error: z.boolean(),
 });
 
-export const RequestStatSchema = z.object({ latency_ms: z.number(), prompt_tokens: z.number().nullable(), completion_tokens: z.number().nullable() });
+export const RequestStatSchema = z.object({
+  latency_ms: z.number(),
+  prompt_tokens: z.number().nullable(),
+  completion_tokens: z.number().nullable(),
+});
 
 export const EvalRecordSchema = z.object({
   case_id: z.string(),
@@ -57,7 +73,12 @@ export const EvalRecordSchema = z.object({
 });
 export type EvalRecord = z.infer<typeof EvalRecordSchema>;
 
-const RateSchema = z.object({ total: z.number(), passed: z.number(), rate: z.number().nullable(), ci95: z.tuple([z.number(), z.number()]) });
+const RateSchema = z.object({
+  total: z.number(),
+  passed: z.number(),
+  rate: z.number().nullable(),
+  ci95: z.tuple([z.number(), z.number()]),
+});
 export type Rate = z.infer<typeof RateSchema>;
 
 export const EvalSummarySchema = z.object({
@@ -80,8 +101,18 @@ export const EvalSummarySchema = z.object({
   by_tag: z.record(z.string(), RateSchema),
   by_kind: z.record(z.string(), RateSchema),
   top_failure_reasons: z.array(z.object({ reason: z.string(), count: z.number() })),
-  latency_ms: z.object({ mean: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable(), per_case_mean: z.number().nullable() }),
-  tokens: z.object({ prompt: z.number(), completion: z.number(), per_case_mean: z.number().nullable(), counted: z.boolean() }),
+  latency_ms: z.object({
+    mean: z.number().nullable(),
+    p50: z.number().nullable(),
+    p95: z.number().nullable(),
+    per_case_mean: z.number().nullable(),
+  }),
+  tokens: z.object({
+    prompt: z.number(),
+    completion: z.number(),
+    per_case_mean: z.number().nullable(),
+    counted: z.boolean(),
+  }),
 });
 export type EvalSummary = z.infer<typeof EvalSummarySchema>;
 

@@ -39,8 +39,24 @@ export interface AttemptScore {
   failureReasons: string[];
 }
 
-const SCHEMA_RULES = new Set<RuleId>(["tool-unknown", "arguments-not-object", "param-missing", "param-type", "param-enum", "param-constraint", "param-unexpected", "command-unknown", "command-unparsable"]);
-const CONTEXT_RULES = new Set<RuleId>(["context-missing", "context-not-object", "context-field-missing", "context-field-type", "session-memory-empty"]);
+const SCHEMA_RULES = new Set<RuleId>([
+  "tool-unknown",
+  "arguments-not-object",
+  "param-missing",
+  "param-type",
+  "param-enum",
+  "param-constraint",
+  "param-unexpected",
+  "command-unknown",
+  "command-unparsable",
+]);
+const CONTEXT_RULES = new Set<RuleId>([
+  "context-missing",
+  "context-not-object",
+  "context-field-missing",
+  "context-field-type",
+  "session-memory-empty",
+]);
 const ID_RULES = new Set<RuleId>(["session-id-mismatch", "workspace-id-mismatch"]);
 
 /**
@@ -48,7 +64,13 @@ const ID_RULES = new Set<RuleId>(["session-id-mismatch", "workspace-id-mismatch"
  * form), checked against the catalog and the session context, paired with the expected calls, and the
  * sandbox vault it left behind. A case passes only when every check that applies passes.
  */
-export function scoreAttempt(evalCase: EvalCase, catalog: Catalog, transcript: AttemptTranscript, before: VaultSnapshot, after: VaultSnapshot): AttemptScore {
+export function scoreAttempt(
+  evalCase: EvalCase,
+  catalog: Catalog,
+  transcript: AttemptTranscript,
+  before: VaultSnapshot,
+  after: VaultSnapshot,
+): AttemptScore {
   const calls = transcript.turns.flatMap((turn) => turn.calls);
   const system = evalCase.messages.find((message) => message.role === "system")?.content ?? "";
   const sessionContext = readSessionContext(system);
@@ -58,7 +80,9 @@ export function scoreAttempt(evalCase: EvalCase, catalog: Catalog, transcript: A
     return resolved.kind === "tool" ? resolved.tool.name : undefined;
   });
 
-  const parsed: string[] = transcript.turns.flatMap((turn, index) => turn.parseErrors.map((error) => `turn ${index + 1}: ${error}`));
+  const parsed: string[] = transcript.turns.flatMap((turn, index) =>
+    turn.parseErrors.map((error) => `turn ${index + 1}: ${error}`),
+  );
   const schema: string[] = [];
   const context: string[] = [];
   const ids: string[] = [];
@@ -66,7 +90,10 @@ export function scoreAttempt(evalCase: EvalCase, catalog: Catalog, transcript: A
     const label = `call ${index + 1} (${call.name})`;
     const flat = flatNames[index];
     if (flat && offered && !offered.has(flat)) schema.push(`${label}: ${flat} was not offered to the model`);
-    for (const issue of validateCall({ form: call.form, name: call.name, arguments: call.arguments }, { catalog, profile: "strict", sessionContext })) {
+    for (const issue of validateCall(
+      { form: call.form, name: call.name, arguments: call.arguments },
+      { catalog, profile: "strict", sessionContext },
+    )) {
       if (SCHEMA_RULES.has(issue.rule)) schema.push(`${label}: ${issue.message}`);
       else if (CONTEXT_RULES.has(issue.rule)) context.push(`${label}: ${issue.message}`);
       else if (ID_RULES.has(issue.rule)) ids.push(`${label}: ${issue.message}`);
@@ -76,7 +103,12 @@ export function scoreAttempt(evalCase: EvalCase, catalog: Catalog, transcript: A
   const irrelevance = evalCase.kind === "irrelevance";
   const expected = evalCase.expect.calls;
   const byName = matchCalls(expected, flatNames, (want, name) => name === want.tool, evalCase.expect.order);
-  const byArgs = matchCalls(expected, calls.map((call, index) => ({ call, name: flatNames[index] })), (want, actual) => actual.name === want.tool && checkConstraints(actual.call.arguments, want.args).length === 0, evalCase.expect.order);
+  const byArgs = matchCalls(
+    expected,
+    calls.map((call, index) => ({ call, name: flatNames[index] })),
+    (want, actual) => actual.name === want.tool && checkConstraints(actual.call.arguments, want.args).length === 0,
+    evalCase.expect.order,
+  );
 
   const selection: string[] = [];
   const argumentProblems: string[] = [];
@@ -87,19 +119,22 @@ export function scoreAttempt(evalCase: EvalCase, catalog: Catalog, transcript: A
     } else if (byArgs[index] === -1) {
       // Say what is wrong with the closest call of the right tool.
       const candidates = calls.filter((_, callIndex) => flatNames[callIndex] === want.tool);
-      const problems = candidates.map((call) => checkConstraints(call.arguments, want.args)).sort((a, b) => a.length - b.length)[0] ?? [];
+      const problems =
+        candidates.map((call) => checkConstraints(call.arguments, want.args)).sort((a, b) => a.length - b.length)[0] ??
+        [];
       argumentProblems.push(`${want.tool}: ${problems.join("; ")}`);
     }
   });
 
   const used = new Set((byArgs.every((index) => index >= 0) ? byArgs : byName).filter((index) => index >= 0));
   const extra: string[] = [];
-  calls.forEach((call, index) => {
+  calls.forEach((_call, index) => {
     const flat = flatNames[index];
     if (used.has(index) || !flat || evalCase.expect.allowExtra.includes(flat)) return;
     const tool = catalog.tools.find((candidate) => candidate.name === flat);
     const effect = tool ? toolEffect(tool) : "write";
-    if (effect !== "read") extra.push(`call ${index + 1}: ${flat} is an extra ${effect === "destructive" ? "destructive" : "writing"} call`);
+    if (effect !== "read")
+      extra.push(`call ${index + 1}: ${flat} is an extra ${effect === "destructive" ? "destructive" : "writing"} call`);
   });
 
   const judged = evalCase.expect.finalState === "judged";
@@ -112,10 +147,16 @@ export function scoreAttempt(evalCase: EvalCase, catalog: Catalog, transcript: A
     arguments: irrelevance || selection.length > 0 ? notApplicable() : result(argumentProblems),
     "extra-calls": irrelevance ? notApplicable() : result(extra),
     "final-state": judged ? result(compareFinalState(before, after, evalCase.expect.vault)) : notApplicable(),
-    irrelevance: irrelevance ? result(calls.map((call, index) => `call ${index + 1}: ${call.name} was called for a request that needs no tool`)) : notApplicable(),
+    irrelevance: irrelevance
+      ? result(
+          calls.map((call, index) => `call ${index + 1}: ${call.name} was called for a request that needs no tool`),
+        )
+      : notApplicable(),
     finished: result(unfinishedReasons(transcript.stop, evalCase.turnLimit)),
   };
-  const failureReasons = Object.entries(checks).flatMap(([name, check]) => check.reasons.map((reason) => `${name}: ${reason}`));
+  const failureReasons = Object.entries(checks).flatMap(([name, check]) =>
+    check.reasons.map((reason) => `${name}: ${reason}`),
+  );
   return { passed: Object.values(checks).every((check) => check.status !== "fail"), checks, failureReasons };
 }
 

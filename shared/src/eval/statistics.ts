@@ -27,7 +27,9 @@ export function binomial(n: number, k: number): number {
 export function passHatK(cases: { tries: number; passes: number }[], k: number): number | undefined {
   const eligible = cases.filter((item) => item.tries >= k);
   if (eligible.length === 0) return undefined;
-  return round(eligible.reduce((sum, item) => sum + binomial(item.passes, k) / binomial(item.tries, k), 0) / eligible.length);
+  return round(
+    eligible.reduce((sum, item) => sum + binomial(item.passes, k) / binomial(item.tries, k), 0) / eligible.length,
+  );
 }
 
 /**

@@ -20,23 +20,36 @@ export function summarize(records: EvalRecord[]): EvalSummary {
     const value = passHatK(perCase, k);
     if (value !== undefined) passHat[String(k)] = value;
   }
-  const interval = repeats > 1 ? bootstrapMeanInterval(perCase.map((item) => item.passes / item.tries)) : wilsonInterval(passed, scored.length);
+  const interval =
+    repeats > 1
+      ? bootstrapMeanInterval(perCase.map((item) => item.passes / item.tries))
+      : wilsonInterval(passed, scored.length);
 
   const byCheck: Record<string, Rate> = {};
   for (const check of CHECKS) {
     const applicable = scored.filter((record) => record.checks[check] && record.checks[check].status !== "n/a");
-    if (applicable.length > 0) byCheck[check] = rate(applicable.length, applicable.filter((record) => record.checks[check]?.status === "pass").length);
+    if (applicable.length > 0)
+      byCheck[check] = rate(
+        applicable.length,
+        applicable.filter((record) => record.checks[check]?.status === "pass").length,
+      );
   }
 
-  const latencies = records.flatMap((record) => record.requests.map((request) => request.latency_ms)).sort((a, b) => a - b);
+  const latencies = records
+    .flatMap((record) => record.requests.map((request) => request.latency_ms))
+    .sort((a, b) => a - b);
   const perCaseLatency = records.map((record) => record.requests.reduce((sum, request) => sum + request.latency_ms, 0));
   const requests = records.flatMap((record) => record.requests);
-  const counted = requests.length > 0 && requests.every((request) => request.prompt_tokens !== null && request.completion_tokens !== null);
+  const counted =
+    requests.length > 0 &&
+    requests.every((request) => request.prompt_tokens !== null && request.completion_tokens !== null);
   const promptTokens = requests.reduce((sum, request) => sum + (request.prompt_tokens ?? 0), 0);
   const completionTokens = requests.reduce((sum, request) => sum + (request.completion_tokens ?? 0), 0);
 
   const reasons = new Map<string, number>();
-  for (const record of scored) for (const reason of new Set(record.failure_reasons.map(reasonKind))) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  for (const record of scored)
+    for (const reason of new Set(record.failure_reasons.map(reasonKind)))
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
 
   return {
     total: records.length,
@@ -53,14 +66,22 @@ export function summarize(records: EvalRecord[]): EvalSummary {
     by_tool: rates(scored, (record) => [...new Set(record.expected_tools)]),
     by_tag: rates(scored, (record) => record.tags),
     by_kind: rates(scored, (record) => [record.kind]),
-    top_failure_reasons: [...reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 10).map(([reason, count]) => ({ reason, count })),
+    top_failure_reasons: [...reasons]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 10)
+      .map(([reason, count]) => ({ reason, count })),
     latency_ms: {
       mean: latencies.length ? round(latencies.reduce((a, b) => a + b, 0) / latencies.length, 1) : null,
       p50: latencies.length ? round(quantile(latencies, 0.5), 1) : null,
       p95: latencies.length ? round(quantile(latencies, 0.95), 1) : null,
       per_case_mean: records.length ? round(perCaseLatency.reduce((a, b) => a + b, 0) / records.length, 1) : null,
     },
-    tokens: { prompt: promptTokens, completion: completionTokens, per_case_mean: records.length && counted ? round((promptTokens + completionTokens) / records.length, 1) : null, counted },
+    tokens: {
+      prompt: promptTokens,
+      completion: completionTokens,
+      per_case_mean: records.length && counted ? round((promptTokens + completionTokens) / records.length, 1) : null,
+      counted,
+    },
   };
 }
 
@@ -82,7 +103,11 @@ function rate(total: number, passed: number): Rate {
 function rates(records: EvalRecord[], keys: (record: EvalRecord) => string[]): Record<string, Rate> {
   const groups = new Map<string, EvalRecord[]>();
   for (const record of records) for (const key of keys(record)) groups.set(key, [...(groups.get(key) ?? []), record]);
-  return Object.fromEntries([...groups].sort((a, b) => a[0].localeCompare(b[0])).map(([key, group]) => [key, rate(group.length, group.filter((record) => record.status === "passed").length)]));
+  return Object.fromEntries(
+    [...groups]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([key, group]) => [key, rate(group.length, group.filter((record) => record.status === "passed").length)]),
+  );
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

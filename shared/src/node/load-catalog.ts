@@ -15,11 +15,14 @@ export function loadCatalog(nameOrPath: string): Catalog {
     raw = JSON.parse(readFileSync(nameOrPath, "utf8"));
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
-    throw new Error(`catalog "${nameOrPath}" is neither a built-in catalog (${BUILTIN_CATALOG_IDS.join(", ")}) nor a readable JSON file: ${reason}`);
+    throw new Error(
+      `catalog "${nameOrPath}" is neither a built-in catalog (${BUILTIN_CATALOG_IDS.join(", ")}) nor a readable JSON file: ${reason}`,
+    );
   }
   const own = CatalogSchema.safeParse(raw);
   if (own.success) return own.data;
-  const toolsList = typeof raw === "object" && raw !== null && "result" in raw ? (raw as { result: unknown }).result : raw;
+  const toolsList =
+    typeof raw === "object" && raw !== null && "result" in raw ? (raw as { result: unknown }).result : raw;
   try {
     return catalogFromToolsList(toolsList, nameOrPath);
   } catch (error) {

@@ -1,7 +1,9 @@
 import { createReadStream } from "node:fs";
 
 /** One physical line of a file (1-based), or why it could not be read. */
-export type FileLine = { line: number; text: string } | { line: number; text?: undefined; problem: "not-utf8" | "line-too-long"; message: string };
+export type FileLine =
+  | { line: number; text: string }
+  | { line: number; text?: undefined; problem: "not-utf8" | "line-too-long"; message: string };
 
 /** Lines longer than this are reported and skipped instead of being held in memory. */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -17,7 +19,11 @@ export async function* readLines(path: string, maxLineBytes = MAX_LINE_BYTES): A
   let skipping = false;
   let line = 0;
 
-  const tooLong = (): FileLine => ({ line, problem: "line-too-long", message: `the line is longer than ${maxLineBytes} bytes` });
+  const tooLong = (): FileLine => ({
+    line,
+    problem: "line-too-long",
+    message: `the line is longer than ${maxLineBytes} bytes`,
+  });
   const emit = (parts: Buffer[]): FileLine => {
     line++;
     if (parts.reduce((sum, part) => sum + part.length, 0) > maxLineBytes) return tooLong();

@@ -7,5 +7,7 @@ import type { ToolsListResult } from "../schemas/trace";
  * compute it to fill a trace's `toolsetHash`; the daemon computes it when the toolset is posted.
  */
 export function toolsetHash(toolsList: Pick<ToolsListResult, "tools">): string {
-  return createHash("sha256").update(canonicalJson({ tools: toolsList.tools })).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson({ tools: toolsList.tools }))
+    .digest("hex");
 }

@@ -46,18 +46,29 @@ export function isTapped(entry: ServerEntry): boolean {
  */
 export function findVaultEntry(config: ClientConfig, vaultName: string, vaultPath: string): string {
   const servers = config.mcpServers;
-  if (!servers || typeof servers !== "object") throw new ClientConfigError('the config has no "mcpServers" section: is Claudesidian / Nexus set up in this client?');
+  if (!servers || typeof servers !== "object")
+    throw new ClientConfigError(
+      'the config has no "mcpServers" section: is Claudesidian / Nexus set up in this client?',
+    );
   const keys = serverKeys(vaultName).filter((key) => key in servers);
   if (keys.length > 0) return keys[0] as string;
   const plugins = `${vaultPath.replace(/[\\/]+$/, "")}/.obsidian/plugins/`.replace(/\\/g, "/");
-  const byPath = Object.keys(servers).filter((key) => (servers[key]?.args ?? []).some((arg) => arg.replace(/\\/g, "/").startsWith(plugins)));
+  const byPath = Object.keys(servers).filter((key) =>
+    (servers[key]?.args ?? []).some((arg) => arg.replace(/\\/g, "/").startsWith(plugins)),
+  );
   if (byPath.length === 1) return byPath[0] as string;
-  throw new ClientConfigError(`no server entry for vault "${vaultName}": looked for ${serverKeys(vaultName).join(" or ")} and for a connector under ${plugins}; found ${Object.keys(servers).join(", ") || "none"}`);
+  throw new ClientConfigError(
+    `no server entry for vault "${vaultName}": looked for ${serverKeys(vaultName).join(" or ")} and for a connector under ${plugins}; found ${Object.keys(servers).join(", ") || "none"}`,
+  );
 }
 
 /** The entry launching the tap in front of the original command; the original's other fields are kept. */
 export function tappedEntry(original: ServerEntry, tapPath: string, tapOptions: string[]): ServerEntry {
-  return { ...original, command: original.command, args: [tapPath, ...tapOptions, "--", original.command, ...(original.args ?? [])] };
+  return {
+    ...original,
+    command: original.command,
+    args: [tapPath, ...tapOptions, "--", original.command, ...(original.args ?? [])],
+  };
 }
 
 /** The original entry back from a tapped one (for configs installed elsewhere, without our record). */

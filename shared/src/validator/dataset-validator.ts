@@ -83,7 +83,13 @@ export class DatasetValidator {
     try {
       record = JSON.parse(body);
     } catch (error) {
-      return { issues: this.finish(line, [{ rule: "json-parse", message: `not JSON: ${(error as Error).message}` }], undefined) };
+      return {
+        issues: this.finish(
+          line,
+          [{ rule: "json-parse", message: `not JSON: ${(error as Error).message}` }],
+          undefined,
+        ),
+      };
     }
     const inspection = inspectRecord(record, this.options);
     if (inspection.label === true) this.counts.desirable++;
@@ -102,7 +108,8 @@ export class DatasetValidator {
   private finish(line: number, raw: RawIssue[], label: boolean | undefined): ValidationIssue[] {
     const issues = raw.map((issue) => placeIssue(issue, line, label, this.options.profile));
     for (const issue of issues) {
-      const count = (this.counts.byRule[issue.rule] ??= { errors: 0, warnings: 0, expected: 0 });
+      const count = this.counts.byRule[issue.rule] ?? { errors: 0, warnings: 0, expected: 0 };
+      this.counts.byRule[issue.rule] = count;
       if (issue.severity === "error") {
         this.counts.errors++;
         count.errors++;
@@ -121,9 +128,15 @@ export class DatasetValidator {
 }
 
 /** Tool-level defects of a row labelled false are what it is meant to show: reported, as expected warnings. */
-export function placeIssue(issue: RawIssue, line: number, label: boolean | undefined, profile: Profile): ValidationIssue {
+export function placeIssue(
+  issue: RawIssue,
+  line: number,
+  label: boolean | undefined,
+  profile: Profile,
+): ValidationIssue {
   const rule = RULES[issue.rule];
-  if (label === false && !rule.structural) return { line, severity: "warning", rule: issue.rule, message: issue.message, expected: true };
+  if (label === false && !rule.structural)
+    return { line, severity: "warning", rule: issue.rule, message: issue.message, expected: true };
   const severity = PROFILE_SEVERITY[profile][issue.rule] ?? rule.severity;
   return { line, severity, rule: issue.rule, message: issue.message };
 }

@@ -40,12 +40,19 @@ const ROLE_SET = new Set<string>(MESSAGE_ROLES);
 export function inspectRecord(record: unknown, options: InspectOptions): RecordInspection {
   const inspection: RecordInspection = { calls: [], issues: [] };
   if (!isObject(record)) {
-    inspection.issues.push({ rule: "record-not-object", message: `the line is ${describeValue(record)}, not a JSON object` });
+    inspection.issues.push({
+      rule: "record-not-object",
+      message: `the line is ${describeValue(record)}, not a JSON object`,
+    });
     return inspection;
   }
   if ("label" in record) {
     if (typeof record.label === "boolean") inspection.label = record.label;
-    else inspection.issues.push({ rule: "label-not-boolean", message: `"label" is ${describeValue(record.label)}; it must be true or false` });
+    else
+      inspection.issues.push({
+        rule: "label-not-boolean",
+        message: `"label" is ${describeValue(record.label)}; it must be true or false`,
+      });
   }
   if ("conversations" in record || "messages" in record) {
     inspection.kind = "chat";
@@ -56,9 +63,17 @@ export function inspectRecord(record: unknown, options: InspectOptions): RecordI
     inspectKto(record, options, inspection);
   } else {
     const keys = Object.keys(record).slice(0, 6).join(", ") || "none";
-    inspection.issues.push({ rule: "record-format-unknown", message: `no "conversations", "messages" or "prompt"/"completion" (keys: ${keys})` });
+    inspection.issues.push({
+      rule: "record-format-unknown",
+      message: `no "conversations", "messages" or "prompt"/"completion" (keys: ${keys})`,
+    });
   }
-  if (inspection.label !== false && inspection.kind && inspection.calls.length === 0 && !hasStructuralIssue(inspection)) {
+  if (
+    inspection.label !== false &&
+    inspection.kind &&
+    inspection.calls.length === 0 &&
+    !hasStructuralIssue(inspection)
+  ) {
     inspection.issues.push({ rule: "no-tool-call", message: "the assistant makes no tool call" });
   }
   return inspection;
@@ -90,7 +105,10 @@ function inspectMessages(
   inspection: RecordInspection,
 ): SessionContextIds | undefined {
   if (!Array.isArray(messages)) {
-    inspection.issues.push({ rule: "conversations-not-array", message: `"${where}" is ${describeValue(messages)}, not an array of messages` });
+    inspection.issues.push({
+      rule: "conversations-not-array",
+      message: `"${where}" is ${describeValue(messages)}, not an array of messages`,
+    });
     return undefined;
   }
   if (messages.length === 0) {
@@ -107,7 +125,10 @@ function inspectMessages(
     }
     const role = message.role;
     if (typeof role !== "string" || !ROLE_SET.has(role)) {
-      inspection.issues.push({ rule: "role-invalid", message: `${at}.role is ${role === undefined ? "missing" : JSON.stringify(role)}` });
+      inspection.issues.push({
+        rule: "role-invalid",
+        message: `${at}.role is ${role === undefined ? "missing" : JSON.stringify(role)}`,
+      });
       return;
     }
     const hasToolCalls = Array.isArray(message.tool_calls) && message.tool_calls.length > 0;
@@ -117,15 +138,20 @@ function inspectMessages(
       return;
     }
     if (role === "user") hasUser = true;
-    if (role === "system" && typeof content === "string") sessionContext = readSessionContext(content) ?? sessionContext;
+    if (role === "system" && typeof content === "string")
+      sessionContext = readSessionContext(content) ?? sessionContext;
     if (role !== "assistant") return;
     if ((content ?? "").trim() === "" && !hasToolCalls) {
-      inspection.issues.push({ rule: "assistant-empty", message: `${at} (assistant) has no content and no tool_calls` });
+      inspection.issues.push({
+        rule: "assistant-empty",
+        message: `${at} (assistant) has no content and no tool_calls`,
+      });
       return;
     }
     addCalls(extractCalls(message), at, { ...options, sessionContext }, inspection);
   });
-  if (needsUser && !hasUser) inspection.issues.push({ rule: "no-user-message", message: `"${where}" has no user message` });
+  if (needsUser && !hasUser)
+    inspection.issues.push({ rule: "no-user-message", message: `"${where}" has no user message` });
   return sessionContext;
 }
 
@@ -143,7 +169,10 @@ function addCalls(
       inspection.calls.push({ call, issues: [] });
       continue;
     }
-    const issues = validateCall(call, options).map((issue) => ({ ...issue, message: `${at} ${call.name}: ${issue.message}` }));
+    const issues = validateCall(call, options).map((issue) => ({
+      ...issue,
+      message: `${at} ${call.name}: ${issue.message}`,
+    }));
     if (call.form === "seed-text" && call.result === undefined) {
       issues.push({ rule: "result-missing", message: `${at} ${call.name}: no "Result:" follows the call` });
     }

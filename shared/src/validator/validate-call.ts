@@ -25,7 +25,10 @@ export function validateCall(call: ParsedCall, options: CallCheckOptions): RawIs
   }
   const args = call.arguments;
   if (!isObject(args) || Object.keys(args).length === 0) {
-    issues.push({ rule: "arguments-not-object", message: `arguments of ${call.name} must be a non-empty JSON object, got ${describeValue(args)}` });
+    issues.push({
+      rule: "arguments-not-object",
+      message: `arguments of ${call.name} must be a non-empty JSON object, got ${describeValue(args)}`,
+    });
     return issues;
   }
   const { tool } = resolved;
@@ -48,19 +51,33 @@ function checkContextObject(args: Record<string, unknown>, options: CallCheckOpt
   }
   const firstKey = Object.keys(args)[0];
   if (firstKey !== "context") {
-    issues.push({ rule: "context-not-first", message: `"context" must be the first argument, "${firstKey}" comes first` });
+    issues.push({
+      rule: "context-not-first",
+      message: `"context" must be the first argument, "${firstKey}" comes first`,
+    });
   }
   const missing = CONTEXT_FIELDS.filter((field) => !(field in context));
-  if (missing.length > 0) issues.push({ rule: "context-field-missing", message: `context lacks ${missing.join(", ")}` });
+  if (missing.length > 0)
+    issues.push({ rule: "context-field-missing", message: `context lacks ${missing.join(", ")}` });
   for (const field of CONTEXT_FIELDS) {
     const value = context[field];
     if (value !== undefined && typeof value !== "string") {
-      issues.push({ rule: "context-field-type", message: `context.${field} must be a string, got ${describeValue(value)}` });
+      issues.push({
+        rule: "context-field-type",
+        message: `context.${field} must be a string, got ${describeValue(value)}`,
+      });
     }
   }
   checkMemory(context.sessionMemory, "context.sessionMemory", issues);
   if (options.profile === "recorded") checkMinLengths(context, issues);
-  checkIds(stringOrUndefined(context.sessionId), stringOrUndefined(context.workspaceId), "context.", options, true, issues);
+  checkIds(
+    stringOrUndefined(context.sessionId),
+    stringOrUndefined(context.workspaceId),
+    "context.",
+    options,
+    true,
+    issues,
+  );
 }
 
 /** Nexus 4.x/5.x: `workspaceId`, `sessionId`, `memory`, `goal` at the top level (presence is the schema's job). */
@@ -79,7 +96,10 @@ function checkMinLengths(context: Record<string, unknown>, issues: RawIssue[]): 
   for (const [field, min] of Object.entries(CONTEXT_MIN_LENGTHS)) {
     const value = context[field];
     if (typeof value === "string" && value.trim() !== "" && value.trim().length < min) {
-      issues.push({ rule: "context-field-short", message: `context.${field} has ${value.trim().length} characters; the plugin asks for ${min}+` });
+      issues.push({
+        rule: "context-field-short",
+        message: `context.${field} has ${value.trim().length} characters; the plugin asks for ${min}+`,
+      });
     }
   }
 }
@@ -94,18 +114,31 @@ function checkIds(
 ): void {
   if (options.profile === "strict" && hasTrainingIdForms) {
     if (sessionId !== undefined && !STRICT_SESSION_ID.test(sessionId)) {
-      issues.push({ rule: "session-id-format", message: `${prefix}sessionId ${JSON.stringify(sessionId)} is not session_<13 digits>_<9 chars>` });
+      issues.push({
+        rule: "session-id-format",
+        message: `${prefix}sessionId ${JSON.stringify(sessionId)} is not session_<13 digits>_<9 chars>`,
+      });
     }
     if (workspaceId !== undefined && !isStrictWorkspaceId(workspaceId)) {
-      issues.push({ rule: "workspace-id-format", message: `${prefix}workspaceId ${JSON.stringify(workspaceId)} is not ws_<13 digits>_<9 chars> or "default"` });
+      issues.push({
+        rule: "workspace-id-format",
+        message: `${prefix}workspaceId ${JSON.stringify(workspaceId)} is not ws_<13 digits>_<9 chars> or "default"`,
+      });
     }
   }
   const expected = options.sessionContext;
   if (!expected) return;
   if (expected.sessionId && sessionId !== undefined && sessionId !== expected.sessionId) {
-    issues.push({ rule: "session-id-mismatch", message: `${prefix}sessionId ${JSON.stringify(sessionId)} differs from <session_context> ${JSON.stringify(expected.sessionId)}` });
+    issues.push({
+      rule: "session-id-mismatch",
+      message: `${prefix}sessionId ${JSON.stringify(sessionId)} differs from <session_context> ${JSON.stringify(expected.sessionId)}`,
+    });
   }
-  if (expected.allowedWorkspaceIds.size > 0 && workspaceId !== undefined && !expected.allowedWorkspaceIds.has(workspaceId)) {
+  if (
+    expected.allowedWorkspaceIds.size > 0 &&
+    workspaceId !== undefined &&
+    !expected.allowedWorkspaceIds.has(workspaceId)
+  ) {
     issues.push({
       rule: "workspace-id-mismatch",
       message: `${prefix}workspaceId ${JSON.stringify(workspaceId)} is neither the <session_context> workspace nor an available one (${[...expected.allowedWorkspaceIds].join(", ")})`,
@@ -114,9 +147,15 @@ function checkIds(
 }
 
 /** Everything but the context is checked against the tool's JSON Schema; extra top-level keys only warn. */
-function checkParameters(args: Record<string, unknown>, tool: CatalogTool, ignored: readonly string[], issues: RawIssue[]): void {
+function checkParameters(
+  args: Record<string, unknown>,
+  tool: CatalogTool,
+  ignored: readonly string[],
+  issues: RawIssue[],
+): void {
   const checked: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(args)) if (key !== "context" && !ignored.includes(key)) checked[key] = value;
+  for (const [key, value] of Object.entries(args))
+    if (key !== "context" && !ignored.includes(key)) checked[key] = value;
   const schema = withoutContext(tool.inputSchema);
   for (const finding of checkAgainstSchema(checked, schema)) {
     issues.push({ rule: SCHEMA_FINDING_RULES[finding.kind], message: finding.message });
@@ -145,6 +184,9 @@ export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return value.length === 0 ? "an empty array" : "an array";
   if (typeof value === "object") return Object.keys(value as object).length === 0 ? "an empty object" : "an object";
-  if (typeof value === "string") return value === "" ? "an empty string" : `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
+  if (typeof value === "string")
+    return value === ""
+      ? "an empty string"
+      : `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
   return `${typeof value} ${String(value)}`;
 }

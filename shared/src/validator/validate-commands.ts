@@ -14,18 +14,36 @@ export function validateDispatchedCommands(args: Record<string, unknown>, catalo
   if (typeof text !== "string") return []; // the schema check reports the wrong type
   const split = splitCliCommands(text);
   if (!split.ok) return [{ rule: "command-unparsable", message: `${dispatcher.argument}: ${split.error}` }];
-  const values = dispatcher.valuesArgument && isObject(args[dispatcher.valuesArgument]) ? (args[dispatcher.valuesArgument] as Record<string, unknown>) : {};
+  const values =
+    dispatcher.valuesArgument && isObject(args[dispatcher.valuesArgument])
+      ? (args[dispatcher.valuesArgument] as Record<string, unknown>)
+      : {};
   const issues: RawIssue[] = [];
   for (const tokens of split.commands) issues.push(...validateOneCommand(tokens, commands, values));
   return issues;
 }
 
-function validateOneCommand(tokens: CliToken[], commands: CatalogCommand[], values: Record<string, unknown>): RawIssue[] {
-  const words = tokens.slice(0, 2).map((token) => token.text).join(" ");
+function validateOneCommand(
+  tokens: CliToken[],
+  commands: CatalogCommand[],
+  values: Record<string, unknown>,
+): RawIssue[] {
+  const words = tokens
+    .slice(0, 2)
+    .map((token) => token.text)
+    .join(" ");
   const command = commands.find((candidate) => candidate.command === words);
   if (!command) {
-    const suggestion = closestName(words, commands.map((c) => c.command));
-    return [{ rule: "command-unknown", message: `unknown command "${words}"${suggestion ? `; did you mean "${suggestion}"?` : ""}` }];
+    const suggestion = closestName(
+      words,
+      commands.map((c) => c.command),
+    );
+    return [
+      {
+        rule: "command-unknown",
+        message: `unknown command "${words}"${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+      },
+    ];
   }
   const issues: RawIssue[] = [];
   const parsed: Record<string, unknown> = {};
@@ -39,7 +57,10 @@ function validateOneCommand(tokens: CliToken[], commands: CatalogCommand[], valu
       const next = rest[i + 1];
       const nextIsFlag = next !== undefined && !next.quoted && next.text.startsWith("--");
       if (!argument) {
-        issues.push({ rule: "param-unexpected", message: `${command.command}: unknown flag ${token.text} (usage: ${command.usage})` });
+        issues.push({
+          rule: "param-unexpected",
+          message: `${command.command}: unknown flag ${token.text} (usage: ${command.usage})`,
+        });
         if (next && !nextIsFlag) i++; // its value goes with it, not into the positionals
         continue;
       }
@@ -56,7 +77,10 @@ function validateOneCommand(tokens: CliToken[], commands: CatalogCommand[], valu
     } else {
       const argument = positionals[nextPositional++];
       if (!argument) {
-        issues.push({ rule: "param-unexpected", message: `${command.command}: extra value ${JSON.stringify(token.text)} (usage: ${command.usage})` });
+        issues.push({
+          rule: "param-unexpected",
+          message: `${command.command}: extra value ${JSON.stringify(token.text)} (usage: ${command.usage})`,
+        });
         continue;
       }
       parsed[argument.name] = convert(token, argument.type, values, issues, command.command);
@@ -69,7 +93,13 @@ function validateOneCommand(tokens: CliToken[], commands: CatalogCommand[], valu
 }
 
 /** CLI values are text; numbers, booleans and JSON lists or objects are read as what the command declares. */
-function convert(token: CliToken, type: string, values: Record<string, unknown>, issues: RawIssue[], command: string): unknown {
+function convert(
+  token: CliToken,
+  type: string,
+  values: Record<string, unknown>,
+  issues: RawIssue[],
+  command: string,
+): unknown {
   let text = token.text;
   if (!token.quoted && text.startsWith("@")) {
     const value = values[text.slice(1)];

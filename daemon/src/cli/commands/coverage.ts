@@ -5,7 +5,10 @@ import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
 import { catalogOption, datasetPath } from "./dataset-input";
 
-export async function runCoverage(args: { values: Record<string, unknown>; positionals: string[] }, output: Output): Promise<number> {
+export async function runCoverage(
+  args: { values: Record<string, unknown>; positionals: string[] },
+  output: Output,
+): Promise<number> {
   const path = datasetPath(args.positionals);
   const counter = new CoverageCounter(catalogOption(args.values.catalog));
   try {

@@ -34,7 +34,8 @@ function parsePort(value: unknown): number {
   if (value === undefined) return DEFAULT_PORT;
   const text = String(value);
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (0 picks a free port), got "${text}"`);
+  if (!/^\d+$/.test(text) || port > 65535)
+    throw new UsageError(`--port must be a whole number from 0 to 65535 (0 picks a free port), got "${text}"`);
   return port;
 }
 

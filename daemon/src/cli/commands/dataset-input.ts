@@ -5,14 +5,17 @@ import { UsageError } from "../usage-error";
 
 /** The one FILE argument of a dataset command, checked to be a readable regular file. */
 export function datasetPath(positionals: string[]): string {
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "missing FILE" : `expected one FILE, got ${positionals.length}`);
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length === 0 ? "missing FILE" : `expected one FILE, got ${positionals.length}`);
   const path = positionals[0] as string;
   let kind: string;
   try {
     kind = statSync(path).isFile() ? "file" : "not a file";
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${path}: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (error as Error).message}`);
+    throw new UsageError(
+      `cannot read ${path}: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (error as Error).message}`,
+    );
   }
   if (kind !== "file") throw new UsageError(`${path} is not a regular file`);
   return path;

@@ -12,7 +12,10 @@ import { EXIT_OK, UsageError } from "../usage-error";
  * `vault-tuner dataset build`: the same builder as `POST /v1/datasets`, run in this process against
  * the data dir's store (fine while the daemon runs: SQLite WAL lets both read). Files may be anywhere.
  */
-export async function runDatasetBuild(args: { values: Record<string, unknown>; positionals: string[] }, output: Output): Promise<number> {
+export async function runDatasetBuild(
+  args: { values: Record<string, unknown>; positionals: string[] },
+  output: Output,
+): Promise<number> {
   const v = args.values;
   const request = {
     name: v.name,
@@ -44,7 +47,8 @@ export async function runDatasetBuild(args: { values: Record<string, unknown>; p
     output.out(summary(card, (v.out as string | undefined) ?? dataDir.datasets));
     return EXIT_OK;
   } catch (error) {
-    if (error instanceof DatasetExistsError || error instanceof SourcePathError || error instanceof UnknownCatalogError) throw new UsageError(error.message);
+    if (error instanceof DatasetExistsError || error instanceof SourcePathError || error instanceof UnknownCatalogError)
+      throw new UsageError(error.message);
     throw error;
   } finally {
     store?.close();
@@ -58,8 +62,14 @@ function summary(card: DatasetCard, root: string): string {
   const { train, holdout } = card.counts;
   const folder = `${root}/${card.name}`;
   const traces = card.dropped.traces;
-  const named = traces.length > NAMED_TRACES ? `${traces.slice(0, NAMED_TRACES).join(", ")} and ${traces.length - NAMED_TRACES} more` : traces.join(", ");
-  const rules = Object.entries(card.dropped.byRule).sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${rule} ${n}`).join(", ");
+  const named =
+    traces.length > NAMED_TRACES
+      ? `${traces.slice(0, NAMED_TRACES).join(", ")} and ${traces.length - NAMED_TRACES} more`
+      : traces.join(", ");
+  const rules = Object.entries(card.dropped.byRule)
+    .sort((a, b) => b[1] - a[1])
+    .map(([rule, n]) => `${rule} ${n}`)
+    .join(", ");
   return [
     `dataset ${card.name} (${card.format}) written to ${folder}`,
     `  train   ${train.desirable} desirable / ${train.undesirable} undesirable (${train.repeated} repeated to balance), ${train.sessions} sessions`,
@@ -76,7 +86,9 @@ function summary(card: DatasetCard, root: string): string {
 export async function runDatasetStarter(args: { values: Record<string, unknown> }, output: Output): Promise<number> {
   const root = (args.values.out as string | undefined) ?? projectDatasetsDir();
   const started = Date.now();
-  const card = await writeStarterDataset(root, (step) => output.err(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${step}\n`));
+  const card = await writeStarterDataset(root, (step) =>
+    output.err(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${step}\n`),
+  );
   output.out(summary(card, root));
   return EXIT_OK;
 }

@@ -32,7 +32,8 @@ export async function runTrain(args: { values: Record<string, unknown> }, output
  */
 export async function runDeploy(args: { values: Record<string, unknown> }, output: Output): Promise<number> {
   const v = args.values;
-  if (typeof v.export !== "string") throw new UsageError("give --export JOB_ID (a succeeded export job; vault-tuner jobs list shows them)");
+  if (typeof v.export !== "string")
+    throw new UsageError("give --export JOB_ID (a succeeded export job; vault-tuner jobs list shows them)");
   const request = {
     kind: "deploy",
     export: v.export,
@@ -70,7 +71,10 @@ async function queueAndFollow(client: DaemonClient, request: object, detach: boo
 }
 
 /** `vault-tuner jobs [list] | show ID | log ID [--tail N] | cancel ID | resume ID [--follow] | follow ID`. */
-export async function runJobs(args: { values: Record<string, unknown>; positionals: string[] }, output: Output): Promise<number> {
+export async function runJobs(
+  args: { values: Record<string, unknown>; positionals: string[] },
+  output: Output,
+): Promise<number> {
   const [action = "list", id] = args.positionals;
   const client = daemonClient(args.values);
   const needId = () => {
@@ -83,7 +87,10 @@ export async function runJobs(args: { values: Record<string, unknown>; positiona
       if (reply.status !== 200) throw new UsageError(replyError(reply));
       const jobs = reply.body.items as Job[];
       if (jobs.length === 0) output.out("no jobs\n");
-      for (const job of jobs) output.out(`${job.id}  ${job.kind.padEnd(6)} ${job.state.padEnd(11)} ${describeProgress(job)}  ${job.createdAt}\n`);
+      for (const job of jobs)
+        output.out(
+          `${job.id}  ${job.kind.padEnd(6)} ${job.state.padEnd(11)} ${describeProgress(job)}  ${job.createdAt}\n`,
+        );
       return EXIT_OK;
     }
     case "show": {
@@ -137,7 +144,9 @@ async function follow(client: DaemonClient, id: string, output: Output): Promise
   } finally {
     close();
   }
-  output.out(`${id} ${job.state}${job.error ? `: ${job.error.message}${job.error.hint ? `\n  ${job.error.hint}` : ""}` : ""}\n`);
+  output.out(
+    `${id} ${job.state}${job.error ? `: ${job.error.message}${job.error.hint ? `\n  ${job.error.hint}` : ""}` : ""}\n`,
+  );
   for (const [name, path] of Object.entries(job.artefacts)) output.out(`  ${name.padEnd(8)} ${path}\n`);
   const next = job.state === "succeeded" ? nextCommand(job) : undefined;
   if (next) output.out(`next: ${next}\n`);
@@ -152,7 +161,9 @@ export function nextCommand(job: Job): string | undefined {
     case "export":
       return `npx vault-tuner deploy --export ${job.id}`;
     case "deploy":
-      return job.artefacts.gguf ? `npx vault-tuner eval run --set full-coverage --backend embedded --model ${job.artefacts.gguf}` : undefined;
+      return job.artefacts.gguf
+        ? `npx vault-tuner eval run --set full-coverage --backend embedded --model ${job.artefacts.gguf}`
+        : undefined;
     default:
       return undefined;
   }

@@ -11,7 +11,10 @@ interface ListedModel {
 }
 
 /** `vault-tuner models [list] | show ID | rename ID NAME`: the trained models by name, their ids and files one step away. */
-export async function runModels(args: { values: Record<string, unknown>; positionals: string[] }, output: Output): Promise<number> {
+export async function runModels(
+  args: { values: Record<string, unknown>; positionals: string[] },
+  output: Output,
+): Promise<number> {
   const [action = "list", id, ...name] = args.positionals;
   const client = daemonClient(args.values);
   switch (action) {
@@ -23,9 +26,12 @@ export async function runModels(args: { values: Record<string, unknown>; positio
       for (const model of models) {
         const latest = model.exports.at(-1);
         const serving = model.deployments.some((deployment) => deployment.current) ? "  (served now)" : "";
-        output.out(`${model.name}${serving}\n  id ${model.id}${latest ? `, export ${latest.jobId} (${latest.files.map((file) => (file.kind === latest.recommended ? `${file.kind}*` : file.kind)).join(", ")})` : ", not exported"}\n`);
+        output.out(
+          `${model.name}${serving}\n  id ${model.id}${latest ? `, export ${latest.jobId} (${latest.files.map((file) => (file.kind === latest.recommended ? `${file.kind}*` : file.kind)).join(", ")})` : ", not exported"}\n`,
+        );
       }
-      if (models.some((model) => model.exports.some((exported) => exported.recommended))) output.out("* the file the export's quantization check recommended\n");
+      if (models.some((model) => model.exports.some((exported) => exported.recommended)))
+        output.out("* the file the export's quantization check recommended\n");
       return EXIT_OK;
     }
     case "show": {
@@ -36,7 +42,8 @@ export async function runModels(args: { values: Record<string, unknown>; positio
       return EXIT_OK;
     }
     case "rename": {
-      if (!id || name.length === 0) throw new UsageError('give the id and the new name: vault-tuner models rename ID "my vault model"');
+      if (!id || name.length === 0)
+        throw new UsageError('give the id and the new name: vault-tuner models rename ID "my vault model"');
       const reply = await client.call("PUT", `/v1/models/${encodeURIComponent(id)}/name`, { name: name.join(" ") });
       if (reply.status !== 200) throw new UsageError(replyError(reply));
       output.out(`${id} is now "${reply.body.name}"\n`);

@@ -11,8 +11,13 @@ function target(values: Record<string, unknown>): RecorderTarget {
   const vault = values.vault as string | undefined;
   if (!vault) throw new UsageError("--vault DIR is required: the Obsidian vault whose server entry to change");
   const client = (values.client as string | undefined) ?? "claude-desktop";
-  if (!(CLIENTS as readonly string[]).includes(client)) throw new UsageError(`--client must be one of ${CLIENTS.join(", ")}`);
-  return { vault, configPath: (values.config as string | undefined) ?? clientConfigPath(client as Client), dataDir: prepareDataDir(resolveDataDir(values["data-dir"] as string | undefined)) };
+  if (!(CLIENTS as readonly string[]).includes(client))
+    throw new UsageError(`--client must be one of ${CLIENTS.join(", ")}`);
+  return {
+    vault,
+    configPath: (values.config as string | undefined) ?? clientConfigPath(client as Client),
+    dataDir: prepareDataDir(resolveDataDir(values["data-dir"] as string | undefined)),
+  };
 }
 
 /** `vault-tuner recorder install`: the client will launch the tap in front of the vault's server. */
@@ -37,7 +42,11 @@ export async function runRecorderInstall(args: { values: Record<string, unknown>
 export async function runRecorderUninstall(args: { values: Record<string, unknown> }, output: Output): Promise<number> {
   try {
     const result = uninstallRecorder(target(args.values));
-    output.out(result.changed ? `${result.key} in ${result.configPath} restored; restart the client\n` : `${result.key} in ${result.configPath} was not recording; nothing changed\n`);
+    output.out(
+      result.changed
+        ? `${result.key} in ${result.configPath} restored; restart the client\n`
+        : `${result.key} in ${result.configPath} was not recording; nothing changed\n`,
+    );
     return EXIT_OK;
   } catch (error) {
     if (error instanceof ClientConfigError) throw new UsageError(error.message);

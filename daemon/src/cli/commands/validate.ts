@@ -6,10 +6,14 @@ import type { Output } from "../output";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../usage-error";
 import { catalogOption, datasetPath } from "./dataset-input";
 
-export async function runValidate(args: { values: Record<string, unknown>; positionals: string[] }, output: Output): Promise<number> {
+export async function runValidate(
+  args: { values: Record<string, unknown>; positionals: string[] },
+  output: Output,
+): Promise<number> {
   const path = datasetPath(args.positionals);
   const profile = (args.values.profile as string | undefined) ?? "strict";
-  if (!(PROFILES as readonly string[]).includes(profile)) throw new UsageError(`--profile must be ${PROFILES.join(" or ")}, got "${profile}"`);
+  if (!(PROFILES as readonly string[]).includes(profile))
+    throw new UsageError(`--profile must be ${PROFILES.join(" or ")}, got "${profile}"`);
   const catalog = catalogOption(args.values.catalog);
   const validator = new DatasetValidator({ catalog, profile: profile as Profile });
   const json = args.values.json === true;
@@ -24,7 +28,11 @@ export async function runValidate(args: { values: Record<string, unknown>; posit
   };
   try {
     for await (const line of readLines(path)) {
-      take(line.text === undefined ? validator.unreadableLine(line.line, line.problem, line.message) : validator.addLine(line.text, line.line).issues);
+      take(
+        line.text === undefined
+          ? validator.unreadableLine(line.line, line.problem, line.message)
+          : validator.addLine(line.text, line.line).issues,
+      );
     }
   } catch (error) {
     throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);

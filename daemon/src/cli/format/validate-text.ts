@@ -32,9 +32,15 @@ export class TextReport {
 
   render(summary: ValidationSummary): string {
     const lines: string[] = [];
-    lines.push(`${this.path}: ${summary.records} records (${summary.desirable} desirable, ${summary.undesirable} undesirable, ${summary.unlabeled} unlabelled), ${summary.calls} tool calls`);
+    lines.push(
+      `${this.path}: ${summary.records} records (${summary.desirable} desirable, ${summary.undesirable} undesirable, ${summary.unlabeled} unlabelled), ${summary.calls} tool calls`,
+    );
     lines.push(`catalog ${summary.catalog}, profile ${summary.profile}`);
-    for (const [title, prefix] of [["ERRORS", "error:"], ["WARNINGS", "warning:"], ["EXPECTED IN UNDESIRABLE ROWS (label false)", "expected:"]] as const) {
+    for (const [title, prefix] of [
+      ["ERRORS", "error:"],
+      ["WARNINGS", "warning:"],
+      ["EXPECTED IN UNDESIRABLE ROWS (label false)", "expected:"],
+    ] as const) {
       const groups = [...this.groups].filter(([key]) => key.startsWith(prefix)).sort((a, b) => b[1].total - a[1].total);
       if (groups.length === 0) continue;
       lines.push("", `${title}`);
@@ -43,12 +49,17 @@ export class TextReport {
         lines.push(`  ${rule} (${group.total}): ${RULES[rule].fix}`);
         for (const issue of group.shown) lines.push(`    line ${issue.line}: ${issue.message}`);
         const hidden = group.total - group.shown.length;
-        if (hidden > 0) lines.push(`    ... ${hidden} more${this.showAll ? "" : " (--all lists every one, --json gives them to programs)"}`);
+        if (hidden > 0)
+          lines.push(
+            `    ... ${hidden} more${this.showAll ? "" : " (--all lists every one, --json gives them to programs)"}`,
+          );
       }
     }
     lines.push("");
     const verdict = summary.errors === 0 ? "OK" : "FAILED";
-    lines.push(`${verdict}: ${summary.errors} errors in ${summary.recordsWithErrors} records, ${summary.warnings} warnings (${summary.expected} expected in undesirable rows)`);
+    lines.push(
+      `${verdict}: ${summary.errors} errors in ${summary.recordsWithErrors} records, ${summary.warnings} warnings (${summary.expected} expected in undesirable rows)`,
+    );
     return `${lines.join("\n")}\n`;
   }
 }

@@ -43,7 +43,10 @@ export function starterRecords(): Record<string, unknown>[] {
         sessionId: `session_${stamp}_${randomId(random, 9)}`,
         workspaceId: k % 3 === 0 ? "default" : `ws_${stamp - 86_400_000}_${randomId(random, 9)}`,
         sessionDescription: `Vault help: ${asked.purpose.toLowerCase()}`,
-        sessionMemory: k % 2 === 0 ? "The user keeps projects under Projects/ and meeting notes under Meetings/." : "Earlier in this session the user tidied the Inbox folder.",
+        sessionMemory:
+          k % 2 === 0
+            ? "The user keeps projects under Projects/ and meeting notes under Meetings/."
+            : "Earlier in this session the user tidied the Inbox folder.",
         toolContext: asked.purpose,
         primaryGoal: asked.purpose,
         subgoal: `Use ${tool.name} for this request`,
@@ -52,11 +55,23 @@ export function starterRecords(): Record<string, unknown>[] {
       if (k % 4 === 3) {
         const query = pick.query();
         const note = pick.note();
-        const search = { name: "vaultLibrarian_searchContent", arguments: { context: { ...context, subgoal: "Find the notes first" }, query } };
+        const search = {
+          name: "vaultLibrarian_searchContent",
+          arguments: { context: { ...context, subgoal: "Find the notes first" }, query },
+        };
         const result = JSON.stringify({ success: true, data: { results: [{ filePath: note.path, score: 0.82 }] } });
-        conversations.push({ role: "user", content: `Find my notes about ${query}.` }, { role: "assistant", content: renderSeedTextCall(search, result, `The best match is ${note.path}.`) });
+        conversations.push(
+          { role: "user", content: `Find my notes about ${query}.` },
+          { role: "assistant", content: renderSeedTextCall(search, result, `The best match is ${note.path}.`) },
+        );
       }
-      conversations.push({ role: "user", content: asked.request }, { role: "assistant", content: renderSeedTextCall({ name: tool.name, arguments: { context, ...asked.args } }, '{"success": true}') });
+      conversations.push(
+        { role: "user", content: asked.request },
+        {
+          role: "assistant",
+          content: renderSeedTextCall({ name: tool.name, arguments: { context, ...asked.args } }, '{"success": true}'),
+        },
+      );
       records.push({ conversations, label: true });
     }
   }
@@ -70,7 +85,12 @@ export function starterRecords(): Record<string, unknown>[] {
 export async function writeStarterDataset(root: string, onProgress?: (step: string) => void): Promise<DatasetCard> {
   const source = join(root, STARTER.source);
   mkdirSync(dirname(source), { recursive: true });
-  writeFileSync(source, starterRecords().map((record) => `${JSON.stringify(record)}\n`).join(""));
+  writeFileSync(
+    source,
+    starterRecords()
+      .map((record) => `${JSON.stringify(record)}\n`)
+      .join(""),
+  );
   const options = DatasetBuildRequestSchema.parse({
     name: STARTER.name,
     sources: { files: [STARTER.source] },

@@ -14,9 +14,27 @@ export const NOTES = [
   { path: "Inbox/Ideas.md", topic: "my ideas inbox" },
 ] as const;
 
-export const FOLDERS = ["Projects/Atlas", "Meetings", "Daily", "Research/Papers", "Areas/Health", "Archive/2025", "Reading/Books", "Finance"] as const;
+export const FOLDERS = [
+  "Projects/Atlas",
+  "Meetings",
+  "Daily",
+  "Research/Papers",
+  "Areas/Health",
+  "Archive/2025",
+  "Reading/Books",
+  "Finance",
+] as const;
 
-export const QUERIES = ["quarterly budget", "onboarding checklist", "vendor contract renewal", "sleep quality", "API rate limits", "tomato seedlings", "launch date", "reading list"] as const;
+export const QUERIES = [
+  "quarterly budget",
+  "onboarding checklist",
+  "vendor contract renewal",
+  "sleep quality",
+  "API rate limits",
+  "tomato seedlings",
+  "launch date",
+  "reading list",
+] as const;
 
 export const SNIPPETS = [
   "## Action items\n- Email Dana about the budget\n- Book the review room for Thursday",
@@ -28,12 +46,28 @@ export const SNIPPETS = [
 ] as const;
 
 export const AGENTS = [
-  { id: "agent_1741000000000_summarize", name: "Meeting Summarizer", prompt: "Summarise meeting notes into decisions and action items." },
-  { id: "agent_1741000000001_research", name: "Research Assistant", prompt: "Answer questions from the research notes and cite the note paths." },
-  { id: "agent_1741000000002_weekly", name: "Weekly Reviewer", prompt: "Review the week's daily notes and list open loops." },
+  {
+    id: "agent_1741000000000_summarize",
+    name: "Meeting Summarizer",
+    prompt: "Summarise meeting notes into decisions and action items.",
+  },
+  {
+    id: "agent_1741000000001_research",
+    name: "Research Assistant",
+    prompt: "Answer questions from the research notes and cite the note paths.",
+  },
+  {
+    id: "agent_1741000000002_weekly",
+    name: "Weekly Reviewer",
+    prompt: "Review the week's daily notes and list open loops.",
+  },
 ] as const;
 
-export const STATES = ["state_1741000000000_atlasplan", "state_1741000000001_budgetrev", "state_1741000000002_readinglog"] as const;
+export const STATES = [
+  "state_1741000000000_atlasplan",
+  "state_1741000000001_budgetrev",
+  "state_1741000000002_readinglog",
+] as const;
 
 export const COMMANDS = [
   { id: "daily-notes", label: "open today's daily note" },

@@ -41,7 +41,7 @@ async function freeRunningBackend(spec: BackendSpec, gguf: string): Promise<Eval
 async function grammarBackend(spec: BackendSpec, gguf: string, serving?: EmbeddedServing): Promise<EvalBackend> {
   const sampling = samplingOptions(spec);
   let answer: (messages: ChatMessage[], tools: ChatTool[], signal?: AbortSignal) => Promise<MeteredAnswer>;
-  let close = async () => undefined as void;
+  let close = async (): Promise<void> => undefined;
   if (serving?.deployment && resolve(serving.deployment.gguf) === gguf) {
     answer = (messages, tools, signal) => serving.answer(messages, tools, { ...sampling, signal });
   } else {
@@ -62,7 +62,10 @@ async function grammarBackend(spec: BackendSpec, gguf: string, serving?: Embedde
       }
       return {
         content: reply.content,
-        toolCalls: reply.toolCalls.map((call) => ({ type: "function", function: { name: call.name, arguments: call.arguments } })),
+        toolCalls: reply.toolCalls.map((call) => ({
+          type: "function",
+          function: { name: call.name, arguments: call.arguments },
+        })),
         promptTokens: reply.promptTokens,
         completionTokens: reply.completionTokens,
       };

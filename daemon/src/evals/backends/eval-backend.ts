@@ -46,8 +46,18 @@ export interface EvalBackend {
 export class RequestError extends Error {}
 
 /** The request options a spec's sampling becomes, the same for every backend. */
-export function samplingOptions(spec: BackendSpec): { temperature: number; topP: number; maxTokens: number; seed?: number } {
-  return { temperature: spec.temperature, topP: spec.topP, maxTokens: spec.maxTokens, ...(spec.seed !== undefined ? { seed: spec.seed } : {}) };
+export function samplingOptions(spec: BackendSpec): {
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  seed?: number;
+} {
+  return {
+    temperature: spec.temperature,
+    topP: spec.topP,
+    maxTokens: spec.maxTokens,
+    ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
+  };
 }
 
 export function backendInfo(spec: BackendSpec, grammarConstrained: boolean): BackendInfo {
@@ -67,7 +77,11 @@ export function backendInfo(spec: BackendSpec, grammarConstrained: boolean): Bac
  * Runs a request with a timeout and retries it when it fails (not reachable, 5xx, timed out), waiting a
  * little longer each time. Cancelling the run stops at once without retrying.
  */
-export async function withRetries<T>(spec: BackendSpec, signal: AbortSignal | undefined, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withRetries<T>(
+  spec: BackendSpec,
+  signal: AbortSignal | undefined,
+  request: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   let lastError: unknown;
   for (let attempt = 0; attempt <= spec.retries; attempt++) {
     if (signal?.aborted) throw signal.reason;

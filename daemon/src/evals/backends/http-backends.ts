@@ -13,7 +13,10 @@ export function ollamaBackend(spec: BackendSpec): EvalBackend {
   return {
     info: backendInfo({ ...spec, url: host }, false),
     maxConcurrency: HTTP_CONCURRENCY,
-    chat: (messages, tools, signal) => withRetries(spec, signal, (requestSignal) => chatWithTools(host, spec.model, messages, tools, { ...samplingOptions(spec), signal: requestSignal })),
+    chat: (messages, tools, signal) =>
+      withRetries(spec, signal, (requestSignal) =>
+        chatWithTools(host, spec.model, messages, tools, { ...samplingOptions(spec), signal: requestSignal }),
+      ),
     close: async () => undefined,
   };
 }
@@ -25,7 +28,14 @@ export function openAiBackend(spec: BackendSpec): EvalBackend {
   return {
     info: backendInfo(spec, false),
     maxConcurrency: HTTP_CONCURRENCY,
-    chat: (messages, tools, signal) => withRetries(spec, signal, (requestSignal) => chatWithToolsOpenAi(url, spec.model, messages, tools, { ...samplingOptions(spec), apiKey: spec.apiKey, signal: requestSignal })),
+    chat: (messages, tools, signal) =>
+      withRetries(spec, signal, (requestSignal) =>
+        chatWithToolsOpenAi(url, spec.model, messages, tools, {
+          ...samplingOptions(spec),
+          apiKey: spec.apiKey,
+          signal: requestSignal,
+        }),
+      ),
     close: async () => undefined,
   };
 }

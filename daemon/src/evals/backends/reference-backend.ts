@@ -20,12 +20,28 @@ export function referenceContext(evalCase: EvalCase): Record<string, string> {
 /** Turn `turn` (1-based) of the case's reference: its calls, or the closing words once they are done. */
 export function referenceAnswer(evalCase: EvalCase, turn: number): RawChatAnswer {
   const calls = evalCase.reference?.[turn - 1];
-  if (!evalCase.reference) return { content: "(this case has no reference solution)", toolCalls: [], promptTokens: null, completionTokens: null };
-  if (!calls) return { content: evalCase.kind === "irrelevance" ? "No vault tool is needed for that." : "Done.", toolCalls: [], promptTokens: null, completionTokens: null };
+  if (!evalCase.reference)
+    return {
+      content: "(this case has no reference solution)",
+      toolCalls: [],
+      promptTokens: null,
+      completionTokens: null,
+    };
+  if (!calls)
+    return {
+      content: evalCase.kind === "irrelevance" ? "No vault tool is needed for that." : "Done.",
+      toolCalls: [],
+      promptTokens: null,
+      completionTokens: null,
+    };
   const context = referenceContext(evalCase);
   return {
     content: "",
-    toolCalls: calls.map((call, index) => ({ id: `ref_${turn}_${index + 1}`, type: "function", function: { name: call.tool, arguments: JSON.stringify({ context, ...call.arguments }) } })),
+    toolCalls: calls.map((call, index) => ({
+      id: `ref_${turn}_${index + 1}`,
+      type: "function",
+      function: { name: call.tool, arguments: JSON.stringify({ context, ...call.arguments }) },
+    })),
     promptTokens: null,
     completionTokens: null,
   };
@@ -36,14 +52,18 @@ export function referenceAnswer(evalCase: EvalCase, turn: number): RawChatAnswer
  * from one recorded session share their first messages, so the whole start is compared), and how many
  * turns the model has had since.
  */
-export function caseLookup(set: PromptSet): (messages: ChatMessage[]) => { evalCase: EvalCase; turn: number } | undefined {
-  const key = (messages: readonly { role: string; content?: string | null }[]) => JSON.stringify(messages.map((message) => [message.role, message.content ?? null]));
+export function caseLookup(
+  set: PromptSet,
+): (messages: ChatMessage[]) => { evalCase: EvalCase; turn: number } | undefined {
+  const key = (messages: readonly { role: string; content?: string | null }[]) =>
+    JSON.stringify(messages.map((message) => [message.role, message.content ?? null]));
   const byStart = new Map(set.cases.map((evalCase) => [key(evalCase.messages), evalCase]));
   const lengths = [...new Set(set.cases.map((evalCase) => evalCase.messages.length))].sort((a, b) => b - a);
   return (messages) => {
     for (const length of lengths) {
       const evalCase = byStart.get(key(messages.slice(0, length)));
-      if (evalCase) return { evalCase, turn: messages.slice(length).filter((message) => message.role === "assistant").length + 1 };
+      if (evalCase)
+        return { evalCase, turn: messages.slice(length).filter((message) => message.role === "assistant").length + 1 };
     }
     return undefined;
   };
@@ -55,11 +75,19 @@ export function caseLookup(set: PromptSet): (messages: ChatMessage[]) => { evalC
  */
 export function referenceBackend(set: PromptSet): EvalBackend {
   return {
-    info: { kind: "reference", model: `${set.id} reference solutions`, grammar_constrained: false, temperature: 0, top_p: 1, max_tokens: 0 },
+    info: {
+      kind: "reference",
+      model: `${set.id} reference solutions`,
+      grammar_constrained: false,
+      temperature: 0,
+      top_p: 1,
+      max_tokens: 0,
+    },
     maxConcurrency: 16,
     async chat(messages, _tools, _signal, evalCase) {
       if (!evalCase) throw new Error("the reference backend answers only within an evaluation run");
-      const turn = messages.slice(evalCase.messages.length).filter((message) => message.role === "assistant").length + 1;
+      const turn =
+        messages.slice(evalCase.messages.length).filter((message) => message.role === "assistant").length + 1;
       return referenceAnswer(evalCase, turn);
     },
     close: async () => undefined,

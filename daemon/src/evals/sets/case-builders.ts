@@ -1,4 +1,10 @@
-import { PROMPT_SET_FORMAT, type ArgConstraint, type EvalCaseInput, type PromptSetInput, type VaultExpectation } from "@vault-tuner/shared";
+import {
+  PROMPT_SET_FORMAT,
+  type ArgConstraint,
+  type EvalCaseInput,
+  type PromptSetInput,
+  type VaultExpectation,
+} from "@vault-tuner/shared";
 import { evalSystemPrompt, evalVault } from "./eval-vault";
 
 export const path = (value: string): ArgConstraint => ({ path: value });
@@ -9,7 +15,19 @@ export const any: ArgConstraint = { any: true };
 type ExpectedVault = Partial<{ [K in keyof VaultExpectation]: VaultExpectation[K] }>;
 
 /** A case over the eval vault with the trained system prompt; the tool's agent is its first tag. */
-export function evalCase(fields: { id: string; kind: EvalCaseInput["kind"]; request: string; tags?: string[]; calls?: { tool: string; args?: Record<string, ArgConstraint> }[]; order?: "sequence" | "any"; vault?: ExpectedVault; allowExtra?: string[]; tools?: string[]; notes?: string; reference?: { tool: string; arguments: Record<string, unknown> }[][] }): EvalCaseInput {
+export function evalCase(fields: {
+  id: string;
+  kind: EvalCaseInput["kind"];
+  request: string;
+  tags?: string[];
+  calls?: { tool: string; args?: Record<string, ArgConstraint> }[];
+  order?: "sequence" | "any";
+  vault?: ExpectedVault;
+  allowExtra?: string[];
+  tools?: string[];
+  notes?: string;
+  reference?: { tool: string; arguments: Record<string, unknown> }[][];
+}): EvalCaseInput {
   const agents = [...new Set((fields.calls ?? []).map((call) => call.tool.split("_")[0] as string))];
   return {
     id: fields.id,
@@ -32,6 +50,19 @@ export function evalCase(fields: { id: string; kind: EvalCaseInput["kind"]; requ
   };
 }
 
-export function promptSet(fields: { id: string; title: string; description: string; cases: EvalCaseInput[] }): PromptSetInput {
-  return { format: PROMPT_SET_FORMAT, id: fields.id, title: fields.title, description: fields.description, catalog: "claudesidian-3", source: { kind: "built-in" }, cases: fields.cases };
+export function promptSet(fields: {
+  id: string;
+  title: string;
+  description: string;
+  cases: EvalCaseInput[];
+}): PromptSetInput {
+  return {
+    format: PROMPT_SET_FORMAT,
+    id: fields.id,
+    title: fields.title,
+    description: fields.description,
+    catalog: "claudesidian-3",
+    source: { kind: "built-in" },
+    cases: fields.cases,
+  };
 }

@@ -23,9 +23,11 @@ export const NOTES = {
 } as const;
 
 export const NOTE_TEXT: Record<string, string> = {
-  [NOTES.plan]: "# Harbor plan\n\n## Goals\n- Ship the ferry timetable app by June\n- Cut booking errors in half\n\n## Risks\n- The payment provider contract ends in May\n",
+  [NOTES.plan]:
+    "# Harbor plan\n\n## Goals\n- Ship the ferry timetable app by June\n- Cut booking errors in half\n\n## Risks\n- The payment provider contract ends in May\n",
   [NOTES.status]: "# Harbor status\n\n2026-05-04: design review done.\n",
-  [NOTES.planning]: "# Planning 2026-05-06\n\nAttendees: Priya, Tom\n\n- Timetable import is slow\n- Decide on the map provider by Friday\n",
+  [NOTES.planning]:
+    "# Planning 2026-05-06\n\nAttendees: Priya, Tom\n\n- Timetable import is slow\n- Decide on the map provider by Friday\n",
   [NOTES.journal]: "# Thursday\n\nLong walk by the river. Read two chapters of The Overstory.\n",
   [NOTES.curry]: "# Green curry\n\n- 400 ml coconut milk\n- 2 tbsp curry paste\n- Thai basil\n",
   [NOTES.overstory]: "# The Overstory\n\nAuthor: Richard Powers\nStatus: reading\n",
@@ -38,13 +40,63 @@ export function evalVault(): VaultFixture {
     files: { ...NOTE_TEXT },
     folders: ["Archive/2025"],
     memory: {
-      workspaces: [{ id: HARBOR_WORKSPACE, name: "Harbor", description: "The ferry timetable app", rootFolder: "Projects/Harbor", context: { purpose: "Ship the ferry timetable app", currentGoal: "Finish the booking flow", workflows: [], keyFiles: [NOTES.plan], preferences: "" }, created: 1746000000000, sessions: {} }],
-      sessions: [
-        { id: EVAL_SESSION_ID, name: "Vault housekeeping", description: "Tidying notes and planning the week", sessionGoal: "", workspaceId: "default", startTime: 1746500000000 },
-        { id: PRIOR_SESSION, name: "Harbor kickoff", description: "First planning session for Harbor", sessionGoal: "Agree the scope", workspaceId: HARBOR_WORKSPACE, startTime: 1746100000000 },
+      workspaces: [
+        {
+          id: HARBOR_WORKSPACE,
+          name: "Harbor",
+          description: "The ferry timetable app",
+          rootFolder: "Projects/Harbor",
+          context: {
+            purpose: "Ship the ferry timetable app",
+            currentGoal: "Finish the booking flow",
+            workflows: [],
+            keyFiles: [NOTES.plan],
+            preferences: "",
+          },
+          created: 1746000000000,
+          sessions: {},
+        },
       ],
-      states: [{ id: SAVED_STATE, name: "Before the review", description: "Harbor before the design review", sessionId: PRIOR_SESSION, workspaceId: HARBOR_WORKSPACE, activeTask: "Prepare the design review", tags: [], created: 1746200000000 }],
-      agents: [{ id: SUMMARIZER_AGENT, name: "Summarizer", description: "Summarises notes", prompt: "Summarise the given notes in five bullets.", isEnabled: true, created: 1746300000000 }],
+      sessions: [
+        {
+          id: EVAL_SESSION_ID,
+          name: "Vault housekeeping",
+          description: "Tidying notes and planning the week",
+          sessionGoal: "",
+          workspaceId: "default",
+          startTime: 1746500000000,
+        },
+        {
+          id: PRIOR_SESSION,
+          name: "Harbor kickoff",
+          description: "First planning session for Harbor",
+          sessionGoal: "Agree the scope",
+          workspaceId: HARBOR_WORKSPACE,
+          startTime: 1746100000000,
+        },
+      ],
+      states: [
+        {
+          id: SAVED_STATE,
+          name: "Before the review",
+          description: "Harbor before the design review",
+          sessionId: PRIOR_SESSION,
+          workspaceId: HARBOR_WORKSPACE,
+          activeTask: "Prepare the design review",
+          tags: [],
+          created: 1746200000000,
+        },
+      ],
+      agents: [
+        {
+          id: SUMMARIZER_AGENT,
+          name: "Summarizer",
+          description: "Summarises notes",
+          prompt: "Summarise the given notes in five bullets.",
+          isEnabled: true,
+          created: 1746300000000,
+        },
+      ],
     },
   };
 }

@@ -19,7 +19,10 @@ export function irrelevanceSet(): PromptSetInput {
   return promptSet({
     id: "irrelevance",
     title: "Irrelevance: requests that need no tool",
-    description: "General questions and chit-chat with the vault tools offered. A case passes only when the model makes no call (BFCL's relevance check) and the vault is unchanged.",
-    cases: REQUESTS.map(([id, request]) => evalCase({ id, kind: "irrelevance", request, tags: ["no-tool"], reference: [] })),
+    description:
+      "General questions and chit-chat with the vault tools offered. A case passes only when the model makes no call (BFCL's relevance check) and the vault is unchanged.",
+    cases: REQUESTS.map(([id, request]) =>
+      evalCase({ id, kind: "irrelevance", request, tags: ["no-tool"], reference: [] }),
+    ),
   });
 }

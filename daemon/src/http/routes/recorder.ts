@@ -14,9 +14,20 @@ import { HttpError } from "../error-replies";
  * config names this daemon, at the address the request reached it by.
  */
 export function recorderRoutes(context: AppContext): FastifyPluginAsyncZod {
-  const target = (body: { vault: string; client: "claude-desktop"; configPath?: string | undefined }): RecorderTarget => {
-    if (!isAbsolute(body.vault)) throw new HttpError(400, "invalid-body", `the vault must be an absolute folder path, not ${body.vault}`, [{ path: "vault", message: "not absolute" }]);
-    return { vault: body.vault, configPath: body.configPath ?? clientConfigPath(body.client), dataDir: context.dataDir };
+  const target = (body: {
+    vault: string;
+    client: "claude-desktop";
+    configPath?: string | undefined;
+  }): RecorderTarget => {
+    if (!isAbsolute(body.vault))
+      throw new HttpError(400, "invalid-body", `the vault must be an absolute folder path, not ${body.vault}`, [
+        { path: "vault", message: "not absolute" },
+      ]);
+    return {
+      vault: body.vault,
+      configPath: body.configPath ?? clientConfigPath(body.client),
+      dataDir: context.dataDir,
+    };
   };
   const refusing = (action: () => RecorderReply): RecorderReply => {
     try {
@@ -27,13 +38,24 @@ export function recorderRoutes(context: AppContext): FastifyPluginAsyncZod {
     }
   };
   return async (app) => {
-    app.post("/v1/recorder/install", { schema: { body: RecorderRequestSchema, response: { 200: RecorderReplySchema } } }, async (request) => {
-      const where = target(request.body);
-      const tap = request.body.tap;
-      if (tap !== undefined && (!isAbsolute(tap) || !existsSync(tap))) throw new HttpError(400, "invalid-body", `no tap at ${tap}`, [{ path: "tap", message: "not an existing absolute path" }]);
-      const tapPath = tap ?? writeTapFile(join(context.dataDir.root, "tap.cjs"));
-      return refusing(() => ({ ...installRecorder(where, tapPath), tap: tapPath }));
-    });
-    app.post("/v1/recorder/uninstall", { schema: { body: RecorderRequestSchema.omit({ tap: true }), response: { 200: RecorderReplySchema } } }, async (request) => refusing(() => uninstallRecorder(target(request.body))));
+    app.post(
+      "/v1/recorder/install",
+      { schema: { body: RecorderRequestSchema, response: { 200: RecorderReplySchema } } },
+      async (request) => {
+        const where = target(request.body);
+        const tap = request.body.tap;
+        if (tap !== undefined && (!isAbsolute(tap) || !existsSync(tap)))
+          throw new HttpError(400, "invalid-body", `no tap at ${tap}`, [
+            { path: "tap", message: "not an existing absolute path" },
+          ]);
+        const tapPath = tap ?? writeTapFile(join(context.dataDir.root, "tap.cjs"));
+        return refusing(() => ({ ...installRecorder(where, tapPath), tap: tapPath }));
+      },
+    );
+    app.post(
+      "/v1/recorder/uninstall",
+      { schema: { body: RecorderRequestSchema.omit({ tap: true }), response: { 200: RecorderReplySchema } } },
+      async (request) => refusing(() => uninstallRecorder(target(request.body))),
+    );
   };
 }
