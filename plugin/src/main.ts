@@ -1,3 +1,4 @@
+import { ROUTES } from "@vault-tuner/shared";
 import { Notice, Plugin } from "obsidian";
 import { registerCommands } from "./commands";
 import { DaemonClient } from "./daemon/daemon-client";
@@ -40,7 +41,9 @@ export default class VaultTunerPlugin extends Plugin {
       labels: new LabelQueue({
         initial: settings.labelQueue,
         persist: (queue) => saveSettings({ labelQueue: [...queue] }),
-        send: (traceId, body) => daemon.request("PUT", `/v1/traces/${encodeURIComponent(traceId)}/label`, body),
+        send: async (traceId, body) => {
+          await daemon.call(ROUTES.labelTrace, { params: { id: traceId }, body });
+        },
       }),
       feed: new LiveFeed(() => device),
       settings: { current: () => settings, save: saveSettings },

@@ -29,7 +29,7 @@ function fakes(jobs: Record<string, Job>) {
     subscribe: (handlers: LiveFeedHandlers) => ((listener = handlers), () => (listener = undefined)),
   } as unknown as LiveFeed;
   const daemon = {
-    request: async (_method: string, path: string) => jobs[path.replace("/v1/jobs/", "")],
+    call: async (_route: unknown, input: { params: { id: string } }) => jobs[input.params.id as keyof typeof jobs],
   } as unknown as DaemonClient;
   const emit = async (event: DaemonEvent) => {
     listener?.event(event);

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROUTES } from "@vault-tuner/shared";
 import { makeTrace, startTestDaemon, type TestDaemon } from "../../daemon/test/daemon-harness";
 import { DaemonClient } from "../src/daemon/daemon-client";
 import { LabelQueue, laterChange } from "../src/labels/label-queue";
@@ -27,7 +28,9 @@ function queueWithSavedData() {
   const queue = new LabelQueue({
     initial: [],
     persist: async (items) => void saved.push(structuredClone(items)),
-    send: (traceId, body) => client.request("PUT", `/v1/traces/${traceId}/label`, body),
+    send: async (traceId, body) => {
+      await client.call(ROUTES.labelTrace, { params: { id: traceId }, body });
+    },
   });
   return { queue, saved };
 }

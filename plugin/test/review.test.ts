@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { resultText, summarizeCall } from "../src/review/call-summary";
 import { checkCorrection } from "../src/review/correction";
 import { ReviewState } from "../src/review/review-state";
+import { ROUTES, routeUrl } from "@vault-tuner/shared";
 import { EMPTY_FILTER, filterSummary, traceQuery } from "../src/review/review-filter";
 import { labelWords } from "../src/labels/label-outcome";
 
@@ -125,9 +126,17 @@ describe("the correction editor", () => {
 
 describe("the review filters", () => {
   it("become a trace query of only the fields set, and a summary in words", () => {
-    expect(traceQuery(EMPTY_FILTER, 50)).toBe("/v1/traces?label=unlabeled&limit=50");
+    expect(traceQuery(EMPTY_FILTER, 50)).toEqual({ label: "unlabeled", limit: 50 });
     const narrowed = { label: "" as const, failedOnly: true, tool: " vaultManager ", session: "", search: "Meetings/" };
-    expect(traceQuery(narrowed, 20, "c1")).toBe(
+    expect(traceQuery(narrowed, 20, "c1")).toEqual({
+      failed: true,
+      tool: "vaultManager",
+      q: "Meetings/",
+      limit: 20,
+      cursor: "c1",
+    });
+    // As the route client sends it.
+    expect(routeUrl(ROUTES.listTraces, { query: traceQuery(narrowed, 20, "c1") })).toBe(
       "/v1/traces?failed=true&tool=vaultManager&q=Meetings%2F&limit=20&cursor=c1",
     );
     expect(filterSummary(narrowed, 3, true)).toBe('3+ calls: failed, tool vaultManager, containing "Meetings/"');

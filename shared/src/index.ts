@@ -272,3 +272,27 @@ export {
   DEFAULT_DAEMON_URL,
   type DaemonAddress,
 } from "./api/daemon-address";
+export { ROUTES, type Route, type RouteName, type RouteReply, type Routes } from "./api/routes";
+export {
+  callRoute,
+  RouteInputError,
+  RouteReplyError,
+  routeUrl,
+  type RouteInput,
+  type RouteResult,
+  type Transport,
+} from "./api/route-client";
+export { PlatformSchema, type Platform } from "./api/platform-api";
+export {
+  EmbeddedDeploymentSchema,
+  FileVerdictSchema,
+  ModelIdParamsSchema,
+  ModelNameSchema,
+  ModelsReplySchema,
+  RegisteredModelSchema,
+  type ModelsReply,
+  type RegisteredModel,
+} from "./api/models-api";
+export { JobDetailSchema, JobMetricsReplySchema, type JobMetricsReply } from "./api/jobs-api";
+export { RecordedSetReplySchema, ReportComparisonSchema } from "./api/evals-api";
+export { EvalEventSchema, StepEventSchema } from "./api/train-progress";

@@ -2,10 +2,18 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   addressUrl,
+  callRoute,
   DAEMON_ADDRESS_FILE,
   DaemonEventSchema,
   DEFAULT_DAEMON_URL,
+  ROUTES,
+  RouteInputError,
+  RouteReplyError,
   type DaemonEvent,
+  type Route,
+  type RouteInput,
+  type RouteResult,
+  type Transport,
 } from "@vault-tuner/shared";
 import WebSocket from "ws";
 import { resolveDataDir } from "../config/data-dir";
@@ -14,8 +22,14 @@ import { UsageError } from "./usage-error";
 /** A running daemon, as the CLI reaches it: its URL and the token in its data dir. */
 export interface DaemonClient {
   url: string;
-  // biome-ignore lint/suspicious/noExplicitAny: each command reads the reply it expects; the typed route client will parse them
-  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; text: string }>;
+  /**
+   * Calls a route of the shared route table: the request checked with the route's schemas before it is sent,
+   * the reply parsed with its reply schema. A refusal (here or by the daemon) is a UsageError that says why.
+   */
+  call<R extends Route>(
+    route: R,
+    ...input: object extends RouteInput<R> ? [RouteInput<R>?] : [RouteInput<R>]
+  ): Promise<RouteResult<R>>;
   /** The live event feed; returns a function that closes it. */
   events(onEvent: (event: DaemonEvent) => void): Promise<() => void>;
 }
@@ -38,29 +52,33 @@ export function daemonClient(values: Record<string, unknown>): DaemonClient {
   }
   return {
     url,
-    async call(method, path, body) {
-      let response: Response;
+    async call(route, ...input) {
+      const transport: Transport = async (method, path, body) => {
+        try {
+          const response = await fetch(`${url}${path}`, {
+            method,
+            headers: {
+              authorization: `Bearer ${token}`,
+              ...(body === undefined ? {} : { "content-type": "application/json" }),
+            },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
+          return { status: response.status, text: await response.text() };
+        } catch {
+          throw new UsageError(
+            `the daemon does not answer at ${url}: start it with npx vault-tuner daemon (or pass --daemon URL)`,
+          );
+        }
+      };
       try {
-        response = await fetch(`${url}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(body === undefined ? {} : { "content-type": "application/json" }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-      } catch {
-        throw new UsageError(
-          `the daemon does not answer at ${url}: start it with npx vault-tuner daemon (or pass --daemon URL)`,
-        );
+        return await callRoute(transport, route, input[0]);
+      } catch (error) {
+        if (error instanceof RouteInputError || error instanceof RouteReplyError) throw new UsageError(refusal(error));
+        throw error;
       }
-      const text = await response.text();
-      const json =
-        response.headers.get("content-type")?.includes("application/json") && text ? JSON.parse(text) : undefined;
-      return { status: response.status, body: json, text };
     },
     async events(onEvent) {
-      const socket = new WebSocket(`${url.replace(/^http/, "ws")}/v1/events`, {
+      const socket = new WebSocket(`${url.replace(/^http/, "ws")}${ROUTES.events.path}`, {
         headers: { authorization: `Bearer ${token}` },
       });
       socket.on("message", (data) => {
@@ -84,10 +102,7 @@ function runningAt(dataDir: string): string | undefined {
   }
 }
 
-/** The daemon's error reply as one line: `code: message` with the first field named. */
-export function replyError(reply: { status: number; body: unknown; text: string }): string {
-  const error = (reply.body as { error?: { message: string; issues?: { path: string }[] } } | undefined)?.error;
-  if (!error) return `the daemon answered ${reply.status}: ${reply.text.slice(0, 200)}`;
-  const issue = error.issues?.[0];
-  return `${error.message}${issue && !String(error.message).includes(issue.path) ? ` (${issue.path})` : ""}`;
+/** A refused request as one line: the reason, with the field it is about when the reason does not name it. */
+function refusal(error: RouteInputError | RouteReplyError): string {
+  return error.path && !error.message.includes(error.path) ? `${error.message} (${error.path})` : error.message;
 }

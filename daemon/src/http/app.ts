@@ -1,6 +1,7 @@
 import websocket from "@fastify/websocket";
 import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { ROUTES } from "@vault-tuner/shared";
 import type { AppContext } from "./app-context";
 import { installErrorReplies } from "./error-replies";
 import { logOptions, logRequestOutcomes } from "./log-options";
@@ -40,6 +41,16 @@ export async function buildApp(context: AppContext, options: AppOptions): Promis
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // The route table in shared/ is the one contract with the plugin and the CLI: a route missing from it
+  // stops the daemon from starting, so the two cannot drift apart.
+  const tabled = new Set(Object.values(ROUTES).map((route) => `${route.method} ${route.path}`));
+  app.addHook("onRoute", (options) => {
+    for (const method of [options.method].flat()) {
+      if (method === "HEAD") continue;
+      if (!tabled.has(`${method} ${options.url}`))
+        throw new Error(`${method} ${options.url} is not in the route table (shared/src/api/routes.ts)`);
+    }
+  });
   installErrorReplies(app);
   installRequestGuard(app, options.token);
   logRequestOutcomes(app);

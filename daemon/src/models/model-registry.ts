@@ -5,52 +5,13 @@ import {
   type DatasetCard,
   type ExportedFile,
   type Job,
+  type RegisteredModel,
   type TrainingInfo,
 } from "@vault-tuner/shared";
 import { labelledTrainingRows } from "../datasets/dataset-folder";
 import type { EmbeddedDeployment } from "../deploy/embedded-serving";
 import { readExportCheck } from "../export/export-check";
-import type { QuantVerdict } from "../export/quant-check";
 import type { JobStore } from "../store/job-store";
-
-export interface RegisteredModel {
-  /** The training job that made it. */
-  id: string;
-  /** What people call it: the name a user gave it, else `defaultName`. */
-  name: string;
-  /** Base, method, dataset, labelled rows and date, e.g. `gemma-3-270m · KTO · mine · 812 labels · 2026-12-01`. */
-  defaultName: string;
-  trainedAt: string | null;
-  dataset: { name: string; card: unknown };
-  recipe: string;
-  base: string | null;
-  metrics: { steps?: number; trainLoss?: number; runtimeS?: number };
-  chatTemplateSha256: string | null;
-  exports: {
-    jobId: string;
-    at: string | null;
-    files: {
-      name: string;
-      kind: string;
-      bytes: number;
-      sha256: string;
-      path: string;
-      check?: Pick<QuantVerdict, "agreement" | "same_calls" | "verdict">;
-    }[];
-    /** The file the quantization check chose (the smallest that kept the training), when it ran. */
-    recommended: string | null;
-  }[];
-  /** Newest first; `current` marks what the daemon serves now. */
-  deployments: {
-    jobId: string;
-    at: string | null;
-    target: string;
-    gguf: string;
-    model?: string;
-    host?: string;
-    current: boolean;
-  }[];
-}
 
 // biome-ignore lint/suspicious/noExplicitAny: training.json and export.json are the trainer's files, read field by field with fallbacks
 function readJson(file: string): any {

@@ -1,4 +1,5 @@
 import { totalmem } from "node:os";
+import type { Platform } from "@vault-tuner/shared";
 import { execa } from "execa";
 
 /**
@@ -13,24 +14,7 @@ export const PRESETS = [
   { recipe: "20b", needsGiB: 40 },
 ] as const;
 
-export interface Gpu {
-  name: string;
-  memoryGiB: number;
-}
-
-export interface Platform {
-  kind: "nvidia" | "apple" | "cpu";
-  /** Why this kind was chosen, in words. */
-  reason: string;
-  gpus: Gpu[];
-  /** Memory the preset must fit: the largest card's, or the unified memory of a Mac. */
-  memoryGiB: number;
-  device: "cuda" | "mps" | "cpu";
-  backend: "torch" | "mlx";
-  /** The largest preset that fits, or null on a CPU (only the tiny recipe with a small model runs there). */
-  recommendedRecipe: string | null;
-  presets: { recipe: string; needsGiB: number; fits: boolean }[];
-}
+export type { Platform };
 
 export interface PlatformProbes {
   platform: NodeJS.Platform;

@@ -1,4 +1,4 @@
-import type { Platform } from "./platform-shape";
+import { ROUTES } from "@vault-tuner/shared";
 import type { DaemonClient } from "./daemon-client";
 import { describeError } from "../ui/format";
 
@@ -10,8 +10,8 @@ export type ConnectionState = { ok: true; version: string; platform: string } | 
  */
 export async function testConnection(client: DaemonClient): Promise<ConnectionState> {
   try {
-    const health = await client.request<{ version: string }>("GET", "/v1/health");
-    const platform = await client.request<Platform>("GET", "/v1/platform");
+    const health = await client.call(ROUTES.health);
+    const platform = await client.call(ROUTES.platform);
     return { ok: true, version: health.version, platform: platform.reason };
   } catch (error) {
     return { ok: false, message: describeError(error) };

@@ -1,3 +1,12 @@
+import {
+  callRoute,
+  RouteInputError,
+  RouteReplyError,
+  type Route,
+  type RouteInput,
+  type RouteResult,
+  type Transport,
+} from "@vault-tuner/shared";
 import type { DeviceSettings } from "../settings/device-settings";
 
 /**
@@ -15,50 +24,49 @@ export class DaemonError extends Error {
   }
 }
 
-/** The plugin's way to the daemon: JSON over loopback with the device's token. */
+/** The plugin's way to the daemon: the shared route table's routes, JSON over loopback with the device's token. */
 export class DaemonClient {
   constructor(private readonly device: () => DeviceSettings) {}
 
-  async request<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<T> {
-    const text = await this.requestText(method, path, body);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-
-  /** The answer's body as text (a Markdown note, a log). */
-  async requestText(method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<string> {
+  /** Calls a route: the request checked and the reply parsed with the route's own schemas. */
+  async call<R extends Route>(
+    route: R,
+    ...input: object extends RouteInput<R> ? [RouteInput<R>?] : [RouteInput<R>]
+  ): Promise<RouteResult<R>> {
     const { daemonUrl, token } = this.device();
-    let response: Response;
+    const transport: Transport = async (method, path, body) => {
+      try {
+        const response = await fetch(`${daemonUrl}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: response.status, text: await response.text() };
+      } catch {
+        throw new DaemonError(`the Vault Tuner daemon is not running at ${daemonUrl}`, "unavailable");
+      }
+    };
     try {
-      response = await fetch(`${daemonUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch {
-      throw new DaemonError(`the Vault Tuner daemon is not running at ${daemonUrl}`, "unavailable");
+      return await callRoute(transport, route, input[0]);
+    } catch (error) {
+      throw asDaemonError(error);
     }
-    const text = await response.text();
-    if (response.ok) return text;
-    const message = readErrorMessage(text) ?? `${method} ${path} answered ${response.status}`;
-    if (response.status === 401)
-      throw new DaemonError(
-        "the daemon refused the token: copy it again from the daemon's token file into the settings",
-        "unauthorized",
-        401,
-      );
-    if (response.status >= 500) throw new DaemonError(`the daemon failed: ${message}`, "unavailable", response.status);
-    throw new DaemonError(message, "refused", response.status);
   }
 }
 
-function readErrorMessage(text: string): string | undefined {
-  try {
-    const parsed = JSON.parse(text) as { error?: { message?: unknown } };
-    return typeof parsed.error?.message === "string" ? parsed.error.message : undefined;
-  } catch {
-    return undefined;
-  }
+/** What went wrong, in the three kinds the plugin acts on (retry later, fix the token, or give up on this request). */
+function asDaemonError(error: unknown): unknown {
+  if (error instanceof RouteInputError) return new DaemonError(error.message, "refused");
+  if (!(error instanceof RouteReplyError)) return error;
+  if (error.status === 401)
+    return new DaemonError(
+      "the daemon refused the token: copy it again from the daemon's token file into the settings",
+      "unauthorized",
+      401,
+    );
+  if (error.status >= 500) return new DaemonError(`the daemon failed: ${error.message}`, "unavailable", error.status);
+  return new DaemonError(error.message, "refused", error.status);
 }

@@ -1,4 +1,4 @@
-import { DaemonEventSchema, type DaemonEvent } from "@vault-tuner/shared";
+import { DaemonEventSchema, ROUTES, type DaemonEvent } from "@vault-tuner/shared";
 import type { DeviceSettings } from "../settings/device-settings";
 
 export type FeedState = "connecting" | "live" | "offline";
@@ -64,7 +64,9 @@ export class LiveFeed {
     this.setState("connecting");
     let socket: WebSocket;
     try {
-      socket = new WebSocket(`${daemonUrl.replace(/^http/, "ws")}/v1/events?token=${encodeURIComponent(token)}`);
+      socket = new WebSocket(
+        `${daemonUrl.replace(/^http/, "ws")}${ROUTES.events.path}?token=${encodeURIComponent(token)}`,
+      );
     } catch {
       this.scheduleRetry();
       return;

@@ -1,5 +1,6 @@
 import { ItemView, Notice, type WorkspaceLeaf } from "obsidian";
 import {
+  ROUTES,
   CHECK_DESCRIPTIONS,
   FINISHED_STATES,
   formatDuration,
@@ -16,7 +17,7 @@ import { labelCurve } from "./label-curve";
 import { drawLineChart } from "./line-chart";
 import { modelChoices, modelLabel, type ModelChoice, type ModelsReply } from "./model-choices";
 import { openReportNote } from "./report-note";
-import { trainingCurves, trainingJobOf, type StepMetrics } from "./training-curves";
+import { trainingCurves, trainingJobOf } from "./training-curves";
 
 export const EVAL_VIEW_TYPE = "vault-tuner-evals";
 
@@ -86,10 +87,10 @@ export class EvalView extends ItemView {
   async reload(): Promise<void> {
     try {
       const [sets, models, runs, running] = await Promise.all([
-        this.services.daemon.request<{ items: PromptSetItem[] }>("GET", "/v1/evals/sets"),
-        this.services.daemon.request<ModelsReply>("GET", "/v1/models"),
-        this.services.daemon.request<{ items: EvalRunSummary[] }>("GET", "/v1/evals"),
-        this.services.daemon.request<{ items: Job[] }>("GET", "/v1/jobs?kind=eval&state=running&limit=1"),
+        this.services.daemon.call(ROUTES.listEvalSets),
+        this.services.daemon.call(ROUTES.listModels),
+        this.services.daemon.call(ROUTES.listEvals),
+        this.services.daemon.call(ROUTES.listJobs, { query: { kind: "eval", state: "running", limit: 1 } }),
       ]);
       // An evaluation already running (started elsewhere, or before the panel was reopened) is followed too.
       const current = running.items[0];
@@ -180,11 +181,13 @@ export class EvalView extends ItemView {
 
   private async start(model: ModelChoice, set: string): Promise<void> {
     try {
-      const job = await this.services.daemon.request<Job>("POST", "/v1/evals", {
-        set,
-        backend: model.backend,
-        model: model.model,
-        ...(model.url ? { url: model.url } : {}),
+      const job = await this.services.daemon.call(ROUTES.runEval, {
+        body: {
+          set,
+          backend: model.backend,
+          model: model.model,
+          ...(model.url ? { url: model.url } : {}),
+        },
       });
       this.running = {
         jobId: job.id,
@@ -264,10 +267,9 @@ export class EvalView extends ItemView {
     into.empty();
     let comparison: ReportComparison;
     try {
-      comparison = await this.services.daemon.request<ReportComparison>(
-        "GET",
-        `/v1/evals/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`,
-      );
+      comparison = await this.services.daemon.call(ROUTES.compareEvals, {
+        query: { a, b },
+      });
     } catch (error) {
       into.createDiv({ cls: "vault-tuner-message", text: `Cannot compare: ${describeError(error)}` });
       return;
@@ -412,10 +414,9 @@ export class EvalView extends ItemView {
       return;
     }
     try {
-      const metrics = await this.services.daemon.request<{ items: StepMetrics[] }>(
-        "GET",
-        `/v1/jobs/${encodeURIComponent(jobId)}/metrics`,
-      );
+      const metrics = await this.services.daemon.call(ROUTES.jobMetrics, {
+        params: { id: jobId },
+      });
       const charts = trainingCurves(metrics.items);
       if (charts.length === 0) {
         into.createDiv({ cls: "vault-tuner-missing", text: `Training job ${jobId} logged no steps.` });
@@ -439,7 +440,7 @@ export class EvalView extends ItemView {
 
   private async openNote(runId: string): Promise<void> {
     try {
-      const markdown = await this.services.daemon.requestText("GET", `/v1/evals/${encodeURIComponent(runId)}/note`);
+      const markdown = await this.services.daemon.call(ROUTES.evalNote, { params: { id: runId } });
       const file = await openReportNote(this.app, runId, markdown);
       new Notice(`Vault Tuner: the report is in ${file.path}.`, 5000);
     } catch (error) {

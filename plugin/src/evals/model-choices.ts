@@ -1,4 +1,4 @@
-/** GET /v1/models, as far as the plugin uses it. */
+/** What the panel reads of `GET /v1/models` (the route table's parsed reply is one), so tests can give just that. */
 export interface ModelsReply {
   items: {
     /** The training job that made the model. */

@@ -1,5 +1,5 @@
 import { Notice } from "obsidian";
-import { FINISHED_STATES, type Job } from "@vault-tuner/shared";
+import { ROUTES, FINISHED_STATES, type Job } from "@vault-tuner/shared";
 import type { DaemonClient } from "../daemon/daemon-client";
 import type { LiveFeed } from "../daemon/live-feed";
 import { jobProgressText } from "./job-progress-text";
@@ -29,7 +29,7 @@ export function followJob(daemon: DaemonClient, feed: LiveFeed, job: Job, title:
     };
     const ask = () =>
       daemon
-        .request<Job>("GET", `/v1/jobs/${job.id}`)
+        .call(ROUTES.getJob, { params: { id: job.id } })
         .then((current) => FINISHED_STATES.includes(current.state) && finish(current))
         .catch(() => undefined);
     const check = window.setInterval(() => void ask(), CHECK_EVERY_MS);
@@ -44,7 +44,7 @@ export function followJob(daemon: DaemonClient, feed: LiveFeed, job: Job, title:
           else if (!mine.has(event.jobId) && job.kind === "pipeline" && event.state === "running") {
             // A step of this pipeline starting: its progress is the pipeline's.
             void daemon
-              .request<Job>("GET", `/v1/jobs/${event.jobId}`)
+              .call(ROUTES.getJob, { params: { id: event.jobId } })
               .then((child) => {
                 if ((child.request as { pipeline?: string }).pipeline !== job.id) return;
                 mine.add(child.id);

@@ -1,7 +1,7 @@
 import { Notice } from "obsidian";
-import type { DatasetCard, Job } from "@vault-tuner/shared";
-import type { Platform } from "../daemon/platform-shape";
-import { fileToDeploy, type ModelsReply } from "../evals/model-choices";
+import { ROUTES, type DatasetCard } from "@vault-tuner/shared";
+import type { Platform } from "@vault-tuner/shared";
+import { fileToDeploy } from "../evals/model-choices";
 import type { PluginServices } from "../services";
 
 type JobServices = Pick<PluginServices, "app" | "daemon" | "feed" | "settings">;
@@ -23,7 +23,7 @@ export async function buildDataset(services: JobServices, now = new Date()): Pro
     },
   });
   try {
-    const card = await services.daemon.request<DatasetCard>("POST", "/v1/datasets", { name, sources: { traces: {} } });
+    const card = await services.daemon.call(ROUTES.buildDataset, { body: { name, sources: { traces: {} } } });
     const { train, holdout } = card.counts;
     new Notice(
       `Dataset ${name} built: ${train.desirable} good and ${train.undesirable} bad examples to train on, ${holdout.desirable + holdout.undesirable} held out for evaluation.`,
@@ -48,8 +48,8 @@ export async function startTraining(services: JobServices): Promise<void> {
   let datasets: DatasetCard[];
   try {
     [platform, { items: datasets }] = await Promise.all([
-      services.daemon.request<Platform>("GET", "/v1/platform"),
-      services.daemon.request<{ items: DatasetCard[] }>("GET", "/v1/datasets"),
+      services.daemon.call(ROUTES.platform),
+      services.daemon.call(ROUTES.listDatasets),
     ]);
   } catch (error) {
     new Notice(`Vault Tuner cannot start training: ${describeError(error)}`, NOTICE_MS);
@@ -79,10 +79,12 @@ export async function startTraining(services: JobServices): Promise<void> {
   }).ask();
   if (!confirmed) return;
   try {
-    const job = await services.daemon.request<Job>("POST", "/v1/jobs", {
-      kind: "pipeline",
-      dataset: dataset.name,
-      train: { mode: "kto", recipe: "auto", ...(model ? { model } : {}) },
+    const job = await services.daemon.call(ROUTES.submitJob, {
+      body: {
+        kind: "pipeline",
+        dataset: dataset.name,
+        train: { mode: "kto", recipe: "auto", ...(model ? { model } : {}) },
+      },
     });
     await followJob(services.daemon, services.feed, job, "Training run");
   } catch (error) {
@@ -103,13 +105,13 @@ function platformWords(platform: Platform): string {
 /** "Cancel the running job": a running pipeline as a whole, else the running job. */
 export async function cancelRunningJob(services: JobServices): Promise<void> {
   try {
-    const running = await services.daemon.request<{ items: Job[] }>("GET", "/v1/jobs?state=running&limit=10");
+    const running = await services.daemon.call(ROUTES.listJobs, { query: { state: "running", limit: 10 } });
     const job = running.items.find((item) => item.kind === "pipeline") ?? running.items[0];
     if (!job) {
       new Notice("Vault Tuner is not running any job.", NOTICE_MS);
       return;
     }
-    const cancelled = await services.daemon.request<Job>("POST", `/v1/jobs/${job.id}/cancel`);
+    const cancelled = await services.daemon.call(ROUTES.cancelJob, { params: { id: job.id } });
     new Notice(
       `Vault Tuner: the ${cancelled.kind} job ${cancelled.id} is ${cancelled.state === "cancelled" ? "cancelled" : "stopping"}.`,
       NOTICE_MS,
@@ -122,7 +124,7 @@ export async function cancelRunningJob(services: JobServices): Promise<void> {
 /** "Deploy the last trained model": the newest export of the newest model (the file fileToDeploy picks), loaded into the daemon. */
 export async function deployLastModel(services: JobServices): Promise<void> {
   try {
-    const models = await services.daemon.request<ModelsReply>("GET", "/v1/models");
+    const models = await services.daemon.call(ROUTES.listModels);
     const model = [...models.items]
       .filter((item) => item.exports.length > 0)
       .sort((a, b) => (b.trainedAt ?? "").localeCompare(a.trainedAt ?? ""))[0];
@@ -132,11 +134,13 @@ export async function deployLastModel(services: JobServices): Promise<void> {
       new Notice("Vault Tuner has no exported model to deploy yet: run “Start training” first.", NOTICE_MS);
       return;
     }
-    const job = await services.daemon.request<Job>("POST", "/v1/jobs", {
-      kind: "deploy",
-      export: exported.jobId,
-      target: "embedded",
-      file,
+    const job = await services.daemon.call(ROUTES.submitJob, {
+      body: {
+        kind: "deploy",
+        export: exported.jobId,
+        target: "embedded",
+        file,
+      },
     });
     await followJob(services.daemon, services.feed, job, `Deploying ${model.name} (${file})`);
   } catch (error) {

@@ -1,10 +1,10 @@
-import type { TraceDetail } from "@vault-tuner/shared";
+import { ROUTES, type TraceDetail } from "@vault-tuner/shared";
 import type { DaemonClient } from "../daemon/daemon-client";
 
 /** The verdict the daemon holds on a call (label, note, correction), or undefined when it cannot be asked. */
 export async function currentVerdict(daemon: DaemonClient, traceId: string): Promise<TraceDetail | undefined> {
   try {
-    return await daemon.request<TraceDetail>("GET", `/v1/traces/${encodeURIComponent(traceId)}`);
+    return await daemon.call(ROUTES.getTrace, { params: { id: traceId } });
   } catch {
     return undefined;
   }

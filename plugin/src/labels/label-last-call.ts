@@ -1,4 +1,4 @@
-import type { StoredTrace, TraceListReply } from "@vault-tuner/shared";
+import { ROUTES, type StoredTrace } from "@vault-tuner/shared";
 import type { DaemonClient } from "../daemon/daemon-client";
 import { describeError } from "../ui/format";
 import { summarizeCall } from "../review/call-summary";
@@ -15,7 +15,7 @@ export async function labelLastCall(
 ): Promise<string> {
   let latest: StoredTrace | undefined;
   try {
-    latest = (await daemon.request<TraceListReply>("GET", "/v1/traces?limit=1")).items[0];
+    latest = (await daemon.call(ROUTES.listTraces, { query: { limit: 1 } })).items[0];
   } catch (error) {
     return `Vault Tuner cannot see the last call: ${describeError(error)}`;
   }

@@ -1,5 +1,5 @@
 import { Notice } from "obsidian";
-import type { RecorderReply } from "@vault-tuner/shared";
+import { ROUTES } from "@vault-tuner/shared";
 import type { PluginServices } from "../services";
 
 type RecorderServices = Pick<PluginServices, "app" | "daemon" | "settings" | "tapPath">;
@@ -20,7 +20,7 @@ export async function installRecorder(services: RecorderServices): Promise<void>
     return;
   }
   try {
-    const result = await services.daemon.request<RecorderReply>("POST", "/v1/recorder/install", { vault, tap });
+    const result = await services.daemon.call(ROUTES.installRecorder, { body: { vault, tap } });
     new Notice(
       result.changed
         ? `Recording ${result.key}: restart Claude Desktop to start. Its config (${result.configPath}) was backed up to ${result.backup}.`
@@ -41,7 +41,7 @@ export async function uninstallRecorder(services: RecorderServices): Promise<voi
     return;
   }
   try {
-    const result = await services.daemon.request<RecorderReply>("POST", "/v1/recorder/uninstall", { vault });
+    const result = await services.daemon.call(ROUTES.uninstallRecorder, { body: { vault } });
     new Notice(
       result.changed
         ? `${result.key} no longer records: restart Claude Desktop.`

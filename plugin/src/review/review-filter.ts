@@ -1,4 +1,4 @@
-import type { LabelValue } from "@vault-tuner/shared";
+import type { LabelValue, TraceListQuery } from "@vault-tuner/shared";
 
 /** What the review view's filter bar holds; empty fields mean "any". */
 export interface ReviewFilter {
@@ -18,20 +18,18 @@ export const EMPTY_FILTER: Readonly<ReviewFilter> = Object.freeze({
 });
 
 /** The `GET /v1/traces` query for a filter: only the fields set, trimmed, and a page size. */
-export function traceQuery(filter: ReviewFilter, limit: number, cursor?: string): string {
-  const params = new URLSearchParams();
-  if (filter.label) params.set("label", filter.label);
-  if (filter.failedOnly) params.set("failed", "true");
-  for (const [name, value] of [
-    ["tool", filter.tool],
-    ["session", filter.session],
-    ["q", filter.search],
-  ] as const) {
-    if (value.trim()) params.set(name, value.trim());
-  }
-  params.set("limit", String(limit));
-  if (cursor) params.set("cursor", cursor);
-  return `/v1/traces?${params.toString()}`;
+export function traceQuery(filter: ReviewFilter, limit: number, cursor?: string): TraceListQuery {
+  const text = (value: string) => value.trim() || undefined;
+  const query: Partial<TraceListQuery> = {
+    label: filter.label || undefined,
+    failed: filter.failedOnly || undefined,
+    tool: text(filter.tool),
+    session: text(filter.session),
+    q: text(filter.search),
+    limit,
+    cursor,
+  };
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) as TraceListQuery;
 }
 
 /** The words above the list: how many calls are shown and which filters narrow them. */

@@ -1,11 +1,5 @@
 import { ItemView, type WorkspaceLeaf } from "obsidian";
-import {
-  FAILED_CALL_REASON,
-  type DaemonEvent,
-  type LabelValue,
-  type StoredTrace,
-  type TraceListReply,
-} from "@vault-tuner/shared";
+import { ROUTES, FAILED_CALL_REASON, type DaemonEvent, type LabelValue, type StoredTrace } from "@vault-tuner/shared";
 import type { FeedState } from "../daemon/live-feed";
 import { labelWords, type LabelOutcome } from "../labels/label-outcome";
 import type { PluginServices } from "../services";
@@ -87,7 +81,7 @@ export class ReviewView extends ItemView {
   /** Fetches the first page for the current filter, keeping the selection when the call is still listed. */
   async reload(): Promise<void> {
     try {
-      const page = await this.services.daemon.request<TraceListReply>("GET", traceQuery(this.filter, PAGE));
+      const page = await this.services.daemon.call(ROUTES.listTraces, { query: traceQuery(this.filter, PAGE) });
       this.state.replace(page.items);
       this.nextCursor = page.nextCursor;
       this.message = "";
@@ -100,10 +94,9 @@ export class ReviewView extends ItemView {
   private async loadOlder(): Promise<void> {
     if (!this.nextCursor) return;
     try {
-      const page = await this.services.daemon.request<TraceListReply>(
-        "GET",
-        traceQuery(this.filter, PAGE, this.nextCursor),
-      );
+      const page = await this.services.daemon.call(ROUTES.listTraces, {
+        query: traceQuery(this.filter, PAGE, this.nextCursor),
+      });
       this.state.append(page.items);
       this.nextCursor = page.nextCursor;
     } catch (error) {
@@ -133,7 +126,7 @@ export class ReviewView extends ItemView {
   private async topUp(count: number): Promise<void> {
     if (count > TOP_UP_LIMIT) return this.reload();
     try {
-      const page = await this.services.daemon.request<TraceListReply>("GET", traceQuery(this.filter, count));
+      const page = await this.services.daemon.call(ROUTES.listTraces, { query: traceQuery(this.filter, count) });
       this.state.prepend(page.items);
       this.render();
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { TraceListReply } from "@vault-tuner/shared";
+import { ROUTES, type TraceListReply } from "@vault-tuner/shared";
 import type { DaemonClient } from "../daemon/daemon-client";
 
 /** Every recorded call of a session, following the daemon's pages. */
@@ -6,10 +6,9 @@ export async function sessionTraceIds(daemon: DaemonClient, session: string): Pr
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const page: TraceListReply = await daemon.request<TraceListReply>(
-      "GET",
-      `/v1/traces?session=${encodeURIComponent(session)}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-    );
+    const page: TraceListReply = await daemon.call(ROUTES.listTraces, {
+      query: { session, limit: 100, ...(cursor ? { cursor } : {}) },
+    });
     ids.push(...page.items.map((trace) => trace.id));
     cursor = page.nextCursor;
   } while (cursor);

@@ -1,4 +1,4 @@
-import type { Job } from "@vault-tuner/shared";
+import { ROUTES } from "@vault-tuner/shared";
 import type { DaemonClient } from "../daemon/daemon-client";
 import type { LabelQueue } from "../labels/label-queue";
 import type { DaemonStatus } from "./status-text";
@@ -11,8 +11,8 @@ export async function refreshStatus(daemon: DaemonClient, labels: LabelQueue): P
   await labels.flush();
   const waiting = labels.pending.length;
   try {
-    await daemon.request("GET", "/v1/health");
-    const running = await daemon.request<{ items: Job[] }>("GET", "/v1/jobs?state=running&limit=5");
+    await daemon.call(ROUTES.health);
+    const running = await daemon.call(ROUTES.listJobs, { query: { state: "running", limit: 5 } });
     // A pipeline runs through its steps: show the step, which has the progress.
     const job = running.items.find((item) => item.kind !== "pipeline") ?? running.items[0];
     return { connected: true, waiting, ...(job ? { job: { kind: job.kind, progress: job.progress } } : {}) };

@@ -35,3 +35,37 @@ export const RecordedSetRequestSchema = z.object({
   /** Take every approved holdout row, not only those from recorded traces and corrections. */
   allSources: z.boolean().default(false),
 });
+
+/** What `POST /v1/evals/sets/recorded` made: the set, and the holdout rows it left out with why. */
+export const RecordedSetReplySchema = PromptSetListItemSchema.extend({
+  skipped: z.array(z.object({ source: z.string(), reason: z.string() })),
+});
+
+const ComparedRunSchema = z.object({ id: z.string(), pass_rate: z.number().nullable(), backend: z.string() });
+
+/** `GET /v1/evals/compare`: two runs of one set, case by case (shared/src/eval/compare-reports.ts computes it). */
+export const ReportComparisonSchema = z.object({
+  a: ComparedRunSchema,
+  b: ComparedRunSchema,
+  /** B's pass rate minus A's over the cases both scored. */
+  delta: z.number().nullable(),
+  paired_cases: z.number(),
+  better: z.number(),
+  worse: z.number(),
+  /** Two-sided exact sign test over the paired cases. */
+  p_value: z.number(),
+  significant: z.boolean(),
+  cases: z.array(
+    z.object({
+      case_id: z.string(),
+      a: z.number(),
+      b: z.number(),
+      change: z.enum(["fixed", "broken", "better", "worse", "same"]),
+    }),
+  ),
+  only_in_a: z.array(z.string()),
+  only_in_b: z.array(z.string()),
+  unscored_in_a: z.array(z.string()),
+  unscored_in_b: z.array(z.string()),
+  warnings: z.array(z.string()),
+});

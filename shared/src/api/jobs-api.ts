@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DatasetBuildRequestSchema, DatasetNameSchema } from "./datasets-api";
 import { EVAL_SAMPLING } from "./eval-defaults";
+import { EvalEventSchema, StepEventSchema } from "./train-progress";
 
 /**
  * Jobs: long work the daemon runs one at a time (training and export in a trainer child process; deploys
@@ -246,3 +247,15 @@ export const JobLogQuerySchema = z.object({
   /** Only the last N lines (the whole log when absent). */
   tail: z.coerce.number().int().min(1).max(100_000).optional(),
 });
+
+/** A job as `GET /v1/jobs/:id` shows it: with the last lines of its log. */
+export const JobDetailSchema = JobSchema.extend({ logTail: z.array(z.string()) });
+
+/** The training curves of a job (`GET /v1/jobs/:id/metrics`): its step and eval events, each step once. */
+export const JobMetricsReplySchema = z.object({
+  jobId: z.string(),
+  kind: z.enum(JOB_KINDS),
+  state: JobStateSchema,
+  items: z.array(z.union([StepEventSchema, EvalEventSchema])),
+});
+export type JobMetricsReply = z.infer<typeof JobMetricsReplySchema>;

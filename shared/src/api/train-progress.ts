@@ -17,6 +17,37 @@ export const ExportedFileSchema = z.object({
 });
 export type ExportedFile = z.infer<typeof ExportedFileSchema>;
 
+/** A training step: loss, learning rate, speed, memory and the KTO metrics TRL logs. */
+export const StepEventSchema = z.object({
+  ...base,
+  event: z.literal("step"),
+  step: z.number().int(),
+  total: z.number().int(),
+  loss: z.number(),
+  learning_rate: number,
+  grad_norm: number,
+  epoch: number,
+  tokens_per_s: number,
+  eta_s: number,
+  memory_mb: number,
+  kl: number,
+  entropy: number,
+  logps_chosen: number,
+  logps_rejected: number,
+  rewards_chosen: number,
+  rewards_rejected: number,
+  rewards_margins: number,
+  logits_chosen: number,
+  logits_rejected: number,
+});
+/** Held-out metrics at a step. */
+export const EvalEventSchema = z.object({
+  ...base,
+  event: z.literal("eval"),
+  step: z.number().int(),
+  metrics: z.record(z.string(), z.number()),
+});
+
 export const TrainEventSchema = z.discriminatedUnion("event", [
   z.object({
     ...base,
@@ -29,29 +60,8 @@ export const TrainEventSchema = z.discriminatedUnion("event", [
     batch_size: z.number().int(),
     gradient_accumulation: z.number().int(),
   }),
-  z.object({
-    ...base,
-    event: z.literal("step"),
-    step: z.number().int(),
-    total: z.number().int(),
-    loss: z.number(),
-    learning_rate: number,
-    grad_norm: number,
-    epoch: number,
-    tokens_per_s: number,
-    eta_s: number,
-    memory_mb: number,
-    kl: number,
-    entropy: number,
-    logps_chosen: number,
-    logps_rejected: number,
-    rewards_chosen: number,
-    rewards_rejected: number,
-    rewards_margins: number,
-    logits_chosen: number,
-    logits_rejected: number,
-  }),
-  z.object({ ...base, event: z.literal("eval"), step: z.number().int(), metrics: z.record(z.string(), z.number()) }),
+  StepEventSchema,
+  EvalEventSchema,
   z.object({ ...base, event: z.literal("checkpoint"), step: z.number().int(), path: z.string() }),
   /**
    * export: stage `index` of `total` has started (merge, convert, quantize q4_k_m, adapter, check); the

@@ -1,33 +1,10 @@
+import type { z } from "zod";
+import type { ReportComparisonSchema } from "../api/evals-api";
 import type { EvalRecord, EvalReport } from "./report";
 import { round, signTest } from "./statistics";
 
-export interface CaseDifference {
-  case_id: string;
-  /** Share of scored tries that passed, in A and in B. */
-  a: number;
-  b: number;
-  change: "fixed" | "broken" | "better" | "worse" | "same";
-}
-
-export interface ReportComparison {
-  a: { id: string; pass_rate: number | null; backend: string };
-  b: { id: string; pass_rate: number | null; backend: string };
-  /** B's pass rate minus A's over the cases both scored. */
-  delta: number | null;
-  paired_cases: number;
-  better: number;
-  worse: number;
-  /** Two-sided exact sign test over the paired cases (McNemar's exact test with one try a case). */
-  p_value: number;
-  significant: boolean;
-  cases: CaseDifference[];
-  only_in_a: string[];
-  only_in_b: string[];
-  /** Cases both runs had, but one run could not score (request errors only): not paired, not missing either. */
-  unscored_in_a: string[];
-  unscored_in_b: string[];
-  warnings: string[];
-}
+export type ReportComparison = z.infer<typeof ReportComparisonSchema>;
+export type CaseDifference = ReportComparison["cases"][number];
 
 export const SIGNIFICANCE = 0.05;
 

@@ -1,9 +1,20 @@
-import { FINISHED_STATES, jobProgressText, type Job, type JobState } from "@vault-tuner/shared";
-import { daemonClient, replyError, type DaemonClient } from "../daemon-client";
+import {
+  FINISHED_STATES,
+  jobProgressText,
+  ROUTES,
+  type Job,
+  type JobRequestSchema,
+  type JobState,
+} from "@vault-tuner/shared";
+import type { z } from "zod";
+import { daemonClient, type DaemonClient } from "../daemon-client";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
 
 const EXIT_FAILED = 1;
+
+/** A job request as the command line builds it: the route checks it (defaults and limits) before it is sent. */
+type JobRequestInput = z.input<typeof JobRequestSchema>;
 
 /**
  * `vault-tuner train --dataset NAME ...`: queue a training job in the running daemon and, unless
@@ -62,10 +73,14 @@ export async function runExportJob(args: { values: Record<string, unknown> }, ou
   return queueAndFollow(daemonClient(v), request, v.detach === true, output);
 }
 
-async function queueAndFollow(client: DaemonClient, request: object, detach: boolean, output: Output): Promise<number> {
-  const created = await client.call("POST", "/v1/jobs", request);
-  if (created.status !== 201) throw new UsageError(replyError(created));
-  const job = created.body as Job;
+async function queueAndFollow(
+  client: DaemonClient,
+  request: Record<string, unknown>,
+  detach: boolean,
+  output: Output,
+): Promise<number> {
+  // Flag values as given: the route's schema checks them (and says which is wrong) before anything is sent.
+  const job = await client.call(ROUTES.submitJob, { body: request as JobRequestInput });
   output.out(`queued ${job.id}\n`);
   return detach ? EXIT_OK : follow(client, job.id, output);
 }
@@ -83,9 +98,7 @@ export async function runJobs(
   };
   switch (action) {
     case "list": {
-      const reply = await client.call("GET", `/v1/jobs?limit=${Number(args.values.limit ?? 20)}`);
-      if (reply.status !== 200) throw new UsageError(replyError(reply));
-      const jobs = reply.body.items as Job[];
+      const jobs = (await client.call(ROUTES.listJobs, { query: { limit: Number(args.values.limit ?? 20) } })).items;
       if (jobs.length === 0) output.out("no jobs\n");
       for (const job of jobs)
         output.out(
@@ -94,23 +107,21 @@ export async function runJobs(
       return EXIT_OK;
     }
     case "show": {
-      const reply = await client.call("GET", `/v1/jobs/${needId()}`);
-      if (reply.status !== 200) throw new UsageError(replyError(reply));
-      output.out(`${JSON.stringify(reply.body, null, 2)}\n`);
+      const job = await client.call(ROUTES.getJob, { params: { id: needId() } });
+      output.out(`${JSON.stringify(job, null, 2)}\n`);
       return EXIT_OK;
     }
     case "log": {
-      const tail = args.values.tail ? `?tail=${Number(args.values.tail)}` : "";
-      const reply = await client.call("GET", `/v1/jobs/${needId()}/log${tail}`);
-      if (reply.status !== 200) throw new UsageError(replyError(reply));
-      output.out(reply.text);
+      const tail = args.values.tail ? { tail: Number(args.values.tail) } : {};
+      output.out(await client.call(ROUTES.jobLog, { params: { id: needId() }, query: tail }));
       return EXIT_OK;
     }
     case "cancel":
     case "resume": {
-      const reply = await client.call("POST", `/v1/jobs/${needId()}/${action}`);
-      if (reply.status !== 200) throw new UsageError(replyError(reply));
-      output.out(`${id} ${(reply.body as Job).state}\n`);
+      const changed = await client.call(action === "cancel" ? ROUTES.cancelJob : ROUTES.resumeJob, {
+        params: { id: needId() },
+      });
+      output.out(`${id} ${changed.state}\n`);
       return action === "resume" && args.values.follow === true ? follow(client, needId(), output) : EXIT_OK;
     }
     case "follow":
@@ -136,11 +147,10 @@ async function follow(client: DaemonClient, id: string, output: Output): Promise
   let job: Job;
   try {
     // The job may have ended before the feed opened.
-    const current = await client.call("GET", `/v1/jobs/${id}`);
-    if (current.status !== 200) throw new UsageError(replyError(current));
-    if (FINISHED_STATES.includes((current.body as Job).state)) end((current.body as Job).state);
+    const current = await client.call(ROUTES.getJob, { params: { id } });
+    if (FINISHED_STATES.includes(current.state)) end(current.state);
     await ended;
-    job = (await client.call("GET", `/v1/jobs/${id}`)).body as Job;
+    job = await client.call(ROUTES.getJob, { params: { id } });
   } finally {
     close();
   }

@@ -1,14 +1,7 @@
-import { daemonClient, replyError } from "../daemon-client";
+import { ROUTES } from "@vault-tuner/shared";
+import { daemonClient } from "../daemon-client";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
-
-interface ListedModel {
-  id: string;
-  name: string;
-  trainedAt: string | null;
-  exports: { jobId: string; files: { kind: string; path: string }[]; recommended: string | null }[];
-  deployments: { target: string; current: boolean }[];
-}
 
 /** `vault-tuner models [list] | show ID | rename ID NAME`: the trained models by name, their ids and files one step away. */
 export async function runModels(
@@ -19,9 +12,7 @@ export async function runModels(
   const client = daemonClient(args.values);
   switch (action) {
     case "list": {
-      const reply = await client.call("GET", "/v1/models");
-      if (reply.status !== 200) throw new UsageError(replyError(reply));
-      const models = reply.body.items as ListedModel[];
+      const models = (await client.call(ROUTES.listModels)).items;
       if (models.length === 0) output.out("no trained models yet: vault-tuner train --dataset NAME\n");
       for (const model of models) {
         const latest = model.exports.at(-1);
@@ -36,17 +27,14 @@ export async function runModels(
     }
     case "show": {
       if (!id) throw new UsageError("give the model's id: vault-tuner models show ID");
-      const reply = await client.call("GET", `/v1/models/${encodeURIComponent(id)}`);
-      if (reply.status !== 200) throw new UsageError(replyError(reply));
-      output.out(`${JSON.stringify(reply.body, null, 2)}\n`);
+      output.out(`${JSON.stringify(await client.call(ROUTES.getModel, { params: { id } }), null, 2)}\n`);
       return EXIT_OK;
     }
     case "rename": {
       if (!id || name.length === 0)
         throw new UsageError('give the id and the new name: vault-tuner models rename ID "my vault model"');
-      const reply = await client.call("PUT", `/v1/models/${encodeURIComponent(id)}/name`, { name: name.join(" ") });
-      if (reply.status !== 200) throw new UsageError(replyError(reply));
-      output.out(`${id} is now "${reply.body.name}"\n`);
+      const renamed = await client.call(ROUTES.renameModel, { params: { id }, body: { name: name.join(" ") } });
+      output.out(`${id} is now "${renamed.name}"\n`);
       return EXIT_OK;
     }
     default:

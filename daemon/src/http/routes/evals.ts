@@ -1,19 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  compareReports,
-  EvalCompareQuerySchema,
-  EvalReportSchema,
-  EvalRunIdParamsSchema,
-  EvalRunRequestSchema,
-  EvalRunSummarySchema,
-  JobSchema,
-  PromptSetListItemSchema,
-  RecordedSetRequestSchema,
-  type EvalReport,
-} from "@vault-tuner/shared";
+import { ROUTES, compareReports, type EvalReport } from "@vault-tuner/shared";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
+import { schemaOf } from "../route-schema";
 import { listPromptSets, PromptSetError, writeUserSet } from "../../evals/prompt-sets";
 import { recordedSet } from "../../evals/recorded-set";
 import { listReports, readReport, reportsDir } from "../../evals/report-store";
@@ -30,81 +19,52 @@ export function evalRoutes(context: AppContext): FastifyPluginAsyncZod {
     return readReport(file);
   };
   return async (app) => {
-    app.post(
-      "/v1/evals",
-      { schema: { body: EvalRunRequestSchema, response: { 201: JobSchema } } },
-      async (request, reply) => {
-        try {
-          return reply.code(201).send(context.jobs.submit({ kind: "eval", ...request.body }));
-        } catch (error) {
-          if (error instanceof JobRequestError)
-            throw new HttpError(400, "invalid-body", `invalid body: ${error.message}`, [
-              { path: error.path, message: error.message },
-            ]);
-          throw error;
-        }
-      },
-    );
+    app.post(ROUTES.runEval.path, { schema: schemaOf(ROUTES.runEval) }, async (request, reply) => {
+      try {
+        return reply.code(201).send(context.jobs.submit({ kind: "eval", ...request.body }));
+      } catch (error) {
+        if (error instanceof JobRequestError)
+          throw new HttpError(400, "invalid-body", `invalid body: ${error.message}`, [
+            { path: error.path, message: error.message },
+          ]);
+        throw error;
+      }
+    });
 
-    app.get(
-      "/v1/evals/sets",
-      { schema: { response: { 200: z.object({ items: z.array(PromptSetListItemSchema) }) } } },
-      async () => ({
-        items: listPromptSets(root).map(({ id, title, cases, source }) => ({ id, title, cases, source })),
-      }),
-    );
+    app.get(ROUTES.listEvalSets.path, { schema: schemaOf(ROUTES.listEvalSets) }, async () => ({
+      items: listPromptSets(root).map(({ id, title, cases, source }) => ({ id, title, cases, source })),
+    }));
 
-    app.post(
-      "/v1/evals/sets/recorded",
-      {
-        schema: {
-          body: RecordedSetRequestSchema,
-          response: {
-            201: PromptSetListItemSchema.extend({
-              skipped: z.array(z.object({ source: z.string(), reason: z.string() })),
-            }),
-          },
-        },
-      },
-      async (request, reply) => {
-        try {
-          const { set, skipped } = recordedSet(context.dataDir.datasets, request.body.dataset, {
-            id: request.body.id,
-            allSources: request.body.allSources,
-          });
-          writeUserSet(root, set);
-          return reply
-            .code(201)
-            .send({ id: set.id, title: set.title, cases: set.cases.length, source: set.source.kind, skipped });
-        } catch (error) {
-          if (error instanceof PromptSetError)
-            throw new HttpError(400, "invalid-body", `invalid body: ${error.message}`, [
-              { path: "dataset", message: error.message },
-            ]);
-          throw error;
-        }
-      },
-    );
+    app.post(ROUTES.makeRecordedSet.path, { schema: schemaOf(ROUTES.makeRecordedSet) }, async (request, reply) => {
+      try {
+        const { set, skipped } = recordedSet(context.dataDir.datasets, request.body.dataset, {
+          id: request.body.id,
+          allSources: request.body.allSources,
+        });
+        writeUserSet(root, set);
+        return reply
+          .code(201)
+          .send({ id: set.id, title: set.title, cases: set.cases.length, source: set.source.kind, skipped });
+      } catch (error) {
+        if (error instanceof PromptSetError)
+          throw new HttpError(400, "invalid-body", `invalid body: ${error.message}`, [
+            { path: "dataset", message: error.message },
+          ]);
+        throw error;
+      }
+    });
 
-    app.get(
-      "/v1/evals",
-      { schema: { response: { 200: z.object({ items: z.array(EvalRunSummarySchema) }) } } },
-      async () => ({
-        items: listReports(root).map(({ metadata, summary }) => ({ metadata, summary })),
-      }),
-    );
+    app.get(ROUTES.listEvals.path, { schema: schemaOf(ROUTES.listEvals) }, async () => ({
+      items: listReports(root).map(({ metadata, summary }) => ({ metadata, summary })),
+    }));
 
-    app.get("/v1/evals/compare", { schema: { querystring: EvalCompareQuerySchema } }, async (request) =>
+    app.get(ROUTES.compareEvals.path, { schema: schemaOf(ROUTES.compareEvals) }, async (request) =>
       compareReports(report(request.query.a), report(request.query.b)),
     );
 
-    app.get(
-      "/v1/evals/:id",
-      { schema: { params: EvalRunIdParamsSchema, response: { 200: EvalReportSchema } } },
-      async (request) => report(request.params.id),
-    );
+    app.get(ROUTES.getEval.path, { schema: schemaOf(ROUTES.getEval) }, async (request) => report(request.params.id));
 
-    app.get("/v1/evals/:id/note", { schema: { params: EvalRunIdParamsSchema } }, async (request, reply) => {
+    app.get(ROUTES.evalNote.path, { schema: schemaOf(ROUTES.evalNote) }, async (request, reply) => {
       report(request.params.id);
       return reply
         .type("text/markdown; charset=utf-8")

@@ -1,18 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
-import {
-  JobIdParamsSchema,
-  JobListQuerySchema,
-  JobLogQuerySchema,
-  JobRequestSchema,
-  JobSchema,
-} from "@vault-tuner/shared";
+import { ROUTES } from "@vault-tuner/shared";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { metricsFromLog } from "../../train/metrics-log";
 import { JobRequestError } from "../../jobs/job-kind";
 import { JobStateError } from "../../jobs/job-runner";
 import type { AppContext } from "../app-context";
 import { HttpError } from "../error-replies";
+import { schemaOf } from "../route-schema";
 
 /** Jobs: queue training and export, follow them, cancel, resume, read their logs. */
 export function jobRoutes(context: AppContext): FastifyPluginAsyncZod {
@@ -32,41 +26,29 @@ export function jobRoutes(context: AppContext): FastifyPluginAsyncZod {
     }
   };
   return async (app) => {
-    app.post("/v1/jobs", { schema: { body: JobRequestSchema, response: { 201: JobSchema } } }, async (request, reply) =>
+    app.post(ROUTES.submitJob.path, { schema: schemaOf(ROUTES.submitJob) }, async (request, reply) =>
       reply.code(201).send(answer(() => runner.submit(request.body))),
     );
 
-    app.get(
-      "/v1/jobs",
-      { schema: { querystring: JobListQuerySchema, response: { 200: z.object({ items: z.array(JobSchema) }) } } },
-      async (request) => ({
-        items: context.store.jobs.list(request.query),
-      }),
-    );
+    app.get(ROUTES.listJobs.path, { schema: schemaOf(ROUTES.listJobs) }, async (request) => ({
+      items: context.store.jobs.list(request.query),
+    }));
 
-    app.get(
-      "/v1/jobs/:id",
-      { schema: { params: JobIdParamsSchema, response: { 200: JobSchema.extend({ logTail: z.array(z.string()) }) } } },
-      async (request) => {
-        const job = context.store.jobs.get(request.params.id);
-        if (!job) throw new HttpError(404, "not-found", `no job ${request.params.id}`);
-        return { ...job, logTail: logLines(runner.logFile(job.id), 20) };
-      },
-    );
+    app.get(ROUTES.getJob.path, { schema: schemaOf(ROUTES.getJob) }, async (request) => {
+      const job = context.store.jobs.get(request.params.id);
+      if (!job) throw new HttpError(404, "not-found", `no job ${request.params.id}`);
+      return { ...job, logTail: logLines(runner.logFile(job.id), 20) };
+    });
 
-    app.get(
-      "/v1/jobs/:id/log",
-      { schema: { params: JobIdParamsSchema, querystring: JobLogQuerySchema } },
-      async (request, reply) => {
-        const job = context.store.jobs.get(request.params.id);
-        if (!job) throw new HttpError(404, "not-found", `no job ${request.params.id}`);
-        const lines = logLines(runner.logFile(job.id), request.query.tail);
-        return reply.type("text/plain; charset=utf-8").send(lines.length > 0 ? `${lines.join("\n")}\n` : "");
-      },
-    );
+    app.get(ROUTES.jobLog.path, { schema: schemaOf(ROUTES.jobLog) }, async (request, reply) => {
+      const job = context.store.jobs.get(request.params.id);
+      if (!job) throw new HttpError(404, "not-found", `no job ${request.params.id}`);
+      const lines = logLines(runner.logFile(job.id), request.query.tail);
+      return reply.type("text/plain; charset=utf-8").send(lines.length > 0 ? `${lines.join("\n")}\n` : "");
+    });
 
     /** The training curves: every step's loss, rewards, KL... as the trainer reported them. */
-    app.get("/v1/jobs/:id/metrics", { schema: { params: JobIdParamsSchema } }, async (request) => {
+    app.get(ROUTES.jobMetrics.path, { schema: schemaOf(ROUTES.jobMetrics) }, async (request) => {
       const job = context.store.jobs.get(request.params.id);
       if (!job) throw new HttpError(404, "not-found", `no job ${request.params.id}`);
       return {
@@ -77,16 +59,12 @@ export function jobRoutes(context: AppContext): FastifyPluginAsyncZod {
       };
     });
 
-    app.post(
-      "/v1/jobs/:id/cancel",
-      { schema: { params: JobIdParamsSchema, response: { 200: JobSchema } } },
-      async (request) => answer(() => runner.cancel(request.params.id)),
+    app.post(ROUTES.cancelJob.path, { schema: schemaOf(ROUTES.cancelJob) }, async (request) =>
+      answer(() => runner.cancel(request.params.id)),
     );
 
-    app.post(
-      "/v1/jobs/:id/resume",
-      { schema: { params: JobIdParamsSchema, response: { 200: JobSchema } } },
-      async (request) => answer(() => runner.resume(request.params.id)),
+    app.post(ROUTES.resumeJob.path, { schema: schemaOf(ROUTES.resumeJob) }, async (request) =>
+      answer(() => runner.resume(request.params.id)),
     );
   };
 }

@@ -1,18 +1,9 @@
+import { ROUTES } from "@vault-tuner/shared";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
+import { schemaOf } from "../route-schema";
 import { listModels } from "../../models/model-registry";
 import type { AppContext } from "../app-context";
 import { HttpError } from "../error-replies";
-
-/** A model's name as a user may give it: shown in lists and menus, so one line of reasonable length. */
-const ModelNameSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(80)
-    .regex(/^[^\n\r\t]+$/, "one line"),
-});
 
 /** The model registry: every trained model with its name, dataset card, recipe, metrics, GGUF files and deploy history. */
 export function modelRoutes(context: AppContext): FastifyPluginAsyncZod {
@@ -29,18 +20,15 @@ export function modelRoutes(context: AppContext): FastifyPluginAsyncZod {
     return found;
   };
   return async (app) => {
-    app.get("/v1/models", async () => ({ items: models(), serving: context.serving.deployment ?? null }));
-    app.get("/v1/models/:id", { schema: { params: z.object({ id: z.string() }) } }, async (request) =>
-      model(request.params.id),
-    );
-    app.put(
-      "/v1/models/:id/name",
-      { schema: { params: z.object({ id: z.string() }), body: ModelNameSchema } },
-      async (request) => {
-        model(request.params.id);
-        context.store.modelNames.rename(request.params.id, request.body.name, new Date().toISOString());
-        return model(request.params.id);
-      },
-    );
+    app.get(ROUTES.listModels.path, { schema: schemaOf(ROUTES.listModels) }, async () => ({
+      items: models(),
+      serving: context.serving.deployment ?? null,
+    }));
+    app.get(ROUTES.getModel.path, { schema: schemaOf(ROUTES.getModel) }, async (request) => model(request.params.id));
+    app.put(ROUTES.renameModel.path, { schema: schemaOf(ROUTES.renameModel) }, async (request) => {
+      model(request.params.id);
+      context.store.modelNames.rename(request.params.id, request.body.name, new Date().toISOString());
+      return model(request.params.id);
+    });
   };
 }

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { ClientConfigError, RecorderReplySchema, RecorderRequestSchema, type RecorderReply } from "@vault-tuner/shared";
+import { ROUTES, ClientConfigError, type RecorderReply } from "@vault-tuner/shared";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { schemaOf } from "../route-schema";
 import { clientConfigPath } from "../../recorder/client-config-path";
 import { installRecorder, uninstallRecorder, type RecorderTarget } from "../../recorder/install-recorder";
 import { writeTapFile } from "../../recorder/tap-file";
@@ -38,24 +39,18 @@ export function recorderRoutes(context: AppContext): FastifyPluginAsyncZod {
     }
   };
   return async (app) => {
-    app.post(
-      "/v1/recorder/install",
-      { schema: { body: RecorderRequestSchema, response: { 200: RecorderReplySchema } } },
-      async (request) => {
-        const where = target(request.body);
-        const tap = request.body.tap;
-        if (tap !== undefined && (!isAbsolute(tap) || !existsSync(tap)))
-          throw new HttpError(400, "invalid-body", `no tap at ${tap}`, [
-            { path: "tap", message: "not an existing absolute path" },
-          ]);
-        const tapPath = tap ?? writeTapFile(join(context.dataDir.root, "tap.cjs"));
-        return refusing(() => ({ ...installRecorder(where, tapPath), tap: tapPath }));
-      },
-    );
-    app.post(
-      "/v1/recorder/uninstall",
-      { schema: { body: RecorderRequestSchema.omit({ tap: true }), response: { 200: RecorderReplySchema } } },
-      async (request) => refusing(() => uninstallRecorder(target(request.body))),
+    app.post(ROUTES.installRecorder.path, { schema: schemaOf(ROUTES.installRecorder) }, async (request) => {
+      const where = target(request.body);
+      const tap = request.body.tap;
+      if (tap !== undefined && (!isAbsolute(tap) || !existsSync(tap)))
+        throw new HttpError(400, "invalid-body", `no tap at ${tap}`, [
+          { path: "tap", message: "not an existing absolute path" },
+        ]);
+      const tapPath = tap ?? writeTapFile(join(context.dataDir.root, "tap.cjs"));
+      return refusing(() => ({ ...installRecorder(where, tapPath), tap: tapPath }));
+    });
+    app.post(ROUTES.uninstallRecorder.path, { schema: schemaOf(ROUTES.uninstallRecorder) }, async (request) =>
+      refusing(() => uninstallRecorder(target(request.body))),
     );
   };
 }

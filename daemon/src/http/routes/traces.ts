@@ -1,15 +1,6 @@
-import {
-  PostToolsetReplySchema,
-  PostTracesBodySchema,
-  PostTracesReplySchema,
-  PutLabelBodySchema,
-  ToolsListResultSchema,
-  TraceDetailSchema,
-  TraceIdParamsSchema,
-  TraceListQuerySchema,
-  TraceListReplySchema,
-} from "@vault-tuner/shared";
+import { ROUTES } from "@vault-tuner/shared";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { schemaOf } from "../route-schema";
 import { InvalidCursorError } from "../../store/trace-store";
 import type { AppContext } from "../app-context";
 import { HttpError } from "../error-replies";
@@ -18,70 +9,48 @@ import { HttpError } from "../error-replies";
 export function traceRoutes(context: AppContext): FastifyPluginAsyncZod {
   const { store, events } = context;
   return async (app) => {
-    app.post(
-      "/v1/traces",
-      { schema: { body: PostTracesBodySchema, response: { 201: PostTracesReplySchema } } },
-      async (request, reply) => {
-        // Resolves only after the commit (WAL, synchronous=FULL) that holds these rows has returned.
-        const { ids, created } = await context.ingest.submit(request.body.traces);
-        if (created.length > 0) events.publish({ type: "trace.created", traces: created });
-        return reply.code(201).send({ ids });
-      },
-    );
+    app.post(ROUTES.postTraces.path, { schema: schemaOf(ROUTES.postTraces) }, async (request, reply) => {
+      // Resolves only after the commit (WAL, synchronous=FULL) that holds these rows has returned.
+      const { ids, created } = await context.ingest.submit(request.body.traces);
+      if (created.length > 0) events.publish({ type: "trace.created", traces: created });
+      return reply.code(201).send({ ids });
+    });
 
-    app.get(
-      "/v1/traces",
-      { schema: { querystring: TraceListQuerySchema, response: { 200: TraceListReplySchema } } },
-      async (request) => {
-        const { limit, cursor, ...filter } = request.query;
-        try {
-          return store.traces.list(filter, limit, cursor);
-        } catch (error) {
-          if (error instanceof InvalidCursorError)
-            throw new HttpError(400, "invalid-querystring", `invalid querystring: cursor: ${error.message}`, [
-              { path: "cursor", message: error.message },
-            ]);
-          throw error;
-        }
-      },
-    );
+    app.get(ROUTES.listTraces.path, { schema: schemaOf(ROUTES.listTraces) }, async (request) => {
+      const { limit, cursor, ...filter } = request.query;
+      try {
+        return store.traces.list(filter, limit, cursor);
+      } catch (error) {
+        if (error instanceof InvalidCursorError)
+          throw new HttpError(400, "invalid-querystring", `invalid querystring: cursor: ${error.message}`, [
+            { path: "cursor", message: error.message },
+          ]);
+        throw error;
+      }
+    });
 
-    app.get(
-      "/v1/traces/:id",
-      { schema: { params: TraceIdParamsSchema, response: { 200: TraceDetailSchema } } },
-      async (request) => {
-        const detail = store.traces.get(request.params.id);
-        if (!detail) throw new HttpError(404, "not-found", `no trace ${request.params.id}`);
-        return detail;
-      },
-    );
+    app.get(ROUTES.getTrace.path, { schema: schemaOf(ROUTES.getTrace) }, async (request) => {
+      const detail = store.traces.get(request.params.id);
+      if (!detail) throw new HttpError(404, "not-found", `no trace ${request.params.id}`);
+      return detail;
+    });
 
-    app.put(
-      "/v1/traces/:id/label",
-      { schema: { params: TraceIdParamsSchema, body: PutLabelBodySchema, response: { 200: TraceDetailSchema } } },
-      async (request) => {
-        const outcome = store.traces.label(request.params.id, request.body, new Date().toISOString());
-        if (!outcome) throw new HttpError(404, "not-found", `no trace ${request.params.id}`);
-        events.publish({
-          type: "trace.labelled",
-          traceId: request.params.id,
-          label: request.body.label,
-          previous: outcome.previous,
-          corrected: request.body.correction !== undefined,
-        });
-        return outcome.detail;
-      },
-    );
+    app.put(ROUTES.labelTrace.path, { schema: schemaOf(ROUTES.labelTrace) }, async (request) => {
+      const outcome = store.traces.label(request.params.id, request.body, new Date().toISOString());
+      if (!outcome) throw new HttpError(404, "not-found", `no trace ${request.params.id}`);
+      events.publish({
+        type: "trace.labelled",
+        traceId: request.params.id,
+        label: request.body.label,
+        previous: outcome.previous,
+        corrected: request.body.correction !== undefined,
+      });
+      return outcome.detail;
+    });
 
-    app.post(
-      "/v1/toolsets",
-      {
-        schema: { body: ToolsListResultSchema, response: { 200: PostToolsetReplySchema, 201: PostToolsetReplySchema } },
-      },
-      async (request, reply) => {
-        const { hash, created } = store.toolsets.put(request.body, new Date().toISOString());
-        return reply.code(created ? 201 : 200).send({ hash, created, tools: request.body.tools.length });
-      },
-    );
+    app.post(ROUTES.postToolset.path, { schema: schemaOf(ROUTES.postToolset) }, async (request, reply) => {
+      const { hash, created } = store.toolsets.put(request.body, new Date().toISOString());
+      return reply.code(created ? 201 : 200).send({ hash, created, tools: request.body.tools.length });
+    });
   };
 }
