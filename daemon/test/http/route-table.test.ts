@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ROUTES, type Route } from "@vault-tuner/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { routeTableMarkdown, README, TABLE_END, TABLE_START } from "../../../shared/scripts/route-table";
+import { HTTP_API_DOC, routeTableMarkdown, TABLE_END, TABLE_START } from "../../../shared/scripts/route-table";
 import { startTestDaemon, type TestDaemon } from "../daemon-harness";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
@@ -53,8 +53,8 @@ describe("the route table", () => {
     expect(fetches).toEqual([]);
   });
 
-  it("is the README's route table, row for row", () => {
-    const readme = readFileSync(README, "utf8");
+  it("is the API reference's route table (docs/http-api.md), row for row", () => {
+    const readme = readFileSync(HTTP_API_DOC, "utf8");
     const written = readme.slice(readme.indexOf(TABLE_START) + TABLE_START.length, readme.indexOf(TABLE_END)).trim();
     expect(written, "run npm run routes").toBe(routeTableMarkdown());
   });

@@ -23,7 +23,7 @@ const CHROMIUM_ARGS = [
 const PROJECT_ROOT = join(import.meta.dirname, "..", "..", "..");
 /**
  * Where the tests' screenshots go: a temporary folder, so `npm test` leaves the working tree clean;
- * `npm run screenshots` writes the committed ones the README shows (VAULT_TUNER_SCREENSHOTS=committed),
+ * `npm run screenshots` writes the committed ones docs/plugin.md shows (VAULT_TUNER_SCREENSHOTS=committed),
  * any other value names a folder.
  */
 const SCREENSHOTS_SETTING = process.env.VAULT_TUNER_SCREENSHOTS;
@@ -154,7 +154,7 @@ export async function runCommand(page: Page, id: string): Promise<void> {
   }, id);
 }
 
-/** Saves what the page shows now as `<name>.png` with the README's screenshots. */
+/** Saves what the page shows now as `<name>.png` with the committed screenshots (docs/plugin.md shows them). */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });

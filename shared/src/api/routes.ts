@@ -64,7 +64,7 @@ export interface Route {
 const route = <R extends Route>(spec: R): R => spec;
 const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
-/** Every route of the daemon's HTTP API. `docs/http-api.md` is generated from this table (a test keeps it current). */
+/** Every route of the daemon's HTTP API. The table in `docs/http-api.md` is written from this one (a test keeps it current). */
 export const ROUTES = {
   health: route({
     method: "GET",
