@@ -1,5 +1,5 @@
 import { Notice, type Plugin } from "obsidian";
-import { testConnection } from "./daemon/connection";
+import { testConnection } from "./connection/connection";
 import { labelLastCall } from "./labels/label-last-call";
 import type { PluginServices } from "./services";
 import { EVAL_VIEW_TYPE } from "./evals/eval-view";

@@ -1,8 +1,8 @@
 import { ROUTES } from "@vault-tuner/shared";
 import { Notice, Plugin } from "obsidian";
 import { registerCommands } from "./commands";
-import { DaemonClient } from "./daemon/daemon-client";
-import { LiveFeed } from "./daemon/live-feed";
+import { DaemonClient } from "./connection/daemon-client";
+import { LiveFeed } from "./connection/live-feed";
 import { LabelQueue } from "./labels/label-queue";
 import { EVAL_VIEW_TYPE, EvalView } from "./evals/eval-view";
 import { writeTapNextToPlugin } from "./recorder/tap-on-disk";

@@ -1,7 +1,7 @@
 import type { App } from "obsidian";
 import type { Catalog, StoredTrace } from "@vault-tuner/shared";
-import type { DaemonClient } from "./daemon/daemon-client";
-import type { LiveFeed } from "./daemon/live-feed";
+import type { DaemonClient } from "./connection/daemon-client";
+import type { LiveFeed } from "./connection/live-feed";
 import type { LabelQueue } from "./labels/label-queue";
 import type { DeviceSettings } from "./settings/device-settings";
 import type { PluginSettings } from "./settings/plugin-settings";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DaemonEvent, Job } from "@vault-tuner/shared";
-import type { DaemonClient } from "../src/daemon/daemon-client";
-import type { LiveFeed, LiveFeedHandlers } from "../src/daemon/live-feed";
+import type { DaemonClient } from "../src/connection/daemon-client";
+import type { LiveFeed, LiveFeedHandlers } from "../src/connection/live-feed";
 import { followJob } from "../src/jobs/follow-job";
 import { notices } from "./obsidian-stub";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROUTES } from "@vault-tuner/shared";
 import { makeTrace, startTestDaemon, type TestDaemon } from "../../daemon/test/daemon-harness";
-import { DaemonClient } from "../src/daemon/daemon-client";
+import { DaemonClient } from "../src/connection/daemon-client";
 import { LabelQueue, laterChange } from "../src/labels/label-queue";
 import type { QueuedLabel } from "../src/settings/plugin-settings";
 

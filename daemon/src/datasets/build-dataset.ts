@@ -10,18 +10,18 @@ import {
   type DatasetCard,
 } from "@vault-tuner/shared";
 import type { Store } from "../store/store";
-import { renderCardMarkdown } from "./card-text";
-import { exampleErrors } from "./check-example";
+import { renderCardMarkdown } from "./output/card-text";
+import { exampleErrors } from "./shaping/check-example";
 import type { Example } from "./example";
-import { mutateExample } from "./mutations";
-import { readFileExamples } from "./read-file-examples";
-import { renderRow } from "./render-rows";
-import { SeededRandom } from "./seeded-random";
-import { localSourcePath, resolveSourcePath } from "./source-files";
-import { interleave, ktoWeights, splitBySession } from "./split-and-balance";
-import { ToolsetRegistry } from "./toolset-registry";
-import { examplesFromTraces } from "./trace-examples";
-import { writeDatasetFolder } from "./write-dataset";
+import { mutateExample } from "./shaping/mutations";
+import { readFileExamples } from "./sources/read-file-examples";
+import { renderRow } from "./shaping/render-rows";
+import { SeededRandom } from "./shaping/seeded-random";
+import { localSourcePath, resolveSourcePath } from "./sources/source-files";
+import { interleave, ktoWeights, splitBySession } from "./shaping/split-and-balance";
+import { ToolsetRegistry } from "./sources/toolset-registry";
+import { examplesFromTraces } from "./sources/trace-examples";
+import { writeDatasetFolder } from "./output/write-dataset";
 
 /** How many dropped records the card shows in full (all are counted, and written to dropped.jsonl). */
 const MAX_DROPPED_EXAMPLES = 25;

@@ -2,8 +2,8 @@ import { Worker } from "node:worker_threads";
 import type { DatasetCard } from "@vault-tuner/shared";
 import { DatasetExistsError } from "./build-dataset";
 import type { BuildJob, BuildMessage } from "./build-worker-main";
-import { SourcePathError } from "./source-files";
-import { UnknownCatalogError } from "./toolset-registry";
+import { SourcePathError } from "./sources/source-files";
+import { UnknownCatalogError } from "./sources/toolset-registry";
 
 /**
  * Runs a dataset build on its own thread, so the daemon keeps answering (and recording) while a large

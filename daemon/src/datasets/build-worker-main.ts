@@ -2,8 +2,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { DatasetBuildOptions } from "@vault-tuner/shared";
 import { Store } from "../store/store";
 import { buildDataset, DatasetExistsError } from "./build-dataset";
-import { SourcePathError } from "./source-files";
-import { UnknownCatalogError } from "./toolset-registry";
+import { SourcePathError } from "./sources/source-files";
+import { UnknownCatalogError } from "./sources/toolset-registry";
 
 export interface BuildJob {
   options: DatasetBuildOptions;

@@ -10,7 +10,7 @@ import {
   type EvalMessage,
   type PromptSet,
 } from "@vault-tuner/shared";
-import { readCard } from "../datasets/dataset-folder";
+import { readCard } from "../datasets/output/dataset-folder";
 import { checkPromptSet, PromptSetError } from "./prompt-sets";
 import { sandboxCatalog } from "./run-eval";
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalJson, extractCalls } from "@vault-tuner/shared";
-import { toolsetFileName } from "../datasets/write-dataset";
+import { toolsetFileName } from "../datasets/output/write-dataset";
 import type { ChatMessage, ChatTool } from "../inference/chat-types";
 import { FreeRunningChat } from "../inference/free-running-chat";
 

@@ -16,7 +16,7 @@ import { buildInWorker } from "../datasets/build-in-worker";
 import { DatasetBuildRequestSchema } from "@vault-tuner/shared";
 import { buildApp } from "./app";
 import { recommendedFile, stageJobs } from "./stage-jobs";
-import { projectDatasetsDir } from "../datasets/source-files";
+import { projectDatasetsDir } from "../datasets/sources/source-files";
 
 export interface DaemonOptions {
   dataDir: string;

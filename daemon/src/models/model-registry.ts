@@ -8,7 +8,7 @@ import {
   type RegisteredModel,
   type TrainingInfo,
 } from "@vault-tuner/shared";
-import { labelledTrainingRows } from "../datasets/dataset-folder";
+import { labelledTrainingRows } from "../datasets/output/dataset-folder";
 import type { EmbeddedDeployment } from "../deploy/embedded-serving";
 import { readExportCheck } from "../export/export-check";
 import type { JobStore } from "../store/job-store";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Catalog, Trace } from "@vault-tuner/shared";
-import { failureOf } from "../traces/failure";
-import { suggestLabel } from "../traces/suggest-label";
+import { failureOf } from "../suggestions/failure";
+import { suggestLabel } from "../suggestions/suggest-label";
 
 /** One `traces` row as the writer inserts it; the columns are those of the first migration. */
 export interface TraceRowInput {

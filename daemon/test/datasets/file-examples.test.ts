@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleFromRecord } from "../../src/datasets/file-examples";
+import { exampleFromRecord } from "../../src/datasets/sources/file-examples";
 import { UnreadableRecord } from "../../src/datasets/conversation";
 
 const args = { context: { sessionId: "session_1731000000000_abc123def", workspaceId: "default" }, filePath: "a.md" };

@@ -1,10 +1,10 @@
 import { builtinCatalog, MUTATION_KINDS, resolveTool } from "@vault-tuner/shared";
 import { describe, expect, it } from "vitest";
-import { exampleErrors } from "../../src/datasets/check-example";
+import { exampleErrors } from "../../src/datasets/shaping/check-example";
 import type { Example } from "../../src/datasets/example";
-import { mutateExample } from "../../src/datasets/mutations";
-import { SeededRandom } from "../../src/datasets/seeded-random";
-import { systemPrompt } from "../../src/datasets/system-prompt";
+import { mutateExample } from "../../src/datasets/shaping/mutations";
+import { SeededRandom } from "../../src/datasets/shaping/seeded-random";
+import { systemPrompt } from "../../src/datasets/sources/system-prompt";
 
 const catalog = builtinCatalog("claudesidian-3")!;
 const context = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Example } from "../../src/datasets/example";
-import { SeededRandom } from "../../src/datasets/seeded-random";
-import { interleave, ktoWeights, splitBySession } from "../../src/datasets/split-and-balance";
+import { SeededRandom } from "../../src/datasets/shaping/seeded-random";
+import { interleave, ktoWeights, splitBySession } from "../../src/datasets/shaping/split-and-balance";
 
 function examples(desirable: number, undesirable: number, sessions = 1000): Example[] {
   return Array.from({ length: desirable + undesirable }, (_, i) => ({

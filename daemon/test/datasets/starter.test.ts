@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { projectDatasetsDir } from "../../src/datasets/source-files";
+import { projectDatasetsDir } from "../../src/datasets/sources/source-files";
 import { STARTER, writeStarterDataset } from "../../src/datasets/starter/starter-dataset";
 import { readRows, validateFile } from "./read-rows";
 

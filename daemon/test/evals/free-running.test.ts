@@ -5,7 +5,7 @@ import { execa } from "execa";
 import { extractCalls } from "@vault-tuner/shared";
 import type { LlamaModel } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toolsetFileName } from "../../src/datasets/write-dataset";
+import { toolsetFileName } from "../../src/datasets/output/write-dataset";
 import { ensureLlamaCppTools } from "../../src/export/llama-cpp-tools";
 import { ChatTemplate } from "../../src/inference/chat-template";
 import type { ChatMessage, ChatTool } from "../../src/inference/chat-types";

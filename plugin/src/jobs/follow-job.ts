@@ -1,7 +1,7 @@
 import { Notice } from "obsidian";
 import { ROUTES, FINISHED_STATES, type Job } from "@vault-tuner/shared";
-import type { DaemonClient } from "../daemon/daemon-client";
-import type { LiveFeed } from "../daemon/live-feed";
+import type { DaemonClient } from "../connection/daemon-client";
+import type { LiveFeed } from "../connection/live-feed";
 import { jobProgressText } from "./job-progress-text";
 
 /** How often the job is asked for directly, in case the live feed missed its end (a reconnect). */

@@ -1,5 +1,5 @@
 import { ROUTES, type StoredTrace } from "@vault-tuner/shared";
-import type { DaemonClient } from "../daemon/daemon-client";
+import type { DaemonClient } from "../connection/daemon-client";
 import { describeError } from "../ui/format";
 import { summarizeCall } from "../review/call-summary";
 import type { LabelQueue } from "./label-queue";

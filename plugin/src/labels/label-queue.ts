@@ -1,5 +1,5 @@
 import type { Label } from "@vault-tuner/shared";
-import { DaemonError } from "../daemon/daemon-client";
+import { DaemonError } from "../connection/daemon-client";
 import type { QueuedLabel } from "../settings/plugin-settings";
 
 export interface LabelQueueDeps {

@@ -1,6 +1,6 @@
 import { ItemView, type WorkspaceLeaf } from "obsidian";
 import { ROUTES, FAILED_CALL_REASON, type DaemonEvent, type LabelValue, type StoredTrace } from "@vault-tuner/shared";
-import type { FeedState } from "../daemon/live-feed";
+import type { FeedState } from "../connection/live-feed";
 import { labelWords, type LabelOutcome } from "../labels/label-outcome";
 import type { PluginServices } from "../services";
 import { sessionTraceIds } from "./session-traces";

@@ -1,5 +1,5 @@
 import { ROUTES, type TraceListReply } from "@vault-tuner/shared";
-import type { DaemonClient } from "../daemon/daemon-client";
+import type { DaemonClient } from "../connection/daemon-client";
 
 /** Every recorded call of a session, following the daemon's pages. */
 export async function sessionTraceIds(daemon: DaemonClient, session: string): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { installRecorder, uninstallRecorder } from "../recorder/recorder-commands";
 import { Notice, PluginSettingTab, Setting, type Plugin } from "obsidian";
-import { testConnection } from "../daemon/connection";
+import { testConnection } from "../connection/connection";
 import type { PluginServices } from "../services";
 import { checkDaemonUrl, type DeviceSettings } from "./device-settings";
 import type { PluginSettings } from "./plugin-settings";

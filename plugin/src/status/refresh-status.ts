@@ -1,5 +1,5 @@
 import { ROUTES } from "@vault-tuner/shared";
-import type { DaemonClient } from "../daemon/daemon-client";
+import type { DaemonClient } from "../connection/daemon-client";
 import type { LabelQueue } from "../labels/label-queue";
 import type { DaemonStatus } from "./status-text";
 

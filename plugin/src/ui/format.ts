@@ -1,4 +1,4 @@
-import { DaemonError } from "../daemon/daemon-client";
+import { DaemonError } from "../connection/daemon-client";
 
 /** A date as the views list it: "Nov 28, 10:04 AM" in the user's locale; the raw text if it is not a date. */
 export function shortTime(iso: string): string {

@@ -1,9 +1,9 @@
 import { DatasetBuildRequestSchema, type DatasetCard } from "@vault-tuner/shared";
 import { prepareDataDir, resolveDataDir } from "../../config/data-dir";
 import { buildDataset, DatasetExistsError } from "../../datasets/build-dataset";
-import { projectDatasetsDir, SourcePathError } from "../../datasets/source-files";
+import { projectDatasetsDir, SourcePathError } from "../../datasets/sources/source-files";
 import { writeStarterDataset } from "../../datasets/starter/starter-dataset";
-import { UnknownCatalogError } from "../../datasets/toolset-registry";
+import { UnknownCatalogError } from "../../datasets/sources/toolset-registry";
 import { Store } from "../../store/store";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";

@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { builtinCatalog, DatasetBuildRequestSchema, renderSeedTextCall, type DatasetCard } from "@vault-tuner/shared";
 import { buildDataset } from "../build-dataset";
-import { SeededRandom } from "../seeded-random";
-import { systemPrompt } from "../system-prompt";
+import { SeededRandom } from "../shaping/seeded-random";
+import { systemPrompt } from "../sources/system-prompt";
 import { Pick, TOOL_REQUESTS } from "./tool-requests";
 
 /** Everything that fixes the starter dataset's bytes; change any of it and the files change. */

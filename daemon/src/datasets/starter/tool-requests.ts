@@ -1,5 +1,5 @@
 import { AGENTS, COMMANDS, FOLDERS, NOTES, QUERIES, SNIPPETS, STATES } from "./vault-pools";
-import type { SeededRandom } from "../seeded-random";
+import type { SeededRandom } from "../shaping/seeded-random";
 
 /** What a user asks, and the parameters of the one call that answers it (besides the context). */
 export interface ToolRequest {

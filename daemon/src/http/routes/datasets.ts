@@ -5,9 +5,9 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { schemaOf } from "../route-schema";
 import { DatasetExistsError } from "../../datasets/build-dataset";
 import { buildInWorker } from "../../datasets/build-in-worker";
-import { listCards, readCard, SPLIT_FILES } from "../../datasets/dataset-folder";
-import { resolveSourcePath, SourcePathError } from "../../datasets/source-files";
-import { ToolsetRegistry, UnknownCatalogError } from "../../datasets/toolset-registry";
+import { listCards, readCard, SPLIT_FILES } from "../../datasets/output/dataset-folder";
+import { resolveSourcePath, SourcePathError } from "../../datasets/sources/source-files";
+import { ToolsetRegistry, UnknownCatalogError } from "../../datasets/sources/toolset-registry";
 import type { AppContext } from "../app-context";
 import { HttpError } from "../error-replies";
 

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ChatMessage } from "@vault-tuner/shared";
 import { callContext } from "./call-context";
-import { ConversationBuilder, readAssistantTurn, UnreadableRecord } from "./conversation";
-import type { Example } from "./example";
+import { ConversationBuilder, readAssistantTurn, UnreadableRecord } from "../conversation";
+import type { Example } from "../example";
 import { systemPrompt } from "./system-prompt";
 
 /**

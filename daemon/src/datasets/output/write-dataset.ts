@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DatasetCard } from "@vault-tuner/shared";
-import type { OpenAiTool } from "./toolset-registry";
+import type { OpenAiTool } from "../sources/toolset-registry";
 
 type FileInfo = DatasetCard["files"][string];
 

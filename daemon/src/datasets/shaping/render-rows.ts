@@ -1,6 +1,6 @@
 import { renderSeedTextCall, type ChatMessage, type DatasetFormat } from "@vault-tuner/shared";
-import { ConversationBuilder } from "./conversation";
-import type { Example } from "./example";
+import { ConversationBuilder } from "../conversation";
+import type { Example } from "../example";
 
 /**
  * One JSONL row of a built dataset, or undefined when the format has no place for the example (SFT

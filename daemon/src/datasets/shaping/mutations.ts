@@ -7,7 +7,7 @@ import {
   type MutationKind,
   type ToolCall,
 } from "@vault-tuner/shared";
-import type { Example } from "./example";
+import type { Example } from "../example";
 import type { SeededRandom } from "./seeded-random";
 
 const TOP_LEVEL_CONTEXT = ["sessionId", "workspaceId", "memory", "goal"] as const;

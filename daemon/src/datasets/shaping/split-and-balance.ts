@@ -1,4 +1,4 @@
-import type { Example } from "./example";
+import type { Example } from "../example";
 import type { SeededRandom } from "./seeded-random";
 
 export interface Split {

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 /** The project's `datasets/` folder (starter datasets and prompt sets live there). */
 export function projectDatasetsDir(): string {
-  return fileURLToPath(new URL("../../../datasets", import.meta.url));
+  return fileURLToPath(new URL("../../../../datasets", import.meta.url));
 }
 
 /** A source path that cannot be read; `path` is the path as the request gave it. */

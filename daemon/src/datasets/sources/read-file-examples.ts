@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { inspectRecord, isObject, placeIssue, withoutBom, type Catalog, type Profile } from "@vault-tuner/shared";
 import { readLines } from "@vault-tuner/shared/node";
-import { UnreadableRecord } from "./conversation";
-import type { Example } from "./example";
+import { UnreadableRecord } from "../conversation";
+import type { Example } from "../example";
 import { exampleFromRecord } from "./file-examples";
 
 export type DropRecord = (source: string, rule: string, message: string) => void;

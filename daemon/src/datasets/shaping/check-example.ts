@@ -1,6 +1,6 @@
 import { inspectRecord, placeIssue, type Catalog, type Profile } from "@vault-tuner/shared";
-import { ConversationBuilder } from "./conversation";
-import type { Example } from "./example";
+import { ConversationBuilder } from "../conversation";
+import type { Example } from "../example";
 
 export interface ExampleProblem {
   rule: string;

@@ -1,8 +1,8 @@
 import type { StoredTrace, TraceDetail, TraceFilter } from "@vault-tuner/shared";
-import type { TraceStore } from "../store/trace-store";
+import type { TraceStore } from "../../store/trace-store";
 import { callContext } from "./call-context";
-import { ConversationBuilder } from "./conversation";
-import type { Example } from "./example";
+import { ConversationBuilder } from "../conversation";
+import type { Example } from "../example";
 import { recordedRequest, systemPrompt } from "./system-prompt";
 import type { ToolsetRegistry } from "./toolset-registry";
 

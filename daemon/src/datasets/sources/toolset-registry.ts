@@ -6,7 +6,7 @@ import {
   type Catalog,
   type CatalogTool,
 } from "@vault-tuner/shared";
-import type { ToolsetStore } from "../store/toolset-store";
+import type { ToolsetStore } from "../../store/toolset-store";
 
 /** A toolset as written beside a dataset: what the trainer passes to the chat template as `tools`. */
 export interface OpenAiTool {
