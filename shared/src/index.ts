@@ -227,28 +227,6 @@ export {
   type Rate,
   type TrainingInfo,
 } from "./eval/report";
-export { checkConstraint, checkConstraints, deepEqual, normalizeVaultPath, valueAt } from "./eval/constraints";
-export { toolEffect, type ToolEffect } from "./eval/tool-effects";
-export { compareFinalState, checkFile, type VaultSnapshot } from "./eval/final-state";
-export { matchCalls } from "./eval/match-calls";
-export {
-  scoreAttempt,
-  type AttemptScore,
-  type AttemptTranscript,
-  type ExecutedCall,
-  type TranscriptStop,
-} from "./eval/score-attempt";
-export { summarize, reasonKind } from "./eval/summarize";
-export { binomial, bootstrapMeanInterval, passHatK, signTest, wilsonInterval } from "./eval/statistics";
-export {
-  checkGate,
-  compareReports,
-  formatRate,
-  SIGNIFICANCE,
-  type CaseDifference,
-  type GateOptions,
-  type ReportComparison,
-} from "./eval/compare-reports";
 export {
   EvalCompareQuerySchema,
   EvalRunIdParamsSchema,
@@ -294,5 +272,6 @@ export {
   type RegisteredModel,
 } from "./api/models-api";
 export { JobDetailSchema, JobMetricsReplySchema, type JobMetricsReply } from "./api/jobs-api";
-export { RecordedSetReplySchema, ReportComparisonSchema } from "./api/evals-api";
+export { RecordedSetReplySchema, ReportComparisonSchema, type ReportComparison } from "./api/evals-api";
 export { EvalEventSchema, StepEventSchema } from "./api/train-progress";
+export { formatRate } from "./eval/format-rate";

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { checkGate, formatRate, type EvalJobRequest, type EvalReport, type TrainingInfo } from "@vault-tuner/shared";
+import { formatRate, type EvalJobRequest, type EvalReport, type TrainingInfo } from "@vault-tuner/shared";
+import { checkGate } from "./scoring/compare-reports";
 import type { EmbeddedServing } from "../deploy/embedded-serving";
 import { DEFAULT_SAMPLING, type BackendSpec } from "./backends/eval-backend";
 import { openBackend } from "./backends/open-backend";

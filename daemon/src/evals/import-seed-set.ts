@@ -4,7 +4,7 @@ import { PROMPT_SET_FORMAT, resolveTool, type Catalog, type EvalCaseInput, type 
 import { z } from "zod";
 import { checkPromptSet, describeZodError, PromptSetError } from "./prompt-sets";
 import { sandboxCatalog } from "./run-eval";
-import { EVAL_SESSION_ID, evalSystemPrompt, evalVault } from "./sets/eval-vault";
+import { EVAL_SESSION_ID, evalSystemPrompt, evalVault } from "./eval-vault";
 
 /** One prompt of the seed's evaluator (`prompts/*.json`). */
 const SeedPromptSchema = z.object({

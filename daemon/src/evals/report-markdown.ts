@@ -1,11 +1,5 @@
-import {
-  CHECK_DESCRIPTIONS,
-  formatRate,
-  type CheckName,
-  type EvalReport,
-  type Rate,
-  type ReportComparison,
-} from "@vault-tuner/shared";
+import { CHECK_DESCRIPTIONS, formatRate, type CheckName, type EvalReport, type Rate } from "@vault-tuner/shared";
+import type { ReportComparison } from "./scoring/compare-reports";
 
 /**
  * The report as a note: what was run against what, the headline with its interval, every check, every

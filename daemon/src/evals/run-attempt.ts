@@ -1,13 +1,5 @@
-import {
-  extractCalls,
-  isObject,
-  scoreAttempt,
-  type AttemptTranscript,
-  type Catalog,
-  type EvalCase,
-  type EvalRecord,
-  type ExecutedCall,
-} from "@vault-tuner/shared";
+import { extractCalls, isObject, type Catalog, type EvalCase, type EvalRecord } from "@vault-tuner/shared";
+import { scoreAttempt, type AttemptTranscript, type ExecutedCall } from "./scoring/score-attempt";
 import type { ChatMessage, ChatTool } from "../inference/chat-types";
 import { RequestError, type EvalBackend } from "./backends/eval-backend";
 import { VaultSandbox } from "./sandbox";

@@ -3,13 +3,13 @@ import {
   builtinCatalog,
   canonicalJson,
   REPORT_FORMAT,
-  summarize,
   type Catalog,
   type EvalCase,
   type EvalRecord,
   type EvalReport,
   type PromptSet,
 } from "@vault-tuner/shared";
+import { summarize } from "./scoring/summarize";
 import type { ChatMessage, ChatTool } from "../inference/chat-types";
 import { DAEMON_VERSION } from "../version";
 import type { EvalBackend } from "./backends/eval-backend";

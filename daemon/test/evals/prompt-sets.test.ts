@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { referenceBackend } from "../../src/evals/backends/reference-backend";
 import { loadPromptSet, listPromptSets, BUILTIN_SETS_DIR } from "../../src/evals/prompt-sets";
 import { runEval } from "../../src/evals/run-eval";
-import { builtinSetSources, setFileText } from "../../src/evals/sets/write-sets";
+import { builtinSetSources, setFileText } from "../../scripts/eval-sets/write-sets";
 import { runCli } from "../run-cli";
 
 const SEED_PROMPTS = join(BUILTIN_SETS_DIR, "..", "..", "..", "shared", "data", "anchor", "prompts");

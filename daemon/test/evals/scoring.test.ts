@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EvalReportSchema, type EvalReport } from "@vault-tuner/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EVAL_SESSION_ID, NOTES } from "../../src/evals/sets/eval-vault";
+import { EVAL_SESSION_ID, NOTES } from "../../src/evals/eval-vault";
 import { runCli } from "../run-cli";
 import {
   CALL_FORMS,

@@ -43,7 +43,7 @@ export const RecordedSetReplySchema = PromptSetListItemSchema.extend({
 
 const ComparedRunSchema = z.object({ id: z.string(), pass_rate: z.number().nullable(), backend: z.string() });
 
-/** `GET /v1/evals/compare`: two runs of one set, case by case (shared/src/eval/compare-reports.ts computes it). */
+/** `GET /v1/evals/compare`: two runs of one set, case by case (the daemon's evals/scoring/compare-reports.ts computes it). */
 export const ReportComparisonSchema = z.object({
   a: ComparedRunSchema,
   b: ComparedRunSchema,
@@ -69,3 +69,4 @@ export const ReportComparisonSchema = z.object({
   unscored_in_b: z.array(z.string()),
   warnings: z.array(z.string()),
 });
+export type ReportComparison = z.infer<typeof ReportComparisonSchema>;

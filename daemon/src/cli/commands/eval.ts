@@ -1,12 +1,6 @@
 import { join, resolve } from "node:path";
-import {
-  checkGate,
-  compareReports,
-  EvalJobRequestSchema,
-  formatRate,
-  type EvalReport,
-  type PromptSet,
-} from "@vault-tuner/shared";
+import { EvalJobRequestSchema, formatRate, type EvalReport, type PromptSet } from "@vault-tuner/shared";
+import { checkGate, compareReports } from "../../evals/scoring/compare-reports";
 import { resolveDataDir } from "../../config/data-dir";
 import { BACKEND_KINDS, DEFAULT_SAMPLING, type BackendKind, type BackendSpec } from "../../evals/backends/eval-backend";
 import { openBackend } from "../../evals/backends/open-backend";

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROUTES, compareReports, type EvalReport } from "@vault-tuner/shared";
+import { ROUTES, type EvalReport } from "@vault-tuner/shared";
+import { compareReports } from "../../evals/scoring/compare-reports";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { schemaOf } from "../route-schema";
 import { listPromptSets, PromptSetError, writeUserSet } from "../../evals/prompt-sets";

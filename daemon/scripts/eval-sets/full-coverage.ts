@@ -8,7 +8,7 @@ import {
   PRIOR_SESSION,
   SAVED_STATE,
   SUMMARIZER_AGENT,
-} from "./eval-vault";
+} from "../../src/evals/eval-vault";
 
 /** A one-call case: the constraints, the reference call's arguments, and the vault it must leave. */
 const single = (

@@ -5,7 +5,7 @@ import {
   type PromptSetInput,
   type VaultExpectation,
 } from "@vault-tuner/shared";
-import { evalSystemPrompt, evalVault } from "./eval-vault";
+import { evalSystemPrompt, evalVault } from "../../src/evals/eval-vault";
 
 export const path = (value: string): ArgConstraint => ({ path: value });
 export const exact = (value: unknown): ArgConstraint => ({ exact: value });

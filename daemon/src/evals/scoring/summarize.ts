@@ -1,4 +1,4 @@
-import { CHECKS, type EvalRecord, type EvalSummary, type Rate } from "./report";
+import { CHECKS, type EvalRecord, type EvalSummary, type Rate } from "@vault-tuner/shared";
 import { bootstrapMeanInterval, passHatK, quantile, round, wilsonInterval } from "./statistics";
 
 /**

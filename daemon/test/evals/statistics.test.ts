@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { binomial, bootstrapMeanInterval, passHatK, signTest, wilsonInterval } from "../../src/eval/statistics";
+import {
+  binomial,
+  bootstrapMeanInterval,
+  passHatK,
+  signTest,
+  wilsonInterval,
+} from "../../src/evals/scoring/statistics";
 
 describe("evaluation statistics", () => {
   it("gives Wilson intervals that stay inside [0, 1] and match the textbook values", () => {

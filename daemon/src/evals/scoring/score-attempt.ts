@@ -1,14 +1,17 @@
-import type { Catalog } from "../catalog/catalog-types";
-import { resolveTool } from "../catalog/resolve-tool";
-import type { CallForm } from "../schemas/tool-call";
-import { readSessionContext } from "../validator/session-context";
-import { validateCall } from "../validator/validate-call";
-import type { RuleId } from "../validator/rules";
+import {
+  type Catalog,
+  resolveTool,
+  type CallForm,
+  readSessionContext,
+  validateCall,
+  type RuleId,
+  type EvalCase,
+  type CheckName,
+  type CheckResult,
+} from "@vault-tuner/shared";
 import { checkConstraints } from "./constraints";
 import { compareFinalState, type VaultSnapshot } from "./final-state";
 import { matchCalls } from "./match-calls";
-import type { EvalCase } from "./prompt-set";
-import type { CheckName, CheckResult } from "./report";
 import { toolEffect } from "./tool-effects";
 
 /** A call the model made, as parsed from its reply, and what the sandbox answered. */

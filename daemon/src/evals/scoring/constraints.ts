@@ -1,5 +1,4 @@
-import { isObject } from "../catalog/json-schema";
-import type { ArgConstraint } from "./prompt-set";
+import { isObject, type ArgConstraint } from "@vault-tuner/shared";
 
 /** The value at a dotted path (`context.sessionId`), or `undefined` when any step is missing. */
 export function valueAt(value: unknown, path: string): unknown {

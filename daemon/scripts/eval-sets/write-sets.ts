@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PromptSetSchema, type PromptSetInput } from "@vault-tuner/shared";
-import { BUILTIN_SETS_DIR } from "../prompt-sets";
+import { BUILTIN_SETS_DIR } from "../../src/evals/prompt-sets";
 import { combosSet } from "./combos";
 import { fullCoverageSet } from "./full-coverage";
 import { irrelevanceSet } from "./irrelevance";

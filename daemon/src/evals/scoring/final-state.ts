@@ -1,5 +1,10 @@
+import {
+  MEMORY_COLLECTIONS,
+  type FileExpectation,
+  type MemoryCollection,
+  type VaultExpectation,
+} from "@vault-tuner/shared";
 import { checkConstraints, deepEqual, normalizeVaultPath, short } from "./constraints";
-import { MEMORY_COLLECTIONS, type FileExpectation, type MemoryCollection, type VaultExpectation } from "./prompt-set";
 
 /** A sandbox vault at one moment: every note's text by path, every folder, and the plugin's memory. */
 export interface VaultSnapshot {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { checkConstraint } from "../../src/eval/constraints";
-import { compareFinalState, type VaultSnapshot } from "../../src/eval/final-state";
-import { matchCalls } from "../../src/eval/match-calls";
-import { VaultExpectationSchema } from "../../src/eval/prompt-set";
+import { checkConstraint } from "../../src/evals/scoring/constraints";
+import { compareFinalState, type VaultSnapshot } from "../../src/evals/scoring/final-state";
+import { matchCalls } from "../../src/evals/scoring/match-calls";
+import { VaultExpectationSchema } from "@vault-tuner/shared";
 
 const vault = (files: Record<string, string>, folders: string[] = [], agents: any[] = []): VaultSnapshot => ({
   files,

@@ -1,4 +1,4 @@
-import type { CatalogTool } from "../catalog/catalog-types";
+import type { CatalogTool } from "@vault-tuner/shared";
 
 /**
  * What a call can do to the vault. `read` tools may be called freely; `write` tools only when the case

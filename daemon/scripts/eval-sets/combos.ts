@@ -1,6 +1,6 @@
 import type { PromptSetInput } from "@vault-tuner/shared";
 import { contains, evalCase, exact, path, promptSet } from "./case-builders";
-import { HARBOR_WORKSPACE, NOTE_TEXT, NOTES } from "./eval-vault";
+import { HARBOR_WORKSPACE, NOTE_TEXT, NOTES } from "../../src/evals/eval-vault";
 
 /** Multi-step tasks: several calls, results used between them, judged on the calls and the vault they leave. */
 export function combosSet(): PromptSetInput {

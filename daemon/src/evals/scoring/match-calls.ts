@@ -1,4 +1,4 @@
-import type { ExpectedCall } from "./prompt-set";
+import type { ExpectedCall } from "@vault-tuner/shared";
 
 /**
  * Pairs expected calls with actual ones. `sequence`: the expected calls must appear in order (other

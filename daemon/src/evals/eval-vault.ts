@@ -1,5 +1,5 @@
 import type { VaultFixture } from "@vault-tuner/shared";
-import { systemPrompt } from "../../datasets/sources/system-prompt";
+import { systemPrompt } from "../datasets/sources/system-prompt";
 
 /**
  * The vault the built-in prompt sets start from. It is not the starter dataset's vault: other notes,

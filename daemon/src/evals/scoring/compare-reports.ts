@@ -1,9 +1,7 @@
-import type { z } from "zod";
-import type { ReportComparisonSchema } from "../api/evals-api";
-import type { EvalRecord, EvalReport } from "./report";
+import { formatRate, type EvalRecord, type EvalReport, type ReportComparison } from "@vault-tuner/shared";
 import { round, signTest } from "./statistics";
 
-export type ReportComparison = z.infer<typeof ReportComparisonSchema>;
+export type { ReportComparison };
 export type CaseDifference = ReportComparison["cases"][number];
 
 export const SIGNIFICANCE = 0.05;
@@ -98,10 +96,6 @@ export function checkGate(
     }
   }
   return { passed: reasons.length === 0, reasons, ...(comparison ? { comparison } : {}) };
-}
-
-export function formatRate(rate: number | null): string {
-  return rate === null ? "n/a" : `${(rate * 100).toFixed(1)}%`;
 }
 
 /**
