@@ -152,8 +152,6 @@ export {
 export { ExportedFileSchema, TrainEventSchema, type ExportedFile, type TrainEvent } from "./api/train-progress";
 export {
   DEFAULT_DEPLOY_FILE,
-  DTYPE_FILES,
-  EXPORT_DTYPES,
   DeployJobRequestSchema,
   EvalGateSchema,
   EvalJobRequestSchema,
@@ -170,7 +168,6 @@ export {
   JobStateSchema,
   PipelineJobRequestSchema,
   QUANT_CHECK_ROWS,
-  QUANTS,
   TrainJobRequestSchema,
   type DeployJobRequest,
   type EvalJobRequest,
@@ -182,6 +179,16 @@ export {
   type PipelineJobRequest,
   type TrainJobRequest,
 } from "./api/jobs-api";
+export {
+  DEFAULT_EXPORT_QUANTS,
+  DTYPE_FILES,
+  EVAL_BACKENDS,
+  EXPORT_DTYPES,
+  QUANTS,
+  TRAIN_BACKENDS,
+  TRAIN_DEVICES,
+  TRAIN_MODES,
+} from "./api/job-options";
 export { formatDuration, jobProgressText } from "./api/job-progress-text";
 export { ChatAnswerSchema, ChatRequestSchema } from "./api/chat-api";
 

@@ -1,4 +1,4 @@
-import { PutLabelBodySchema } from "@vault-tuner/shared";
+import { EVAL_BACKENDS, PutLabelBodySchema } from "@vault-tuner/shared";
 import { z } from "zod";
 
 /**
@@ -24,7 +24,7 @@ export const PluginSettingsSchema = z.object({
   toolsetProfile: z.enum(["auto", "claudesidian-3", "nexus-5"]),
   /** What the eval panel starts with. */
   evalSet: z.string().min(1),
-  evalBackend: z.enum(["embedded", "ollama", "openai"]),
+  evalBackend: z.enum(EVAL_BACKENDS),
   /** The model "Start training" fine-tunes: an imported base's name, a folder or a hub name; empty: the preset's. */
   trainModel: z.string().max(1000),
   labelQueue: z.array(QueuedLabelSchema),

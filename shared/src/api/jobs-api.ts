@@ -1,4 +1,14 @@
 import { z } from "zod";
+import {
+  DEFAULT_EXPORT_QUANTS,
+  DTYPE_FILES,
+  EVAL_BACKENDS,
+  EXPORT_DTYPES,
+  QUANTS,
+  TRAIN_BACKENDS,
+  TRAIN_DEVICES,
+  TRAIN_MODES,
+} from "./job-options";
 import { DatasetBuildRequestSchema, DatasetNameSchema } from "./datasets-api";
 import { EVAL_SAMPLING } from "./eval-defaults";
 import { EvalEventSchema, StepEventSchema } from "./train-progress";
@@ -14,14 +24,6 @@ export type JobState = z.infer<typeof JobStateSchema>;
 /** States a job never leaves by itself; interrupted and failed training jobs can be resumed. */
 export const FINISHED_STATES: readonly JobState[] = ["succeeded", "failed", "cancelled", "interrupted"];
 
-export const QUANTS = ["q4_k_m", "q5_k_m", "q8_0"] as const;
-export const EXPORT_DTYPES = ["float16", "bfloat16", "float32"] as const;
-/** The unquantized file an export writes for each dtype, named as `deploy.file` names it. */
-export const DTYPE_FILES: Record<(typeof EXPORT_DTYPES)[number], string> = {
-  float16: "f16",
-  bfloat16: "bf16",
-  float32: "f32",
-};
 /** What a deploy loads when neither the request names a file nor the export's quantization check chose one. */
 export const DEFAULT_DEPLOY_FILE = "q4_k_m";
 /** Held-out prompts the export's quantization check answers by default: enough to see a lost fine-tune, minutes on a CPU. */
@@ -29,7 +31,7 @@ export const QUANT_CHECK_ROWS = 8;
 
 export const TrainJobRequestSchema = z.object({
   kind: z.literal("train"),
-  mode: z.enum(["kto", "sft"]).default("kto"),
+  mode: z.enum(TRAIN_MODES).default("kto"),
   /** A dataset the daemon built (its name under the data dir's datasets/). */
   dataset: DatasetNameSchema,
   /**
@@ -43,8 +45,8 @@ export const TrainJobRequestSchema = z.object({
   /** Model name or local folder; the recipe's when absent. */
   model: z.string().min(1).max(1000).optional(),
   maxSteps: z.number().int().positive().optional(),
-  device: z.enum(["auto", "cuda", "mps", "cpu"]).default("auto"),
-  backend: z.enum(["auto", "torch", "mlx"]).default("auto"),
+  device: z.enum(TRAIN_DEVICES).default("auto"),
+  backend: z.enum(TRAIN_BACKENDS).default("auto"),
   /** Set on the steps of a pipeline job: its id. */
   pipeline: z.string().optional(),
 });
@@ -53,7 +55,7 @@ export const ExportJobRequestSchema = z.object({
   kind: z.literal("export"),
   /** The id of a succeeded train job. */
   run: z.string().min(1),
-  quant: z.array(z.enum(QUANTS)).min(1).default(["q4_k_m", "q8_0"]),
+  quant: z.array(z.enum(QUANTS)).min(1).default(DEFAULT_EXPORT_QUANTS),
   dtype: z.enum(EXPORT_DTYPES).default("float16"),
   /**
    * Held-out rows of the run's dataset on which every quantized file's greedy answers are compared with the
@@ -104,7 +106,7 @@ export const EvalJobRequestSchema = z.object({
   kind: z.literal("eval"),
   /** A prompt set id (GET /v1/evals/sets). */
   set: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a prompt set id"),
-  backend: z.enum(["embedded", "ollama", "openai"]).default("embedded"),
+  backend: z.enum(EVAL_BACKENDS).default("embedded"),
   /** embedded: "deployed" (the model the daemon serves) or a GGUF path; ollama: a model name; openai: the server's model id. */
   model: z.string().min(1).max(1000).default("deployed"),
   /** ollama: its host; openai: the base URL ending in /v1 (an API key comes from the daemon's VAULT_TUNER_API_KEY). */
@@ -146,7 +148,7 @@ export const PipelineJobRequestSchema = z
       backend: "auto",
     }),
     export: ExportJobRequestSchema.omit({ kind: true, run: true, pipeline: true }).default({
-      quant: ["q4_k_m", "q8_0"],
+      quant: DEFAULT_EXPORT_QUANTS,
       dtype: "float16",
       checkRows: QUANT_CHECK_ROWS,
     }),
@@ -259,3 +261,14 @@ export const JobMetricsReplySchema = z.object({
   items: z.array(z.union([StepEventSchema, EvalEventSchema])),
 });
 export type JobMetricsReply = z.infer<typeof JobMetricsReplySchema>;
+
+export {
+  DEFAULT_EXPORT_QUANTS,
+  DTYPE_FILES,
+  EVAL_BACKENDS,
+  EXPORT_DTYPES,
+  QUANTS,
+  TRAIN_BACKENDS,
+  TRAIN_DEVICES,
+  TRAIN_MODES,
+};

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TRAIN_MODES } from "./job-options";
 
 /**
  * The trainer's progress protocol: one JSON object per line on its stdout
@@ -52,7 +53,7 @@ export const TrainEventSchema = z.discriminatedUnion("event", [
   z.object({
     ...base,
     event: z.literal("start"),
-    mode: z.enum(["kto", "sft"]),
+    mode: z.enum(TRAIN_MODES),
     model: z.string(),
     device: z.string(),
     examples: z.number().int(),

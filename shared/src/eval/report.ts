@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EVAL_BACKENDS } from "../api/job-options";
 
 /**
  * The evaluation report: machine-readable JSON that the CLI writes, the daemon stores and the plugin's
@@ -118,7 +119,7 @@ export type EvalSummary = z.infer<typeof EvalSummarySchema>;
 
 export const BackendInfoSchema = z.object({
   /** `reference` replays each case's own reference solution: it checks a prompt set, not a model. */
-  kind: z.enum(["embedded", "ollama", "openai", "reference"]),
+  kind: z.enum([...EVAL_BACKENDS, "reference"]),
   model: z.string(),
   url: z.string().optional(),
   /** The embedded backend constrains calls with a grammar: its schema-valid rate is not comparable with a free-running one. */

@@ -1,6 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { EXPORT_DTYPES, QUANT_CHECK_ROWS, QUANTS, type ExportedFile, type ExportJobRequest } from "@vault-tuner/shared";
+import {
+  DEFAULT_EXPORT_QUANTS,
+  EXPORT_DTYPES,
+  QUANT_CHECK_ROWS,
+  QUANTS,
+  type ExportedFile,
+  type ExportJobRequest,
+} from "@vault-tuner/shared";
 import { checkExport, checkText, readExportCheck } from "../../export/export-check";
 import { ensureLlamaCppTools } from "../../export/llama-cpp-tools";
 import { exportArgs } from "../../export/export-args";
@@ -24,7 +31,7 @@ export async function runExport(args: { values: Record<string, unknown> }, outpu
     throw new UsageError(
       "give --job ID (a training job the daemon ran: the export runs there, ready to deploy), or --run DIR (a finished run folder) and --output DIR (a folder for the GGUF files)",
     );
-  const quants = (v.quant as string[] | undefined) ?? ["q4_k_m", "q8_0"];
+  const quants = (v.quant as string[] | undefined) ?? DEFAULT_EXPORT_QUANTS;
   const unknown = quants.filter((kind) => !(QUANTS as readonly string[]).includes(kind));
   if (unknown.length > 0) throw new UsageError(`--quant ${unknown.join(", ")}: choose from ${QUANTS.join(", ")}`);
   const dtype = (v.dtype as string | undefined) ?? "float16";

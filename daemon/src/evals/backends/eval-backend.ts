@@ -1,8 +1,9 @@
+import { EVAL_BACKENDS } from "@vault-tuner/shared";
 import type { BackendInfo, EvalCase } from "@vault-tuner/shared";
 import { EVAL_SAMPLING } from "@vault-tuner/shared/eval-defaults";
 import type { ChatMessage, ChatTool, RawChatAnswer } from "../../inference/chat-types";
 
-export const BACKEND_KINDS = ["embedded", "ollama", "openai"] as const;
+export const BACKEND_KINDS = EVAL_BACKENDS;
 export type BackendKind = (typeof BACKEND_KINDS)[number];
 
 /** What to evaluate and how to sample it. Defaults follow the seed's evaluator where it had one. */
