@@ -282,3 +282,4 @@ export { JobDetailSchema, JobMetricsReplySchema, type JobMetricsReply } from "./
 export { RecordedSetReplySchema, ReportComparisonSchema, type ReportComparison } from "./api/evals-api";
 export { EvalEventSchema, StepEventSchema } from "./api/train-progress";
 export { formatRate } from "./eval/format-rate";
+export { describeError } from "./describe-error";

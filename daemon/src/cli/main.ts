@@ -1,3 +1,4 @@
+import { describeError } from "@vault-tuner/shared";
 import { parseArgs } from "node:util";
 import { COMMANDS, parseOptions, type Command } from "./command-table";
 import { processOutput, type Output } from "./output";
@@ -75,7 +76,7 @@ export async function main(argv: string[], output: Output = processOutput): Prom
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       output.err(
-        `vault-tuner ${name}: ${(error as Error).message}\nusage: ${usageLine(name, command)}\n(vault-tuner ${name} --help says what each option does)\n`,
+        `vault-tuner ${name}: ${describeError(error)}\nusage: ${usageLine(name, command)}\n(vault-tuner ${name} --help says what each option does)\n`,
       );
       return command.usageExit ?? EXIT_USAGE;
     }

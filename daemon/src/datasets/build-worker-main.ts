@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { DatasetBuildOptions } from "@vault-tuner/shared";
+import { describeError, type DatasetBuildOptions } from "@vault-tuner/shared";
 import { Store } from "../store/store";
 import { buildDataset, DatasetExistsError } from "./build-dataset";
 import { SourcePathError } from "./sources/source-files";
@@ -30,7 +30,7 @@ try {
   });
   post({ type: "done", card });
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeError(error);
   if (error instanceof DatasetExistsError) post({ type: "failed", kind: "exists", message });
   else if (error instanceof SourcePathError) post({ type: "failed", kind: "source-path", message, path: error.path });
   else if (error instanceof UnknownCatalogError) post({ type: "failed", kind: "catalog", message });

@@ -1,3 +1,4 @@
+import { describeError } from "@vault-tuner/shared";
 import { createReadStream, statSync } from "node:fs";
 import { Readable } from "node:stream";
 import { Ollama } from "ollama";
@@ -118,7 +119,7 @@ export async function deployToOllama(
 
 function asDeployError(error: unknown, host: string, what: string): OllamaDeployError {
   if (error instanceof OllamaDeployError) return error;
-  const text = error instanceof Error ? error.message : String(error);
+  const text = describeError(error);
   const cause = (error as { cause?: { code?: string } }).cause?.code;
   if (cause === "ECONNREFUSED" || /fetch failed|ECONNREFUSED/.test(text)) {
     return new OllamaDeployError(

@@ -1,6 +1,13 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { PROMPT_SET_FORMAT, resolveTool, type Catalog, type EvalCaseInput, type PromptSet } from "@vault-tuner/shared";
+import {
+  PROMPT_SET_FORMAT,
+  resolveTool,
+  type Catalog,
+  type EvalCaseInput,
+  type PromptSet,
+  describeError,
+} from "@vault-tuner/shared";
 import { z } from "zod";
 import { checkPromptSet, describeZodError, PromptSetError } from "./prompt-sets";
 import { sandboxCatalog } from "./run-eval";
@@ -42,7 +49,7 @@ export function importSeedSet(
     try {
       raw = JSON.parse(readFileSync(file, "utf8"));
     } catch (error) {
-      throw new PromptSetError(`${file}: not valid JSON: ${(error as Error).message}`);
+      throw new PromptSetError(`${file}: not valid JSON: ${describeError(error)}`);
     }
     const prompts = z.array(SeedPromptSchema).safeParse(raw);
     if (!prompts.success)

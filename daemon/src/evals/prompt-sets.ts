@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { writeFileAtomically } from "../config/write-file-atomically";
 import { fileURLToPath } from "node:url";
-import { PromptSetSchema, resolveTool, type PromptSet } from "@vault-tuner/shared";
+import { PromptSetSchema, resolveTool, type PromptSet, describeError } from "@vault-tuner/shared";
 import type { ZodError } from "zod";
 import { sandboxCatalog } from "./run-eval";
 
@@ -37,7 +37,7 @@ export function loadPromptSet(nameOrPath: string, dataDir?: string): PromptSet {
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new PromptSetError(`${file}: not valid JSON: ${(error as Error).message}`);
+    throw new PromptSetError(`${file}: not valid JSON: ${describeError(error)}`);
   }
   return checkPromptSet(raw, file);
 }
@@ -50,7 +50,7 @@ export function checkPromptSet(raw: unknown, where: string): PromptSet {
   try {
     catalog = sandboxCatalog(set.catalog);
   } catch (error) {
-    throw new PromptSetError(`${where}: ${(error as Error).message}`);
+    throw new PromptSetError(`${where}: ${describeError(error)}`);
   }
   const problems: string[] = [];
   set.cases.forEach((evalCase, index) => {

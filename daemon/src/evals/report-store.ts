@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomically } from "../config/write-file-atomically";
-import { EvalReportSchema, type EvalReport } from "@vault-tuner/shared";
+import { EvalReportSchema, type EvalReport, describeError } from "@vault-tuner/shared";
 import { reportMarkdown } from "./report-markdown";
 
 /** Reports live in the data dir under evals/runs/<id>/ (report.json and report.md), for the CLI, the daemon and the plugin alike. */
@@ -37,7 +37,7 @@ export function readReport(file: string): EvalReport {
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
     throw new Error(
-      `${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not valid JSON: ${(error as Error).message}`}`,
+      `${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not valid JSON: ${describeError(error)}`}`,
     );
   }
   const parsed = EvalReportSchema.safeParse(raw);

@@ -1,5 +1,5 @@
 import { basename, join } from "node:path";
-import type { ExportJobRequest, TrainEvent } from "@vault-tuner/shared";
+import { describeError, type ExportJobRequest, type TrainEvent } from "@vault-tuner/shared";
 import type { DataDir } from "../config/data-dir";
 import { JobRequestError, type JobContext, type JobKind } from "../jobs/job-kind";
 import type { JobStore } from "../store/job-store";
@@ -78,7 +78,7 @@ async function checkQuantizations(
     return "skipped" in check ? {} : { quantCheck: join(folder, QUANT_CHECK_FILE) };
   } catch (error) {
     if (context.signal.aborted) throw error;
-    context.log(`quantization check failed, the exported files are kept: ${(error as Error).message}`);
+    context.log(`quantization check failed, the exported files are kept: ${describeError(error)}`);
     return {};
   }
 }

@@ -1,3 +1,4 @@
+import { describeError } from "@vault-tuner/shared";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -88,7 +89,7 @@ export async function ensureLlamaCppTools(
       await execa("git", ["-c", "advice.detachedHead=false", "clone", "--quiet", bundle, partial]);
     } catch (error) {
       rmSync(partial, { recursive: true, force: true });
-      const reason = (error as { code?: string }).code === "ENOENT" ? "git is not installed" : (error as Error).message;
+      const reason = (error as { code?: string }).code === "ENOENT" ? "git is not installed" : describeError(error);
       throw new Error(`cannot unpack the llama.cpp sources from ${bundle}: ${reason}`);
     }
     rmSync(sources, { recursive: true, force: true });

@@ -1,6 +1,12 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { DatasetBuildRequest, Job, JobProgress, JobRequest } from "@vault-tuner/shared";
+import {
+  describeError,
+  type DatasetBuildRequest,
+  type Job,
+  type JobProgress,
+  type JobRequest,
+} from "@vault-tuner/shared";
 import type { DataDir } from "../config/data-dir";
 import type { EventBus } from "../events/event-bus";
 import type { Store } from "../store/store";
@@ -218,7 +224,7 @@ export class JobRunner {
     }
     const known = kind.failure(error);
     if (known?.artefacts) this.store.jobs.setArtefacts(job.id, known.artefacts);
-    const failure = known?.error ?? { code: "error", message: error instanceof Error ? error.message : String(error) };
+    const failure = known?.error ?? { code: "error", message: describeError(error) };
     say(`--- failed: ${failure.message}`);
     this.store.jobs.finished(job.id, "failed", this.now(), failure);
   }

@@ -1,5 +1,11 @@
 import { appendFileSync, mkdirSync } from "node:fs";
-import type { DatasetBuildRequest, Job, JobRequest, PipelineJobRequest } from "@vault-tuner/shared";
+import {
+  describeError,
+  type DatasetBuildRequest,
+  type Job,
+  type JobRequest,
+  type PipelineJobRequest,
+} from "@vault-tuner/shared";
 import type { JobStore } from "../store/job-store";
 import { JobRequestError, type JobKinds, type StageRequest } from "./job-kind";
 import { nextPipelineAction, plannedSteps, stepsOf } from "./pipeline-steps";
@@ -161,10 +167,10 @@ export class PipelineRunner {
           break;
       }
     } catch (error) {
-      log(`--- failed: ${(error as Error).message}`);
+      log(`--- failed: ${describeError(error)}`);
       this.jobs.finished(id, "failed", now(), {
         code: error instanceof JobRequestError ? "invalid-step" : "error",
-        message: (error as Error).message,
+        message: describeError(error),
       });
     }
     this.queue.announce(id);

@@ -8,6 +8,7 @@ import {
   untappedEntry,
   type ClientConfig,
   type ServerEntry,
+  describeError,
 } from "@vault-tuner/shared";
 import type { DataDir } from "../config/data-dir";
 import { spliceJsonValue } from "./json-splice";
@@ -57,7 +58,7 @@ function readConfig(configPath: string): { text: string; config: ClientConfig } 
     return { text, config: JSON.parse(text) as ClientConfig };
   } catch (error) {
     throw new ClientConfigError(
-      `${configPath} is not valid JSON (${(error as Error).message}); fix it first, nothing was changed`,
+      `${configPath} is not valid JSON (${describeError(error)}); fix it first, nothing was changed`,
     );
   }
 }

@@ -1,3 +1,4 @@
+import { describeError } from "@vault-tuner/shared";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ToolHandlers } from "./tool-handlers";
@@ -130,7 +131,7 @@ export const contentTools: ToolHandlers = {
       try {
         results.push({ type: operation.type, success: true, data: await handler(operation, context) });
       } catch (error) {
-        results.push({ type: operation.type, success: false, error: (error as Error).message });
+        results.push({ type: operation.type, success: false, error: describeError(error) });
       }
     }
     return { results };

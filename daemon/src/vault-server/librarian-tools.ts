@@ -1,3 +1,4 @@
+import { describeError } from "@vault-tuner/shared";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ToolContext, ToolHandlers } from "./tool-handlers";
@@ -95,7 +96,7 @@ export const librarianTools: ToolHandlers = {
               : searchContent(search, context);
         return { type, success: true, data };
       } catch (error) {
-        return { type: search.type, success: false, error: (error as Error).message };
+        return { type: search.type, success: false, error: describeError(error) };
       }
     });
     return { results };

@@ -9,6 +9,7 @@ import {
   wireTools,
   type Catalog,
   type CatalogTool,
+  describeError,
 } from "@vault-tuner/shared";
 import { DAEMON_VERSION } from "../version";
 import { agentTools, commandTools } from "./agent-tools";
@@ -84,7 +85,7 @@ export function createVaultServer(vault: string, options: VaultServerOptions = {
       return success(await handler(args, context));
     } catch (error) {
       if (error instanceof ToolError) return failure(error.message);
-      return failure(`${resolved.tool.name} failed: ${(error as Error).message}`);
+      return failure(`${resolved.tool.name} failed: ${describeError(error)}`);
     }
   });
   return server;

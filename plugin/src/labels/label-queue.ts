@@ -1,4 +1,4 @@
-import type { Label } from "@vault-tuner/shared";
+import { describeError, type Label } from "@vault-tuner/shared";
 import { DaemonError } from "../connection/daemon-client";
 import type { QueuedLabel } from "../settings/plugin-settings";
 
@@ -79,7 +79,7 @@ export class LabelQueue {
         result.sent += 1;
       } catch (error) {
         if (!(error instanceof DaemonError) || error.kind !== "refused") {
-          result.reason = (error as Error).message;
+          result.reason = describeError(error);
           break;
         }
         result.refused.push({ traceId: item.traceId, message: error.message });

@@ -1,5 +1,3 @@
-import { DaemonError } from "../connection/daemon-client";
-
 /** A date as the views list it: "Nov 28, 10:04 AM" in the user's locale; the raw text if it is not a date. */
 export function shortTime(iso: string): string {
   const date = new Date(iso);
@@ -8,7 +6,5 @@ export function shortTime(iso: string): string {
     : date.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
-/** An error as the user reads it: the daemon's own words when it answered. */
-export function describeError(error: unknown): string {
-  return error instanceof DaemonError ? error.message : error instanceof Error ? error.message : String(error);
-}
+/** An error as the user reads it (a DaemonError carries the daemon's own words as its message). */
+export { describeError } from "@vault-tuner/shared";

@@ -1,3 +1,4 @@
+import { describeError } from "@vault-tuner/shared";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { execa } from "execa";
@@ -59,7 +60,7 @@ async function importBase(values: Values, dataDir: string, output: Output): Prom
   try {
     gguf = typeof values.gguf === "string" ? resolve(values.gguf) : ollamaModelGguf(values.ollama as string);
   } catch (error) {
-    output.err(`vault-tuner base import: ${(error as Error).message}\n`);
+    output.err(`vault-tuner base import: ${describeError(error)}\n`);
     return 1;
   }
   const name = typeof values.name === "string" ? values.name : defaultName(values);

@@ -1,4 +1,4 @@
-import { CoverageCounter } from "@vault-tuner/shared";
+import { CoverageCounter, describeError } from "@vault-tuner/shared";
 import { readLines } from "@vault-tuner/shared/node";
 import { renderCoverage } from "../format/coverage-text";
 import type { Output } from "../output";
@@ -17,7 +17,7 @@ export async function runCoverage(
       else counter.addLine(line.text, line.line);
     }
   } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
+    throw new UsageError(`cannot read ${path}: ${describeError(error)}`);
   }
   const report = counter.report();
   output.out(args.values.json === true ? `${JSON.stringify(report)}\n` : renderCoverage(path, report));

@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { DEFAULT_CATALOG_ID, type Catalog } from "@vault-tuner/shared";
+import { DEFAULT_CATALOG_ID, type Catalog, describeError } from "@vault-tuner/shared";
 import { loadCatalog } from "@vault-tuner/shared/node";
 import { UsageError } from "../usage-error";
 
@@ -14,7 +14,7 @@ export function datasetPath(positionals: string[]): string {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
-      `cannot read ${path}: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (error as Error).message}`,
+      `cannot read ${path}: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : describeError(error)}`,
     );
   }
   if (kind !== "file") throw new UsageError(`${path} is not a regular file`);
@@ -25,6 +25,6 @@ export function catalogOption(value: unknown): Catalog {
   try {
     return loadCatalog(typeof value === "string" ? value : DEFAULT_CATALOG_ID);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(describeError(error));
   }
 }

@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { EvalJobRequestSchema, formatRate, type EvalReport, type PromptSet } from "@vault-tuner/shared";
+import { EvalJobRequestSchema, formatRate, type EvalReport, type PromptSet, describeError } from "@vault-tuner/shared";
 import { checkGate, compareReports } from "../../evals/scoring/compare-reports";
 import { resolveDataDir } from "../../config/data-dir";
 import { BACKEND_KINDS, DEFAULT_SAMPLING, type BackendKind, type BackendSpec } from "../../evals/backends/eval-backend";
@@ -74,7 +74,7 @@ async function evalRun(v: Record<string, unknown>, output: Output): Promise<numb
   try {
     backend = await openBackend(spec);
   } catch (error) {
-    return cannotRun(output, (error as Error).message);
+    return cannotRun(output, describeError(error));
   }
   const abort = new AbortController();
   const onSignal = () => abort.abort(new Error("stopped by the user"));
@@ -291,7 +291,7 @@ function readReportOrUsage(file: string): EvalReport {
   try {
     return readReport(resolve(file));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(describeError(error));
   }
 }
 

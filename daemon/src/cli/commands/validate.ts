@@ -1,4 +1,4 @@
-import { DatasetValidator, PROFILES, type Profile, type ValidationIssue } from "@vault-tuner/shared";
+import { DatasetValidator, PROFILES, type Profile, type ValidationIssue, describeError } from "@vault-tuner/shared";
 import { readLines } from "@vault-tuner/shared/node";
 import { JsonIssueStream } from "../format/validate-json";
 import { TextReport } from "../format/validate-text";
@@ -35,7 +35,7 @@ export async function runValidate(
       );
     }
   } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
+    throw new UsageError(`cannot read ${path}: ${describeError(error)}`);
   }
   const summary = validator.summary();
   if (jsonOut) jsonOut.end(summary);

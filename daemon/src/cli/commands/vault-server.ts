@@ -1,3 +1,4 @@
+import { describeError } from "@vault-tuner/shared";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { createVaultServer } from "../../vault-server/vault-server";
 import type { Output } from "../output";
@@ -13,7 +14,7 @@ export async function runVaultServer(args: { values: Record<string, unknown> }, 
   try {
     server = createVaultServer(vault, { flat: args.values.flat === true });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(describeError(error));
   }
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {

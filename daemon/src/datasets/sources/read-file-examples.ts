@@ -1,6 +1,14 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { inspectRecord, isObject, placeIssue, withoutBom, type Catalog, type Profile } from "@vault-tuner/shared";
+import {
+  inspectRecord,
+  isObject,
+  placeIssue,
+  withoutBom,
+  type Catalog,
+  type Profile,
+  describeError,
+} from "@vault-tuner/shared";
 import { readLines } from "@vault-tuner/shared/node";
 import { UnreadableRecord } from "../conversation";
 import type { Example } from "../example";
@@ -33,7 +41,7 @@ export async function readFileExamples(
     try {
       record = JSON.parse(text);
     } catch (error) {
-      drop(where, "json-parse", (error as Error).message);
+      drop(where, "json-parse", describeError(error));
       continue;
     }
     const structural = inspectRecord(record, {

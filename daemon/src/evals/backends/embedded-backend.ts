@@ -1,3 +1,4 @@
+import { describeError } from "@vault-tuner/shared";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { EmbeddedServing } from "../../deploy/embedded-serving";
@@ -30,7 +31,7 @@ async function freeRunningBackend(spec: BackendSpec, gguf: string): Promise<Eval
         return await chat.answer(messages, tools, { ...sampling, signal });
       } catch (error) {
         if (signal?.aborted) throw error;
-        throw new RequestError(`the embedded model failed: ${(error as Error).message}`);
+        throw new RequestError(`the embedded model failed: ${describeError(error)}`);
       }
     },
     close: () => chat.close(),
@@ -58,7 +59,7 @@ async function grammarBackend(spec: BackendSpec, gguf: string, serving?: Embedde
         reply = await answer(messages, tools, signal);
       } catch (error) {
         if (signal?.aborted) throw error;
-        throw new RequestError(`the embedded model failed: ${(error as Error).message}`);
+        throw new RequestError(`the embedded model failed: ${describeError(error)}`);
       }
       return {
         content: reply.content,
