@@ -62,8 +62,9 @@ export class PipelineRunner {
         }
       } catch (error) {
         // A step's field is the pipeline's under the step's name; the dataset is the pipeline's own.
-        if (error instanceof JobRequestError)
-          throw new JobRequestError(error.message, error.path === "dataset" ? "dataset" : `${step}.${error.path}`);
+        if (error instanceof JobRequestError && error.path === "dataset")
+          throw new JobRequestError(`${error.message}, or give the pipeline a build step`, "dataset");
+        if (error instanceof JobRequestError) throw new JobRequestError(error.message, `${step}.${error.path}`);
         throw error;
       }
     }

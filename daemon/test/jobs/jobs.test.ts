@@ -73,6 +73,14 @@ describe("jobs", () => {
       path: "train.model",
       message: expect.stringContaining("recipe small names no model"),
     });
+    // A pipeline's own dataset is its field, and a pipeline can build one instead.
+    const unbuilt = await daemon.call("POST", "/v1/jobs", {
+      body: { kind: "pipeline", dataset: "absent", train: { recipe: "tiny", model: "/m", device: "cpu" } },
+    });
+    expect(unbuilt.body.error.issues[0]).toMatchObject({
+      path: "dataset",
+      message: expect.stringMatching(/^no dataset "absent" .*, or give the pipeline a build step$/),
+    });
     expect((await daemon.call("GET", "/v1/jobs")).body.items).toEqual([]);
   });
 
