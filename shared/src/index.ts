@@ -260,11 +260,13 @@ export {
 export { ROUTES, type Route, type RouteName, type RouteReply, type Routes } from "./api/routes";
 export {
   callRoute,
+  httpTransport,
   RouteInputError,
   RouteReplyError,
   routeUrl,
   type RouteInput,
   type RouteResult,
+  type FetchLike,
   type Transport,
 } from "./api/route-client";
 export { PlatformSchema, type Platform } from "./api/platform-api";

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
   addressUrl,
   callRoute,
+  httpTransport,
   DAEMON_ADDRESS_FILE,
   DaemonEventSchema,
   DEFAULT_DAEMON_URL,
@@ -13,7 +14,6 @@ import {
   type Route,
   type RouteInput,
   type RouteResult,
-  type Transport,
 } from "@vault-tuner/shared";
 import WebSocket from "ws";
 import { resolveDataDir } from "../config/data-dir";
@@ -53,23 +53,15 @@ export function daemonClient(values: Record<string, unknown>): DaemonClient {
   return {
     url,
     async call(route, ...input) {
-      const transport: Transport = async (method, path, body) => {
-        try {
-          const response = await fetch(`${url}${path}`, {
-            method,
-            headers: {
-              authorization: `Bearer ${token}`,
-              ...(body === undefined ? {} : { "content-type": "application/json" }),
-            },
-            body: body === undefined ? undefined : JSON.stringify(body),
-          });
-          return { status: response.status, text: await response.text() };
-        } catch {
-          throw new UsageError(
+      const transport = httpTransport(
+        (address, init) => fetch(address, init),
+        url,
+        token,
+        () =>
+          new UsageError(
             `the daemon does not answer at ${url}: start it with npx vault-tuner daemon (or pass --daemon URL)`,
-          );
-        }
-      };
+          ),
+      );
       try {
         return await callRoute(transport, route, input[0]);
       } catch (error) {

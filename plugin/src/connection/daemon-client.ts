@@ -1,11 +1,11 @@
 import {
   callRoute,
+  httpTransport,
   RouteInputError,
   RouteReplyError,
   type Route,
   type RouteInput,
   type RouteResult,
-  type Transport,
 } from "@vault-tuner/shared";
 import type { DeviceSettings } from "../settings/device-settings";
 
@@ -34,21 +34,12 @@ export class DaemonClient {
     ...input: object extends RouteInput<R> ? [RouteInput<R>?] : [RouteInput<R>]
   ): Promise<RouteResult<R>> {
     const { daemonUrl, token } = this.device();
-    const transport: Transport = async (method, path, body) => {
-      try {
-        const response = await fetch(`${daemonUrl}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(body === undefined ? {} : { "content-type": "application/json" }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        return { status: response.status, text: await response.text() };
-      } catch {
-        throw new DaemonError(`the Vault Tuner daemon is not running at ${daemonUrl}`, "unavailable");
-      }
-    };
+    const transport = httpTransport(
+      (url, init) => fetch(url, init),
+      daemonUrl,
+      token,
+      () => new DaemonError(`the Vault Tuner daemon is not running at ${daemonUrl}`, "unavailable"),
+    );
     try {
       return await callRoute(transport, route, input[0]);
     } catch (error) {

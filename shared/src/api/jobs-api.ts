@@ -261,14 +261,3 @@ export const JobMetricsReplySchema = z.object({
   items: z.array(z.union([StepEventSchema, EvalEventSchema])),
 });
 export type JobMetricsReply = z.infer<typeof JobMetricsReplySchema>;
-
-export {
-  DEFAULT_EXPORT_QUANTS,
-  DTYPE_FILES,
-  EVAL_BACKENDS,
-  EXPORT_DTYPES,
-  QUANTS,
-  TRAIN_BACKENDS,
-  TRAIN_DEVICES,
-  TRAIN_MODES,
-};

@@ -20,6 +20,35 @@ export type Transport = (
   body: unknown,
 ) => Promise<{ status: number; text: string }>;
 
+/** The part of `fetch` a transport needs: Node's and the browser's both fit. */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{ status: number; text(): Promise<string> }>;
+
+/**
+ * The transport the plugin and the CLI use: JSON over HTTP to `baseUrl` with the bearer token. A daemon that
+ * cannot be reached becomes the caller's own error (`unreachable`), worded for its user.
+ */
+export function httpTransport(fetchFn: FetchLike, baseUrl: string, token: string, unreachable: () => Error): Transport {
+  return async (method, path, body) => {
+    let response: Awaited<ReturnType<FetchLike>>;
+    try {
+      response = await fetchFn(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      throw unreachable();
+    }
+    return { status: response.status, text: await response.text() };
+  };
+}
+
 /** A request the route's own schema refuses, found before it is sent: `path` names the field. */
 export class RouteInputError extends Error {
   constructor(
