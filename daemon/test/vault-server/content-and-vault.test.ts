@@ -195,6 +195,35 @@ describe("paths never leave the vault", () => {
     expect(existsSync(join(v.vault, "Notes/a.md"))).toBe(true);
   });
 
+  it("refuses a write through a dangling link, to a missing file or a missing folder outside, creating nothing there", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "vault-tuner-outside-"));
+    symlinkSync(join(outside, "pwned.md"), join(v.vault, "L"));
+    symlinkSync(join(outside, "missing"), join(v.vault, "D"));
+    // A chain: a link inside the vault to a dangling link.
+    symlinkSync(join(v.vault, "L"), join(v.vault, "Chain"));
+    const attempts: [string, Record<string, unknown>][] = [
+      ["createContent", { filePath: "L", content: "x" }],
+      ["createContent", { filePath: "D/x.md", content: "x" }],
+      ["createContent", { filePath: "Chain", content: "x" }],
+      ["batchContent", { operations: [{ type: "create", filePath: "L", content: "x" }] }],
+    ];
+    for (const [mode, params] of attempts) {
+      const reply = await v.call("contentManager", mode, params);
+      const said = reply.error ?? JSON.stringify(reply.data);
+      expect(said, JSON.stringify(params)).toMatch(/leaves the vault through a link/);
+      // The words name the vault path, never where on the host it points.
+      expect(said).not.toContain(outside);
+    }
+    expect(existsSync(join(outside, "pwned.md"))).toBe(false);
+    expect(existsSync(join(outside, "missing"))).toBe(false);
+    // A link that stays inside the vault still works, dangling or not.
+    symlinkSync(join(v.vault, "Notes", "later.md"), join(v.vault, "Inside"));
+    expect(
+      (await v.call("contentManager", "createContent", { filePath: "Inside", content: "ok" })).error,
+    ).toBeUndefined();
+    expect(file("Notes/later.md")).toBe("ok");
+  });
+
   it("requires the context object, as the plugin does", async () => {
     const reply = await v.client.callTool({
       name: "contentManager",
