@@ -16,6 +16,7 @@ import { buildInWorker } from "../datasets/build-in-worker";
 import { DatasetBuildRequestSchema } from "@vault-tuner/shared";
 import { buildApp } from "./app";
 import { recommendedFile, stageJobs } from "./stage-jobs";
+import { tidyDatasetWork } from "../datasets/output/dataset-folder";
 import { projectDatasetsDir } from "../datasets/sources/source-files";
 
 export interface DaemonOptions {
@@ -98,6 +99,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       bodyLimit: options.bodyLimit,
     });
     if (imported.files > 0) app.log.info(imported, "imported the taps' spool");
+    for (const line of tidyDatasetWork(dataDir.datasets)) app.log.warn(line);
     await app.listen({ host: DAEMON_HOST, port: options.port });
     const { interrupted } = jobs.start();
     if (interrupted.length > 0)

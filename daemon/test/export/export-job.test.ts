@@ -68,7 +68,7 @@ describe("the export stage's job", () => {
       dtype: "float16",
       checkRows: 8,
     });
-    expect(job().prepare({ ...request("x"), run: "" }, { planned: true }).run).toBe("");
+    expect(job().prepare({ ...request("job_later"), run: "" }, { planned: true }).run).toBe("");
     expect(job().resumable).toBe(false);
   });
 

@@ -19,12 +19,19 @@ export type MutationKind = (typeof MUTATION_KINDS)[number];
 /** How the builder evens out the classes so that every batch holds both. */
 export const BALANCE_MODES = ["oversample", "none"] as const;
 
+/** Suffixes of the builder's own work folders beside a dataset (the one being written, the one it replaces). */
+export const DATASET_WORK_SUFFIXES = { staging: ".partial", replaced: ".previous" } as const;
+
+/** A dataset's name: one folder under the data dir's datasets/, never one of the builder's work folders. */
 export const DatasetNameSchema = z
   .string()
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
     "letters, digits, '.', '_' and '-', at most 64, not starting with a symbol",
-  );
+  )
+  .refine((name) => !Object.values(DATASET_WORK_SUFFIXES).some((suffix) => name.endsWith(suffix)), {
+    message: "a name ending in .partial or .previous is kept for the builder's work folders",
+  });
 
 export const DatasetBuildRequestSchema = z
   .object({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DatasetNameSchema } from "./datasets-api";
 import { EvalJobRequestSchema } from "./jobs-api";
 import { EvalReportSchema } from "../eval/report";
 
@@ -27,7 +28,7 @@ export const PromptSetListItemSchema = z.object({
 
 /** POST /v1/evals/sets/recorded: make (or remake) the recorded set from a built dataset's holdout. */
 export const RecordedSetRequestSchema = z.object({
-  dataset: z.string().min(1),
+  dataset: DatasetNameSchema,
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]*$/, "set ids are lowercase letters, digits and -")

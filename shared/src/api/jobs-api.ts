@@ -13,6 +13,9 @@ import { DatasetBuildRequestSchema, DatasetNameSchema } from "./datasets-api";
 import { EVAL_SAMPLING } from "./eval-defaults";
 import { EvalEventSchema, StepEventSchema } from "./train-progress";
 
+/** A job's id, as the daemon makes them: how requests name a run to export or an export to deploy, too. */
+export const JobIdSchema = z.string().regex(/^job_[A-Za-z0-9_-]{1,64}$/, "a job id");
+
 /**
  * Jobs: long work the daemon runs one at a time (training and export in a trainer child process; deploys
  * and evaluations in the daemon), with its state persisted so a daemon restart knows what was cut off.
@@ -54,7 +57,7 @@ export const TrainJobRequestSchema = z.object({
 export const ExportJobRequestSchema = z.object({
   kind: z.literal("export"),
   /** The id of a succeeded train job. */
-  run: z.string().min(1),
+  run: JobIdSchema,
   quant: z.array(z.enum(QUANTS)).min(1).default(DEFAULT_EXPORT_QUANTS),
   dtype: z.enum(EXPORT_DTYPES).default("float16"),
   /**
@@ -69,7 +72,7 @@ export const ExportJobRequestSchema = z.object({
 export const DeployJobRequestSchema = z.object({
   kind: z.literal("deploy"),
   /** The id of a succeeded export job. */
-  export: z.string().min(1),
+  export: JobIdSchema,
   /** embedded: node-llama-cpp inside the daemon; ollama: a model created in Ollama. */
   target: z.enum(["embedded", "ollama"]).default("embedded"),
   /**
@@ -237,7 +240,7 @@ export const JobSchema = z.object({
 });
 export type Job = z.infer<typeof JobSchema>;
 
-export const JobIdParamsSchema = z.object({ id: z.string().regex(/^job_[A-Za-z0-9_-]{1,64}$/, "a job id") });
+export const JobIdParamsSchema = z.object({ id: JobIdSchema });
 
 export const JobListQuerySchema = z.object({
   state: JobStateSchema.optional(),

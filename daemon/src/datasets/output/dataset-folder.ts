@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { DatasetCardSchema, type DatasetCard } from "@vault-tuner/shared";
+import { DATASET_WORK_SUFFIXES, DatasetCardSchema, type DatasetCard } from "@vault-tuner/shared";
 
 /** The file of a built dataset each download split names. */
 export const SPLIT_FILES = {
@@ -27,7 +27,7 @@ export function listCards(root: string): DatasetCard[] {
   if (!existsSync(root)) return [];
   const cards: DatasetCard[] = [];
   for (const entry of readdirSync(root, { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name.endsWith(".partial") || entry.name.endsWith(".previous")) continue;
+    if (!entry.isDirectory() || isWorkFolder(entry.name)) continue;
     try {
       const card = readCard(root, entry.name);
       if (card) cards.push(card);
@@ -36,4 +36,36 @@ export function listCards(root: string): DatasetCard[] {
     }
   }
   return cards.sort((a, b) => b.builtAt.localeCompare(a.builtAt) || a.name.localeCompare(b.name));
+}
+
+function isWorkFolder(name: string): boolean {
+  return Object.values(DATASET_WORK_SUFFIXES).some((suffix) => name.endsWith(suffix));
+}
+
+/**
+ * What a build cut off (a crash, kill -9) left beside the datasets, put right when the daemon starts: a
+ * half-written `<name>.partial` is removed; a `<name>.previous` is removed when its dataset is there, and
+ * put back as the dataset when the swap stopped between its two renames. Says what it did, one line each.
+ */
+export function tidyDatasetWork(root: string): string[] {
+  if (!existsSync(root)) return [];
+  const done: string[] = [];
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const path = join(root, entry.name);
+    if (entry.name.endsWith(DATASET_WORK_SUFFIXES.staging)) {
+      rmSync(path, { recursive: true, force: true });
+      done.push(`removed the unfinished build ${entry.name}`);
+    } else if (entry.name.endsWith(DATASET_WORK_SUFFIXES.replaced)) {
+      const dataset = join(root, entry.name.slice(0, -DATASET_WORK_SUFFIXES.replaced.length));
+      if (existsSync(dataset)) {
+        rmSync(path, { recursive: true, force: true });
+        done.push(`removed ${entry.name}, which a finished build replaced`);
+      } else {
+        renameSync(path, dataset);
+        done.push(`put back ${entry.name} as the dataset a cut-off build was replacing`);
+      }
+    }
+  }
+  return done;
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { DatasetCard } from "@vault-tuner/shared";
+import { DATASET_WORK_SUFFIXES, type DatasetCard } from "@vault-tuner/shared";
 import type { OpenAiTool } from "../sources/toolset-registry";
 
 type FileInfo = DatasetCard["files"][string];
@@ -56,7 +56,7 @@ export async function writeDatasetFolder(
   finishCard: (files: DatasetCard["files"]) => { card: DatasetCard; markdown: string },
 ): Promise<DatasetCard> {
   // Fixed names, so what an interrupted build left behind is cleared by the next build of the same name.
-  const staging = `${folder}.partial`;
+  const staging = `${folder}${DATASET_WORK_SUFFIXES.staging}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(join(staging, "toolsets"), { recursive: true });
   try {
@@ -73,7 +73,7 @@ export async function writeDatasetFolder(
     const { card, markdown } = finishCard(info);
     writeText(join(staging, "card.json"), `${JSON.stringify(card, null, 2)}\n`);
     writeText(join(staging, "card.md"), markdown);
-    const previous = `${folder}.previous`;
+    const previous = `${folder}${DATASET_WORK_SUFFIXES.replaced}`;
     rmSync(previous, { recursive: true, force: true });
     if (existsSync(folder)) renameSync(folder, previous);
     renameSync(staging, folder);
