@@ -24,6 +24,8 @@ export interface AppOptions {
   logLevel?: string;
   /** Where the JSON log goes (stderr by default). */
   logStream?: NodeJS.WritableStream;
+  /** The `Host` values requests may carry: the daemon's loopback address and port, known once it listens. */
+  hosts: () => readonly string[];
 }
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
@@ -52,7 +54,7 @@ export async function buildApp(context: AppContext, options: AppOptions): Promis
     }
   });
   installErrorReplies(app);
-  installRequestGuard(app, options.token);
+  installRequestGuard(app, options.token, options.hosts);
   logRequestOutcomes(app);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthRoutes);

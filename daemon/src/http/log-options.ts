@@ -1,8 +1,18 @@
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 
-/** Hides a `token` query parameter (the websocket's) wherever a URL is logged. */
+/** Hides a `token` query parameter (the websocket's), however its name is spelled or escaped, wherever a URL is logged. */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]token=)[^&#]*/gi, "$1[redacted]");
+  return url.replace(/([?&])([^=&#]*)=([^&#]*)/g, (whole, separator: string, name: string) =>
+    decodedName(name).toLowerCase() === "token" ? `${separator}${name}=[redacted]` : whole,
+  );
+}
+
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, " ")).trim();
+  } catch {
+    return name;
+  }
 }
 
 /**

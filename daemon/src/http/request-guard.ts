@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { ROUTES } from "@vault-tuner/shared";
 import { tokenMatches } from "../config/token";
 import { sendError } from "./error-replies";
 
@@ -8,13 +9,23 @@ export const OBSIDIAN_ORIGIN = "app://obsidian.md";
 const PUBLIC_ROUTES = new Set(["GET /v1/health"]);
 
 /**
- * Runs before anything else, body parsing included: a foreign web page is refused (403) whatever it
- * sends, since a browser attaches its `Origin`; then every route but health needs the bearer token,
- * from the `Authorization` header or, for the websocket (browsers cannot set its headers), `?token=`.
+ * Runs before anything else, body parsing included: a `Host` other than the daemon's own loopback address
+ * is refused (403: a page that rebinds its own name to 127.0.0.1 still sends its name), as is a foreign web
+ * page, whatever it sends, since a browser attaches its `Origin`; then every route but health needs the
+ * bearer token, from the `Authorization` header or, for the websocket alone (browsers cannot set its
+ * headers), `?token=`. `hosts` are the `Host` values the daemon answers to, known once it listens.
  */
-export function installRequestGuard(app: FastifyInstance, token: string): void {
+export function installRequestGuard(app: FastifyInstance, token: string, hosts: () => readonly string[]): void {
   closeRefusedUpgrades(app);
   app.addHook("onRequest", async (request, reply) => {
+    const host = request.headers.host?.toLowerCase();
+    if (host === undefined || !hosts().includes(host))
+      return sendError(
+        reply,
+        403,
+        "forbidden-host",
+        `the daemon answers only at its own loopback address (${hosts().join(" or ")}), not ${host ?? "no Host"}`,
+      );
     const origin = request.headers.origin;
     if (origin !== undefined) {
       if (origin !== OBSIDIAN_ORIGIN)
@@ -60,6 +71,8 @@ function closeRefusedUpgrades(app: FastifyInstance): void {
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header !== undefined) return /^Bearer (\S+)$/i.exec(header)?.[1];
+  // A token in a URL ends up in logs and histories: only the websocket, which has no other way, may.
+  if (request.routeOptions.url !== ROUTES.events.path) return undefined;
   const query = request.query as Record<string, unknown> | undefined;
   return typeof query?.token === "string" ? query.token : undefined;
 }

@@ -2,7 +2,8 @@ import { readFileSync, rmSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import type { DaemonAddress } from "@vault-tuner/shared";
 import { writeFileAtomically } from "../config/write-file-atomically";
-import { prepareDataDir } from "../config/data-dir";
+import { prepareDataDir, type DataDir } from "../config/data-dir";
+import { lockDataDir } from "../config/data-dir-lock";
 import { loadOrCreateToken } from "../config/token";
 import { EventBus } from "../events/event-bus";
 import { IngestQueue } from "../store/ingest-queue";
@@ -46,6 +47,17 @@ export const DAEMON_HOST = "127.0.0.1";
 
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const dataDir = prepareDataDir(options.dataDir);
+  // One daemon a data dir: a second one would write the same database and folders.
+  const release = lockDataDir(dataDir.root);
+  try {
+    return await startLocked(options, dataDir, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function startLocked(options: DaemonOptions, dataDir: DataDir, release: () => void): Promise<RunningDaemon> {
   const { token } = loadOrCreateToken(dataDir.token);
   const store = Store.open(dataDir.database);
   const writer = new TraceWriter(dataDir.database);
@@ -90,6 +102,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     serving,
   };
   let app: FastifyInstance;
+  // Known once the socket is bound (a port of 0 is chosen then); nothing is served before.
+  let hosts: string[] = [];
   try {
     const imported = await importSpool(dataDir.spool, store.toolsets, context.ingest);
     app = await buildApp(context, {
@@ -97,10 +111,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       logLevel: options.logLevel,
       logStream: options.logStream,
       bodyLimit: options.bodyLimit,
+      hosts: () => hosts,
     });
     if (imported.files > 0) app.log.info(imported, "imported the taps' spool");
     for (const line of tidyDatasetWork(dataDir.datasets)) app.log.warn(line);
     await app.listen({ host: DAEMON_HOST, port: options.port });
+    const bound = app.server.address();
+    const boundPort = typeof bound === "object" && bound ? bound.port : options.port;
+    hosts = [`${DAEMON_HOST}:${boundPort}`, `localhost:${boundPort}`];
     const { interrupted } = jobs.start();
     if (interrupted.length > 0)
       app.log.warn(
@@ -139,7 +157,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
           store.close();
           await serving.close();
         })
-        .finally(() => clearInterval(keepAlive));
+        .finally(() => {
+          release();
+          clearInterval(keepAlive);
+        });
       return closing;
     },
   };

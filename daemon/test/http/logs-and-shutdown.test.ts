@@ -15,6 +15,8 @@ it("never writes the token into its log, even at debug level and from the websoc
   try {
     await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace()] } });
     await daemon.call("GET", `/v1/traces/nothing?token=${daemon.token}`);
+    // Escaped, the name is still the token's: a 4xx logs its URL.
+    await daemon.call("GET", `/v1/traces/nothing?%74oken=${daemon.token}`, { auth: false });
     await daemon.call("GET", "/v1/traces", { auth: false, headers: { authorization: `Bearer ${daemon.token}x` } });
     await new Promise<void>((resolve, reject) => {
       const socket = new WebSocket(`${daemon.url.replace("http", "ws")}/v1/events?token=${daemon.token}`);
@@ -36,6 +38,9 @@ it("redacts a token parameter wherever it sits in a URL", () => {
   expect(redactUrl("/v1/events?token=abc")).toBe("/v1/events?token=[redacted]");
   expect(redactUrl("/v1/events?x=1&TOKEN=abc&y=2")).toBe("/v1/events?x=1&TOKEN=[redacted]&y=2");
   expect(redactUrl("/v1/traces?q=token")).toBe("/v1/traces?q=token");
+  expect(redactUrl("/v1/traces?%74oken=abc&%54OKEN%20=def")).toBe(
+    "/v1/traces?%74oken=[redacted]&%54OKEN%20=[redacted]",
+  );
 });
 
 it("closes open websockets and finishes when stopped", async () => {

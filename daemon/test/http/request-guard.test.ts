@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { makeTrace, startTestDaemon, type TestDaemon } from "../daemon-harness";
@@ -8,6 +9,47 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await daemon.stop();
+});
+
+/** A request with a Host of our choosing (fetch always sends the URL's own). */
+function withHost(host: string, path: string): Promise<{ status: number; body: any }> {
+  const url = new URL(daemon.url);
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest(
+      { host: url.hostname, port: url.port, path, headers: { host, authorization: `Bearer ${daemon.token}` } },
+      (reply) => {
+        let text = "";
+        reply.on("data", (chunk) => (text += String(chunk)));
+        reply.on("end", () => resolve({ status: reply.statusCode ?? 0, body: JSON.parse(text) }));
+      },
+    );
+    sent.on("error", reject);
+    sent.end();
+  });
+}
+
+describe("where a request may come from", () => {
+  it("answers only to its own loopback address: another Host is refused, token or not (DNS rebinding)", async () => {
+    const port = new URL(daemon.url).port;
+    for (const host of [`evil.example:${port}`, `127.0.0.1:${Number(port) + 1}`, "127.0.0.1"]) {
+      const reply = await withHost(host, "/v1/traces");
+      expect(reply.status, host).toBe(403);
+      expect(reply.body.error.code).toBe("forbidden-host");
+    }
+    expect((await withHost(`127.0.0.1:${port}`, "/v1/traces")).status).toBe(200);
+    expect((await withHost(`localhost:${port}`, "/v1/traces")).status).toBe(200);
+  });
+
+  it("takes a token in the URL for the websocket only", async () => {
+    const reply = await daemon.call("GET", `/v1/traces?token=${daemon.token}`, { auth: false });
+    expect(reply.status).toBe(401);
+    const write = await daemon.call("POST", `/v1/traces?token=${daemon.token}`, {
+      auth: false,
+      body: { traces: [makeTrace()] },
+    });
+    expect(write.status).toBe(401);
+    expect((await daemon.call("GET", "/v1/traces")).body.items).toEqual([]);
+  });
 });
 
 describe("authentication", () => {

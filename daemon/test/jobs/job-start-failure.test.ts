@@ -13,7 +13,7 @@ async function call(url: string, token: string, method: string, path: string, bo
     body: body ? JSON.stringify(body) : undefined,
     signal: AbortSignal.timeout(ms),
   });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as any };
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), "vt-job-start-"));
