@@ -1,5 +1,6 @@
 import { DEFAULT_DAEMON_PORT } from "@vault-tuner/shared";
 import { resolveDataDir } from "../../config/data-dir";
+import { DataDirInUseError } from "../../config/data-dir-lock";
 import { startDaemon } from "../../http/server";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
@@ -7,11 +8,18 @@ import { EXIT_OK, UsageError } from "../usage-error";
 /** Starts the daemon and keeps it running until SIGINT or SIGTERM, then shuts it down cleanly. */
 export async function runDaemon(args: { values: Record<string, unknown> }, output: Output): Promise<number> {
   const port = parsePort(args.values.port);
-  const daemon = await startDaemon({
-    dataDir: resolveDataDir(args.values["data-dir"] as string | undefined),
-    port,
-    logLevel: (args.values["log-level"] as string | undefined) ?? "info",
-  });
+  let daemon: Awaited<ReturnType<typeof startDaemon>>;
+  try {
+    daemon = await startDaemon({
+      dataDir: resolveDataDir(args.values["data-dir"] as string | undefined),
+      port,
+      logLevel: (args.values["log-level"] as string | undefined) ?? "info",
+    });
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError)) throw error;
+    output.err(`vault-tuner daemon: ${error.message}\n`);
+    return EXIT_DATA_DIR_IN_USE;
+  }
   output.out(`listening on ${daemon.url}\n`);
   output.out(`token file: ${daemon.tokenFile}\n`);
   await new Promise<void>((resolve) => {
@@ -38,6 +46,9 @@ function parsePort(value: unknown): number {
     throw new UsageError(`--port must be a whole number from 0 to 65535 (0 picks a free port), got "${text}"`);
   return port;
 }
+
+/** Another daemon holds the data dir. */
+const EXIT_DATA_DIR_IN_USE = 3;
 
 /** The port the plugin and the tap look for first. */
 export const DEFAULT_PORT = DEFAULT_DAEMON_PORT;
