@@ -2,6 +2,7 @@ import { DEFAULT_DAEMON_PORT } from "@vault-tuner/shared";
 import { resolveDataDir } from "../../config/data-dir";
 import { DataDirInUseError } from "../../config/data-dir-lock";
 import { startDaemon } from "../../http/server";
+import { DatabaseDamagedError } from "../../store/open-database";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
 
@@ -16,9 +17,15 @@ export async function runDaemon(args: { values: Record<string, unknown> }, outpu
       logLevel: (args.values["log-level"] as string | undefined) ?? "info",
     });
   } catch (error) {
-    if (!(error instanceof DataDirInUseError)) throw error;
-    output.err(`vault-tuner daemon: ${error.message}\n`);
-    return EXIT_DATA_DIR_IN_USE;
+    if (error instanceof DataDirInUseError) {
+      output.err(`vault-tuner daemon: ${error.message}\n`);
+      return EXIT_DATA_DIR_IN_USE;
+    }
+    if (error instanceof DatabaseDamagedError) {
+      output.err(`vault-tuner daemon: ${error.message}\n`);
+      return EXIT_DATABASE_DAMAGED;
+    }
+    throw error;
   }
   output.out(`listening on ${daemon.url}\n`);
   output.out(`token file: ${daemon.tokenFile}\n`);
@@ -49,6 +56,8 @@ function parsePort(value: unknown): number {
 
 /** Another daemon holds the data dir. */
 const EXIT_DATA_DIR_IN_USE = 3;
+/** The store is damaged; the message says how to recover. */
+const EXIT_DATABASE_DAMAGED = 4;
 
 /** The port the plugin and the tap look for first. */
 export const DEFAULT_PORT = DEFAULT_DAEMON_PORT;
