@@ -29,9 +29,12 @@ export function openDatabase(file: string): Db {
     const check = db.pragma("quick_check", { simple: true });
     if (check !== "ok") throw new DatabaseDamagedError(`the store ${file} is damaged (quick_check: ${String(check)})`);
   } catch (error) {
-    if (error instanceof DatabaseDamagedError) throw new DatabaseDamagedError(`${error.message}: ${recoveryHint(file)}`);
+    if (error instanceof DatabaseDamagedError)
+      throw new DatabaseDamagedError(`${error.message}: ${recoveryHint(file)}`);
     // The header itself: SQLite does not even take it for a database.
-    throw new DatabaseDamagedError(`the store ${file} cannot be opened (${describeError(error)}): ${recoveryHint(file)}`);
+    throw new DatabaseDamagedError(
+      `the store ${file} cannot be opened (${describeError(error)}): ${recoveryHint(file)}`,
+    );
   }
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
