@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { ROUTES } from "@vault-tuner/shared";
 import type { AppContext } from "./app-context";
-import { installErrorReplies } from "./error-replies";
+import { answerClientError, installErrorReplies } from "./error-replies";
 import { logOptions, logRequestOutcomes } from "./log-options";
 import { installRequestGuard } from "./request-guard";
 import { chatRoutes } from "./routes/chat";
@@ -40,7 +40,12 @@ export async function buildApp(context: AppContext, options: AppOptions): Promis
     forceCloseConnections: true,
     // One line per request at ingest rates is noise; see logRequestOutcomes.
     logController: new LogController({ disableRequestLogging: true }),
+    // What Node's HTTP parser refuses (a request line or headers too long, a malformed request) never reaches
+    // a route: it is answered here, in the same shape as every other error.
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
+  // The routes take JSON; text is refused (415) rather than parsed and blamed on its shape.
+  app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // The route table in shared/ is the one contract with the plugin and the CLI: a route missing from it

@@ -1,4 +1,6 @@
 import type { ApiErrorBody, ApiIssue } from "@vault-tuner/shared";
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 
@@ -67,5 +69,29 @@ export function installErrorReplies(app: FastifyInstance): void {
   });
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, "not-found", `no route ${request.method} ${request.url.split("?")[0]}`),
+  );
+}
+
+/** Node's parser errors as our status, code and words. */
+const PARSER_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [
+    431,
+    "headers-too-large",
+    "the request line or headers are too large (a URL this long is not one the daemon makes)",
+  ],
+  HPE_URI_TOO_LONG: [414, "uri-too-long", "the URL is too long"],
+};
+
+/** A request Node's HTTP parser refused, answered as `{error: {code, message}}` before the socket closes. */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) return;
+  const [status, code, message] = PARSER_ERRORS[error.code ?? ""] ?? [
+    400,
+    "bad-request",
+    "the request is not valid HTTP",
+  ];
+  const body = JSON.stringify(errorBody(code, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }

@@ -94,7 +94,7 @@ export const ROUTES = {
     method: "POST",
     path: "/v1/traces",
     summary:
-      '`{"traces": [Trace, ...]}` (1 to 1,000) -> 201 `{"ids"}`, sent only once the rows are synced to disk; a trace whose `id` is stored already is kept as it was (retries are safe).',
+      '`{"traces": [Trace, ...]}` (1 to 1,000) -> 201 `{"ids"}`, sent only once the rows are synced to disk; a trace whose `id` is stored already is kept as it was (retries are safe); ids the batch carried twice are stored once and listed in `repeated`.',
     body: PostTracesBodySchema,
     statuses: [201],
     reply: PostTracesReplySchema,

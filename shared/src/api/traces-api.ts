@@ -15,6 +15,8 @@ export type PostTracesBody = z.infer<typeof PostTracesBodySchema>;
 export const PostTracesReplySchema = z.object({
   /** One id per posted trace, in order: the client's id, or the one the daemon gave it. */
   ids: z.array(z.string()),
+  /** Ids the batch carried more than once: each is stored once, as its first occurrence. */
+  repeated: z.array(z.string()).optional(),
 });
 
 export const PostToolsetReplySchema = z.object({
@@ -83,7 +85,13 @@ export const TraceFilterSchema = z.object({
   tool: z.string().min(1).optional(),
   session: z.string().min(1).optional(),
   /** Text the call or its result contains (case-insensitive for ASCII). */
-  q: z.string().min(1).max(500).optional(),
+  q: z
+    .string()
+    .min(1)
+    .max(500)
+    // A NUL ends the text SQLite compares with, so it would match every call.
+    .regex(/^[^\u0000-\u001f]*$/, "no control characters")
+    .optional(),
   failed: z.boolean().optional(),
   /** Only calls the daemon suggests marking undesirable. */
   suggested: z.literal("undesirable").optional(),

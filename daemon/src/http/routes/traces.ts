@@ -13,7 +13,10 @@ export function traceRoutes(context: AppContext): FastifyPluginAsyncZod {
       // Resolves only after the commit (WAL, synchronous=FULL) that holds these rows has returned.
       const { ids, created } = await context.ingest.submit(request.body.traces);
       if (created.length > 0) events.publish({ type: "trace.created", traces: created });
-      return reply.code(201).send({ ids });
+      const seen = new Set<string>();
+      const repeated = new Set<string>();
+      for (const id of ids) (seen.has(id) ? repeated : seen).add(id);
+      return reply.code(201).send(repeated.size > 0 ? { ids, repeated: [...repeated] } : { ids });
     });
 
     app.get(ROUTES.listTraces.path, { schema: schemaOf(ROUTES.listTraces) }, async (request) => {

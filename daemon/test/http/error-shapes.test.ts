@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTrace, startTestDaemon, type TestDaemon } from "../daemon-harness";
+
+let daemon: TestDaemon;
+beforeAll(async () => {
+  daemon = await startTestDaemon();
+  await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace({ id: "a" }), makeTrace({ id: "b" })] } });
+});
+afterAll(() => daemon.stop());
+
+const raw = (path: string, init: RequestInit = {}) =>
+  fetch(`${daemon.url}${path}`, { ...init, headers: { authorization: `Bearer ${daemon.token}`, ...init.headers } });
+
+describe("what the daemon refuses, and how it says so", () => {
+  it("answers text it cannot read with 415 in its own error shape", async () => {
+    const reply = await raw("/v1/traces", { method: "POST", headers: { "content-type": "text/plain" }, body: "hello" });
+    expect(reply.status).toBe(415);
+    expect(((await reply.json()) as { error: { code: string } }).error.code).toBe("unsupported-media-type");
+  });
+
+  it("answers what Node's parser refuses (headers too large) in its own error shape too", async () => {
+    const reply = await raw(`/v1/traces?${"x=1&".repeat(20_000)}`);
+    expect(reply.status).toBe(431);
+    expect(await reply.json()).toEqual({
+      error: { code: "headers-too-large", message: expect.stringContaining("too large") },
+    });
+  });
+
+  it("refuses a search for a control character instead of matching every call", async () => {
+    const reply = await daemon.call("GET", "/v1/traces?q=%00");
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.issues[0]).toMatchObject({ path: "q", message: "no control characters" });
+  });
+
+  it("says which ids a batch carried twice, stored once", async () => {
+    const reply = await daemon.call("POST", "/v1/traces", {
+      body: { traces: [makeTrace({ id: "c" }), makeTrace({ id: "d" }), makeTrace({ id: "c" })] },
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body).toEqual({ ids: ["c", "d", "c"], repeated: ["c"] });
+    expect((await daemon.allTraces()).filter((trace) => trace.id === "c")).toHaveLength(1);
+  });
+});
