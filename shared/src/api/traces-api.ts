@@ -90,7 +90,7 @@ export const TraceFilterSchema = z.object({
     .min(1)
     .max(500)
     // A NUL ends the text SQLite compares with, so it would match every call.
-    .regex(/^[^\u0000-\u001f]*$/, "no control characters")
+    .refine((text) => ![...text].some((character) => character.charCodeAt(0) < 0x20), "no control characters")
     .optional(),
   failed: z.boolean().optional(),
   /** Only calls the daemon suggests marking undesirable. */
