@@ -17,7 +17,9 @@ import { buildInWorker } from "../datasets/build-in-worker";
 import { DatasetBuildRequestSchema } from "@vault-tuner/shared";
 import { buildApp } from "./app";
 import { recommendedFile, stageJobs } from "./stage-jobs";
+import { BuildRequestError, checkBuildRequest } from "../datasets/check-build-request";
 import { tidyDatasetWork } from "../datasets/output/dataset-folder";
+import { JobRequestError } from "../jobs/job-kind";
 import { projectDatasetsDir } from "../datasets/sources/source-files";
 
 export interface DaemonOptions {
@@ -90,6 +92,14 @@ async function startLocked(options: DaemonOptions, dataDir: DataDir, release: ()
         onProgress,
         stopping.signal,
       ),
+    checkBuild: (request) => {
+      try {
+        checkBuildRequest(DatasetBuildRequestSchema.parse(request), sourceRoots);
+      } catch (error) {
+        if (error instanceof BuildRequestError) throw new JobRequestError(error.message, `build.${error.path}`);
+        throw error;
+      }
+    },
   });
   const context = {
     store,

@@ -22,6 +22,8 @@ export interface JobRunnerOptions {
   kinds: JobKinds;
   /** Builds a dataset as POST /v1/datasets does (a pipeline's first step). */
   buildDataset?: (request: DatasetBuildRequest, onProgress: (step: string) => void) => Promise<unknown>;
+  /** The checks POST /v1/datasets makes before building, for a pipeline's build step (JobRequestError). */
+  checkBuild?: (request: DatasetBuildRequest) => void;
   /** The file an export job's quantization check recommended, when it ran: a pipeline evaluates and deploys it. */
   recommendedFile?: (exported: Job) => string | undefined;
   now?: () => string;
@@ -59,6 +61,7 @@ export class JobRunner {
     this.pipelines = new PipelineRunner(store.jobs, this, {
       kinds: options.kinds,
       buildDataset: options.buildDataset,
+      checkBuild: options.checkBuild,
       recommendedFile: options.recommendedFile ?? (() => undefined),
       now: this.now,
     });

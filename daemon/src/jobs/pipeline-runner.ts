@@ -25,6 +25,8 @@ export interface PipelineOptions {
   kinds: JobKinds;
   /** Builds a dataset as POST /v1/datasets does (a pipeline's first step). */
   buildDataset?: (request: DatasetBuildRequest, onProgress: (step: string) => void) => Promise<unknown>;
+  /** The checks POST /v1/datasets makes before building, for a build step checked ahead (JobRequestError). */
+  checkBuild?: (request: DatasetBuildRequest) => void;
   /** The file an export job's quantization check recommended, when it ran (what is evaluated and deployed). */
   recommendedFile: (exported: Job) => string | undefined;
   now: () => string;
@@ -49,6 +51,8 @@ export class PipelineRunner {
    * submitted), and records the training step as it resolved: recipe and model.
    */
   prepare(request: PipelineJobRequest): PipelineJobRequest {
+    // A build that cannot read its sources is refused now, as POST /v1/datasets refuses it, not when it runs.
+    if (request.build) this.options.checkBuild?.(request.build);
     let train = request.train;
     for (const { step, request: planned } of plannedSteps(request)) {
       try {

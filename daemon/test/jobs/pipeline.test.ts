@@ -116,4 +116,22 @@ it("refuses a pipeline on a dataset that does not exist, or one that would deplo
     path: "deploy.file",
     message: "the export step writes q8_0, f16; deploy.file q4_k_m is not among them",
   });
+  // A build step that reads outside the folders a build may read is refused up front, as POST /v1/datasets
+  // refuses it, not accepted and failed later.
+  const escaping = await daemon.call("POST", "/v1/jobs", {
+    body: {
+      kind: "pipeline",
+      build: {
+        name: "escaping",
+        sources: { files: ["../../../etc/passwd"] },
+      },
+      train: { recipe: "tiny", model: "/m", device: "cpu" },
+    },
+  });
+  expect(escaping.status).toBe(400);
+  expect(escaping.body.error.issues[0].path).toBe("build.sources.files.0");
+  const direct = await daemon.call("POST", "/v1/datasets", {
+    body: { name: "escaping", sources: { files: ["../../../etc/passwd"] } },
+  });
+  expect(direct.body.error.issues[0].path).toBe("sources.files.0");
 });

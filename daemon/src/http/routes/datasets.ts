@@ -6,8 +6,7 @@ import { schemaOf } from "../route-schema";
 import { DatasetExistsError } from "../../datasets/build-dataset";
 import { buildInWorker } from "../../datasets/build-in-worker";
 import { listCards, readCard, SPLIT_FILES } from "../../datasets/output/dataset-folder";
-import { resolveSourcePath, SourcePathError } from "../../datasets/sources/source-files";
-import { ToolsetRegistry, UnknownCatalogError } from "../../datasets/sources/toolset-registry";
+import { BuildRequestError, checkBuildRequest } from "../../datasets/check-build-request";
 import type { AppContext } from "../app-context";
 import { HttpError } from "../error-replies";
 
@@ -25,8 +24,7 @@ export function datasetRoutes(context: AppContext): FastifyPluginAsyncZod {
       building.add(options.name);
       try {
         // Cheap checks here, so a bad request is answered without starting a thread.
-        for (const file of options.sources.files ?? []) resolveSourcePath(file, context.sourceRoots);
-        new ToolsetRegistry().catalog(options.catalog);
+        checkBuildRequest(options, context.sourceRoots);
         const job = {
           options,
           databaseFile: context.dataDir.database,
@@ -48,15 +46,9 @@ export function datasetRoutes(context: AppContext): FastifyPluginAsyncZod {
         return reply.code(201).send(card);
       } catch (error) {
         if (error instanceof DatasetExistsError) throw new HttpError(409, "dataset-exists", error.message);
-        if (error instanceof SourcePathError) {
-          const index = (options.sources.files ?? []).indexOf(error.path);
+        if (error instanceof BuildRequestError)
           throw new HttpError(400, "invalid-body", `invalid body: ${error.message}`, [
-            { path: index >= 0 ? `sources.files.${index}` : "sources.files", message: error.message },
-          ]);
-        }
-        if (error instanceof UnknownCatalogError)
-          throw new HttpError(400, "invalid-body", `invalid body: ${error.message}`, [
-            { path: "catalog", message: error.message },
+            { path: error.path, message: error.message },
           ]);
         throw error;
       } finally {
