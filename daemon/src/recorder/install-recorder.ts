@@ -53,7 +53,15 @@ function writeRecords(dataDir: DataDir, records: InstallRecord[]): void {
 function readConfig(configPath: string): { text: string; config: ClientConfig } {
   if (!existsSync(configPath))
     throw new ClientConfigError(`no client config at ${configPath}; pass --config FILE if it lives elsewhere`);
-  const text = readFileSync(configPath, "utf8");
+  let text: string;
+  try {
+    text = readFileSync(configPath, "utf8");
+  } catch (error) {
+    // A folder, or a file this user may not read: the client's config cannot be this.
+    throw new ClientConfigError(
+      `cannot read the client config ${configPath} (${describeError(error)}); pass --config FILE`,
+    );
+  }
   try {
     return { text, config: JSON.parse(text) as ClientConfig };
   } catch (error) {

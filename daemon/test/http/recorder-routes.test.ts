@@ -39,6 +39,12 @@ describe("POST /v1/recorder/install and /uninstall", () => {
     });
     expect([noConfig.status, noConfig.body.error.code]).toEqual([409, "client-config"]);
     expect(noConfig.body.error.message).toContain(`no client config at ${config}`);
+    // A folder where the config should be is the user's mistake to fix, not the daemon's failure.
+    const folder = await daemon.call("POST", "/v1/recorder/install", {
+      body: { vault, configPath: home, tap: join(home, "tap.cjs") },
+    });
+    expect([folder.status, folder.body.error.code]).toEqual([409, "client-config"]);
+    expect(folder.body.error.message).toMatch(/cannot read the client config .*EISDIR/);
     mkdirSync(vault);
     const text = `${JSON.stringify({ mcpServers: { other: { command: "node", args: ["/elsewhere/server.js"] } } })}\n`;
     writeFileSync(config, text);
