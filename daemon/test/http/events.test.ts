@@ -61,3 +61,26 @@ it("pushes hello, then new traces (not retried ones) and label changes", async (
   ]);
   expect(events[2]).toMatchObject({ traceId: "new", label: "undesirable", previous: "unlabeled", corrected: true });
 });
+
+it("stops promptly even when a subscriber never answers the closing handshake", async () => {
+  const own = await startTestDaemon();
+  const url = new URL(own.url);
+  // A raw upgrade, then silence: no pong, no close frame, nothing (a frozen client).
+  const { connect } = await import("node:net");
+  const socket = connect(Number(url.port), url.hostname);
+  await new Promise<void>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.once("data", (chunk) =>
+      String(chunk).startsWith("HTTP/1.1 101") ? resolve() : reject(new Error(String(chunk))),
+    );
+    socket.write(
+      `GET /v1/events HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer ${own.token}\r\n\r\n`,
+    );
+  });
+  socket.pause();
+  const started = Date.now();
+  await own.stop();
+  // ws would wait 30 s for the answer; the daemon gives half a second.
+  expect(Date.now() - started).toBeLessThan(10_000);
+  socket.destroy();
+}, 60_000);
