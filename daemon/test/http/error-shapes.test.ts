@@ -41,3 +41,24 @@ describe("what the daemon refuses, and how it says so", () => {
     expect((await daemon.allTraces()).filter((trace) => trace.id === "c")).toHaveLength(1);
   });
 });
+
+describe("ids that could not come back", () => {
+  it("refuses a trace id or session with a lone surrogate, naming the field, and stores nothing of the batch", async () => {
+    const lone = "bad\ud800id";
+    const reply = await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace({ id: lone })] } });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.issues[0]).toMatchObject({
+      path: "traces.0.id",
+      message: expect.stringContaining("lone surrogate"),
+    });
+    expect((await daemon.allTraces()).some((trace) => trace.id.startsWith("bad"))).toBe(false);
+    const session = await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace({ session: "s\udc00" })] } });
+    expect(session.body.error.issues[0].path).toBe("traces.0.session");
+    // A pair is fine: an emoji id is stored and fetched back exactly.
+    const emoji = "note-😀";
+    expect((await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace({ id: emoji })] } })).status).toBe(
+      201,
+    );
+    expect((await daemon.call("GET", `/v1/traces/${encodeURIComponent(emoji)}`)).body.trace.id).toBe(emoji);
+  });
+});

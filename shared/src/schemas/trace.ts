@@ -26,14 +26,30 @@ export const RpcErrorSchema = z.object({
   message: z.string(),
 });
 
+/** Text that is valid Unicode: a lone surrogate cannot be stored as UTF-8, so it could never be fetched back. */
+function wellFormed(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(index + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      index++;
+    } else if (code >= 0xdc00 && code <= 0xdfff) return false;
+  }
+  return true;
+}
+
+/** An id a client chooses: stored as given and used in URLs, so it must come back exactly. */
+export const ClientIdSchema = z.string().min(1).max(200).refine(wellFormed, "not valid Unicode (a lone surrogate)");
+
 /** One recorded tool call. */
 export const TraceSchema = z.object({
   /** Client-chosen id; a retry with the same id is stored once. */
-  id: z.string().min(1).max(200).optional(),
+  id: ClientIdSchema.optional(),
   recordedAt: z.iso.datetime({ offset: true }),
   source: TraceSourceSchema,
   /** Session key the recorder grouped the call under. */
-  session: z.string().min(1),
+  session: z.string().min(1).refine(wellFormed, "not valid Unicode (a lone surrogate)"),
   /** Content hash of the `tools/list` result the client saw. */
   toolsetHash: z.string().optional(),
   call: z.object({ name: z.string().min(1), arguments: JsonObjectSchema }),
