@@ -11,6 +11,7 @@ import type {
 } from "@vault-tuner/shared";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { Db } from "./open-database";
+import { tracePreview } from "./trace-preview";
 
 interface TraceRow {
   seq: number;
@@ -104,7 +105,7 @@ export class TraceStore {
     const last = page[page.length - 1];
     const nextCursor =
       rows.length > limit && last ? encodeCursor({ recordedMs: last.recorded_ms, seq: last.seq }) : null;
-    return { items: page.map(toStoredTrace), nextCursor };
+    return { items: page.map((row) => tracePreview(toStoredTrace(row))), nextCursor };
   }
 
   /** Every matching trace with its label and correction, grouped by session in recording order. */

@@ -62,3 +62,32 @@ describe("ids that could not come back", () => {
     expect((await daemon.call("GET", `/v1/traces/${encodeURIComponent(emoji)}`)).body.trace.id).toBe(emoji);
   });
 });
+
+describe("the trace list", () => {
+  it("lists large calls as bounded previews, marked cut, and gives each whole on its own", async () => {
+    const big = "y".repeat(3_000_000);
+    const traces = ["big1", "big2", "big3"].map((id) =>
+      makeTrace({
+        id,
+        call: { name: "contentManager_createContent", arguments: { filePath: `${id}.md`, content: big } },
+      }),
+    );
+    expect((await daemon.call("POST", "/v1/traces", { body: { traces } })).status).toBe(201);
+    const listed = await raw("/v1/traces?q=big&limit=10");
+    const text = await listed.text();
+    // Three 3 MB calls, listed in a few kilobytes.
+    expect(text.length).toBeLessThan(50_000);
+    const items = (
+      JSON.parse(text) as { items: { id: string; cut?: boolean; call: { arguments: { content: string } } }[] }
+    ).items;
+    expect(items.map((item) => [item.id, item.cut])).toEqual([
+      ["big3", true],
+      ["big2", true],
+      ["big1", true],
+    ]);
+    expect(items[0]?.call.arguments.content).toMatch(/^y{2000}… \[2998000 more characters\]$/);
+    const whole = await daemon.call("GET", "/v1/traces/big2");
+    expect(whole.body.trace.call.arguments.content).toBe(big);
+    expect(whole.body.trace.cut).toBeUndefined();
+  }, 60_000);
+});

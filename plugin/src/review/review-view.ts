@@ -167,12 +167,23 @@ export class ReviewView extends ItemView {
   }
 
   private openCorrection(traceId: string): void {
-    const trace = this.state.items.find((item) => item.id === traceId);
-    if (!trace) return;
-    new CorrectionModal(this.services, trace, (outcome) => {
-      this.state.setLabel(traceId, "undesirable");
-      this.showOutcome(outcome);
-    }).open();
+    const listed = this.state.items.find((item) => item.id === traceId);
+    if (!listed) return;
+    // A call too large to list whole is corrected from all of it, never from its preview.
+    const whole = listed.cut
+      ? this.services.daemon.call(ROUTES.getTrace, { params: { id: traceId } }).then((detail) => detail.trace)
+      : Promise.resolve(listed);
+    whole
+      .then((trace) =>
+        new CorrectionModal(this.services, trace, (outcome) => {
+          this.state.setLabel(traceId, "undesirable");
+          this.showOutcome(outcome);
+        }).open(),
+      )
+      .catch((error: unknown) => {
+        this.message = `Cannot open the whole call to correct it: ${describeError(error)}`;
+        this.render();
+      });
   }
 
   private buildFilterBar(bar: HTMLElement): void {

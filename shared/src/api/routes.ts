@@ -103,7 +103,7 @@ export const ROUTES = {
     method: "GET",
     path: "/v1/traces",
     summary:
-      'Newest first, `?label=&tool=&session=&q=&failed=&suggested=undesirable&limit=(1-100)&cursor=` -> `{"items", "nextCursor"}`.',
+      'Newest first, `?label=&tool=&session=&q=&failed=&suggested=undesirable&limit=(1-100)&cursor=` -> `{"items", "nextCursor"}`; a call too large to list whole is a preview (texts over 2,000 characters, arrays over 50 items and values nested deeper than 16 cut, each said in place) marked `cut: true`.',
     query: TraceListQuerySchema,
     statuses: [200],
     reply: TraceListReplySchema,

@@ -50,6 +50,8 @@ export const StoredTraceSchema = TraceSchema.extend({
   failed: z.boolean(),
   suggestion: SuggestionSchema.nullable(),
   label: LabelValueSchema,
+  /** Set in a list when the call was too large to list whole: `GET /v1/traces/:id` has all of it. */
+  cut: z.boolean().optional(),
 });
 export type StoredTrace = z.infer<typeof StoredTraceSchema>;
 
