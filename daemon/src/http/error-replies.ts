@@ -84,14 +84,21 @@ const PARSER_ERRORS: Record<string, [number, string, string]> = {
 
 /** A request Node's HTTP parser refused, answered as `{error: {code, message}}` before the socket closes. */
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable) return;
+  // A peer that hung up hears nothing; a socket that cannot be written to is let go.
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
   const [status, code, message] = PARSER_ERRORS[error.code ?? ""] ?? [
     400,
     "bad-request",
     "the request is not valid HTTP",
   ];
   const body = JSON.stringify(errorBody(code, message));
-  socket.end(
+  // Written, then the connection closed: the peer may not read further, and nothing else comes on it.
+  socket.write(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
 }
