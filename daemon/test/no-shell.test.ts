@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
+import { ROOT, sourceFiles } from "./source-files";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SOURCE_DIRS = ["daemon/src", "shared/src", "plugin/src"];
 
 /** Ways to hand a string to a shell. The daemon passes argument arrays to programs, never command lines. */
@@ -14,14 +13,6 @@ const SHELL_PATTERNS: [RegExp, string][] = [
   [/\$\s*`/, "execa's $ template"],
   [/["']\/bin\/(ba)?sh["']|["']sh["']\s*,\s*\[\s*["']-c["']/, "sh -c"],
 ];
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return /\.(ts|mts|js|mjs)$/.test(entry.name) ? [path] : [];
-  });
-}
 
 it("no source file builds a shell command", () => {
   const files = SOURCE_DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir)));

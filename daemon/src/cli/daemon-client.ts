@@ -1,10 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  addressUrl,
   callRoute,
   httpTransport,
-  DAEMON_ADDRESS_FILE,
   DaemonEventSchema,
   DEFAULT_DAEMON_URL,
   ROUTES,
@@ -17,6 +15,7 @@ import {
 } from "@vault-tuner/shared";
 import WebSocket from "ws";
 import { resolveDataDir } from "../config/data-dir";
+import { runningDaemonUrl } from "../config/running-daemon";
 import { UsageError } from "./usage-error";
 
 /** A running daemon, as the CLI reaches it: its URL and the token in its data dir. */
@@ -40,7 +39,10 @@ export interface DaemonClient {
  */
 export function daemonClient(values: Record<string, unknown>): DaemonClient {
   const dataDir = resolveDataDir(values["data-dir"] as string | undefined);
-  const url = ((values.daemon as string | undefined) ?? runningAt(dataDir) ?? DEFAULT_DAEMON_URL).replace(/\/$/, "");
+  const url = ((values.daemon as string | undefined) ?? runningDaemonUrl(dataDir) ?? DEFAULT_DAEMON_URL).replace(
+    /\/$/,
+    "",
+  );
   const tokenFile = join(dataDir, "token");
   let token: string;
   try {
@@ -84,14 +86,6 @@ export function daemonClient(values: Record<string, unknown>): DaemonClient {
       return () => socket.close();
     },
   };
-}
-
-function runningAt(dataDir: string): string | undefined {
-  try {
-    return addressUrl(readFileSync(join(dataDir, DAEMON_ADDRESS_FILE), "utf8"));
-  } catch {
-    return undefined;
-  }
 }
 
 /** A refused request as one line: the reason, with the field it is about when the reason does not name it. */

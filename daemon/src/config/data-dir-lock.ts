@@ -1,6 +1,7 @@
 import { openSync, readFileSync, rmSync, writeSync, closeSync } from "node:fs";
 import { join } from "node:path";
-import { addressUrl, DAEMON_ADDRESS_FILE } from "@vault-tuner/shared";
+import { processAlive } from "./process-alive";
+import { runningDaemonUrl } from "./running-daemon";
 
 /** Two daemons on one data dir would both write it: the second is refused, naming the first. */
 export class DataDirInUseError extends Error {}
@@ -25,8 +26,8 @@ export function lockDataDir(root: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     const holder = Number.parseInt(readText(file) ?? "", 10);
-    if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
-      const url = addressOf(root);
+    if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
+      const url = runningDaemonUrl(root);
       throw new DataDirInUseError(
         `another daemon (pid ${holder}${url ? `, at ${url}` : ""}) already uses the data dir ${root}: stop it first, or give this one another --data-dir`,
       );
@@ -41,20 +42,5 @@ function readText(file: string): string | undefined {
     return readFileSync(file, "utf8");
   } catch {
     return undefined;
-  }
-}
-
-function addressOf(root: string): string | undefined {
-  const text = readText(join(root, DAEMON_ADDRESS_FILE));
-  return text ? addressUrl(text) : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it lives, as another user's process.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -2,6 +2,7 @@ import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ToolsListResultSchema, TraceSchema, type Trace } from "@vault-tuner/shared";
 import { readLines } from "@vault-tuner/shared/node";
+import { processAlive } from "../config/process-alive";
 import type { IngestQueue } from "./ingest-queue";
 import type { ToolsetStore } from "./toolset-store";
 
@@ -83,10 +84,5 @@ function parse(text: string | undefined): SpoolRecord | undefined {
 function tapIsRunning(name: string): boolean {
   const pid = Number(/^tap-(\d+)-/.exec(name)?.[1]);
   if (!pid || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return processAlive(pid);
 }

@@ -1,23 +1,15 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ROUTES, type Route } from "@vault-tuner/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HTTP_API_DOC, routeTableMarkdown, TABLE_END, TABLE_START } from "../../../shared/scripts/route-table";
 import { startTestDaemon, type TestDaemon } from "../daemon-harness";
-
-const ROOT = join(import.meta.dirname, "..", "..", "..");
-
-function sources(folder: string): string[] {
-  return readdirSync(folder).flatMap((name) => {
-    const path = join(folder, name);
-    return statSync(path).isDirectory() ? sources(path) : /\.(ts|mts)$/.test(name) ? [path] : [];
-  });
-}
+import { ROOT, sourceFiles } from "../source-files";
 
 /** Lines of code (comments left out) that match `pattern`, as `file:line: text`. */
 function codeMatching(folders: string[], pattern: RegExp): string[] {
   return folders.flatMap((folder) =>
-    sources(join(ROOT, folder)).flatMap((file) =>
+    sourceFiles(join(ROOT, folder)).flatMap((file) =>
       readFileSync(file, "utf8")
         .split("\n")
         .map((line, index) => ({ line, index }))

@@ -36,25 +36,23 @@ describe("a job that cannot start", () => {
       url: "http://127.0.0.1:9/v1",
       cases: ["combo_read_then_append"],
     };
-    const first = await call(daemon.url, token, "POST", "/v1/evals", request);
-    expect(first.status, JSON.stringify(first.body)).toBe(201);
-    let job = first.body;
-    for (let tries = 0; tries < 40 && (job.state === "queued" || job.state === "running"); tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      job = (await call(daemon.url, token, "GET", `/v1/jobs/${first.body.id}`)).body;
-    }
-    expect(job).toMatchObject({
+    /** Queues the evaluation and polls it until it leaves queued and running (10 s at most). */
+    const settled = async () => {
+      const created = await call(daemon.url, token, "POST", "/v1/evals", request);
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      let job = created.body;
+      for (let tries = 0; tries < 40 && (job.state === "queued" || job.state === "running"); tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        job = (await call(daemon.url, token, "GET", `/v1/jobs/${created.body.id}`)).body;
+      }
+      return job;
+    };
+    expect(await settled()).toMatchObject({
       state: "failed",
       error: { code: "error", message: expect.stringMatching(/ENOTDIR|not a directory/) },
     });
     // The daemon still answers, and a second job is taken up (and fails the same way), not left queued.
     expect((await call(daemon.url, token, "GET", "/v1/health")).status).toBe(200);
-    const second = await call(daemon.url, token, "POST", "/v1/evals", request);
-    let next = second.body;
-    for (let tries = 0; tries < 40 && (next.state === "queued" || next.state === "running"); tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      next = (await call(daemon.url, token, "GET", `/v1/jobs/${second.body.id}`)).body;
-    }
-    expect(next.state).toBe("failed");
+    expect((await settled()).state).toBe("failed");
   }, 60_000);
 });
