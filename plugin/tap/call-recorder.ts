@@ -1,4 +1,4 @@
-import type { ToolsListResult, Trace } from "@vault-tuner/shared";
+import { cutJson, MAX_JSON_DEPTH, type ToolsListResult, type Trace } from "@vault-tuner/shared";
 
 /** What the tap writes to its spool and sends to the daemon. */
 export type TapRecord = { kind: "toolset"; toolsList: ToolsListResult } | { kind: "trace"; trace: Trace };
@@ -11,9 +11,18 @@ export const CANCELLED_CODE = -32800;
 interface PendingCall {
   name: string;
   arguments: Json;
+  /** Values nested deeper than the daemon takes were replaced by a marker. */
+  truncated: boolean;
   startedAt: number;
   recordedAt: string;
 }
+
+/**
+ * The daemon refuses JSON nested deeper than MAX_JSON_DEPTH; the tap records such a call with the
+ * deeper values replaced by a marker (the relay passes the original untouched), so the call is still
+ * there to label.
+ */
+const WITHIN_DEPTH = { chars: Number.POSITIVE_INFINITY, items: Number.POSITIVE_INFINITY, depth: MAX_JSON_DEPTH };
 
 const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -58,9 +67,11 @@ export class CallRecorder {
         typeof message.params.name === "string"
       ) {
         const started = this.now();
+        const args = cutJson(isObject(message.params.arguments) ? message.params.arguments : {}, WITHIN_DEPTH);
         this.calls.set(key, {
           name: message.params.name,
-          arguments: isObject(message.params.arguments) ? message.params.arguments : {},
+          arguments: args.value,
+          truncated: args.cut,
           startedAt: started,
           recordedAt: new Date(started).toISOString(),
         });
@@ -86,7 +97,7 @@ export class CallRecorder {
         this.serverVersion = typeof result.serverInfo.version === "string" ? result.serverInfo.version : undefined;
       }
       if (this.listRequests.delete(key) && isObject(result) && Array.isArray(result.tools)) {
-        this.pageTools = [...this.pageTools, ...(result.tools as ToolsListResult["tools"])];
+        this.pageTools = [...this.pageTools, ...cutJson(result.tools as ToolsListResult["tools"], WITHIN_DEPTH).value];
         if (typeof result.nextCursor !== "string") this.recordToolset({ tools: this.pageTools });
         continue;
       }
@@ -95,9 +106,8 @@ export class CallRecorder {
         const text = typeof message.error.message === "string" ? message.error.message : "error";
         this.finish(key, { error: { code, message: text } });
       } else if (isObject(result)) {
-        this.finish(key, {
-          result: { content: Array.isArray(result.content) ? result.content : [], isError: result.isError === true },
-        });
+        const content = cutJson(Array.isArray(result.content) ? result.content : [], WITHIN_DEPTH);
+        this.finish(key, { result: { content: content.value, isError: result.isError === true } }, content.cut);
       }
     }
   }
@@ -107,7 +117,7 @@ export class CallRecorder {
     this.emit({ kind: "toolset", toolsList });
   }
 
-  private finish(key: string | undefined, outcome: Pick<Trace, "result" | "error">): void {
+  private finish(key: string | undefined, outcome: Pick<Trace, "result" | "error">, resultCut = false): void {
     const call = key ? this.calls.get(key) : undefined;
     if (!key || !call) return;
     this.calls.delete(key);
@@ -125,6 +135,7 @@ export class CallRecorder {
       call: { name: call.name, arguments: call.arguments },
       ...outcome,
       latencyMs: Math.max(0, this.now() - call.startedAt),
+      ...(call.truncated || resultCut ? { truncated: true as const } : {}),
     };
     this.emit({ kind: "trace", trace });
   }

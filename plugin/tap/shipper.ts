@@ -1,10 +1,19 @@
 import { readFile } from "node:fs/promises";
+import { cutJson, type Trace } from "@vault-tuner/shared";
 import { addressUrl, DEFAULT_DAEMON_URL } from "@vault-tuner/shared/daemon-address";
 import type { TapRecord } from "./call-recorder";
 import type { Spool } from "./spool";
 
 const BATCH_DELAY_MS = 20;
 const MAX_TRACES_PER_POST = 500;
+/** A batch stays under this many bytes of JSON (a single larger call goes alone), well below the daemon's body limit. */
+const MAX_POST_BYTES = 4 * 1024 * 1024;
+/**
+ * A call the daemon still finds too large when sent alone (413) goes again with its large values cut,
+ * the cuts said in place and the trace marked truncated, so it can still be labelled (the values cut
+ * are not kept: the daemon would not take them).
+ */
+const OVERSIZED_CALL_LIMITS = { chars: 16 * 1024, items: 200, depth: 16 };
 const REQUEST_TIMEOUT_MS = 5_000;
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;
@@ -95,25 +104,63 @@ export class Shipper {
   private async deliver(): Promise<void> {
     const token = this.daemon.tokenFile ? (await readFile(this.daemon.tokenFile, "utf8")).trim() : "";
     const url = await this.daemonUrl();
+    // Lowered when the daemon answers 413 (its body limit may be below ours); back to the full size
+    // for the next delivery.
+    let maxBytes = MAX_POST_BYTES;
     while (this.unsent.length > 0) {
       const first = this.unsent[0] as TapRecord;
-      let count: number;
       if (first.kind === "toolset") {
-        await this.post(url, "/v1/toolsets", first.toolsList, token);
-        count = 1;
+        const status = await this.send(url, "/v1/toolsets", JSON.stringify(first.toolsList), token);
+        if (status === 413) this.refuse("a toolset larger than its body limit");
+        this.acknowledge(1);
       } else {
-        let end = 0;
-        while (end < this.unsent.length && end < MAX_TRACES_PER_POST && this.unsent[end]?.kind === "trace") end++;
-        const traces = this.unsent
-          .slice(0, end)
-          .map((record) => (record as Extract<TapRecord, { kind: "trace" }>).trace);
-        await this.post(url, "/v1/traces", { traces }, token);
-        count = end;
+        const batch = this.nextTraces(maxBytes);
+        const status = await this.send(url, "/v1/traces", `{"traces":[${batch.join(",")}]}`, token);
+        if (status !== 413) this.acknowledge(batch.length);
+        else if (batch.length > 1) maxBytes = Math.floor(batch.reduce((bytes, json) => bytes + json.length, 0) / 2);
+        else await this.sendCut(url, token);
       }
-      this.unsent.splice(0, count);
-      this.delivered += count;
       await this.spool.markSent(this.delivered).catch((error: Error) => this.log(`marking sent: ${error.message}`));
     }
+  }
+
+  /** The leading traces, as JSON, up to MAX_TRACES_PER_POST and `maxBytes` (at least one). */
+  private nextTraces(maxBytes: number): string[] {
+    const batch: string[] = [];
+    let bytes = 0;
+    for (const record of this.unsent) {
+      if (record.kind !== "trace" || batch.length >= MAX_TRACES_PER_POST) break;
+      const json = JSON.stringify(record.trace);
+      if (batch.length > 0 && bytes + json.length > maxBytes) break;
+      batch.push(json);
+      bytes += json.length;
+    }
+    return batch;
+  }
+
+  /** The first unsent trace, too large for the daemon whole, sent with its large values cut. */
+  private async sendCut(url: string, token: string): Promise<void> {
+    const trace = (this.unsent[0] as Extract<TapRecord, { kind: "trace" }>).trace;
+    const cut: Trace = {
+      ...trace,
+      call: { ...trace.call, arguments: cutJson(trace.call.arguments, OVERSIZED_CALL_LIMITS).value },
+      ...(trace.result ? { result: cutJson(trace.result, OVERSIZED_CALL_LIMITS).value } : {}),
+      truncated: true,
+    };
+    const status = await this.send(url, "/v1/traces", JSON.stringify({ traces: [cut] }), token);
+    if (status === 413) this.refuse(`a call too large even with its values cut (${trace.id})`);
+    this.acknowledge(1);
+  }
+
+  private acknowledge(count: number): void {
+    this.unsent.splice(0, count);
+    this.delivered += count;
+  }
+
+  /** The daemon will never take this record; the spool file is kept so it is not lost, and delivery moves on. */
+  private refuse(what: string): void {
+    this.refused = true;
+    this.log(`the daemon refused ${what} (kept in ${this.spool.file})`);
   }
 
   /** The URL given, else where the running daemon says it listens (read at every try: it may have restarted elsewhere), else the default. */
@@ -125,20 +172,18 @@ export class Shipper {
     return written ?? DEFAULT_DAEMON_URL;
   }
 
-  private async post(url: string, path: string, body: unknown, token: string): Promise<void> {
+  /** Posts a JSON body; resolves with the status when the daemon took it, refused it for good (400) or found it too large (413). */
+  private async send(url: string, path: string, body: string, token: string): Promise<number> {
     const response = await fetch(`${url}${path}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
+      body,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const text = await response.text();
-    if (response.status === 400) {
-      // The daemon will never take this record; keep the spool file so it is not lost, and move on.
-      this.refused = true;
-      this.log(`the daemon refused a record (kept in ${this.spool.file}): ${text.slice(0, 300)}`);
-      return;
-    }
-    if (!response.ok) throw new Error(`${path} answered ${response.status}: ${text.slice(0, 200)}`);
+    if (response.status === 400) this.refuse(`a record: ${text.slice(0, 300)}`);
+    else if (!response.ok && response.status !== 413)
+      throw new Error(`${path} answered ${response.status}: ${text.slice(0, 200)}`);
+    return response.status;
   }
 }

@@ -16,6 +16,7 @@ describe("the status bar", () => {
     expect(statusText({ connected: true, waiting: 0, job: { kind: "eval", progress: null } })).toBe(
       "Vault Tuner · eval",
     );
+    expect(statusText({ connected: true, waiting: 0, quarantined: 3 })).toBe("Vault Tuner · 3 records set aside");
   });
 
   it("rounds durations the way people say them", () => {

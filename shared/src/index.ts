@@ -1,5 +1,6 @@
 // Runtime-neutral entry of @vault-tuner/shared: safe to bundle into the Obsidian plugin (no Node builtins).
 export { CONTEXT_FIELDS, CONTEXT_MIN_LENGTHS, ContextSchema, type Context, type ContextField } from "./schemas/context";
+export { cutJson, jsonDepth, MAX_JSON_DEPTH, type JsonCutLimits } from "./schemas/json-limits";
 export {
   CALL_FORMS,
   CallFormSchema,

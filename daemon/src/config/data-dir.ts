@@ -12,6 +12,8 @@ export interface DataDir {
   jobs: string;
   /** Where taps spool what they record (and the daemon imports it from at start). */
   spool: string;
+  /** Where records the daemon could not take are set aside, with the reason. */
+  quarantine: string;
   /** Where the running daemon says where it listens (removed when it stops). */
   address: string;
 }
@@ -30,6 +32,7 @@ export function prepareDataDir(root: string): DataDir {
     datasets: join(root, "datasets"),
     jobs: join(root, "jobs"),
     spool: join(root, "spool"),
+    quarantine: join(root, "quarantine"),
     address: join(root, DAEMON_ADDRESS_FILE),
   };
   for (const folder of [dir.root, dir.datasets, dir.jobs, dir.spool])

@@ -93,7 +93,7 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
   if (options.sources.traces) {
     if (!env.store) throw new Error("traces were asked for but no store is open");
     progress("reading labelled traces");
-    const fromTraces = examplesFromTraces(env.store.traces, options.sources.traces, toolsets);
+    const fromTraces = examplesFromTraces(env.store.traces, options.sources.traces, toolsets, drop);
     counts.read += fromTraces.read;
     counts.unlabeled += fromTraces.unlabeled;
     counts.corrections += fromTraces.corrections;

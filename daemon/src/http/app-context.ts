@@ -5,6 +5,7 @@ import type { IngestQueue } from "../store/ingest-queue";
 import type { JobRunner } from "../jobs/job-runner";
 import type { Platform } from "../platform/detect-platform";
 import type { EmbeddedServing } from "../deploy/embedded-serving";
+import type { Quarantine } from "../store/quarantine";
 
 /** What the routes work with; built once by the server, or by a test around a temporary data dir. */
 export interface AppContext {
@@ -21,4 +22,6 @@ export interface AppContext {
   platform: Platform;
   /** The model the daemon serves itself (POST /v1/chat). */
   serving: EmbeddedServing;
+  /** Records set aside because the daemon could not take them (health reports how many). */
+  quarantine: Quarantine;
 }

@@ -62,7 +62,7 @@ export async function buildApp(context: AppContext, options: AppOptions): Promis
   installRequestGuard(app, options.token, options.hosts);
   logRequestOutcomes(app);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  await app.register(healthRoutes);
+  await app.register(healthRoutes(context.quarantine));
   await app.register(traceRoutes(context));
   await app.register(eventRoutes(context));
   await app.register(datasetRoutes(context));

@@ -7,6 +7,7 @@ import { lockDataDir } from "../config/data-dir-lock";
 import { loadOrCreateToken } from "../config/token";
 import { EventBus } from "../events/event-bus";
 import { IngestQueue } from "../store/ingest-queue";
+import { Quarantine } from "../store/quarantine";
 import { importSpool } from "../store/spool-import";
 import { Store } from "../store/store";
 import { TraceWriter } from "../store/trace-writer";
@@ -61,6 +62,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
 async function startLocked(options: DaemonOptions, dataDir: DataDir, release: () => void): Promise<RunningDaemon> {
   const { token } = loadOrCreateToken(dataDir.token);
+  const quarantine = new Quarantine(dataDir.quarantine);
   const store = Store.open(dataDir.database);
   const writer = new TraceWriter(dataDir.database);
   const events = new EventBus();
@@ -110,12 +112,14 @@ async function startLocked(options: DaemonOptions, dataDir: DataDir, release: ()
     jobs,
     platform,
     serving,
+    quarantine,
   };
   let app: FastifyInstance;
   // Known once the socket is bound (a port of 0 is chosen then); nothing is served before.
   let hosts: string[] = [];
   try {
-    const imported = await importSpool(dataDir.spool, store.toolsets, context.ingest);
+    const unreadable = store.traces.setAsideUnreadable(quarantine);
+    const imported = await importSpool(dataDir.spool, store.toolsets, context.ingest, quarantine);
     app = await buildApp(context, {
       token,
       logLevel: options.logLevel,
@@ -124,6 +128,11 @@ async function startLocked(options: DaemonOptions, dataDir: DataDir, release: ()
       hosts: () => hosts,
     });
     if (imported.files > 0) app.log.info(imported, "imported the taps' spool");
+    if (unreadable + imported.quarantined > 0)
+      app.log.warn(
+        { unreadableRows: unreadable, spoolLines: imported.quarantined, file: quarantine.file },
+        "records the daemon could not take are set aside in the quarantine, with the reason",
+      );
     for (const line of tidyDatasetWork(dataDir.datasets)) app.log.warn(line);
     await app.listen({ host: DAEMON_HOST, port: options.port });
     const bound = app.server.address();

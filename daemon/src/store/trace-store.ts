@@ -11,6 +11,7 @@ import type {
 } from "@vault-tuner/shared";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { Db } from "./open-database";
+import type { Quarantine } from "./quarantine";
 import { tracePreview } from "./trace-preview";
 
 interface TraceRow {
@@ -129,6 +130,30 @@ export class TraceStore {
       .prepare<[string], TraceRow>(`SELECT ${ROW_COLUMNS} FROM traces WHERE session = ? ORDER BY recorded_ms, seq`)
       .all(session)
       .map(toStoredTrace);
+  }
+
+  /**
+   * Moves stored rows that cannot be read back (JSON that does not parse, or nests deeper than SQLite's
+   * 1,000 levels, which only a daemon without the depth limit let in) to the quarantine, with their
+   * label history, so that no row can break a listing or a dataset build. Returns how many.
+   */
+  setAsideUnreadable(quarantine: Quarantine): number {
+    const unreadable = this.db
+      .prepare<[], Record<string, unknown> & { id: string }>(
+        `SELECT * FROM traces WHERE json_valid(body) = 0
+           OR (suggestion IS NOT NULL AND json_valid(suggestion) = 0)
+           OR (correction IS NOT NULL AND json_valid(correction) = 0)`,
+      )
+      .all();
+    for (const row of unreadable) {
+      const history = this.db.prepare("SELECT * FROM label_history WHERE trace_id = ? ORDER BY seq").all(row.id);
+      quarantine.add(`traces/${row.id}`, "the stored row is not readable JSON", { row, history });
+      this.db.transaction(() => {
+        this.db.prepare("DELETE FROM label_history WHERE trace_id = ?").run(row.id);
+        this.db.prepare("DELETE FROM traces WHERE id = ?").run(row.id);
+      })();
+    }
+    return unreadable.length;
   }
 
   count(): number {

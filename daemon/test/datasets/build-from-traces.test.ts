@@ -246,6 +246,28 @@ describe("POST /v1/datasets from labelled traces", () => {
     expect(cli.stdout).toContain("  of them your labelled calls: 2 (broken-0, broken-1)");
   });
 
+  it("uses a call the recorder had to cut only through its correction: its markers are no example", async () => {
+    const cut = [0, 1].map((step) =>
+      makeTrace({ id: `cut-${step}`, session: "cut", recordedAt: `2026-11-27T11:0${step}:00.000Z`, truncated: true }),
+    );
+    await daemon.call("POST", "/v1/traces", { body: { traces: cut } });
+    await daemon.call("PUT", "/v1/traces/cut-0/label", { body: { label: "desirable" } });
+    const corrected = { ...makeTrace().call.arguments, filePath: "Meetings/standup.md" };
+    await daemon.call("PUT", "/v1/traces/cut-1/label", {
+      body: { label: "undesirable", correction: { arguments: corrected } },
+    });
+    const reply = await daemon.call("POST", "/v1/datasets", {
+      body: { name: "cut", sources: { traces: { session: "cut" } }, holdout: 0, balance: "none" },
+    });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    expect(reply.body.counts.train).toMatchObject({ desirable: 1, undesirable: 0 });
+    expect(reply.body.dropped.examples).toEqual(
+      ["cut-0", "cut-1"].map((id) => ({ source: `trace:${id}`, rule: "call-truncated", message: expect.any(String) })),
+    );
+    const [row] = await download("cut");
+    expect(JSON.stringify(row.completion)).toContain("Meetings/standup.md");
+  });
+
   it("counts wire calls under their flat tools in the card, also when the session recorded its own tools/list", async () => {
     const listed = await daemon.call("POST", "/v1/toolsets", {
       body: {

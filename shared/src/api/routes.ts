@@ -69,9 +69,15 @@ export const ROUTES = {
   health: route({
     method: "GET",
     path: "/v1/health",
-    summary: '`{status: "ok", version}`, no token needed.',
+    summary:
+      '`{status: "ok", version, quarantined}`, no token needed; `quarantined` counts records the daemon could not take, set aside in `<data dir>/quarantine/records.jsonl` with the reason.',
     statuses: [200],
-    reply: z.object({ status: z.literal("ok"), version: z.string() }),
+    reply: z.object({
+      status: z.literal("ok"),
+      version: z.string(),
+      /** Records set aside (a spooled line that could not be imported, a stored row that could not be read). */
+      quarantined: z.number().int(),
+    }),
     open: true,
   }),
   platform: route({

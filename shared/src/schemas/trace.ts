@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { JsonObjectSchema } from "./tool-call";
+import { boundedDepth, JsonObjectSchema } from "./tool-call";
 
 /** Where a trace was recorded. */
 export const TraceSourceSchema = z.object({
@@ -15,7 +15,7 @@ export type TraceSource = z.infer<typeof TraceSourceSchema>;
 
 /** An MCP `tools/call` result as the server returned it. */
 export const ToolResultSchema = z.object({
-  content: z.array(z.unknown()),
+  content: z.array(z.unknown()).superRefine(boundedDepth),
   isError: z.boolean(),
 });
 export type ToolResult = z.infer<typeof ToolResultSchema>;
@@ -56,6 +56,8 @@ export const TraceSchema = z.object({
   result: ToolResultSchema.optional(),
   error: RpcErrorSchema.optional(),
   latencyMs: z.number().nonnegative().optional(),
+  /** Set by a recorder that cut large or deep values to deliver the call; markers in the values say where. */
+  truncated: z.literal(true).optional(),
 });
 export type Trace = z.infer<typeof TraceSchema>;
 
@@ -89,7 +91,7 @@ export const McpToolSchema = z.object({
   name: z.string().min(1),
   title: z.string().optional(),
   description: z.string().optional(),
-  inputSchema: z.record(z.string(), z.unknown()),
+  inputSchema: JsonObjectSchema,
 });
 export type McpTool = z.infer<typeof McpToolSchema>;
 

@@ -22,9 +22,15 @@ export interface TraceExamples {
  * Turns labelled traces into examples. The prompt is the session as the model lived it: the system
  * prompt with the session's ids, the goal it wrote as the user turn, then every earlier call of the
  * session with its result. A correction on an undesirable call adds the corrected call as a desirable
- * example with the same prompt.
+ * example with the same prompt. A call the recorder had to cut (marked truncated) holds markers
+ * instead of some values: it would teach them, so only its correction is used.
  */
-export function examplesFromTraces(store: TraceStore, filter: TraceFilter, toolsets: ToolsetRegistry): TraceExamples {
+export function examplesFromTraces(
+  store: TraceStore,
+  filter: TraceFilter,
+  toolsets: ToolsetRegistry,
+  drop: (source: string, rule: string, message: string) => void,
+): TraceExamples {
   const out: TraceExamples = { examples: [], unlabeled: 0, corrections: 0, read: 0 };
   let sessionName: string | undefined;
   let sessionTraces: StoredTrace[] = [];
@@ -42,7 +48,16 @@ export function examplesFromTraces(store: TraceStore, filter: TraceFilter, tools
       0,
       sessionTraces.findIndex((trace) => trace.id === detail.trace.id),
     );
-    out.examples.push(...examplesOf(detail, earlier, sessionTraces[0] ?? detail.trace, toolsets));
+    const examples = examplesOf(detail, earlier, sessionTraces[0] ?? detail.trace, toolsets);
+    if (detail.trace.truncated) {
+      drop(
+        `trace:${detail.trace.id}`,
+        "call-truncated",
+        "the recorder cut values of this call (too large or too deep to deliver); only a correction of it is used",
+      );
+      examples.shift();
+    }
+    out.examples.push(...examples);
     if (detail.label === "undesirable" && detail.correction) out.corrections++;
   }
   return out;
