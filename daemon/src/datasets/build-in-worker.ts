@@ -50,6 +50,6 @@ function rebuildError(message: Extract<BuildMessage, { type: "failed" }>): Error
     case "catalog":
       return new UnknownCatalogError(message.message);
     default:
-      return new Error(message.message);
+      return Object.assign(new Error(message.message), message.code ? { code: message.code } : {});
   }
 }

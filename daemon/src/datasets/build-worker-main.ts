@@ -15,7 +15,14 @@ export interface BuildJob {
 export type BuildMessage =
   | { type: "progress"; step: string }
   | { type: "done"; card: unknown }
-  | { type: "failed"; kind: "exists" | "source-path" | "catalog" | "other"; message: string; path?: string };
+  | {
+      type: "failed";
+      kind: "exists" | "source-path" | "catalog" | "other";
+      message: string;
+      path?: string;
+      /** The system's code (ENOSPC...), so a full disk can be told apart. */
+      code?: string;
+    };
 
 const job = workerData as BuildJob;
 const post = (message: BuildMessage) => parentPort?.postMessage(message);
@@ -34,7 +41,15 @@ try {
   if (error instanceof DatasetExistsError) post({ type: "failed", kind: "exists", message });
   else if (error instanceof SourcePathError) post({ type: "failed", kind: "source-path", message, path: error.path });
   else if (error instanceof UnknownCatalogError) post({ type: "failed", kind: "catalog", message });
-  else post({ type: "failed", kind: "other", message: error instanceof Error ? (error.stack ?? message) : message });
+  else {
+    const code = (error as { code?: unknown })?.code;
+    post({
+      type: "failed",
+      kind: "other",
+      message: error instanceof Error ? (error.stack ?? message) : message,
+      ...(typeof code === "string" ? { code } : {}),
+    });
+  }
 } finally {
   store?.close();
 }

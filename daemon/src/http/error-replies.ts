@@ -3,6 +3,7 @@ import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { storageFailure } from "./storage-failure";
 
 /** Most issues one 400 reply lists; a 1,000-trace batch with one bad field in each would otherwise be huge. */
 const MAX_ISSUES = 20;
@@ -63,6 +64,11 @@ export function installErrorReplies(app: FastifyInstance): void {
     if (error instanceof SyntaxError || (error.statusCode !== undefined && error.statusCode < 500)) {
       const status = error.statusCode ?? 400;
       return sendError(reply, status, FASTIFY_CODES[error.code] ?? "bad-request", error.message);
+    }
+    const storage = storageFailure(error);
+    if (storage) {
+      request.log.warn({ err: error }, storage.message);
+      return sendError(reply, storage.status, storage.code, storage.message);
     }
     request.log.error({ err: error }, "request failed");
     return sendError(reply, 500, "internal", "the daemon failed to handle the request; its log says why");

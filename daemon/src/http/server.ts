@@ -4,6 +4,7 @@ import type { DaemonAddress } from "@vault-tuner/shared";
 import { writeFileAtomically } from "../config/write-file-atomically";
 import { prepareDataDir, type DataDir } from "../config/data-dir";
 import { lockDataDir } from "../config/data-dir-lock";
+import { unwritableDataDir } from "../config/data-dir-unwritable";
 import { loadOrCreateToken } from "../config/token";
 import { EventBus } from "../events/event-bus";
 import { IngestQueue } from "../store/ingest-queue";
@@ -49,14 +50,20 @@ export interface RunningDaemon {
 export const DAEMON_HOST = "127.0.0.1";
 
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
-  const dataDir = prepareDataDir(options.dataDir);
-  // One daemon a data dir: a second one would write the same database and folders.
-  const release = lockDataDir(dataDir.root);
+  let dataDir: DataDir;
+  let release: () => void;
+  try {
+    dataDir = prepareDataDir(options.dataDir);
+    // One daemon a data dir: a second one would write the same database and folders.
+    release = lockDataDir(dataDir.root);
+  } catch (error) {
+    throw unwritableDataDir(error, options.dataDir) ?? error;
+  }
   try {
     return await startLocked(options, dataDir, release);
   } catch (error) {
     release();
-    throw error;
+    throw unwritableDataDir(error, dataDir.root) ?? error;
   }
 }
 

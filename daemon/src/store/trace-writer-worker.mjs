@@ -12,8 +12,27 @@ const insert = db.prepare(
   `INSERT OR IGNORE INTO traces (id, recorded_at, recorded_ms, received_at, session, tool, toolset_hash, failed, suggestion, body)
    VALUES (@id, @recordedAt, @recordedMs, @receivedAt, @session, @tool, @toolsetHash, @failed, @suggestion, @body)`,
 );
-/** Inserts every group in one transaction; says, per row, whether it was new (false: its id was stored). */
-const commit = db.transaction((groups) => groups.map((rows) => rows.map((row) => insert.run(row).changes > 0)));
+const readBack = db.prepare("SELECT body FROM traces WHERE id = ?").pluck();
+
+/** A stored row that does not read back as it was written: the commit is rolled back, nothing is acknowledged. */
+class ReadBackError extends Error {
+  code = "READ_BACK_MISMATCH";
+}
+
+/**
+ * Inserts every group in one transaction and reads each new row back before committing; says, per row,
+ * whether it was new (false: its id was stored).
+ */
+const commit = db.transaction((groups) =>
+  groups.map((rows) =>
+    rows.map((row) => {
+      if (insert.run(row).changes === 0) return false;
+      if (readBack.get(row.id) !== row.body)
+        throw new ReadBackError(`trace ${row.id} did not read back as it was written`);
+      return true;
+    }),
+  ),
+);
 
 parentPort.on("message", (message) => {
   if (message.type === "close") {
@@ -24,6 +43,10 @@ parentPort.on("message", (message) => {
   try {
     parentPort.postMessage({ seq: message.seq, inserted: commit(message.groups) });
   } catch (error) {
-    parentPort.postMessage({ seq: message.seq, error: error instanceof Error ? error.message : String(error) });
+    parentPort.postMessage({
+      seq: message.seq,
+      error: error instanceof Error ? error.message : String(error),
+      code: typeof error?.code === "string" ? error.code : undefined,
+    });
   }
 });

@@ -5,6 +5,18 @@ interface Reply {
   seq: number;
   inserted?: boolean[][];
   error?: string;
+  /** SQLite's code for the failure (SQLITE_FULL...), so the reply can say what happened. */
+  code?: string;
+}
+
+/** A commit the store refused, with SQLite's code. */
+export class TraceWriteError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
 }
 
 /** Main-thread handle on the commit thread: one commit at a time, answered in order. */
@@ -21,7 +33,8 @@ export class TraceWriter {
     this.worker.on("message", (reply: Reply) => {
       const waiter = this.waiting.get(reply.seq);
       this.waiting.delete(reply.seq);
-      if (reply.error !== undefined) waiter?.reject(new Error(`storing traces failed: ${reply.error}`));
+      if (reply.error !== undefined)
+        waiter?.reject(new TraceWriteError(`storing traces failed: ${reply.error}`, reply.code));
       else waiter?.resolve(reply.inserted as boolean[][]);
     });
     this.worker.on("error", (error) => this.failAll(error));

@@ -94,3 +94,31 @@ describe("no single record keeps the daemon from starting", () => {
     }
   });
 });
+
+describe("a write the store cannot read back", () => {
+  it("is not acknowledged: the batch is refused whole, saying the store may be damaged", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "vault-tuner-readback-"));
+    let daemon = await startTestDaemon({ dataDir });
+    await daemon.stop();
+    // A store that does not give back what it was given: here a trigger left in the file rewrites
+    // one call's row as it is stored.
+    const db = new Database(join(dataDir, "vault-tuner.sqlite"));
+    db.exec(`CREATE TRIGGER garble AFTER INSERT ON traces WHEN NEW.id = 'garbled'
+             BEGIN UPDATE traces SET body = '{}' WHERE id = NEW.id; END`);
+    db.close();
+    daemon = await startTestDaemon({ dataDir });
+    try {
+      const reply = await daemon.call("POST", "/v1/traces", {
+        body: { traces: [makeTrace({ id: "fine" }), makeTrace({ id: "garbled" })] },
+      });
+      expect(reply.status).toBe(500);
+      expect(reply.body.error.code).toBe("store-damaged");
+      expect(await daemon.allTraces(), "nothing of the refused batch is kept").toEqual([]);
+      expect((await daemon.call("POST", "/v1/traces", { body: { traces: [makeTrace({ id: "fine" })] } })).status).toBe(
+        201,
+      );
+    } finally {
+      await daemon.stop();
+    }
+  });
+});

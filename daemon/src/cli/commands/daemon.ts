@@ -1,6 +1,7 @@
 import { DEFAULT_DAEMON_PORT } from "@vault-tuner/shared";
 import { resolveDataDir } from "../../config/data-dir";
 import { DataDirInUseError } from "../../config/data-dir-lock";
+import { DataDirUnwritableError } from "../../config/data-dir-unwritable";
 import { startDaemon } from "../../http/server";
 import { DatabaseDamagedError } from "../../store/open-database";
 import type { Output } from "../output";
@@ -24,6 +25,10 @@ export async function runDaemon(args: { values: Record<string, unknown> }, outpu
     if (error instanceof DatabaseDamagedError) {
       output.err(`vault-tuner daemon: ${error.message}\n`);
       return EXIT_DATABASE_DAMAGED;
+    }
+    if (error instanceof DataDirUnwritableError) {
+      output.err(`vault-tuner daemon: ${error.message}\n`);
+      return EXIT_DATA_DIR_UNWRITABLE;
     }
     throw error;
   }
@@ -58,6 +63,8 @@ function parsePort(value: unknown): number {
 const EXIT_DATA_DIR_IN_USE = 3;
 /** The store is damaged; the message says how to recover. */
 const EXIT_DATABASE_DAMAGED = 4;
+/** The data dir cannot be written (read-only, not the user's, disk full); the message says what to do. */
+const EXIT_DATA_DIR_UNWRITABLE = 5;
 
 /** The port the plugin and the tap look for first. */
 export const DEFAULT_PORT = DEFAULT_DAEMON_PORT;
