@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { ROUTES } from "@vault-tuner/shared";
 import type { AppContext } from "./app-context";
-import { answerClientError, installErrorReplies } from "./error-replies";
+import { answerClientError, answerFrameworkError, installErrorReplies } from "./error-replies";
 import { logOptions, logRequestOutcomes } from "./log-options";
 import { installRequestGuard } from "./request-guard";
 import { chatRoutes } from "./routes/chat";
@@ -43,6 +43,7 @@ export async function buildApp(context: AppContext, options: AppOptions): Promis
     // What Node's HTTP parser refuses (a request line or headers too long, a malformed request) never reaches
     // a route: it is answered here, in the same shape as every other error.
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   // The routes take JSON; text is refused (415) rather than parsed and blamed on its shape.
   app.removeContentTypeParser("text/plain");

@@ -78,6 +78,18 @@ export function installErrorReplies(app: FastifyInstance): void {
   );
 }
 
+/**
+ * What the router refuses before any route runs (Fastify's `frameworkErrors`), in the same shape as
+ * every other error: a path that is not valid percent-encoded UTF-8, a path parameter over the limit.
+ */
+export function answerFrameworkError(error: FastifyError, _request: unknown, reply: FastifyReply): FastifyReply {
+  if (error.code === "FST_ERR_MAX_PARAM_LENGTH")
+    return sendError(reply, 414, "path-too-long", "a path parameter is longer than 256 characters");
+  if (error.code === "FST_ERR_BAD_URL")
+    return sendError(reply, 400, "bad-url", "the path is not valid percent-encoded UTF-8");
+  return sendError(reply, 400, "bad-request", error.message);
+}
+
 /** Node's parser errors as our status, code and words. */
 const PARSER_ERRORS: Record<string, [number, string, string]> = {
   HPE_HEADER_OVERFLOW: [
