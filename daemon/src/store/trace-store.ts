@@ -72,22 +72,27 @@ export class TraceStore {
    * correction the change leaves out is kept (see LabelSchema). undefined when there is no such trace.
    */
   label(id: string, label: Label, at: string): { detail: TraceDetail; previous: LabelValue } | undefined {
-    return this.db.transaction(() => {
-      const row = this.selectById.get(id);
-      if (!row) return undefined;
-      const note = label.note === undefined ? row.note : label.note || null;
-      const correction =
-        label.label !== "undesirable"
-          ? null
-          : label.correction === undefined
-            ? row.correction
-            : label.correction
-              ? JSON.stringify(label.correction)
-              : null;
-      this.updateLabel.run(label.label, note, correction, id);
-      this.insertHistory.run(id, label.label, note, correction, at);
-      return { detail: this.get(id) as TraceDetail, previous: row.label };
-    })();
+    // IMMEDIATE: the write lock is taken (waiting out the trace writer's commit) before the row is read.
+    // A deferred transaction that read first cannot upgrade once the writer has committed after its read
+    // (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out): labels failed under recording load.
+    return this.db
+      .transaction(() => {
+        const row = this.selectById.get(id);
+        if (!row) return undefined;
+        const note = label.note === undefined ? row.note : label.note || null;
+        const correction =
+          label.label !== "undesirable"
+            ? null
+            : label.correction === undefined
+              ? row.correction
+              : label.correction
+                ? JSON.stringify(label.correction)
+                : null;
+        this.updateLabel.run(label.label, note, correction, id);
+        this.insertHistory.run(id, label.label, note, correction, at);
+        return { detail: this.get(id) as TraceDetail, previous: row.label };
+      })
+      .immediate();
   }
 
   /** One page, newest first (by recording time, then arrival). */
