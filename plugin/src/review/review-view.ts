@@ -307,6 +307,15 @@ export class ReviewView extends ItemView {
         text: trace.label === "desirable" ? "good" : "bad",
       });
     if (trace.failed) badges.createSpan({ cls: "vault-tuner-badge is-failed", text: "failed" });
+    if (trace.truncated)
+      badges.createSpan({
+        cls: "vault-tuner-badge is-truncated",
+        text: "cut",
+        attr: {
+          title:
+            "The recorder cut values of this call (too large or too deep to deliver); it trains only through a correction.",
+        },
+      });
     // The daemon's suggestion gathers the failure and the toolset's schema errors; the latter get their own badge.
     const invalid = trace.suggestion?.reasons.filter((reason) => !reason.startsWith(FAILED_CALL_REASON)) ?? [];
     if (invalid.length > 0)

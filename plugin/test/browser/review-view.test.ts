@@ -21,7 +21,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   daemon = await startTestDaemon();
   const traces = [
-    makeTrace({ id: "oldest", recordedAt: at(1) }),
+    makeTrace({ id: "oldest", recordedAt: at(1), truncated: true }),
     makeTrace({
       id: "wrong-folder",
       recordedAt: at(2),
@@ -71,6 +71,8 @@ describe("the review view", () => {
     );
     expect(await row(page, "wrong-folder").locator(".vault-tuner-args").textContent()).toBe("path: Meeting");
     expect(await row(page, "failed-read").locator(".vault-tuner-badge.is-failed").textContent()).toBe("failed");
+    expect(await row(page, "oldest").locator(".vault-tuner-badge.is-truncated").textContent()).toBe("cut");
+    expect(await row(page, "newest").locator(".vault-tuner-badge.is-truncated").count()).toBe(0);
     await row(page, "failed-read").locator("summary").click();
     expect(await row(page, "failed-read").locator("pre").textContent()).toBe("File not found: Meetings/nope.md");
 
