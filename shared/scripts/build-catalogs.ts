@@ -3,7 +3,8 @@
  * workplace's `shared/data` folder (beside the repository):
  *   - claudesidian-3.json from data/anchor/tool_schemas.json, whose parameter types are TypeScript type
  *     strings; each is turned into a real JSON Schema here (types, enums, required);
- *   - nexus-5.json from data/nexus-5.17.2/{mcp-tools,cli-tools}.json (the exact tools/list and its 79 CLI commands).
+ *   - nexus-<version>.json for each Nexus release in NEXUS_VERSIONS, from data/nexus-<version>/{mcp-tools,cli-tools}.json
+ *     (the exact tools/list and its CLI commands: 79 in 5.17.2, 80 in 5.20.1).
  * The output is committed; run `npm run catalogs` after changing this script. A test checks that the
  * committed files still match what this script derives.
  */
@@ -11,6 +12,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildClaudesidianCatalog } from "./claudesidian-catalog";
+import { NEXUS_VERSIONS } from "../src/catalog/nexus-versions";
 import { buildNexusCatalog } from "./nexus-catalog";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,9 +25,14 @@ function readJson(path: string): unknown {
 
 const catalogs = {
   "claudesidian-3.json": buildClaudesidianCatalog(readJson(join(dataDir, "anchor/tool_schemas.json"))),
-  "nexus-5.json": buildNexusCatalog(
-    readJson(join(dataDir, "nexus-5.17.2/mcp-tools.json")),
-    readJson(join(dataDir, "nexus-5.17.2/cli-tools.json")),
+  ...Object.fromEntries(
+    NEXUS_VERSIONS.map((version) => [
+      `nexus-${version}.json`,
+      buildNexusCatalog(
+        readJson(join(dataDir, `nexus-${version}/mcp-tools.json`)),
+        readJson(join(dataDir, `nexus-${version}/cli-tools.json`)),
+      ),
+    ]),
   ),
 };
 for (const [file, catalog] of Object.entries(catalogs)) {

@@ -77,7 +77,7 @@ export function buildNexusCatalog(mcpRaw: unknown, cliRaw: unknown): Catalog {
   };
   const cli = cliRaw as { tools: CliTool[] };
   return {
-    id: "nexus-5",
+    id: `nexus-${mcp.nexusVersion}`,
     version: mcp.nexusVersion,
     title: `Nexus ${mcp.nexusVersion} (toolManager_getTools / toolManager_useTools with CLI commands)`,
     contextStyle: "top-level",

@@ -51,10 +51,14 @@ export {
 } from "./catalog/catalog-types";
 export {
   BUILTIN_CATALOG_IDS,
+  BUILTIN_CATALOG_NAMES,
   DEFAULT_CATALOG_ID,
   builtinCatalog,
   builtinCatalogWithTool,
+  builtinNexusCatalogs,
 } from "./catalog/builtin-catalogs";
+export { LATEST_NEXUS_VERSION, NEXUS_VERSIONS, type NexusVersion } from "./catalog/nexus-versions";
+export { nexusReleaseFor, type NexusMatch, type NexusRelease } from "./catalog/nexus-release";
 export { catalogFromToolsList } from "./catalog/recorded-catalog";
 export { wireTools } from "./catalog/wire-form";
 export { catalogHasTool, resolveTool, type ResolvedTool } from "./catalog/resolve-tool";

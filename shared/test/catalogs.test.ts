@@ -5,6 +5,9 @@ import { buildNexusCatalog } from "../scripts/nexus-catalog";
 import {
   BUILTIN_CATALOG_IDS,
   builtinCatalog,
+  builtinNexusCatalogs,
+  LATEST_NEXUS_VERSION,
+  NEXUS_VERSIONS,
   catalogFromToolsList,
   CONTEXT_FIELDS,
   resolveTool,
@@ -15,7 +18,6 @@ import { REFERENCE_DATA } from "./reference-data";
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(`${REFERENCE_DATA}${path}`, "utf8"));
 const claudesidian = builtinCatalog("claudesidian-3")!;
-const nexus = builtinCatalog("nexus-5")!;
 
 describe("claudesidian-3 catalog", () => {
   it("is what the build script derives from the reference description (the committed file is current)", () => {
@@ -121,35 +123,92 @@ describe("claudesidian-3 catalog", () => {
   });
 });
 
-describe("nexus-5 catalog", () => {
-  it("is what the build script derives from the recorded tools/list and CLI help", () => {
-    const derived = buildNexusCatalog(readJson("nexus-5.17.2/mcp-tools.json"), readJson("nexus-5.17.2/cli-tools.json"));
+describe("the Nexus catalogs, one per release", () => {
+  it.each(NEXUS_VERSIONS)("nexus-%s is what the build script derives from its tools/list and CLI help", (version) => {
+    const derived = buildNexusCatalog(
+      readJson(`nexus-${version}/mcp-tools.json`),
+      readJson(`nexus-${version}/cli-tools.json`),
+    );
     expect(JSON.parse(JSON.stringify(derived))).toEqual(
-      JSON.parse(readFileSync(new URL("../catalogs/nexus-5.json", import.meta.url), "utf8")),
+      JSON.parse(readFileSync(new URL(`../catalogs/nexus-${version}.json`, import.meta.url), "utf8")),
     );
   });
 
-  it("keeps the two MCP tools exactly and the 79 CLI commands", () => {
-    const recorded = readJson("nexus-5.17.2/mcp-tools.json") as {
+  it.each([
+    ["5.17.2", 79, ["memory", "goal", "tool", "workspaceId", "sessionId"]],
+    ["5.20.1", 80, ["memory", "goal", "tool"]],
+  ] as const)("nexus-%s keeps the two MCP tools exactly and its %i CLI commands", (version, count, required) => {
+    const catalog = builtinCatalog(`nexus-${version}`)!;
+    const recorded = readJson(`nexus-${version}/mcp-tools.json`) as {
       tools: Array<{ name: string; inputSchema: unknown }>;
     };
-    expect(nexus.tools.map((t) => t.inputSchema)).toEqual(recorded.tools.map((t) => t.inputSchema));
-    expect(nexus.commands).toHaveLength(79);
-    expect(nexus.contextStyle).toBe("top-level");
-    const read = nexus.commands!.find((c) => c.command === "content read")!;
+    expect(catalog.id).toBe(`nexus-${version}`);
+    expect(catalog.tools.map((t) => t.inputSchema)).toEqual(recorded.tools.map((t) => t.inputSchema));
+    expect(catalog.commands).toHaveLength(count);
+    expect(catalog.contextStyle).toBe("top-level");
+    const useTools = catalog.tools.find((t) => t.name === "toolManager_useTools")!;
+    expect([...(useTools.inputSchema.required as string[])].sort()).toEqual([...required].sort());
+    const read = catalog.commands!.find((c) => c.command === "content read")!;
     expect(read.inputSchema.required).toContain("path");
+    expect(catalog.commands!.some((c) => c.command === "content remove-property")).toBe(version === "5.20.1");
+  });
+
+  it("calls the newest release nexus-5 and lists every release newest first", () => {
+    expect(builtinCatalog("nexus-5")).toBe(builtinCatalog(`nexus-${LATEST_NEXUS_VERSION}`));
+    expect(LATEST_NEXUS_VERSION).toBe("5.20.1");
+    expect(builtinNexusCatalogs().map((c) => c.version)).toEqual(["5.20.1", "5.17.2"]);
+    expect(BUILTIN_CATALOG_IDS).toEqual(["claudesidian-3", "nexus-5.17.2", "nexus-5.20.1"]);
   });
 });
 
 describe("a catalog from a recorded tools/list", () => {
   it("reads the tools and the context style the client saw", () => {
-    const catalog = catalogFromToolsList(readJson("nexus-5.17.2/mcp-tools.json"), "session-1");
+    const catalog = catalogFromToolsList(readJson("nexus-5.20.1/mcp-tools.json"), "session-1");
     expect(catalog.tools.map((t) => t.name)).toEqual(["toolManager_getTools", "toolManager_useTools"]);
     expect(catalog.contextStyle).toBe("top-level");
     const wire = catalogFromToolsList({
       tools: wireTools(claudesidian).map(({ name, inputSchema }) => ({ name, inputSchema })),
     });
     expect(wire.contextStyle).toBe("context-object");
+  });
+
+  it.each(NEXUS_VERSIONS)(
+    "matches a Nexus %s tools/list to its release by content and takes its commands",
+    (version) => {
+      const dump = readJson(`nexus-${version}/mcp-tools.json`) as { tools: unknown[] };
+      const catalog = catalogFromToolsList({ tools: dump.tools }, "session-1");
+      expect(catalog.version).toBe(version);
+      expect(catalog.title).toContain(`Nexus ${version} (by its content)`);
+      expect(catalog.commands).toBe(builtinCatalog(`nexus-${version}`)!.commands);
+      expect(catalog.dispatcher).toMatchObject({ tool: "toolManager_useTools", argument: "tool" });
+    },
+  );
+
+  it("takes a tools/list's nexusVersion when its content matches no release, else the nearest release", () => {
+    const dump = readJson("nexus-5.17.2/mcp-tools.json") as { tools: Array<{ description: string }> };
+    // A patched release: same schemas, one description reworded.
+    const patched = dump.tools.map((tool, i) => (i === 0 ? { ...tool, description: "reworded" } : tool));
+    expect(catalogFromToolsList({ tools: patched, nexusVersion: "5.17.2" })).toMatchObject({
+      version: "5.17.2",
+      title: expect.stringContaining("by its nexusVersion"),
+    });
+    // Without a version: the release whose schemas differ least (5.17.2 still requires the ids).
+    expect(catalogFromToolsList({ tools: patched })).toMatchObject({
+      version: "5.17.2",
+      title: expect.stringContaining("by the nearest shipped release"),
+    });
+    const newer = (readJson("nexus-5.20.1/mcp-tools.json") as { tools: Array<{ description: string }> }).tools.map(
+      (tool) => ({ ...tool, description: "a release we do not ship" }),
+    );
+    expect(catalogFromToolsList({ tools: newer, _meta: { nexusVersion: "5.99.0" } }).version).toBe("5.20.1");
+  });
+
+  it("leaves a toolset without Nexus's dispatcher alone", () => {
+    const catalog = catalogFromToolsList({
+      tools: wireTools(claudesidian).map(({ name, inputSchema }) => ({ name, inputSchema })),
+    });
+    expect(catalog.version).toBe("recorded");
+    expect(catalog.commands).toBeUndefined();
   });
 
   it("says what is wrong with something that is not a tools/list", () => {

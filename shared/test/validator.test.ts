@@ -336,3 +336,77 @@ describe("other record and call forms", () => {
     expect(nexusRules(call("content write --path a.md --content @body"))).toEqual(["command-unparsable"]);
   });
 });
+
+describe("Nexus calls, against the release the session saw", () => {
+  const nexus5_20 = builtinCatalog("nexus-5.20.1")!;
+  const nexus5_17 = builtinCatalog("nexus-5.17.2")!;
+  /** One recorded useTools call with the 5.20.1 surface: no ids unless given. */
+  const useTools = (args: Record<string, unknown>) =>
+    JSON.stringify({
+      messages: [
+        { role: "user", content: "Tidy my notes." },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: renderOpenAiCalls([
+            { name: "toolManager_useTools", arguments: { memory: "Started tidying.", goal: "Tidy", ...args } },
+          ]),
+        },
+      ],
+      label: true,
+    });
+  const rules = (args: Record<string, unknown>, catalog = nexus5_20) =>
+    validate([useTools(args)], "recorded", catalog).rules;
+
+  it("passes good 5.20.1 calls: ids omitted, remove-property, batched commands with an operationId", () => {
+    expect(rules({ tool: "content read Inbox.md 1" })).toEqual([]);
+    expect(rules({ tool: "content remove-property --path Inbox.md --property status" })).toEqual([]);
+    expect(
+      rules({
+        tool: 'content read --path a.md --start-line 1, content read "b c.md" 1, storage list --path Projects',
+        strategy: "parallel",
+        operationId: "tidy-2026-12-01:read.1",
+      }),
+    ).toEqual([]);
+  });
+
+  it("reads an empty workspaceId as omitted, never as a workspace of that name", () => {
+    const system = "<session_context>workspaceId: ws_1731010101010_f5g6h7i8j</session_context>";
+    const withSystem = (workspaceId: string) => {
+      const record = JSON.parse(useTools({ tool: "storage list --path /", workspaceId }));
+      record.messages.unshift({ role: "system", content: system });
+      return validate([JSON.stringify(record)], "recorded", nexus5_20).rules;
+    };
+    expect(withSystem("")).toEqual([]);
+    expect(withSystem("ws_1731010101010_f5g6h7i8j")).toEqual([]);
+    expect(withSystem("elsewhere")).toEqual(["workspace-id-mismatch"]);
+  });
+
+  it("fails bad ones, each under its rule", () => {
+    expect(rules({ tool: "content read a.md 1", memory: undefined })).toEqual(["param-missing"]); // undefined drops the key
+    expect(rules({ tool: "content rename a.md" })).toEqual(["command-unknown"]);
+    expect(rules({ tool: "content remove-property --property status" })).toEqual(["param-missing"]);
+    expect(rules({ tool: "content read a.md 1", operationId: "-starts-with-a-dash" })).toEqual(["param-constraint"]);
+    expect(rules({ tool: "content read a.md 1", operationId: "x".repeat(129) })).toEqual([
+      "param-constraint", // too long
+      "param-constraint", // and so outside the pattern
+    ]);
+    expect(rules({ tool: "content read a.md 1", strategy: "batch" })).toEqual(["param-enum"]);
+    expect(rules({ tool: "content read a.md --start-line first" })).toEqual(["param-type"]);
+    expect(rules({ tool: "content read a.md 1", values: { body: 42 } })).toEqual(["param-type"]);
+  });
+
+  it("keeps 5.17.2 sessions on 5.17.2: its ids required, the newer command unknown", () => {
+    expect(rules({ tool: "content read a.md 1", workspaceId: "default", sessionId: "tidy" }, nexus5_17)).toEqual([]);
+    expect(rules({ tool: "content read a.md 1" }, nexus5_17)).toEqual(["param-missing", "param-missing"]);
+    expect(
+      rules(
+        { tool: "content remove-property a.md --property status", workspaceId: "default", sessionId: "tidy" },
+        nexus5_17,
+      ),
+    ).toEqual(["command-unknown"]);
+    expect(
+      rules({ tool: "content read a.md 1", operationId: "r1", workspaceId: "default", sessionId: "t" }, nexus5_17),
+    ).toEqual(["param-unexpected"]);
+  });
+});

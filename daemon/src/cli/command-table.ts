@@ -43,7 +43,7 @@ const DETACH: OptionHelp = { help: "queue the job and return without following i
 const JSON_OUT: OptionHelp = { help: "print JSON instead of text" };
 const CATALOG: OptionHelp = {
   value: "NAME|PATH",
-  help: "the toolset to check calls against: claudesidian-3 (default), nexus-5, or a catalog or recorded tools/list file",
+  help: "the toolset to check calls against: claudesidian-3 (default), nexus-5.17.2, nexus-5.20.1 (nexus-5: the newest), or a catalog or recorded tools/list file",
 };
 
 /** Every command, by name; a two-word name (`dataset build`) is a command of a group. */

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { toolsetHash } from "@vault-tuner/shared/node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { REFERENCE_DATA } from "../../../shared/test/reference-data";
 import { makeTrace, startTestDaemon, type TestDaemon } from "../daemon-harness";
 
 let daemon: TestDaemon;
@@ -128,6 +130,40 @@ describe("failure detection and suggestions", () => {
     });
     expect((await daemon.call("GET", "/v1/traces/fits")).body.trace.suggestion).toBeNull();
     expect((await daemon.call("GET", "/v1/traces/misses")).body.trace.suggestion.reasons.join()).toContain("path");
+  });
+  it("checks a Nexus session's commands against the release its tools/list came from", async () => {
+    const hashOf = async (version: string) => {
+      const dump = JSON.parse(readFileSync(`${REFERENCE_DATA}nexus-${version}/mcp-tools.json`, "utf8"));
+      const stored = await daemon.call("POST", "/v1/toolsets", { body: { tools: dump.tools } });
+      return stored.body.hash as string;
+    };
+    const [old, current] = [await hashOf("5.17.2"), await hashOf("5.20.1")];
+    const useTools = (id: string, toolsetHash: string, tool: string) =>
+      makeTrace({
+        id,
+        toolsetHash,
+        source: { transport: "stdio-tap", client: "claude-ai", server: "nexus-notes" },
+        call: { name: "toolManager_useTools", arguments: { memory: "Tidying.", goal: "Tidy", tool } },
+      });
+    const removeProperty = "content remove-property Inbox.md --property status";
+    await daemon.call("POST", "/v1/traces", {
+      body: {
+        traces: [
+          useTools("on-5.20", current, removeProperty),
+          useTools("on-5.17", old, removeProperty),
+          useTools("typo-on-5.20", current, "content raed Inbox.md 1"),
+        ],
+      },
+    });
+    const reasons = async (id: string) =>
+      ((await daemon.call("GET", `/v1/traces/${id}`)).body.trace.suggestion?.reasons ?? []) as string[];
+    expect(await reasons("on-5.20")).toEqual([]);
+    const onOld = await reasons("on-5.17");
+    expect(onOld.filter((reason) => reason.startsWith("param-missing")).join()).toMatch(
+      /workspaceId.*sessionId|sessionId.*workspaceId/s,
+    );
+    expect(onOld.find((reason) => reason.startsWith("command-unknown"))).toContain('"content remove-property"');
+    expect(await reasons("typo-on-5.20")).toEqual([expect.stringContaining('did you mean "content read"')]);
   });
 });
 

@@ -21,7 +21,7 @@ export const PluginSettingsSchema = z.object({
   /** The recorder was installed for this vault from the plugin (and not uninstalled since). */
   recording: z.boolean(),
   /** The toolset calls are checked against; auto takes the one each recorded session saw. */
-  toolsetProfile: z.enum(["auto", "claudesidian-3", "nexus-5"]),
+  toolsetProfile: z.enum(["auto", "claudesidian-3", "nexus-5", "nexus-5.17.2"]),
   /** What the eval panel starts with. */
   evalSet: z.string().min(1),
   evalBackend: z.enum(EVAL_BACKENDS),

@@ -1,3 +1,4 @@
+import { LATEST_NEXUS_VERSION } from "@vault-tuner/shared";
 import { installRecorder, uninstallRecorder } from "../recorder/recorder-commands";
 import { Notice, PluginSettingTab, Setting, type Plugin } from "obsidian";
 import { testConnection } from "../connection/connection";
@@ -77,7 +78,12 @@ export class VaultTunerSettingTab extends PluginSettingTab {
       .setDesc("The tools calls are checked against; auto uses the one each recorded session saw.")
       .addDropdown((dropdown) =>
         dropdown
-          .addOptions({ auto: "Auto", "claudesidian-3": "Claudesidian 3.x", "nexus-5": "Nexus 5.x" })
+          .addOptions({
+            auto: "Auto",
+            "claudesidian-3": "Claudesidian 3.x",
+            "nexus-5": `Nexus (newest, ${LATEST_NEXUS_VERSION})`,
+            "nexus-5.17.2": "Nexus 5.17.2",
+          })
           .setValue(settings.toolsetProfile)
           .onChange((value) => this.save({ toolsetProfile: value as PluginSettings["toolsetProfile"] })),
       );

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { builtinCatalog, BUILTIN_CATALOG_IDS } from "../catalog/builtin-catalogs";
+import { builtinCatalog, BUILTIN_CATALOG_NAMES } from "../catalog/builtin-catalogs";
 import { CatalogSchema, type Catalog } from "../catalog/catalog-types";
 import { catalogFromToolsList } from "../catalog/recorded-catalog";
 
 /**
- * A catalog by built-in name (`claudesidian-3`, `nexus-5`) or from a file: a catalog JSON of our own
+ * A catalog by built-in name (`claudesidian-3`, `nexus-5.17.2`, `nexus-5.20.1`, `nexus-5` for the newest) or from a file: a catalog JSON of our own
  * format, or a recorded `tools/list` result (`{"tools": [...]}`, or a JSON-RPC response holding one).
  */
 export function loadCatalog(nameOrPath: string): Catalog {
@@ -16,7 +16,7 @@ export function loadCatalog(nameOrPath: string): Catalog {
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
     throw new Error(
-      `catalog "${nameOrPath}" is neither a built-in catalog (${BUILTIN_CATALOG_IDS.join(", ")}) nor a readable JSON file: ${reason}`,
+      `catalog "${nameOrPath}" is neither a built-in catalog (${BUILTIN_CATALOG_NAMES.join(", ")}) nor a readable JSON file: ${reason}`,
     );
   }
   const own = CatalogSchema.safeParse(raw);

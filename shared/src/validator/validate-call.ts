@@ -80,10 +80,14 @@ function checkContextObject(args: Record<string, unknown>, options: CallCheckOpt
   );
 }
 
-/** Nexus 4.x/5.x: `workspaceId`, `sessionId`, `memory`, `goal` at the top level (presence is the schema's job). */
+/**
+ * Nexus 4.x/5.x: `workspaceId`, `sessionId`, `memory`, `goal` at the top level (presence is the schema's
+ * job). Nexus reads an empty id as omitted (5.20: the session's remembered workspace), so it is one.
+ */
 function checkTopLevelContext(args: Record<string, unknown>, options: CallCheckOptions, issues: RawIssue[]): void {
   checkMemory(args.memory, "memory", issues);
-  checkIds(stringOrUndefined(args.sessionId), stringOrUndefined(args.workspaceId), "", options, false, issues);
+  const id = (value: unknown) => stringOrUndefined(value) || undefined;
+  checkIds(id(args.sessionId), id(args.workspaceId), "", options, false, issues);
 }
 
 function checkMemory(memory: unknown, where: string, issues: RawIssue[]): void {

@@ -1,5 +1,5 @@
 import {
-  BUILTIN_CATALOG_IDS,
+  BUILTIN_CATALOG_NAMES,
   builtinCatalog,
   catalogHasTool,
   wireTools,
@@ -20,7 +20,7 @@ const WIRE_SUFFIX = "/wire";
 const RECORDED_PREFIX = "toolset-";
 
 /**
- * Names and resolves the toolsets examples were made with: a built-in catalog (`claudesidian-3`), its
+ * Names and resolves the toolsets examples were made with: a built-in catalog (`claudesidian-3`, `nexus-5.20.1`), its
  * 3.x wire form (`claudesidian-3/wire`, one tool per agent), or a recorded `tools/list`
  * (`toolset-<hash>`). The catalog checks calls; the tool list is what the model is shown.
  */
@@ -33,7 +33,7 @@ export class ToolsetRegistry {
   keyForTrace(toolName: string, toolsetHash: string | undefined): string {
     if (toolsetHash && this.recorded?.get(toolsetHash)) return `${RECORDED_PREFIX}${toolsetHash}`;
     const nexus = builtinCatalog("nexus-5");
-    if (nexus && catalogHasTool(nexus, toolName)) return "nexus-5";
+    if (nexus && catalogHasTool(nexus, toolName)) return nexus.id; // the newest release: a superset of the older ones
     const claudesidian = builtinCatalog("claudesidian-3") as Catalog;
     const flat = claudesidian.tools.some((tool) => tool.name === toolName);
     return flat ? "claudesidian-3" : `claudesidian-3${WIRE_SUFFIX}`;
@@ -63,7 +63,7 @@ export class ToolsetRegistry {
       const catalog = builtinCatalog(id);
       if (!catalog)
         throw new UnknownCatalogError(
-          `unknown catalog "${id}"; the built-in ones are ${BUILTIN_CATALOG_IDS.join(", ")}`,
+          `unknown catalog "${id}"; the built-in ones are ${BUILTIN_CATALOG_NAMES.join(", ")}`,
         );
       entry = { catalog, tools: wire ? wireTools(catalog) : catalog.tools };
     }
