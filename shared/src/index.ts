@@ -78,7 +78,14 @@ export { extractOpenAiCalls, renderOpenAiCalls } from "./codecs/openai";
 export { extractHermesCalls, renderHermesCalls, renderHermesResponse } from "./codecs/hermes";
 export { extractMistralCalls, renderMistralCalls, renderMistralResults } from "./codecs/mistral";
 export { extractCalls, extractTextCalls } from "./codecs/extract-calls";
-export { splitCliCommands, type CliToken } from "./codecs/cli-command";
+export {
+  kebabName,
+  parseToolString,
+  splitSegments,
+  type CommandLineError,
+  type ParsedSegment,
+  type ParsedToolString,
+} from "./codecs/nexus-command-line";
 
 export { RULES, type RuleId, type RuleInfo } from "./validator/rules";
 export type { ValidationIssue } from "./validator/issue";

@@ -361,6 +361,13 @@ describe("Nexus calls, against the release the session saw", () => {
   it("passes good 5.20.1 calls: ids omitted, remove-property, batched commands with an operationId", () => {
     expect(rules({ tool: "content read Inbox.md 1" })).toEqual([]);
     expect(rules({ tool: "content remove-property --path Inbox.md --property status" })).toEqual([]);
+    // Lists as the plugin takes them: comma-separated items or JSON.
+    expect(
+      rules({
+        tool: 'memory create-state Sprint "Planning" "Plan" --active-files "a.md, b.md" --next-steps \'["ship"]\'',
+      }),
+    ).toEqual([]);
+    expect(rules({ tool: "content write a.md @body --overwrite", values: { body: 'C:\\x "q"' } })).toEqual([]);
     expect(
       rules({
         tool: 'content read --path a.md --start-line 1, content read "b c.md" 1, storage list --path Projects',
