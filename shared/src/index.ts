@@ -57,10 +57,10 @@ export {
   builtinCatalogWithTool,
   builtinNexusCatalogs,
 } from "./catalog/builtin-catalogs";
-export { LATEST_NEXUS_VERSION, NEXUS_VERSIONS, type NexusVersion } from "./catalog/nexus-versions";
+export { LATEST_NEXUS_VERSION, NEXUS_VERSIONS, remembersWorkspace, type NexusVersion } from "./catalog/nexus-versions";
 export { nexusReleaseFor, type NexusMatch, type NexusRelease } from "./catalog/nexus-release";
 export { catalogFromToolsList } from "./catalog/recorded-catalog";
-export { wireTools } from "./catalog/wire-form";
+export { schemaProperties, schemaRequired, wireTools } from "./catalog/wire-form";
 export { catalogHasTool, resolveTool, type ResolvedTool } from "./catalog/resolve-tool";
 export { checkAgainstSchema, isObject, type SchemaFinding } from "./catalog/json-schema";
 
@@ -79,6 +79,8 @@ export { extractHermesCalls, renderHermesCalls, renderHermesResponse } from "./c
 export { extractMistralCalls, renderMistralCalls, renderMistralResults } from "./codecs/mistral";
 export { extractCalls, extractTextCalls } from "./codecs/extract-calls";
 export {
+  commandsOfAgent,
+  findCommand,
   kebabName,
   parseToolString,
   splitSegments,

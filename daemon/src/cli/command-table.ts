@@ -323,13 +323,16 @@ export const COMMANDS: Record<string, Command> = {
     load: () => import("./commands/recorder").then((module) => module.runRecorderUninstall),
   },
   "vault-server": {
-    summary: "serve a folder as a Claudesidian 3.x vault over MCP stdio (the sandbox and test stand-in)",
+    summary: "serve a folder as a Claudesidian 3.x or Nexus vault over MCP stdio (the sandbox and test stand-in)",
     options: {
       vault: { value: "DIR", help: "the folder to serve (required)" },
-      toolset: { value: "NAME", help: "claudesidian-3 (default)" },
-      flat: { help: "one tool per mode (agent_mode names) instead of the wire form's one tool per agent" },
+      toolset: {
+        value: "NAME",
+        help: "claudesidian-3 (default), nexus-5 (the newest Nexus, 5.20.1), nexus-5.20.1 or nexus-5.17.2",
+      },
+      flat: { help: "claudesidian-3: one tool per mode (agent_mode names) instead of one tool per agent" },
     },
-    example: "vault-tuner vault-server --vault /tmp/sandbox",
+    example: "vault-tuner vault-server --vault /tmp/sandbox --toolset nexus-5",
     load: () => import("./commands/vault-server").then((module) => module.runVaultServer),
   },
   validate: {

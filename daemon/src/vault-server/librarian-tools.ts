@@ -27,7 +27,7 @@ function underPaths(root: string, notes: string[], paths: unknown): string[] {
   return notes.filter((note) => prefixes.some((prefix) => note.startsWith(prefix)));
 }
 
-function searchContent(args: Record<string, unknown>, { root }: ToolContext) {
+export function searchContent(args: Record<string, unknown>, { root }: ToolContext) {
   const words = query(args).split(/\s+/).filter(Boolean);
   const limit = Number(args.limit ?? 10);
   const snippetLength = Number(args.snippetLength ?? 120);
@@ -49,7 +49,7 @@ function searchContent(args: Record<string, unknown>, { root }: ToolContext) {
   return { query: args.query, results: results.slice(0, limit), totalResults: results.length };
 }
 
-function searchDirectory(args: Record<string, unknown>, { root }: ToolContext) {
+export function searchDirectory(args: Record<string, unknown>, { root }: ToolContext) {
   const needle = query(args);
   if (!Array.isArray(args.paths) || args.paths.length === 0) fail("paths must list at least one folder");
   const notes = underPaths(root, allNotes(root), args.paths);

@@ -184,15 +184,20 @@ export function kebabName(value: string): string {
     .toLowerCase();
 }
 
-function findCommand(
+/** The commands of one agent, named as the plugin accepts it (`content`, `contentManager`). */
+export function commandsOfAgent(agentToken: string, commands: readonly CatalogCommand[]): CatalogCommand[] {
+  const agent = kebabName(agentToken);
+  return commands.filter((command) => command.command.split(" ")[0] === agent || kebabName(command.agent) === agent);
+}
+
+/** One command by its agent and tool words, or the reason there is none (with the nearest name). */
+export function findCommand(
   agentToken: string,
   toolToken: string,
   commands: readonly CatalogCommand[],
 ): CatalogCommand | CommandLineError {
   const agent = kebabName(agentToken);
-  const ofAgent = commands.filter(
-    (command) => command.command.split(" ")[0] === agent || kebabName(command.agent) === agent,
-  );
+  const ofAgent = commandsOfAgent(agentToken, commands);
   if (ofAgent.length === 0) {
     const agents = [...new Set(commands.map((command) => command.command.split(" ")[0] as string))];
     const suggestion = closestName(agent, agents);

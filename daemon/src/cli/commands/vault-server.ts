@@ -1,18 +1,19 @@
 import { describeError } from "@vault-tuner/shared";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { createVaultServer } from "../../vault-server/vault-server";
+import { createSandboxServer } from "../../vault-server/sandbox-server";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
 
-/** `vault-tuner vault-server`: the reference vault MCP server over stdio, until the client closes it. */
+/** `vault-tuner vault-server`: the reference vault MCP server (3.x or Nexus) over stdio, until the client closes it. */
 export async function runVaultServer(args: { values: Record<string, unknown> }, _output: Output): Promise<number> {
   const vault = args.values.vault as string | undefined;
   if (!vault) throw new UsageError("--vault DIR is required: the folder to serve as a vault");
-  const toolset = (args.values.toolset as string | undefined) ?? "claudesidian-3";
-  if (toolset !== "claudesidian-3") throw new UsageError(`--toolset: only claudesidian-3 is served, not "${toolset}"`);
   let server;
   try {
-    server = createVaultServer(vault, { flat: args.values.flat === true });
+    server = createSandboxServer(vault, {
+      toolset: args.values.toolset as string | undefined,
+      flat: args.values.flat === true,
+    });
   } catch (error) {
     throw new UsageError(describeError(error));
   }
