@@ -87,7 +87,11 @@ export function recordedSet(
       kind: "recorded",
       tags: [resolved.tool.agent ?? "tools", source.split(":")[0] as string],
       messages: row.prompt,
-      vault: { files: {}, folders: [], memory: { workspaces: [], sessions: [], states: [], agents: [] } },
+      vault: {
+        files: {},
+        folders: [],
+        memory: { workspaces: [], sessions: [], states: [], agents: [] },
+      },
       expect: {
         calls: [{ tool: resolved.tool.name, args: constraintsOf(args) }],
         order: "sequence",

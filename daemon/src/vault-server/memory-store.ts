@@ -10,6 +10,8 @@ export interface MemoryData {
   sessions: Record<string, Item>;
   states: Record<string, Item>;
   agents: Record<string, Item>;
+  projects: Record<string, Item>;
+  tasks: Record<string, Item>;
 }
 
 export type Collection = keyof MemoryData;
@@ -17,7 +19,7 @@ export type Collection = keyof MemoryData;
 const ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 /**
- * Workspaces, sessions, states and custom agents, kept as one JSON file in a hidden folder of the
+ * Workspaces, sessions, states, custom agents, task projects and tasks, kept as one JSON file in a hidden folder of the
  * vault (as the plugin keeps them in its own storage). Written whole after each change, atomically.
  */
 export class MemoryStore {
@@ -28,9 +30,16 @@ export class MemoryStore {
     const folder = join(root, STORE_FOLDER);
     this.file = join(folder, "memory.json");
     mkdirSync(folder, { recursive: true });
-    this.data = existsSync(this.file)
-      ? (JSON.parse(readFileSync(this.file, "utf8")) as MemoryData)
-      : { workspaces: {}, sessions: {}, states: {}, agents: {} };
+    // A store written before a collection existed simply has none of it yet.
+    this.data = {
+      workspaces: {},
+      sessions: {},
+      states: {},
+      agents: {},
+      projects: {},
+      tasks: {},
+      ...(existsSync(this.file) ? (JSON.parse(readFileSync(this.file, "utf8")) as Partial<MemoryData>) : {}),
+    };
     if (!this.data.workspaces.default) {
       // Saved at once, so the store on disk is the store the tools see (the evaluator snapshots it).
       this.data.workspaces.default = {

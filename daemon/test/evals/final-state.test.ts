@@ -7,7 +7,7 @@ import { VaultExpectationSchema } from "@vault-tuner/shared";
 const vault = (files: Record<string, string>, folders: string[] = [], agents: any[] = []): VaultSnapshot => ({
   files,
   folders,
-  memory: { workspaces: [], sessions: [], states: [], agents },
+  memory: { workspaces: [], sessions: [], states: [], agents, projects: [], tasks: [] },
 });
 const expectation = (value: unknown) => VaultExpectationSchema.parse(value);
 

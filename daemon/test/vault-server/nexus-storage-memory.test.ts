@@ -151,3 +151,42 @@ describe("Nexus canvas and base commands", () => {
     expect((await v.use("base analyze Tasks")).error).toContain("not available in the sandbox");
   });
 });
+
+describe("Nexus task commands", () => {
+  it("projects and tasks live in the sandbox store, with dependencies, note links and queries", async () => {
+    const { projectId } = (await v.use('task create-project Launch --description "Ship Atlas"')).result;
+    expect((await v.use("task create-project Launch")).error).toContain("already exists");
+    const first = (await v.use(`task create ${projectId} "Draft the plan" --priority high`)).result.taskId;
+    const second = (
+      await v.use(`task create ${projectId} "Book the room" --depends-on ${first} --linked-notes Projects/Budget.md`)
+    ).result.taskId;
+    expect((await v.use(`task update ${first} --add-dependencies ${second}`)).error).toContain("would make a cycle");
+    expect((await v.use(`task query ${projectId} nextActions`)).result.tasks.map((t: any) => t.title)).toEqual([
+      "Draft the plan",
+    ]);
+    expect((await v.use(`task query ${projectId} blockedTasks`)).result.tasks[0]).toMatchObject({
+      title: "Book the room",
+      blockedBy: [first],
+    });
+    await v.use(`task update ${first} --status done`);
+    expect((await v.use(`task query ${projectId} nextActions`)).result.tasks.map((t: any) => t.title)).toEqual([
+      "Book the room",
+    ]);
+    const listed = await v.use(`task list ${projectId} --sort-by priority --sort-order asc`);
+    expect(listed.result.tasks.map((t: any) => [t.title, t.status])).toEqual([
+      ["Draft the plan", "done"],
+      ["Book the room", "todo"],
+    ]);
+    expect(listed.result.tasks[1].linkedNotes).toEqual([{ notePath: "Projects/Budget.md", linkType: "reference" }]);
+    expect((await v.use(`task link-note ${first} Missing.md`)).error).toContain('Note not found: "Missing.md"');
+    await v.use(`task archive-project ${projectId}`);
+    expect((await v.use("task list-projects")).result.projects).toEqual([]);
+    expect((await v.use("task open")).error).toContain("not available in the sandbox");
+  });
+
+  it("a project belongs to the workspace it was made in", async () => {
+    const { projectId } = (await v.use("task create-project Launch")).result;
+    await v.use('memory create-workspace Other "o" / "o"');
+    expect((await v.use(`task list ${projectId}`, { workspaceId: "Other" })).error).toContain("Project not found");
+  });
+});

@@ -54,7 +54,8 @@ export const FileExpectationSchema = z
   .strict();
 export type FileExpectation = z.infer<typeof FileExpectationSchema>;
 
-export const MEMORY_COLLECTIONS = ["workspaces", "sessions", "states", "agents"] as const;
+/** What the plugin keeps besides notes: 3.x and Nexus memory, Nexus task projects and tasks. */
+export const MEMORY_COLLECTIONS = ["workspaces", "sessions", "states", "agents", "projects", "tasks"] as const;
 export const MemoryCollectionSchema = z.enum(MEMORY_COLLECTIONS);
 export type MemoryCollection = z.infer<typeof MemoryCollectionSchema>;
 
@@ -71,6 +72,9 @@ export const VaultFixtureSchema = z
         sessions: z.array(MemoryItemSchema).default([]),
         states: z.array(MemoryItemSchema).default([]),
         agents: z.array(MemoryItemSchema).default([]),
+        // Optional rather than defaulted, so the sets written before tasks existed keep their hashes.
+        projects: z.array(MemoryItemSchema).optional(),
+        tasks: z.array(MemoryItemSchema).optional(),
       })
       .strict()
       .default({ workspaces: [], sessions: [], states: [], agents: [] }),

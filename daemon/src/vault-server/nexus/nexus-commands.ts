@@ -4,6 +4,7 @@ import { memoryCommands } from "./memory-commands";
 import type { NexusCommands } from "./nexus-command";
 import { searchCommands } from "./search-commands";
 import { storageCommands } from "./storage-commands";
+import { taskCommands } from "./task-commands";
 
 /** Every command the sandbox runs on a plain folder; the rest of a release's commands need Obsidian or a service. */
 export const NEXUS_COMMANDS: NexusCommands = {
@@ -12,6 +13,7 @@ export const NEXUS_COMMANDS: NexusCommands = {
   ...searchCommands,
   ...memoryCommands,
   ...canvasAndBaseCommands,
+  ...taskCommands,
 };
 
 /** Why a command the release has does not run here, by its agent. */
