@@ -1,7 +1,8 @@
 import type { PromptSetInput } from "@vault-tuner/shared";
 import { evalCase, promptSet } from "./case-builders";
 
-const REQUESTS: [string, string][] = [
+/** General questions and chit-chat, shared by the 3.x and Nexus irrelevance sets. */
+export const IRRELEVANT_REQUESTS: [string, string][] = [
   ["irrelevance_folder_vs_tag", "What is the difference between a folder and a tag in Obsidian?"],
   ["irrelevance_haiku", "Write me a haiku about ferries."],
   ["irrelevance_units", "How many cups is 400 ml?"],
@@ -21,7 +22,7 @@ export function irrelevanceSet(): PromptSetInput {
     title: "Irrelevance: requests that need no tool",
     description:
       "General questions and chit-chat with the vault tools offered. A case passes only when the model makes no call (BFCL's relevance check) and the vault is unchanged.",
-    cases: REQUESTS.map(([id, request]) =>
+    cases: IRRELEVANT_REQUESTS.map(([id, request]) =>
       evalCase({ id, kind: "irrelevance", request, tags: ["no-tool"], reference: [] }),
     ),
   });

@@ -5,10 +5,19 @@ import { BUILTIN_SETS_DIR } from "../../src/evals/prompt-sets";
 import { combosSet } from "./combos";
 import { fullCoverageSet } from "./full-coverage";
 import { irrelevanceSet } from "./irrelevance";
+import { nexusCombosSet, nexusDiscoverySet, nexusFullCoverageSet, nexusIrrelevanceSet } from "./nexus-sets";
 
 /** The built-in prompt sets, as committed under datasets/eval/. */
 export function builtinSetSources(): PromptSetInput[] {
-  return [fullCoverageSet(), combosSet(), irrelevanceSet()];
+  return [
+    fullCoverageSet(),
+    combosSet(),
+    irrelevanceSet(),
+    nexusFullCoverageSet(),
+    nexusCombosSet(),
+    nexusDiscoverySet(),
+    nexusIrrelevanceSet(),
+  ];
 }
 
 /** The file text of a set: parsed (defaults filled in, so the file says everything) and pretty-printed. */

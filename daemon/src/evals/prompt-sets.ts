@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { writeFileAtomically } from "../config/write-file-atomically";
 import { fileURLToPath } from "node:url";
-import { PromptSetSchema, resolveTool, type PromptSet, describeError } from "@vault-tuner/shared";
+import { PromptSetSchema, type PromptSet, describeError } from "@vault-tuner/shared";
+import { unknownUnitName } from "./scoring/call-units";
 import type { ZodError } from "zod";
 import { sandboxCatalog } from "./run-eval";
 
@@ -60,8 +61,8 @@ export function checkPromptSet(raw: unknown, where: string): PromptSet {
       ...evalCase.expect.allowExtra,
     ];
     for (const tool of new Set(named)) {
-      const resolved = resolveTool(catalog, tool, {});
-      if (resolved.kind === "unknown") problems.push(`cases[${index}] (${evalCase.id}): ${resolved.message}`);
+      const unknown = unknownUnitName(catalog, tool);
+      if (unknown) problems.push(`cases[${index}] (${evalCase.id}): ${unknown}`);
     }
     for (const call of evalCase.expect.calls)
       if (evalCase.tools && !evalCase.tools.includes(call.tool))

@@ -21,7 +21,7 @@ export async function runAttempt(
   options: { turnLimit?: number; signal?: AbortSignal } = {},
 ): Promise<EvalRecord> {
   const turnLimit = options.turnLimit ?? evalCase.turnLimit;
-  const sandbox = await VaultSandbox.open(evalCase.vault);
+  const sandbox = await VaultSandbox.open(evalCase.vault, catalog.id);
   const requests: EvalRecord["requests"] = [];
   const transcript: AttemptTranscript = { turns: [], stop: "turn-limit" };
   const messages: ChatMessage[] = evalCase.messages.map((message) => ({ ...message }) as ChatMessage);

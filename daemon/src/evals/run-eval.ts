@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import {
+  BUILTIN_CATALOG_NAMES,
   builtinCatalog,
   canonicalJson,
   REPORT_FORMAT,
@@ -41,9 +42,6 @@ export interface EvalRunOptions {
   signal?: AbortSignal;
   onProgress?: (progress: EvalProgress) => void;
 }
-
-/** The sandbox implements the Claudesidian 3.x tools; a set written for another toolset cannot run there. */
-export const SANDBOX_CATALOGS = ["claudesidian-3"];
 
 /**
  * Runs every case of a set `repeat` times against one backend, a few at a time, and returns the full
@@ -120,11 +118,12 @@ export async function runEval(options: EvalRunOptions): Promise<EvalReport> {
   };
 }
 
+/** The catalog a set is written against; the sandbox serves every built-in one (Claudesidian 3.x and each Nexus release). */
 export function sandboxCatalog(id: string): Catalog {
   const catalog = builtinCatalog(id);
-  if (!catalog || !SANDBOX_CATALOGS.includes(id))
+  if (!catalog)
     throw new Error(
-      `prompt sets for ${id} cannot run: the evaluation sandbox implements ${SANDBOX_CATALOGS.join(", ")}`,
+      `prompt sets for ${id} cannot run: the evaluation sandbox serves ${BUILTIN_CATALOG_NAMES.join(", ")}`,
     );
   return catalog;
 }

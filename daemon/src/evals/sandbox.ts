@@ -6,7 +6,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { MEMORY_COLLECTIONS, type VaultFixture } from "@vault-tuner/shared";
 import type { VaultSnapshot } from "./scoring/final-state";
 import { DAEMON_VERSION } from "../version";
-import { createVaultServer } from "../vault-server/vault-server";
+import { createSandboxServer } from "../vault-server/sandbox-server";
 import { STORE_FOLDER, vaultPath } from "../vault-server/vault-paths";
 
 /** The sandbox's answer to one call: its text, and whether the plugin would have reported an error. */
@@ -26,11 +26,12 @@ export class VaultSandbox {
     private readonly client: Client,
   ) {}
 
-  static async open(fixture: VaultFixture): Promise<VaultSandbox> {
+  /** A sandbox serving `toolset` (a built-in catalog id; Claudesidian 3.x in its flat form). */
+  static async open(fixture: VaultFixture, toolset = "claudesidian-3"): Promise<VaultSandbox> {
     const root = mkdtempSync(join(tmpdir(), "vault-tuner-eval-"));
     try {
       writeFixture(root, fixture);
-      const server = createVaultServer(root, { flat: true });
+      const server = createSandboxServer(root, { toolset, flat: toolset === "claudesidian-3" });
       const client = new Client({ name: "vault-tuner-eval", version: DAEMON_VERSION });
       const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
       await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
@@ -55,7 +56,7 @@ export class VaultSandbox {
     const walk = (folder: string) => {
       for (const entry of readdirSync(folder, { withFileTypes: true })) {
         const path = join(folder, entry.name);
-        const rel = relative(this.root, path).split(sep).join("/");
+        const rel = archiveTimeless(relative(this.root, path).split(sep).join("/"));
         if (rel === STORE_FOLDER) continue;
         if (entry.isDirectory()) {
           folders.push(rel);
@@ -100,4 +101,12 @@ function writeFixture(root: string, fixture: VaultFixture): void {
   );
   mkdirSync(join(root, STORE_FOLDER), { recursive: true });
   writeFileSync(join(root, STORE_FOLDER, "memory.json"), `${JSON.stringify(memory, null, 2)}\n`);
+}
+
+/**
+ * Nexus's `storage archive` moves a note under `.archive/<YYYY-MM-DD_HH-mm-ss>/`; the snapshot names that
+ * folder `.archive/<time>/`, so a case can say where an archived note must end up.
+ */
+export function archiveTimeless(path: string): string {
+  return path.replace(/^\.archive\/\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d(?=\/|$)/, ".archive/<time>");
 }

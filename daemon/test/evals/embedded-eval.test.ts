@@ -216,6 +216,10 @@ describe("the evaluator on a GGUF in the embedded backend", () => {
       "embedded-subset",
       "full-coverage",
       "irrelevance",
+      "nexus-combos",
+      "nexus-discovery",
+      "nexus-full-coverage",
+      "nexus-irrelevance",
     ]);
   }, 300_000);
 

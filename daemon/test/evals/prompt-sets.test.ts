@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { referenceBackend } from "../../src/evals/backends/reference-backend";
 import { loadPromptSet, listPromptSets, BUILTIN_SETS_DIR } from "../../src/evals/prompt-sets";
 import { runEval } from "../../src/evals/run-eval";
+import { NEXUS_COMMANDS } from "../../src/vault-server/nexus/nexus-commands";
 import { builtinSetSources, setFileText } from "../../scripts/eval-sets/write-sets";
 import { runCli } from "../run-cli";
 
@@ -17,11 +18,15 @@ describe("built-in prompt sets", () => {
       expect(readFileSync(join(BUILTIN_SETS_DIR, `${source.id}.json`), "utf8")).toBe(setFileText(source));
   });
 
-  it("cover every catalog tool once and can each be passed: every case passes its own reference solution", async () => {
+  it("cover every catalog tool (and every Nexus command the sandbox runs) and can each be passed: every case passes its own reference solution", async () => {
     expect(listPromptSets().map((set) => [set.id, set.cases])).toEqual([
       ["combos", 8],
       ["full-coverage", 47],
       ["irrelevance", 10],
+      ["nexus-combos", 8],
+      ["nexus-discovery", 5],
+      ["nexus-full-coverage", 43],
+      ["nexus-irrelevance", 10],
     ]);
     const catalogTools = builtinCatalog("claudesidian-3")
       ?.tools.map((tool) => tool.name)
@@ -31,7 +36,13 @@ describe("built-in prompt sets", () => {
         .cases.map((evalCase) => evalCase.expect.calls[0]?.tool)
         .sort(),
     ).toEqual(catalogTools);
-    for (const id of ["full-coverage", "combos", "irrelevance"]) {
+    // Nexus: every command the sandbox runs is some full-coverage case's expected command.
+    expect(
+      loadPromptSet("nexus-full-coverage")
+        .cases.map((evalCase) => evalCase.expect.calls[0]?.tool)
+        .sort(),
+    ).toEqual(Object.keys(NEXUS_COMMANDS).sort());
+    for (const id of listPromptSets().map((set) => set.id)) {
       const set = loadPromptSet(id);
       const report = await runEval({ set, backend: referenceBackend(set), concurrency: 8 });
       expect({

@@ -1,4 +1,10 @@
-import { readSessionContext, type EvalCase, type PromptSet } from "@vault-tuner/shared";
+import {
+  builtinCatalog,
+  readSessionContext,
+  type ContextStyle,
+  type EvalCase,
+  type PromptSet,
+} from "@vault-tuner/shared";
 import type { ChatMessage, RawChatAnswer } from "../../inference/chat-types";
 import type { EvalBackend } from "./eval-backend";
 
@@ -17,8 +23,26 @@ export function referenceContext(evalCase: EvalCase): Record<string, string> {
   };
 }
 
-/** Turn `turn` (1-based) of the case's reference: its calls, or the closing words once they are done. */
-export function referenceAnswer(evalCase: EvalCase, turn: number): RawChatAnswer {
+/** The Nexus form of the same: the session's name, the workspace, and a few words of memory and goal at the top level. */
+export function referenceTopLevelContext(evalCase: EvalCase): Record<string, string> {
+  const context = referenceContext(evalCase);
+  return {
+    sessionId: context.sessionId as string,
+    workspaceId: context.workspaceId as string,
+    memory: "The user asked for this in the current session.",
+    goal: "Do what the user asked in the vault.",
+  };
+}
+
+/**
+ * Turn `turn` (1-based) of the case's reference: its calls, or the closing words once they are done. The
+ * context goes where the set's toolset wants it: one `context` object (3.x) or top-level fields (Nexus).
+ */
+export function referenceAnswer(
+  evalCase: EvalCase,
+  turn: number,
+  contextStyle: ContextStyle = "context-object",
+): RawChatAnswer {
   const calls = evalCase.reference?.[turn - 1];
   if (!evalCase.reference)
     return {
@@ -34,13 +58,18 @@ export function referenceAnswer(evalCase: EvalCase, turn: number): RawChatAnswer
       promptTokens: null,
       completionTokens: null,
     };
-  const context = referenceContext(evalCase);
+  const context =
+    contextStyle === "context-object"
+      ? { context: referenceContext(evalCase) }
+      : contextStyle === "top-level"
+        ? referenceTopLevelContext(evalCase)
+        : {};
   return {
     content: "",
     toolCalls: calls.map((call, index) => ({
       id: `ref_${turn}_${index + 1}`,
       type: "function",
-      function: { name: call.tool, arguments: JSON.stringify({ context, ...call.arguments }) },
+      function: { name: call.tool, arguments: JSON.stringify({ ...context, ...call.arguments }) },
     })),
     promptTokens: null,
     completionTokens: null,
@@ -74,6 +103,7 @@ export function caseLookup(
  * that fails its own reference is a broken case: `vault-tuner eval check` runs this over a set.
  */
 export function referenceBackend(set: PromptSet): EvalBackend {
+  const contextStyle = builtinCatalog(set.catalog)?.contextStyle ?? "context-object";
   return {
     info: {
       kind: "reference",
@@ -88,7 +118,7 @@ export function referenceBackend(set: PromptSet): EvalBackend {
       if (!evalCase) throw new Error("the reference backend answers only within an evaluation run");
       const turn =
         messages.slice(evalCase.messages.length).filter((message) => message.role === "assistant").length + 1;
-      return referenceAnswer(evalCase, turn);
+      return referenceAnswer(evalCase, turn, contextStyle);
     },
     close: async () => undefined,
   };

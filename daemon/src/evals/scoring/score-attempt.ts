@@ -12,7 +12,7 @@ import {
 import { checkConstraints } from "./constraints";
 import { compareFinalState, type VaultSnapshot } from "./final-state";
 import { matchCalls } from "./match-calls";
-import { toolEffect } from "./tool-effects";
+import { callUnits } from "./call-units";
 
 /** A call the model made, as parsed from its reply, and what the sandbox answered. */
 export interface ExecutedCall {
@@ -78,10 +78,7 @@ export function scoreAttempt(
   const system = evalCase.messages.find((message) => message.role === "system")?.content ?? "";
   const sessionContext = readSessionContext(system);
   const offered = evalCase.tools ? new Set(evalCase.tools) : undefined;
-  const flatNames = calls.map((call) => {
-    const resolved = resolveTool(catalog, call.name, call.arguments);
-    return resolved.kind === "tool" ? resolved.tool.name : undefined;
-  });
+  const units = callUnits(catalog, calls);
 
   const parsed: string[] = transcript.turns.flatMap((turn, index) =>
     turn.parseErrors.map((error) => `turn ${index + 1}: ${error}`),
@@ -91,7 +88,8 @@ export function scoreAttempt(
   const ids: string[] = [];
   calls.forEach((call, index) => {
     const label = `call ${index + 1} (${call.name})`;
-    const flat = flatNames[index];
+    const resolved = resolveTool(catalog, call.name, call.arguments);
+    const flat = resolved.kind === "tool" ? resolved.tool.name : undefined;
     if (flat && offered && !offered.has(flat)) schema.push(`${label}: ${flat} was not offered to the model`);
     for (const issue of validateCall(
       { form: call.form, name: call.name, arguments: call.arguments },
@@ -105,11 +103,11 @@ export function scoreAttempt(
 
   const irrelevance = evalCase.kind === "irrelevance";
   const expected = evalCase.expect.calls;
-  const byName = matchCalls(expected, flatNames, (want, name) => name === want.tool, evalCase.expect.order);
+  const byName = matchCalls(expected, units, (want, unit) => unit.name === want.tool, evalCase.expect.order);
   const byArgs = matchCalls(
     expected,
-    calls.map((call, index) => ({ call, name: flatNames[index] })),
-    (want, actual) => actual.name === want.tool && checkConstraints(actual.call.arguments, want.args).length === 0,
+    units,
+    (want, unit) => unit.name === want.tool && checkConstraints(unit.arguments, want.args).length === 0,
     evalCase.expect.order,
   );
 
@@ -117,27 +115,27 @@ export function scoreAttempt(
   const argumentProblems: string[] = [];
   expected.forEach((want, index) => {
     if (byName[index] === -1) {
-      const calledAtAll = flatNames.includes(want.tool);
+      const calledAtAll = units.some((unit) => unit.name === want.tool);
       selection.push(calledAtAll ? `${want.tool} is not called in the expected order` : `${want.tool} is not called`);
     } else if (byArgs[index] === -1) {
       // Say what is wrong with the closest call of the right tool.
-      const candidates = calls.filter((_, callIndex) => flatNames[callIndex] === want.tool);
       const problems =
-        candidates.map((call) => checkConstraints(call.arguments, want.args)).sort((a, b) => a.length - b.length)[0] ??
-        [];
+        units
+          .filter((unit) => unit.name === want.tool)
+          .map((unit) => checkConstraints(unit.arguments, want.args))
+          .sort((a, b) => a.length - b.length)[0] ?? [];
       argumentProblems.push(`${want.tool}: ${problems.join("; ")}`);
     }
   });
 
   const used = new Set((byArgs.every((index) => index >= 0) ? byArgs : byName).filter((index) => index >= 0));
   const extra: string[] = [];
-  calls.forEach((_call, index) => {
-    const flat = flatNames[index];
-    if (used.has(index) || !flat || evalCase.expect.allowExtra.includes(flat)) return;
-    const tool = catalog.tools.find((candidate) => candidate.name === flat);
-    const effect = tool ? toolEffect(tool) : "write";
-    if (effect !== "read")
-      extra.push(`call ${index + 1}: ${flat} is an extra ${effect === "destructive" ? "destructive" : "writing"} call`);
+  units.forEach((unit, index) => {
+    if (used.has(index) || !unit.name || evalCase.expect.allowExtra.includes(unit.name) || unit.effect === "read")
+      return;
+    extra.push(
+      `call ${unit.call + 1}: ${unit.name} is an extra ${unit.effect === "destructive" ? "destructive" : "writing"} call`,
+    );
   });
 
   const judged = evalCase.expect.finalState === "judged";

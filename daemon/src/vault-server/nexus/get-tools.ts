@@ -5,9 +5,7 @@ import {
   splitSegments,
   type CatalogCommand,
 } from "@vault-tuner/shared";
-import type { MemoryStore } from "../memory-store";
 import { fail } from "../tool-error";
-import { workspaceNames } from "./memory-commands";
 
 /** Workspace names a discovery answer lists at most (the rest are found with `memory search-workspaces`). */
 const LISTED_WORKSPACES = 40;
@@ -54,10 +52,10 @@ function full(command: CatalogCommand) {
 
 /**
  * `toolManager_getTools`: selectors (`--help`, `storage`, `storage move`, several joined by commas) answered
- * with command metadata from the release's catalog, and the workspaces that exist, so the model passes a
- * real one instead of guessing.
+ * with command metadata from the release's catalog, and the workspaces that exist (besides "default"), so
+ * the model passes a real one instead of guessing.
  */
-export function getTools(args: Record<string, unknown>, commands: readonly CatalogCommand[], memory: MemoryStore) {
+export function getTools(args: Record<string, unknown>, commands: readonly CatalogCommand[], workspaceNames: string[]) {
   const selector = typeof args.tool === "string" ? args.tool.trim() : "";
   if (selector === "")
     fail('tool is required: "--help", an agent ("storage"), a command ("storage move"), or several joined by commas');
@@ -81,7 +79,7 @@ export function getTools(args: Record<string, unknown>, commands: readonly Catal
     if ("rule" in found) notFound.push(found.message);
     else tools.push(full(found));
   }
-  const names = workspaceNames(memory);
+  const names = workspaceNames;
   return {
     success: true,
     ...(notFound.length > 0 ? { error: `Some items not found: ${notFound.join(", ")}` } : {}),

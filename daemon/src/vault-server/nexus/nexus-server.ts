@@ -1,25 +1,18 @@
 import { realpathSync, statSync } from "node:fs";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describeError, remembersWorkspace, type Catalog } from "@vault-tuner/shared";
 import { DAEMON_VERSION } from "../../version";
 import { MemoryStore } from "../memory-store";
 import { ToolError } from "../tool-error";
 import { getTools } from "./get-tools";
+import { workspaceNames } from "./memory-commands";
 import { NEXUS_COMMANDS } from "./nexus-commands";
+import { reply } from "./nexus-reply";
 import { UseTools } from "./use-tools";
 
 const GET_TOOLS = "toolManager_getTools";
 const USE_TOOLS = "toolManager_useTools";
-
-/** A reply as the plugin sends it: the result as JSON, a failure's text starting with "❌ Error:" (isError unset). */
-function reply(result: Record<string, unknown> & { success: boolean; error?: string }): CallToolResult {
-  if (result.success) return { content: [{ type: "text", text: JSON.stringify(result, null, 2) }] };
-  const details = Object.keys(result).some((key) => key !== "success" && key !== "error")
-    ? `\n\n🔍 Full Error Details:\n${JSON.stringify(result, null, 2)}`
-    : "";
-  return { content: [{ type: "text", text: `❌ Error: ${result.error ?? "the call failed"}${details}` }] };
-}
 
 /**
  * The reference vault server in Nexus form: the two tools of a Nexus release (`toolManager_getTools`,
@@ -51,7 +44,7 @@ export function createNexusServer(vault: string, catalog: Catalog): Server {
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
     try {
-      if (request.params.name === GET_TOOLS) return reply(getTools(args, commands, memory));
+      if (request.params.name === GET_TOOLS) return reply(getTools(args, commands, workspaceNames(memory)));
       if (request.params.name === USE_TOOLS) return reply(await useTools.call(args));
       return reply({
         success: false,
