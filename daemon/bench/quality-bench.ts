@@ -241,7 +241,7 @@ async function evaluate(set: string, stage: string, gguf: string): Promise<EvalR
   const backend = await openBackend(spec(gguf));
   try {
     const evaluated = await runEval({
-      set: promptSet(set),
+      set: await promptSet(set),
       backend,
       id: `quality-${set}-${stage}`,
       turnLimit: Number(values["turn-limit"]),
@@ -255,8 +255,8 @@ async function evaluate(set: string, stage: string, gguf: string): Promise<EvalR
   }
 }
 /** A built-in set by name; `recorded`: the held-out approved calls of the KTO dataset, whatever file they came from. */
-function promptSet(set: string) {
-  return set === "recorded" ? recordedSet(datasets, "kto", { allSources: true }).set : loadPromptSet(set);
+async function promptSet(set: string) {
+  return set === "recorded" ? (await recordedSet(datasets, "kto", { allSources: true })).set : loadPromptSet(set);
 }
 function shareWithPanel(report: EvalReport): EvalReport {
   if (values["data-dir"]) saveToDataDir(report, resolve(values["data-dir"]));

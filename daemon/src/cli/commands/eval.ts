@@ -194,7 +194,7 @@ async function evalRecorded(v: Record<string, unknown>, output: Output): Promise
   const dataDir = resolveDataDir(v["data-dir"] as string | undefined);
   let result;
   try {
-    result = recordedSet(join(dataDir, "datasets"), v.dataset, {
+    result = await recordedSet(join(dataDir, "datasets"), v.dataset, {
       ...(typeof v.id === "string" ? { id: v.id } : {}),
       allSources: v["all-sources"] === true,
     });

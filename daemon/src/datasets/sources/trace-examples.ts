@@ -3,6 +3,7 @@ import type { TraceStore } from "../../store/trace-store";
 import { callContext } from "./call-context";
 import { ConversationBuilder } from "../conversation";
 import type { Example } from "../example";
+import { nexusSystemPrompt } from "./nexus-conversation";
 import { recordedRequest, systemPrompt } from "./system-prompt";
 import type { ToolsetRegistry } from "./toolset-registry";
 
@@ -70,16 +71,19 @@ function examplesOf(
   toolsets: ToolsetRegistry,
 ): Example[] {
   const { trace } = detail;
-  const conversation = new ConversationBuilder()
-    .push("system", systemPrompt(callContext(first.call.arguments)))
-    .push("user", recordedRequest(callContext(first.call.arguments)));
+  const toolset = toolsets.keyForTrace(trace.call.name, trace.toolsetHash);
+  const context = callContext(first.call.arguments);
+  // A Nexus session is trained with the Nexus prompt, the one the built-in Nexus sets evaluate with.
+  const system = toolsets.catalog(toolset).dispatcher
+    ? nexusSystemPrompt(context.sessionId ?? trace.session)
+    : systemPrompt(context);
+  const conversation = new ConversationBuilder().push("system", system).push("user", recordedRequest(context));
   for (const previous of earlier)
     conversation.assistant({
       lead: null,
       calls: [{ call: previous.call, result: resultText(previous) }],
       trailing: null,
     });
-  const toolset = toolsets.keyForTrace(trace.call.name, trace.toolsetHash);
   const base = { session: `trace-session:${trace.session}`, prompt: conversation.messages, toolset };
   const examples: Example[] = [
     {

@@ -38,7 +38,7 @@ export function evalRoutes(context: AppContext): FastifyPluginAsyncZod {
 
     app.post(ROUTES.makeRecordedSet.path, { schema: schemaOf(ROUTES.makeRecordedSet) }, async (request, reply) => {
       try {
-        const { set, skipped } = recordedSet(context.dataDir.datasets, request.body.dataset, {
+        const { set, skipped } = await recordedSet(context.dataDir.datasets, request.body.dataset, {
           id: request.body.id,
           allSources: request.body.allSources,
         });

@@ -35,7 +35,12 @@ export class UseTools {
     private readonly commands: readonly CatalogCommand[],
     private readonly handlers: NexusCommands,
     private readonly workspaceRule: WorkspaceRule,
-  ) {}
+  ) {
+    // Sessions the store already knows (a recorded conversation's, replayed) keep their workspace, as the
+    // plugin keeps it across calls; the sessions this server starts are remembered in memory only.
+    for (const session of memory.all("sessions"))
+      if (typeof session.workspaceId === "string") this.sessions.set(session.id, session.workspaceId);
+  }
 
   async call(args: Record<string, unknown>): Promise<UseToolsReply> {
     for (const legacy of ["context", "calls"])
