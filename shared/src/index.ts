@@ -88,6 +88,7 @@ export {
   type ParsedSegment,
   type ParsedToolString,
 } from "./codecs/nexus-command-line";
+export { renderCommand } from "./codecs/nexus-command-render";
 
 export { RULES, type RuleId, type RuleInfo } from "./validator/rules";
 export type { ValidationIssue } from "./validator/issue";
@@ -146,6 +147,7 @@ export {
   DATASET_WORK_SUFFIXES,
   DatasetNameSchema,
   MUTATION_KINDS,
+  NEXUS_ONLY_MUTATIONS,
   type DatasetBuildOptions,
   type DatasetBuildRequest,
   type DatasetCard,

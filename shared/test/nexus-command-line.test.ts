@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { builtinCatalog, parseToolString, splitSegments, type ParsedSegment } from "../src/index";
+import {
+  builtinCatalog,
+  type Catalog,
+  parseToolString,
+  renderCommand,
+  splitSegments,
+  type ParsedSegment,
+} from "../src/index";
 
 const commands = builtinCatalog("nexus-5.20.1")!.commands!;
 const parse = (tool: string, values?: unknown) => parseToolString(tool, values, commands);
@@ -105,5 +112,33 @@ describe("a Nexus tool string, read as the plugin reads it", () => {
 
   it("leaves a value that does not convert as text, for the schema check to judge", () => {
     expect(read("content read a.md first")[0]).toMatchObject({ params: { startLine: "first" } });
+  });
+});
+
+describe("renderCommand", () => {
+  it("writes every 5.20.1 command so the parser reads back the same arguments", () => {
+    const catalog = builtinCatalog("nexus-5.20.1") as Catalog;
+    // A value that may be a list (set-property's) with a comma is read as one, as the plugin reads it.
+    const sample = (type: string, name: string): unknown =>
+      type === "unknown" || type === "oneOfArray"
+        ? "done"
+        : type === "number" || type === "integer"
+          ? 3
+          : type === "boolean"
+            ? name.length % 2 === 0
+            : type.startsWith("array")
+              ? [`a "quoted", item`, "b\\c"]
+              : type === "object"
+                ? { key: "value, with comma" }
+                : `${name}: "quoted", with a comma\nand a newline`;
+    for (const command of catalog.commands ?? []) {
+      const params = Object.fromEntries(
+        command.arguments.map((argument) => [argument.name, sample(argument.type, argument.name)]),
+      );
+      const parsed = parseToolString(renderCommand(command, params), undefined, catalog.commands ?? []);
+      expect(parsed.error, command.command).toBeUndefined();
+      const [segment] = parsed.segments;
+      expect(segment?.ok && segment.params, command.command).toEqual(params);
+    }
   });
 });

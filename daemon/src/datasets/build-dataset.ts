@@ -4,10 +4,12 @@ import { join, relative } from "node:path";
 import {
   canonicalJson,
   MUTATION_KINDS,
+  NEXUS_ONLY_MUTATIONS,
   resolveTool,
   type Catalog,
   type DatasetBuildOptions,
   type DatasetCard,
+  type MutationKind,
 } from "@vault-tuner/shared";
 import type { Store } from "../store/store";
 import { renderCardMarkdown } from "./output/card-text";
@@ -22,6 +24,9 @@ import { interleave, ktoWeights, splitBySession } from "./shaping/split-and-bala
 import { ToolsetRegistry } from "./sources/toolset-registry";
 import { examplesFromTraces } from "./sources/trace-examples";
 import { writeDatasetFolder } from "./output/write-dataset";
+
+/** Mutation kinds whose negative is a valid call: the wrong command, a needless write, a skipped lookup. */
+const VALID_DEFECTS = new Set<MutationKind>(["wrong-tool", "write-for-read", "discovery-skipped"]);
 
 /** How many dropped records the card shows in full (all are counted, and written to dropped.jsonl). */
 const MAX_DROPPED_EXAMPLES = 25;
@@ -131,15 +136,17 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
   // 4. Mutation negatives from desirable examples; each must really carry its defect.
   const examples = [...valid];
   if (options.mutations) {
-    const kinds = options.mutations.kinds ?? [...MUTATION_KINDS];
+    const asked = options.mutations.kinds ?? [...MUTATION_KINDS];
     for (const example of valid.filter((candidate) => candidate.label && candidate.completion.calls.length > 0)) {
       const random = SeededRandom.derive(options.seed, `mutation:${example.source}`);
       const catalog = toolsets.catalog(example.toolset);
+      const kinds = catalog.dispatcher ? asked : asked.filter((kind) => !NEXUS_ONLY_MUTATIONS.includes(kind));
       let made = 0;
       for (const kind of random.shuffle(kinds)) {
         if (made >= options.mutations.perRecord) break;
         const mutant = mutateExample(example, kind, catalog, random);
-        if (!mutant || (kind !== "wrong-tool" && exampleErrors(mutant, catalog, options.profile, true).length === 0))
+        // Most defects make the call invalid, and must; these leave a valid call that is still the wrong thing to do.
+        if (!mutant || (!VALID_DEFECTS.has(kind) && exampleErrors(mutant, catalog, options.profile, true).length === 0))
           continue;
         examples.push(mutant);
         counts.mutations[kind] = (counts.mutations[kind] ?? 0) + 1;

@@ -1,4 +1,4 @@
-import { builtinCatalog, MUTATION_KINDS, resolveTool } from "@vault-tuner/shared";
+import { builtinCatalog, MUTATION_KINDS, NEXUS_ONLY_MUTATIONS, resolveTool } from "@vault-tuner/shared";
 import { describe, expect, it } from "vitest";
 import { exampleErrors } from "../../src/datasets/shaping/check-example";
 import type { Example } from "../../src/datasets/example";
@@ -41,12 +41,15 @@ const EXPECTED_RULE = {
   "invented-tool": "tool-unknown",
 } as const;
 
+/** Defects only a Nexus command string or conversation can carry (tested in nexus-mutations.test.ts). */
+const NEXUS_ONLY = new Set<string>(NEXUS_ONLY_MUTATIONS);
+
 describe("mutation negatives", () => {
   it("start from a call the strict validator accepts", () => {
     expect(exampleErrors(good, catalog, "strict")).toEqual([]);
   });
 
-  for (const kind of MUTATION_KINDS) {
+  for (const kind of MUTATION_KINDS.filter((kind) => !NEXUS_ONLY.has(kind))) {
     it(`${kind}: an undesirable copy that carries exactly that defect`, () => {
       const mutant = mutateExample(good, kind, catalog, new SeededRandom(5));
       expect(mutant).toBeDefined();
@@ -54,6 +57,7 @@ describe("mutation negatives", () => {
       expect(mutant?.source).toBe(`mutation:${kind}:test:1`);
       expect(good.completion.calls[0]?.arguments.context, "the original is untouched").toEqual(context);
       const errors = exampleErrors(mutant as Example, catalog, "strict", true).map((error) => error.rule);
+      const expectedRule = EXPECTED_RULE[kind as keyof typeof EXPECTED_RULE];
       if (kind === "wrong-tool") {
         const call = mutant?.completion.calls[0];
         const resolved = resolveTool(catalog, call?.name as string, call?.arguments);
@@ -61,7 +65,7 @@ describe("mutation negatives", () => {
         expect(call?.name).not.toBe("contentManager_createContent");
         expect(call?.name).toMatch(/^contentManager_/);
       } else {
-        expect(errors).toContain(EXPECTED_RULE[kind]);
+        expect(errors).toContain(expectedRule);
       }
     });
   }
@@ -76,5 +80,9 @@ describe("mutation negatives", () => {
     expect(
       mutateExample({ ...good, completion: { calls: [], text: "Hello" } }, "wrong-tool", catalog, new SeededRandom(1)),
     ).toBeUndefined();
+    for (const kind of NEXUS_ONLY)
+      expect(
+        mutateExample(good, kind as (typeof MUTATION_KINDS)[number], catalog, new SeededRandom(1)),
+      ).toBeUndefined();
   });
 });

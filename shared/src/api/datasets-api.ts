@@ -13,8 +13,13 @@ export const MUTATION_KINDS = [
   "missing-required-parameter",
   "wrong-type",
   "invented-tool",
+  // Nexus: a destructive command where only a read was asked; a command used without looking it up first.
+  "write-for-read",
+  "discovery-skipped",
 ] as const;
 export type MutationKind = (typeof MUTATION_KINDS)[number];
+/** The kinds only a Nexus command string or conversation can carry; a 3.x example is never offered them. */
+export const NEXUS_ONLY_MUTATIONS: readonly MutationKind[] = ["write-for-read", "discovery-skipped"];
 
 /** How the builder evens out the classes so that every batch holds both. */
 export const BALANCE_MODES = ["oversample", "none"] as const;

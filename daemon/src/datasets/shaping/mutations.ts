@@ -8,6 +8,7 @@ import {
   type ToolCall,
 } from "@vault-tuner/shared";
 import type { Example } from "../example";
+import { mutateCommandCall } from "./command-mutations";
 import type { SeededRandom } from "./seeded-random";
 
 const TOP_LEVEL_CONTEXT = ["sessionId", "workspaceId", "memory", "goal"] as const;
@@ -38,14 +39,44 @@ export function mutateExample(
 ): Example | undefined {
   const [first, ...rest] = example.completion.calls;
   if (!first) return undefined;
-  const mutated = mutateCall(structuredClone(first), kind, catalog, random);
+  const source = `mutation:${kind}:${example.source}`;
+  if (kind === "discovery-skipped") {
+    const prompt = withoutDiscovery(example, catalog);
+    return prompt ? { ...example, source, label: false, prompt } : undefined;
+  }
+  const byCommand = catalog.dispatcher?.tool === first.name && COMMAND_KINDS.has(kind);
+  const mutated = byCommand
+    ? mutateCommandCall(structuredClone(first), kind, catalog, random)
+    : mutateCall(structuredClone(first), kind, catalog, random);
   if (!mutated) return undefined;
-  return {
-    ...example,
-    source: `mutation:${kind}:${example.source}`,
-    label: false,
-    completion: { calls: [mutated, ...rest], text: null },
-  };
+  return { ...example, source, label: false, completion: { calls: [mutated, ...rest], text: null } };
+}
+
+/** The defects a Nexus call carries in its command string rather than in its arguments. */
+const COMMAND_KINDS = new Set<MutationKind>([
+  "wrong-tool",
+  "missing-required-parameter",
+  "wrong-type",
+  "invented-tool",
+  "write-for-read",
+]);
+
+/**
+ * The conversation without the discovery turn that came just before the call: the same command used
+ * without first looking it up, which Nexus asks a model never to do. undefined when no lookup precedes it.
+ */
+function withoutDiscovery(example: Example, catalog: Catalog): Example["prompt"] | undefined {
+  const dispatcher = catalog.dispatcher?.tool;
+  if (!dispatcher || example.completion.calls[0]?.name !== dispatcher) return undefined;
+  const lookup = example.prompt.map((message) => message.role).lastIndexOf("assistant");
+  const calls = example.prompt[lookup]?.tool_calls ?? [];
+  const discovery =
+    calls.length > 0 &&
+    calls.every(
+      (call) => call.function.name !== dispatcher && catalog.tools.some((tool) => tool.name === call.function.name),
+    ) &&
+    example.prompt.slice(lookup + 1).every((message) => message.role === "tool");
+  return discovery ? example.prompt.slice(0, lookup) : undefined;
 }
 
 function mutateCall(call: ToolCall, kind: MutationKind, catalog: Catalog, random: SeededRandom): ToolCall | undefined {
@@ -93,6 +124,10 @@ function mutateCall(call: ToolCall, kind: MutationKind, catalog: Catalog, random
       args[name] = wrongValue(properties[name]?.type as string);
       return call;
     }
+    case "write-for-read":
+    case "discovery-skipped":
+      // Only Nexus command strings and conversations carry these.
+      return undefined;
     case "invented-tool": {
       const wire = !call.name.includes("_") && typeof args.mode === "string";
       const prefix = call.name.split("_")[0];
