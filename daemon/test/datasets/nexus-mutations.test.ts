@@ -29,8 +29,11 @@ function example(tool: string, selector: string): Example {
 const read = example("content read Plans/week.md 1 --end-line 20, storage list", "content read");
 const rules = (mutant: Example | undefined) =>
   exampleErrors(mutant as Example, catalog, "strict", true).map((error) => error.rule);
+/** The tool string of a mutant's call ("undefined" when it has none). */
+const toolString = (mutant: Example | undefined): string =>
+  String((mutant?.completion.calls[0]?.arguments as { tool?: string } | undefined)?.tool);
 const firstCommand = (mutant: Example | undefined) => {
-  const tool = (mutant?.completion.calls[0]?.arguments as { tool: string }).tool;
+  const tool = toolString(mutant);
   return parseToolString(tool, undefined, catalog.commands ?? []).segments;
 };
 
@@ -51,13 +54,13 @@ describe("mutation negatives of Nexus calls", () => {
       const mutant = mutateExample(read, kind as (typeof MUTATION_KINDS)[number], catalog, new SeededRandom(2));
       expect(mutant?.label, kind).toBe(false);
       expect(rules(mutant), kind).toContain(rule);
-      expect((mutant?.completion.calls[0]?.arguments as { tool: string }).tool, kind).toMatch(/, storage list$/);
+      expect(toolString(mutant), kind).toMatch(/, storage list$/);
     }
   });
 
   it("wrong-tool runs another command of the same agent, a valid one where the arguments serve it", () => {
     const mutant = mutateExample(read, "wrong-tool", catalog, new SeededRandom(3));
-    expect((mutant?.completion.calls[0]?.arguments as { tool: string }).tool).toMatch(/^content (?!read )/);
+    expect(toolString(mutant)).toMatch(/^content (?!read )/);
     const list = example("storage list --path Plans", "storage list");
     const [segment] = firstCommand(mutateExample(list, "wrong-tool", catalog, new SeededRandom(3)));
     // storage create-folder, archive and open take just a path: each is a valid call, and the wrong one.
