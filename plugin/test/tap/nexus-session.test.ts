@@ -97,6 +97,9 @@ describe("a Nexus 5.20.1 session through the tap", () => {
         body: { name: "nexus", sources: { traces: {} }, holdout: 0.5, balance: "none", seed: 3 },
       });
       expect(built.status, JSON.stringify(built.body)).toBe(201);
+      // Each retried append is one call: the retry is dropped with its reason, not taught twice.
+      const dropped = readFileSync(join(daemon.dataDir, "datasets", "nexus", "dropped.jsonl"), "utf8");
+      expect(dropped.match(/operation-retry/g)).toHaveLength(4);
       const made = await daemon.call("POST", "/v1/evals/sets/recorded", { body: { dataset: "nexus" } });
       expect(made.status, JSON.stringify(made.body)).toBe(201);
       const set = JSON.parse(readFileSync(join(daemon.dataDir, "evals", "sets", "recorded.json"), "utf8"));

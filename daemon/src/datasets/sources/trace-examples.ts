@@ -1,4 +1,4 @@
-import type { StoredTrace, TraceDetail, TraceFilter } from "@vault-tuner/shared";
+import { canonicalJson, type StoredTrace, type TraceDetail, type TraceFilter } from "@vault-tuner/shared";
 import type { TraceStore } from "../../store/trace-store";
 import { callContext } from "./call-context";
 import { ConversationBuilder } from "../conversation";
@@ -45,10 +45,21 @@ export function examplesFromTraces(
       sessionName = detail.trace.session;
       sessionTraces = store.session(sessionName);
     }
-    const earlier = sessionTraces.slice(
+    const before = sessionTraces.slice(
       0,
       sessionTraces.findIndex((trace) => trace.id === detail.trace.id),
     );
+    const retryOf = before.find((trace) => isRetryOf(detail.trace, trace));
+    if (retryOf) {
+      drop(
+        `trace:${detail.trace.id}`,
+        "operation-retry",
+        `an exact retry of trace ${retryOf.id} (operationId ${String(detail.trace.call.arguments.operationId)}): the plugin answered it without running it again, so it is one call`,
+      );
+      continue;
+    }
+    // The session as the model lived it: a retried call happened once.
+    const earlier = before.filter((trace, index) => !before.slice(0, index).some((first) => isRetryOf(trace, first)));
     const examples = examplesOf(detail, earlier, sessionTraces[0] ?? detail.trace, toolsets);
     if (detail.trace.truncated) {
       drop(
@@ -119,4 +130,19 @@ function resultText(trace: StoredTrace): string {
   return text.length > MAX_RESULT_CHARS
     ? `${text.slice(0, MAX_RESULT_CHARS)}\n[… ${text.length - MAX_RESULT_CHARS} more characters]`
     : text;
+}
+
+/**
+ * Whether `later` repeats `first` under the same Nexus `operationId` with the same call: a client that
+ * lost the answer and tried again. The plugin replays the first answer, so the session made that call once.
+ */
+function isRetryOf(later: StoredTrace, first: StoredTrace): boolean {
+  const id = later.call.arguments.operationId;
+  if (typeof id !== "string" || first.call.arguments.operationId !== id || first.call.name !== later.call.name)
+    return false;
+  const request = (trace: StoredTrace) => {
+    const { memory: _memory, goal: _goal, ...rest } = trace.call.arguments;
+    return canonicalJson(rest);
+  };
+  return request(later) === request(first);
 }
