@@ -86,9 +86,12 @@ export const COMMANDS: Record<string, Command> = {
     load: () => import("./commands/dataset").then((module) => module.runDatasetBuild),
   },
   "dataset starter": {
-    summary: "regenerate the synthetic starter dataset from the claudesidian-3 catalog (same bytes every time)",
-    options: { out: { value: "DIR", help: "where to write it (default: the project's datasets/)" } },
-    example: "vault-tuner dataset starter --out /tmp/starter",
+    summary: "regenerate a synthetic starter dataset, Claudesidian 3.x or Nexus 5.20.1 (same bytes every time)",
+    options: {
+      out: { value: "DIR", help: "where to write it (default: the project's datasets/)" },
+      toolset: { value: "NAME", help: "claudesidian-3 (default: starter-claudesidian-3) or nexus-5 (starter-nexus-5)" },
+    },
+    example: "vault-tuner dataset starter --toolset nexus-5 --out /tmp/starter",
     load: () => import("./commands/dataset").then((module) => module.runDatasetStarter),
   },
   base: {

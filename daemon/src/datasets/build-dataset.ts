@@ -10,6 +10,8 @@ import {
   type DatasetBuildOptions,
   type DatasetCard,
   type MutationKind,
+  isObject,
+  parseToolString,
 } from "@vault-tuner/shared";
 import type { Store } from "../store/store";
 import { renderCardMarkdown } from "./output/card-text";
@@ -178,14 +180,16 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
     sessions: split.holdoutSessions,
   };
 
-  // 6. Coverage: which catalog tools the train part teaches, by their flat names.
+  // 6. Coverage: which catalog tools (for Nexus, which commands) the train part teaches, by their flat names.
   const tools: Record<string, number> = {};
   const coveredTools = new Set<string>();
+  const teachable = coverageNames(mainCatalog);
   for (const example of train.rows) {
     for (const call of example.completion.calls) {
-      const name = countedToolName(call, mainCatalog, toolsets.catalog(example.toolset));
-      tools[name] = (tools[name] ?? 0) + 1;
-      if (example.label && mainCatalog.tools.some((tool) => tool.name === name)) coveredTools.add(name);
+      for (const name of countedNames(call, mainCatalog, toolsets.catalog(example.toolset))) {
+        tools[name] = (tools[name] ?? 0) + 1;
+        if (example.label && teachable.has(name)) coveredTools.add(name);
+      }
     }
   }
 
@@ -228,7 +232,7 @@ export async function buildDataset(options: DatasetBuildOptions, env: BuildEnvir
         ratio: counts.train.undesirable === 0 ? null : counts.train.desirable / counts.train.undesirable,
         weights,
         dropped,
-        coverage: { tools, catalogTools: mainCatalog.tools.length, covered: coveredTools.size },
+        coverage: { tools, catalogTools: teachable.size, covered: coveredTools.size },
         toolsets: usedToolsets,
         files,
       };
@@ -244,6 +248,32 @@ function displayPath(real: string, roots: string[]): string {
     if (!rel.startsWith("..")) return rel;
   }
   return real;
+}
+
+/** What the card's coverage counts for a catalog: its tools, or for Nexus its commands and getTools. */
+function coverageNames(catalog: Catalog): Set<string> {
+  const dispatcher = catalog.dispatcher?.tool;
+  return new Set([
+    ...catalog.tools.filter((tool) => tool.name !== dispatcher).map((tool) => tool.name),
+    ...(dispatcher ? (catalog.commands ?? []).map((command) => command.command) : []),
+  ]);
+}
+
+/** The names a call counts under: each command of a Nexus command string, else its tool. */
+function countedNames(call: { name: string; arguments: unknown }, mainCatalog: Catalog, toolset: Catalog): string[] {
+  const dispatcher = mainCatalog.dispatcher;
+  if (dispatcher && call.name === dispatcher.tool && isObject(call.arguments)) {
+    const text = call.arguments[dispatcher.argument];
+    const values = dispatcher.valuesArgument ? call.arguments[dispatcher.valuesArgument] : undefined;
+    const commands =
+      typeof text === "string"
+        ? parseToolString(text, values, mainCatalog.commands ?? []).segments.flatMap((segment) =>
+            segment.ok ? [segment.command.command] : [],
+          )
+        : [];
+    if (commands.length > 0) return commands;
+  }
+  return [countedToolName(call, mainCatalog, toolset)];
 }
 
 /**

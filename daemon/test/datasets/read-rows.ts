@@ -10,8 +10,8 @@ export function readRows(folder: string, file = "train.jsonl"): any[] {
 }
 
 /** Runs the same validator as `vault-tuner validate` over a built file. */
-export function validateFile(folder: string, file: string, profile: Profile) {
-  const validator = new DatasetValidator({ catalog: builtinCatalog("claudesidian-3")!, profile });
+export function validateFile(folder: string, file: string, profile: Profile, catalog = "claudesidian-3") {
+  const validator = new DatasetValidator({ catalog: builtinCatalog(catalog)!, profile });
   const lines = readFileSync(join(folder, file), "utf8").split("\n");
   lines.forEach((text, i) => {
     if (text) validator.addLine(text, i + 1);

@@ -2,6 +2,7 @@ import { DatasetBuildRequestSchema, type DatasetCard } from "@vault-tuner/shared
 import { prepareDataDir, resolveDataDir } from "../../config/data-dir";
 import { buildDataset, DatasetExistsError } from "../../datasets/build-dataset";
 import { projectDatasetsDir, SourcePathError } from "../../datasets/sources/source-files";
+import { writeNexusStarterDataset } from "../../datasets/starter/nexus-starter";
 import { writeStarterDataset } from "../../datasets/starter/starter-dataset";
 import { UnknownCatalogError } from "../../datasets/sources/toolset-registry";
 import { Store } from "../../store/store";
@@ -82,13 +83,21 @@ function summary(card: DatasetCard, root: string): string {
   ].join("\n");
 }
 
-/** `vault-tuner dataset starter`: regenerates the synthetic starter dataset (into datasets/ by default). */
+/** The starters there are, by the toolset named on the command line. */
+const STARTERS: Record<string, typeof writeStarterDataset> = {
+  "claudesidian-3": writeStarterDataset,
+  "nexus-5": writeNexusStarterDataset,
+};
+
+/** `vault-tuner dataset starter`: regenerates a synthetic starter dataset (into datasets/ by default). */
 export async function runDatasetStarter(args: { values: Record<string, unknown> }, output: Output): Promise<number> {
   const root = (args.values.out as string | undefined) ?? projectDatasetsDir();
+  const toolset = (args.values.toolset as string | undefined) ?? "claudesidian-3";
+  const write = STARTERS[toolset];
+  if (!write)
+    throw new UsageError(`--toolset: a starter exists for ${Object.keys(STARTERS).join(" and ")}, not "${toolset}"`);
   const started = Date.now();
-  const card = await writeStarterDataset(root, (step) =>
-    output.err(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${step}\n`),
-  );
+  const card = await write(root, (step) => output.err(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${step}\n`));
   output.out(summary(card, root));
   return EXIT_OK;
 }
