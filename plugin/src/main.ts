@@ -6,7 +6,7 @@ import { LiveFeed } from "./connection/live-feed";
 import { LabelQueue } from "./labels/label-queue";
 import { EVAL_VIEW_TYPE, EvalView } from "./evals/eval-view";
 import { writeTapNextToPlugin } from "./recorder/tap-on-disk";
-import { catalogFor } from "./review/catalog-for";
+import { sessionCatalog } from "./review/catalog-for";
 import { REVIEW_VIEW_TYPE, ReviewView } from "./review/review-view";
 import type { PluginServices } from "./services";
 import { loadDeviceSettings, saveDeviceSettings, type DeviceSettings } from "./settings/device-settings";
@@ -54,7 +54,8 @@ export default class VaultTunerPlugin extends Plugin {
           saveDeviceSettings(this.app, device);
         },
       },
-      catalogFor: (trace) => catalogFor(settings.toolsetProfile, trace),
+      catalogFor: (trace) =>
+        sessionCatalog(settings.toolsetProfile, trace, (hash) => daemon.call(ROUTES.getToolset, { params: { hash } })),
       openView: (type) => openView(this.app, type),
       tapPath: () => tapPath,
     };

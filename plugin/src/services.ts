@@ -26,8 +26,8 @@ export interface PluginServices {
   settings: SettingsAccess<PluginSettings>;
   /** This device's daemon address and token (local storage, never synced). */
   device: SettingsAccess<DeviceSettings>;
-  /** The toolset a recorded call is checked against. */
-  catalogFor(trace: StoredTrace): Catalog;
+  /** The toolset a recorded call is checked against: the one its session saw, where the daemon has it. */
+  catalogFor(trace: StoredTrace): Promise<Catalog>;
   /** Shows one of the plugin's views, opening it in the right sidebar the first time. */
   openView(type: string): Promise<void>;
   /** Where this plugin's copy of the recording tap is on disk, once written. */

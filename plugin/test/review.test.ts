@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { builtinCatalog, type Catalog, type StoredTrace } from "@vault-tuner/shared";
 import { describe, expect, it } from "vitest";
 import { resultText, summarizeCall } from "../src/review/call-summary";
+import { sessionCatalog } from "../src/review/catalog-for";
 import { checkCorrection } from "../src/review/correction";
 import { ReviewState } from "../src/review/review-state";
 import { ROUTES, routeUrl } from "@vault-tuner/shared";
@@ -55,6 +58,22 @@ describe("a call as a line to scan", () => {
         } as Partial<StoredTrace>),
       ),
     ).toBe("Error -32000: socket closed");
+  });
+
+  it("names a Nexus useTools call by the commands in its string, and shows the string first", () => {
+    const summary = summarizeCall({
+      name: "toolManager_useTools",
+      arguments: {
+        sessionId: "weekly",
+        workspaceId: "default",
+        memory: "Planning.",
+        goal: "Tidy the plan",
+        tool: 'content read "Plans/week.md" 1, storage move a.md "Archive/a, b.md"',
+      },
+    });
+    expect(summary.title).toBe("useTools · content read, storage move");
+    expect(summary.args).toMatch(/^tool: content read "Plans\/week.md" 1, storage move/);
+    expect(summary.goal).toBe("Tidy the plan");
   });
 });
 
@@ -161,5 +180,51 @@ describe("what became of labels, in words", () => {
     expect(labelWords({ given: 1, sent: 0, refused: [{ traceId: "t9", message: "no trace t9" }], waiting: 0 })).toBe(
       "The daemon refused 1 label (t9: no trace t9).",
     );
+  });
+});
+
+describe("the correction editor's toolset", () => {
+  const dump = (version: string) =>
+    JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, "..", "..", "..", "shared", "data", `nexus-${version}`, "mcp-tools.json"),
+        "utf8",
+      ),
+    );
+  const nexusTrace = {
+    id: "n1",
+    toolsetHash: "a".repeat(64),
+    call: {
+      name: "toolManager_useTools",
+      arguments: { memory: "Tidying.", goal: "Tidy", tool: "content read a.md 1" },
+    },
+  } as StoredTrace;
+  const correction = JSON.stringify({
+    sessionId: "tidy",
+    workspaceId: "default",
+    memory: "Tidying the inbox.",
+    goal: "Drop the status",
+    tool: "content remove-property Inbox.md status",
+  });
+
+  it("checks a Nexus command string against the release the session saw, as the user types", async () => {
+    const on = async (version: string) =>
+      sessionCatalog("auto", nexusTrace, async () => ({ tools: dump(version).tools }));
+    const newer = await on("5.20.1");
+    expect(newer.commands?.some((command) => command.command === "content remove-property")).toBe(true);
+    expect(checkCorrection("toolManager_useTools", correction, newer).ok).toBe(true);
+    const older = checkCorrection("toolManager_useTools", correction, await on("5.17.2"));
+    expect(older.ok).toBe(false);
+    expect(!older.ok && older.problems.join()).toContain('unknown command "content remove-property"');
+    const missing = checkCorrection("toolManager_useTools", correction.replace("Inbox.md status", "Inbox.md"), newer);
+    expect(missing.ok).toBe(false);
+    expect(!missing.ok && missing.problems.join()).toContain("property");
+  });
+
+  it("falls back to the built-in toolset with the tool when the daemon has no stored tools/list", async () => {
+    const fallback = await sessionCatalog("auto", nexusTrace, async () => {
+      throw new Error("404");
+    });
+    expect(fallback.id).toBe("nexus-5.20.1");
   });
 });

@@ -124,6 +124,7 @@ export {
   TraceDetailSchema,
   TraceFilterSchema,
   TraceIdParamsSchema,
+  ToolsetHashParamsSchema,
   TraceListQuerySchema,
   TraceListReplySchema,
   type Correction,

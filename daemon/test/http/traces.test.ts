@@ -164,6 +164,15 @@ describe("failure detection and suggestions", () => {
     );
     expect(onOld.find((reason) => reason.startsWith("command-unknown"))).toContain('"content remove-property"');
     expect(await reasons("typo-on-5.20")).toEqual([expect.stringContaining('did you mean "content read"')]);
+    // The plugin's correction editor asks for the session's tools/list by the trace's hash.
+    const stored = await daemon.call("GET", `/v1/toolsets/${old}`);
+    expect(stored.status).toBe(200);
+    expect(stored.body.tools.map((tool: { name: string }) => tool.name)).toEqual([
+      "toolManager_getTools",
+      "toolManager_useTools",
+    ]);
+    expect((await daemon.call("GET", `/v1/toolsets/${"0".repeat(64)}`)).status).toBe(404);
+    expect((await daemon.call("GET", "/v1/toolsets/not-a-hash")).status).toBe(400);
   });
 });
 

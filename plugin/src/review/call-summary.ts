@@ -1,4 +1,4 @@
-import { isObject, type StoredTrace } from "@vault-tuner/shared";
+import { isObject, splitSegments, type StoredTrace } from "@vault-tuner/shared";
 
 /** Arguments people look for first, in this order; the rest follow as given. */
 const LEADING = [
@@ -17,7 +17,7 @@ const LEADING = [
 const LONGEST_VALUE = 60;
 
 export interface CallSummary {
-  /** `contentManager · readContent` for the 3.x wire form, the flat name otherwise. */
+  /** `contentManager · readContent` for the 3.x wire form, `useTools · content read` for Nexus, the flat name otherwise. */
   title: string;
   /** `filePath: Notes/a.md · limit: 20`, without the context object (it is shown apart). */
   args: string;
@@ -39,10 +39,20 @@ export function summarizeCall(call: StoredTrace["call"]): CallSummary {
   const keys = Object.keys(args).filter((key) => !["context", "mode", "sessionId", "workspaceContext"].includes(key));
   keys.sort((a, b) => rank(a) - rank(b));
   return {
-    title: mode ? `${call.name} · ${mode}` : call.name,
+    title: mode ? `${call.name} · ${mode}` : (commandsTitle(call.name, args.tool) ?? call.name),
     args: keys.map((key) => `${key}: ${shortValue(args[key])}`).join(" · "),
     ...(goal ? { goal } : {}),
   };
+}
+
+/**
+ * A Nexus `useTools` call named by the commands in its string (`useTools · content read, storage list`),
+ * which is what the call does; undefined for any other call.
+ */
+function commandsTitle(name: string, tool: unknown): string | undefined {
+  if (!name.endsWith("_useTools") || typeof tool !== "string") return undefined;
+  const commands = splitSegments(tool).map((segment) => segment.trim().split(/\s+/).slice(0, 2).join(" "));
+  return commands.length > 0 ? `useTools · ${commands.join(", ")}` : undefined;
 }
 
 function rank(key: string): number {

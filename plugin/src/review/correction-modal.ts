@@ -1,3 +1,4 @@
+import type { Catalog } from "@vault-tuner/shared";
 import { checkCorrection } from "./correction";
 import { TraceModal } from "./trace-modal";
 
@@ -8,7 +9,10 @@ import { TraceModal } from "./trace-modal";
  */
 export class CorrectionModal extends TraceModal {
   override onOpen(): void {
-    const catalog = this.services.catalogFor(this.trace);
+    void this.services.catalogFor(this.trace).then((catalog) => this.build(catalog));
+  }
+
+  private build(catalog: Catalog): void {
     this.titleEl.setText("Correct this call");
     this.contentEl.addClass("vault-tuner-correction");
     this.contentEl.createDiv({

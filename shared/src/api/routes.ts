@@ -36,6 +36,7 @@ import {
   PutLabelBodySchema,
   TraceDetailSchema,
   TraceIdParamsSchema,
+  ToolsetHashParamsSchema,
   TraceListQuerySchema,
   TraceListReplySchema,
 } from "./traces-api";
@@ -140,6 +141,15 @@ export const ROUTES = {
     body: ToolsListResultSchema,
     statuses: [201, 200],
     reply: PostToolsetReplySchema,
+  }),
+  getToolset: route({
+    method: "GET",
+    path: "/v1/toolsets/:hash",
+    summary:
+      "A stored `tools/list` result by its hash (a trace's `toolsetHash`), so a call is checked against the tools its session saw; 404 when none is stored.",
+    params: ToolsetHashParamsSchema,
+    statuses: [200],
+    reply: ToolsListResultSchema,
   }),
   buildDataset: route({
     method: "POST",

@@ -123,3 +123,5 @@ export const TraceListReplySchema = z.object({
 export type TraceListReply = z.infer<typeof TraceListReplySchema>;
 
 export const TraceIdParamsSchema = z.object({ id: z.string().min(1).max(200) });
+/** A toolset's content hash: sha256, hex. */
+export const ToolsetHashParamsSchema = z.object({ hash: z.string().regex(/^[0-9a-f]{64}$/, "a sha256 in hex") });

@@ -55,5 +55,11 @@ export function traceRoutes(context: AppContext): FastifyPluginAsyncZod {
       const { hash, created } = store.toolsets.put(request.body, new Date().toISOString());
       return reply.code(created ? 201 : 200).send({ hash, created, tools: request.body.tools.length });
     });
+
+    app.get(ROUTES.getToolset.path, { schema: schemaOf(ROUTES.getToolset) }, async (request) => {
+      const toolsList = store.toolsets.get(request.params.hash);
+      if (!toolsList) throw new HttpError(404, "not-found", `no toolset ${request.params.hash} is stored`);
+      return toolsList;
+    });
   };
 }
