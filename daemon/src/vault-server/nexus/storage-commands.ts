@@ -32,7 +32,7 @@ function destination(root: string, params: Record<string, unknown>) {
 function nameFilter(filter: unknown): ((name: string) => boolean) | undefined {
   if (typeof filter !== "string" || filter === "") return undefined;
   if (/^[^.^$+()[\]{}|\\]*[*?][^.^$+()[\]{}|\\]*$/.test(filter)) {
-    const glob = new RegExp(`^${filter.replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+    const glob = new RegExp(["^", filter.replace(/\*/g, ".*").replace(/\?/g, "."), "$"].join(""), "i");
     return (name) => glob.test(name);
   }
   try {
