@@ -1,5 +1,5 @@
 /**
- * npm run bench:quality -- --base DIR [--runs DIR] [--work DIR] [--docs DIR] [--sets a,b,c] [--labels 25,50,100,200] [--data-dir DIR]
+ * npm run bench:quality -- --base DIR [--toolset claudesidian-3|nexus-5] [--runs DIR] [--work DIR] [--docs DIR] [--sets a,b,c] [--labels 25,50,100,200] [--data-dir DIR]
  *
  * Does training make a real model better at the vault's tools? From an imported base (`vault-tuner base
  * import`, with its `model.gguf`) this evaluates, on the built-in sets, in the embedded backend decoding
@@ -43,9 +43,10 @@ const { values } = parseArgs({
   options: {
     base: { type: "string" },
     runs: { type: "string" },
-    work: { type: "string", default: "/tmp/vault-tuner-quality" },
-    docs: { type: "string", default: join(ROOT, "docs", "benchmarks", "quality") },
-    sets: { type: "string", default: "full-coverage,combos,irrelevance,recorded" },
+    toolset: { type: "string", default: "claudesidian-3" },
+    work: { type: "string" },
+    docs: { type: "string" },
+    sets: { type: "string" },
     labels: { type: "string", default: "25,50,100,200" },
     seed: {
       type: "string",
@@ -61,10 +62,33 @@ if (!values.base)
   throw new Error(
     "give --base: a folder `vault-tuner base import` wrote (it holds model.gguf and vault-tuner-base.json)",
   );
+/**
+ * What a run trains on and is judged by, per toolset: Claudesidian 3.x (the starter and the seed's copilot
+ * file, the 3.x sets) or Nexus 5.20.1 (the Nexus starter, the Nexus sets). `recorded` is the KTO holdout's
+ * approved calls either way.
+ */
+const TOOLSETS: Record<string, { catalog: string; sources: string[]; sets: string; docs: string; work: string }> = {
+  "claudesidian-3": {
+    catalog: "claudesidian-3",
+    sources: [join(ROOT, "datasets", "sources", "starter-claudesidian-3.jsonl"), values.seed as string],
+    sets: "full-coverage,combos,irrelevance,recorded",
+    docs: join(ROOT, "docs", "benchmarks", "quality"),
+    work: "/tmp/vault-tuner-quality",
+  },
+  "nexus-5": {
+    catalog: "nexus-5.20.1",
+    sources: [join(ROOT, "datasets", "sources", "starter-nexus-5.jsonl")],
+    sets: "nexus-full-coverage,nexus-combos,nexus-discovery,nexus-irrelevance,recorded",
+    docs: join(ROOT, "docs", "benchmarks", "quality-nexus"),
+    work: "/tmp/vault-tuner-quality-nexus",
+  },
+};
+const toolset = TOOLSETS[values.toolset as string];
+if (!toolset) throw new Error(`--toolset: one of ${Object.keys(TOOLSETS).join(", ")}, not ${values.toolset}`);
 const base = resolve(values.base);
-const work = resolve(values.work as string);
-const docs = resolve(values.docs as string);
-const sets = (values.sets as string).split(",");
+const work = resolve(values.work ?? toolset.work);
+const docs = resolve(values.docs ?? toolset.docs);
+const sets = (values.sets ?? toolset.sets).split(",");
 const labelPoints = (values.labels as string).split(",").filter(Boolean).map(Number);
 const say = (line: string) => console.error(`[quality ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const quietCli = { out: () => undefined, err: (text: string) => void process.stderr.write(text) };
@@ -75,10 +99,13 @@ const datasets = join(work, "datasets");
 for (const format of ["sft", "kto"] as const) {
   if (existsSync(join(datasets, format, "card.json"))) continue;
   say(`building the ${format} dataset`);
-  const files = [join(ROOT, "datasets", "sources", "starter-claudesidian-3.jsonl"), values.seed as string];
-  await buildDataset(DatasetBuildRequestSchema.parse({ name: format, format, sources: { files } }), {
-    outputRoot: datasets,
-  });
+  const files = toolset.sources;
+  await buildDataset(
+    DatasetBuildRequestSchema.parse({ name: format, format, sources: { files }, catalog: toolset.catalog }),
+    {
+      outputRoot: datasets,
+    },
+  );
 }
 for (const count of labelPoints) {
   const folder = join(datasets, `kto-${count}`);

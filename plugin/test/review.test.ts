@@ -198,7 +198,7 @@ describe("the correction editor's toolset", () => {
       name: "toolManager_useTools",
       arguments: { memory: "Tidying.", goal: "Tidy", tool: "content read a.md 1" },
     },
-  } as StoredTrace;
+  } as unknown as StoredTrace;
   const correction = JSON.stringify({
     sessionId: "tidy",
     workspaceId: "default",
