@@ -50,18 +50,20 @@ export function evalCase(fields: {
   };
 }
 
+/** A built-in set; its cases are written against `catalog` (Claudesidian 3.x unless named). */
 export function promptSet(fields: {
   id: string;
   title: string;
   description: string;
   cases: EvalCaseInput[];
+  catalog?: string;
 }): PromptSetInput {
   return {
     format: PROMPT_SET_FORMAT,
     id: fields.id,
     title: fields.title,
     description: fields.description,
-    catalog: "claudesidian-3",
+    catalog: fields.catalog ?? "claudesidian-3",
     source: { kind: "built-in" },
     cases: fields.cases,
   };

@@ -1,6 +1,5 @@
 import {
   builtinCatalog,
-  PROMPT_SET_FORMAT,
   type ArgConstraint,
   type Catalog,
   type EvalCaseInput,
@@ -10,6 +9,7 @@ import {
 } from "@vault-tuner/shared";
 import { discoveryTurn, NEXUS_USE_TOOLS, nexusSystemPrompt } from "../../src/datasets/sources/nexus-conversation";
 import { NEXUS_EVAL_SESSION, nexusEvalVault } from "../../src/evals/nexus-eval-vault";
+import { promptSet } from "./case-builders";
 
 /** The release the built-in Nexus sets are written against (pinned: `nexus-5` moves with new releases). */
 export const NEXUS_SET_CATALOG = "nexus-5.20.1";
@@ -79,13 +79,5 @@ export function nexusPromptSet(fields: {
   description: string;
   cases: EvalCaseInput[];
 }): PromptSetInput {
-  return {
-    format: PROMPT_SET_FORMAT,
-    id: fields.id,
-    title: fields.title,
-    description: fields.description,
-    catalog: NEXUS_SET_CATALOG,
-    source: { kind: "built-in" },
-    cases: fields.cases,
-  };
+  return promptSet({ ...fields, catalog: NEXUS_SET_CATALOG });
 }

@@ -1,17 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import {
-  builtinCatalog,
-  type Catalog,
-  DatasetBuildRequestSchema,
-  type DatasetCard,
-  renderCommand,
-} from "@vault-tuner/shared";
+import { builtinCatalog, type Catalog, type DatasetCard, renderCommand } from "@vault-tuner/shared";
 import { NEXUS_COMMANDS } from "../../vault-server/nexus/nexus-commands";
-import { buildDataset } from "../build-dataset";
 import { SeededRandom } from "../shaping/seeded-random";
 import { discoveryTurn, NEXUS_USE_TOOLS, nexusSystemPrompt } from "../sources/nexus-conversation";
 import { COMMAND_REQUESTS, WORKSPACES } from "./nexus-requests";
+import { writeStarter } from "./starter-dataset";
 import { Pick } from "./tool-requests";
 
 /** Everything that fixes the Nexus starter's bytes; change any of it and the files change. */
@@ -80,33 +72,7 @@ export function nexusStarterRecords(): Record<string, unknown>[] {
   return records;
 }
 
-/**
- * Writes the source records under `root` and builds the KTO Nexus starter from them: strict validation,
- * one mutation negative per request (the command-string defects and a skipped lookup among them), 10 %
- * of requests held out. Same bytes every time.
- */
-export async function writeNexusStarterDataset(
-  root: string,
-  onProgress?: (step: string) => void,
-): Promise<DatasetCard> {
-  const source = join(root, NEXUS_STARTER.source);
-  mkdirSync(dirname(source), { recursive: true });
-  writeFileSync(
-    source,
-    nexusStarterRecords()
-      .map((record) => `${JSON.stringify(record)}\n`)
-      .join(""),
-  );
-  const options = DatasetBuildRequestSchema.parse({
-    name: NEXUS_STARTER.name,
-    sources: { files: [NEXUS_STARTER.source] },
-    format: "kto",
-    holdout: 0.1,
-    seed: NEXUS_STARTER.seed,
-    profile: "strict",
-    catalog: NEXUS_STARTER.catalog,
-    mutations: { perRecord: 1 },
-    overwrite: true,
-  });
-  return buildDataset(options, { sourceRoots: [root], outputRoot: root, builtAt: NEXUS_STARTER.builtAt, onProgress });
+/** The Nexus starter, written under `root`: its negatives include the command-string and skipped-lookup kinds. */
+export function writeNexusStarterDataset(root: string, onProgress?: (step: string) => void): Promise<DatasetCard> {
+  return writeStarter(root, NEXUS_STARTER, nexusStarterRecords(), onProgress);
 }

@@ -78,29 +78,43 @@ export function starterRecords(): Record<string, unknown>[] {
   return records;
 }
 
+/** What fixes a starter's bytes: where it goes, the catalog it is checked against, its seed and date. */
+export interface StarterSpec {
+  name: string;
+  source: string;
+  catalog: string;
+  seed: number;
+  builtAt: string;
+}
+
 /**
- * Writes the source records under `root` and builds the KTO starter dataset from them: strict
- * validation, one mutation negative per request, 10 % of requests held out. Same bytes every time.
+ * Writes a starter's source records under `root` and builds the KTO dataset from them: strict validation,
+ * one mutation negative per request, 10 % of requests held out. Same records, same bytes.
  */
-export async function writeStarterDataset(root: string, onProgress?: (step: string) => void): Promise<DatasetCard> {
-  const source = join(root, STARTER.source);
+export async function writeStarter(
+  root: string,
+  spec: StarterSpec,
+  records: Record<string, unknown>[],
+  onProgress?: (step: string) => void,
+): Promise<DatasetCard> {
+  const source = join(root, spec.source);
   mkdirSync(dirname(source), { recursive: true });
-  writeFileSync(
-    source,
-    starterRecords()
-      .map((record) => `${JSON.stringify(record)}\n`)
-      .join(""),
-  );
+  writeFileSync(source, records.map((record) => `${JSON.stringify(record)}\n`).join(""));
   const options = DatasetBuildRequestSchema.parse({
-    name: STARTER.name,
-    sources: { files: [STARTER.source] },
+    name: spec.name,
+    sources: { files: [spec.source] },
     format: "kto",
     holdout: 0.1,
-    seed: STARTER.seed,
+    seed: spec.seed,
     profile: "strict",
-    catalog: STARTER.catalog,
+    catalog: spec.catalog,
     mutations: { perRecord: 1 },
     overwrite: true,
   });
-  return buildDataset(options, { sourceRoots: [root], outputRoot: root, builtAt: STARTER.builtAt, onProgress });
+  return buildDataset(options, { sourceRoots: [root], outputRoot: root, builtAt: spec.builtAt, onProgress });
+}
+
+/** The Claudesidian 3.x starter, written under `root`. */
+export function writeStarterDataset(root: string, onProgress?: (step: string) => void): Promise<DatasetCard> {
+  return writeStarter(root, STARTER, starterRecords(), onProgress);
 }
