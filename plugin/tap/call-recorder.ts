@@ -49,6 +49,8 @@ export class CallRecorder {
     private readonly hash: (toolsList: ToolsListResult) => string,
     private readonly emit: (record: TapRecord) => void,
     private readonly now: () => number = Date.now,
+    /** Which path the connection came by: the MCP client's stdio, or the plugin's socket. */
+    private readonly transport: Trace["source"]["transport"] = "stdio-tap",
   ) {}
 
   /** A line the client sent to the server. */
@@ -125,7 +127,7 @@ export class CallRecorder {
       id: `${this.runId}-${++this.sequence}`,
       recordedAt: call.recordedAt,
       source: {
-        transport: "stdio-tap",
+        transport: this.transport,
         ...(this.client ? { client: this.client } : {}),
         server: this.server,
         ...(this.serverVersion ? { serverVersion: this.serverVersion } : {}),

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { toolsetHash } from "@vault-tuner/shared/toolset-hash";
 import { CallRecorder } from "./call-recorder";
 import { LineSplitter } from "./line-splitter";
-import { relayProcess, relaySocket, type RelayEnd } from "./relay";
+import { relayListener, relayProcess, relaySocket, type RelayEnd } from "./relay";
 import { Shipper } from "./shipper";
 import { Spool } from "./spool";
 import { parseTapOptions, TAP_USAGE } from "./tap-options";
@@ -32,7 +32,6 @@ async function main(): Promise<void> {
     { url: options.daemon, addressFile: options.addressFile, tokenFile: options.tokenFile },
     log,
   );
-  const recorder = new CallRecorder(runId, toolsetHash, (record) => shipper.add(record));
   const guarded = (read: (line: string) => void) => (line: string) => {
     try {
       read(line);
@@ -40,20 +39,33 @@ async function main(): Promise<void> {
       log(`recording skipped a message: ${(error as Error).message}`);
     }
   };
-  const taps = offThePath(
-    new LineSplitter(guarded((line) => recorder.fromClient(line))),
-    new LineSplitter(guarded((line) => recorder.fromServer(line))),
-  );
+  /** A recorder for one MCP connection (its own session), fed off the relay's path. */
+  const recording = (id: string, transport: "stdio-tap" | "socket-relay") => {
+    const recorder = new CallRecorder(id, toolsetHash, (record) => shipper.add(record), Date.now, transport);
+    return offThePath(
+      new LineSplitter(guarded((line) => recorder.fromClient(line))),
+      new LineSplitter(guarded((line) => recorder.fromServer(line))),
+    );
+  };
   // The client closing our stdout (EPIPE) means it is gone; the relay's end follows.
   process.stdout.on("error", (error) => log(`stdout: ${error.message}`));
 
   const upstream = options.upstream;
-  const end: RelayEnd = options.socket
-    ? await relaySocket(options.socket, taps, log)
-    : upstream
-      ? await relayProcess(upstream.command, upstream.args, taps)
-      : // The arguments name a socket or an upstream command; neither means a usage error.
-        { code: 2, signal: null };
+  let connections = 0;
+  const end: RelayEnd =
+    options.listen && options.socket
+      ? await relayListener(
+          options.listen,
+          options.socket,
+          () => recording(`${runId}-c${++connections}`, "socket-relay"),
+          log,
+        )
+      : options.socket
+        ? await relaySocket(options.socket, recording(runId, "stdio-tap"), log)
+        : upstream
+          ? await relayProcess(upstream.command, upstream.args, recording(runId, "stdio-tap"))
+          : // The arguments name a socket or an upstream command; neither means a usage error.
+            { code: 2, signal: null };
   await shipper.close(EXIT_FLUSH_MS);
   if (end.signal) {
     // Die of the same signal as the upstream did, as the client would have seen it.

@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
-import { connect, type Socket } from "node:net";
+import { rmSync } from "node:fs";
+// The subpath only: the tap bundles nothing it does not run.
+import { TAP_EXIT_PLUGIN_GONE } from "@vault-tuner/shared/tap-exit";
+import { connect, createServer, type Socket } from "node:net";
 
 /** Copies of what passes through, for the recorder; called after the bytes were handed on. */
 export interface RelayTaps {
@@ -84,5 +87,47 @@ export function relaySocket(path: string, taps: RelayTaps, log: (message: string
       });
     };
     attempt();
+  });
+}
+
+/**
+ * Listens at `listen` (where the plugin's socket was) and relays each connection, byte for byte, to the
+ * plugin's socket at `upstream`, so the `nexus` shell command's calls pass through the recorder too. Each
+ * connection gets its own taps (its own recorded session). Ends on SIGINT or SIGTERM (exit 0), or when the
+ * plugin's socket no longer answers (exit 3: the plugin closed or restarted), removing its own socket file.
+ */
+export function relayListener(
+  listen: string,
+  upstream: string,
+  connection: () => RelayTaps,
+  log: (message: string) => void,
+): Promise<RelayEnd> {
+  return new Promise((resolve) => {
+    const server = createServer((client) => {
+      const taps = connection();
+      const plugin = connect(upstream);
+      plugin.on("error", (error: NodeJS.ErrnoException) => {
+        log(`plugin socket ${upstream}: ${error.message}`);
+        client.destroy();
+        // Nothing listens there any more: the plugin was closed or restarted (and will want its path back).
+        if (error.code === "ECONNREFUSED" || error.code === "ENOENT") stop(TAP_EXIT_PLUGIN_GONE);
+      });
+      client.on("error", (error) => log(`client: ${error.message}`));
+      client.on("data", (chunk: Buffer) => taps.fromClient(chunk));
+      plugin.on("data", (chunk: Buffer) => taps.fromServer(chunk));
+      client.pipe(plugin);
+      plugin.pipe(client);
+    });
+    server.on("error", (error) => {
+      log(`listening at ${listen}: ${error.message}`);
+      resolve({ code: 1, signal: null });
+    });
+    const stop = (code: number) => {
+      server.close();
+      rmSync(listen, { force: true });
+      resolve({ code, signal: null });
+    };
+    server.listen(listen);
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, () => stop(0));
   });
 }

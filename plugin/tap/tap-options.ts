@@ -13,6 +13,11 @@ export interface TapOptions {
   tokenFile?: string;
   /** Connect to the plugin's socket instead of spawning an upstream command. */
   socket?: string;
+  /**
+   * With `socket`: listen here (where the plugin's socket used to be) and relay every connection to
+   * `socket`, for the `nexus` shell command, instead of serving one client on stdio.
+   */
+  listen?: string;
   upstream?: { command: string; args: string[] };
   debug: boolean;
 }
@@ -20,7 +25,7 @@ export interface TapOptions {
 export class TapUsageError extends Error {}
 
 export const TAP_USAGE =
-  "node tap.cjs [--spool DIR] [--token-file FILE] [--daemon URL] [--debug] (-- <upstream command> [args...] | --socket PATH)";
+  "node tap.cjs [--spool DIR] [--token-file FILE] [--daemon URL] [--debug] (-- <upstream command> [args...] | --socket PATH [--listen PATH])";
 
 /** The data dir the daemon uses by default, where the spool and the token live unless told otherwise. */
 function defaultHome(env: NodeJS.ProcessEnv): string {
@@ -39,7 +44,7 @@ export function parseTapOptions(argv: string[], env: NodeJS.ProcessEnv = process
       debug = true;
       continue;
     }
-    if (!["--spool", "--daemon", "--token-file", "--socket"].includes(flag))
+    if (!["--spool", "--daemon", "--token-file", "--socket", "--listen"].includes(flag))
       throw new TapUsageError(`unknown option ${flag}`);
     const value = own[++i];
     if (value === undefined) throw new TapUsageError(`${flag} needs a value`);
@@ -48,6 +53,9 @@ export function parseTapOptions(argv: string[], env: NodeJS.ProcessEnv = process
   const socket = values.get("--socket");
   if ((socket === undefined) === (upstream.length === 0))
     throw new TapUsageError("give either -- <upstream command> or --socket PATH");
+  const listen = values.get("--listen");
+  if (listen !== undefined && socket === undefined)
+    throw new TapUsageError("--listen relays to the plugin's socket: give --socket PATH too");
   const home = defaultHome(env);
   const tokenFile = values.get("--token-file") ?? join(home, "token");
   return {
@@ -56,6 +64,7 @@ export function parseTapOptions(argv: string[], env: NodeJS.ProcessEnv = process
     addressFile: join(dirname(tokenFile), DAEMON_ADDRESS_FILE),
     tokenFile,
     socket,
+    ...(listen !== undefined ? { listen } : {}),
     upstream: upstream.length > 0 ? { command: upstream[0] as string, args: upstream.slice(1) } : undefined,
     debug,
   };

@@ -314,6 +314,18 @@ export const COMMANDS: Record<string, Command> = {
     example: "vault-tuner recorder install --vault ~/Notes",
     load: () => import("./commands/recorder").then((module) => module.runRecorderInstall),
   },
+  "recorder relay": {
+    summary:
+      "record the nexus shell command's calls (Claude Code, Cursor, Codex): a relay on the plugin's socket, until stopped",
+    options: {
+      vault: { value: "NAME", help: "the vault's name in Obsidian (its socket is /tmp/nexus_mcp_<name>.sock)" },
+      socket: { value: "PATH", help: "the plugin's socket, when it is elsewhere" },
+      tap: { value: "FILE", help: "the tap to run (default: built into the data dir)" },
+      "data-dir": DATA_DIR,
+    },
+    example: "vault-tuner recorder relay --vault Notes",
+    load: () => import("./commands/recorder").then((module) => module.runRecorderRelay),
+  },
   "recorder uninstall": {
     summary: "put the vault's server entry back as it was before install",
     options: {

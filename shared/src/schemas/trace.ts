@@ -3,8 +3,12 @@ import { boundedDepth, JsonObjectSchema } from "./tool-call";
 
 /** Where a trace was recorded. */
 export const TraceSourceSchema = z.object({
-  /** `stdio-tap`: the relay between the MCP client and the connector; `in-process`: the hook inside Obsidian; `import`: a file. */
-  transport: z.enum(["stdio-tap", "in-process", "import"]),
+  /**
+   * `stdio-tap`: the relay between the MCP client and the connector; `socket-relay`: the relay in front of
+   * the plugin's local socket, which the `nexus` shell command (Claude Code, Cursor, Codex) talks to
+   * without MCP config; `in-process`: the hook inside Obsidian; `import`: a file.
+   */
+  transport: z.enum(["stdio-tap", "socket-relay", "in-process", "import"]),
   /** MCP client name from `initialize` (e.g. `claude-ai`). */
   client: z.string().optional(),
   /** MCP server name from the `initialize` result (e.g. `nexus-my-vault`). */

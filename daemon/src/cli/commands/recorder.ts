@@ -3,6 +3,8 @@ import { ClientConfigError } from "@vault-tuner/shared";
 import { prepareDataDir, resolveDataDir } from "../../config/data-dir";
 import { clientConfigPath, CLIENTS, type Client } from "../../recorder/client-config-path";
 import { installRecorder, uninstallRecorder, type RecorderTarget } from "../../recorder/install-recorder";
+import { TAP_EXIT_PLUGIN_GONE } from "@vault-tuner/shared/tap-exit";
+import { nexusSocketPath, RelayError, runNexusRelay } from "../../recorder/nexus-relay";
 import { writeTapFile } from "../../recorder/tap-file";
 import type { Output } from "../output";
 import { EXIT_OK, UsageError } from "../usage-error";
@@ -50,6 +52,32 @@ export async function runRecorderUninstall(args: { values: Record<string, unknow
     return EXIT_OK;
   } catch (error) {
     if (error instanceof ClientConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** `vault-tuner recorder relay`: records the `nexus` shell command's calls until stopped. */
+export async function runRecorderRelay(args: { values: Record<string, unknown> }, output: Output): Promise<number> {
+  const vault = args.values.vault as string | undefined;
+  const socket = args.values.socket as string | undefined;
+  if (!vault && !socket)
+    throw new UsageError("give --vault NAME (the vault's name in Obsidian) or --socket PATH (the plugin's socket)");
+  const dataDir = prepareDataDir(resolveDataDir(args.values["data-dir"] as string | undefined));
+  try {
+    const code = await runNexusRelay({
+      socketPath: socket ?? nexusSocketPath(vault as string),
+      tap: (args.values.tap as string | undefined) ?? writeTapFile(join(dataDir.root, "tap.cjs")),
+      spool: join(dataDir.root, "spool"),
+      tokenFile: join(dataDir.root, "token"),
+      log: (line) => output.err(`${line}\n`),
+    });
+    if (code === TAP_EXIT_PLUGIN_GONE)
+      output.err(
+        "the plugin's socket went away (Obsidian closed or Nexus restarted): run the relay again once it is back\n",
+      );
+    return code === 0 ? EXIT_OK : code;
+  } catch (error) {
+    if (error instanceof RelayError) throw new UsageError(error.message);
     throw error;
   }
 }
