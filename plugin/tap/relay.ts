@@ -14,6 +14,8 @@ export interface RelayTaps {
 export type RelayEnd = { code: number | null; signal: NodeJS.Signals | null };
 
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+/** How often the listening relay checks that the plugin's socket still answers. */
+const PROBE_MS = 2_000;
 
 /**
  * Spawns the upstream (e.g. the plugin's connector) and relays stdin and stdout byte for byte, with
@@ -94,7 +96,8 @@ export function relaySocket(path: string, taps: RelayTaps, log: (message: string
  * Listens at `listen` (where the plugin's socket was) and relays each connection, byte for byte, to the
  * plugin's socket at `upstream`, so the `nexus` shell command's calls pass through the recorder too. Each
  * connection gets its own taps (its own recorded session). Ends on SIGINT or SIGTERM (exit 0), or when the
- * plugin's socket no longer answers (exit 3: the plugin closed or restarted), removing its own socket file.
+ * plugin's socket no longer answers, found by a client or by the periodic probe (exit 3: the plugin closed
+ * or restarted), removing its own socket file.
  */
 export function relayListener(
   listen: string,
@@ -129,5 +132,15 @@ export function relayListener(
     };
     server.listen(listen);
     for (const signal of FORWARDED_SIGNALS) process.on(signal, () => stop(0));
+    // Looked at every two seconds too, not only when a client comes: a restarting plugin must find its
+    // path free again, not a relay to a socket that is gone.
+    const probe = setInterval(() => {
+      const check = connect(upstream);
+      check.on("connect", () => check.destroy());
+      check.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "ECONNREFUSED" || error.code === "ENOENT") stop(TAP_EXIT_PLUGIN_GONE);
+      });
+    }, PROBE_MS);
+    server.on("close", () => clearInterval(probe));
   });
 }
