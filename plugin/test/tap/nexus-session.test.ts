@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { startTestDaemon } from "../../../daemon/test/daemon-harness";
 import { runCli } from "../../../daemon/test/run-cli";
-import { buildTap, ScriptedClient } from "./tap-harness";
+import { buildTap, recordingFlags, ScriptedClient } from "./tap-harness";
 
 const CLI = fileURLToPath(new URL("../../../daemon/bin/vault-tuner.mjs", import.meta.url));
 
@@ -16,13 +16,7 @@ const CLI = fileURLToPath(new URL("../../../daemon/bin/vault-tuner.mjs", import.
  * traces, a dataset, and a recorded prompt set whose cases replay in the sandbox with final-state checks.
  */
 async function nexusSession(client: ScriptedClient, session: string): Promise<void> {
-  await client.request(1, "initialize", {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "claude-ai", version: "0.9" },
-  });
-  client.send({ jsonrpc: "2.0", method: "notifications/initialized" });
-  await client.request(2, "tools/list", {});
+  await client.open("claude-ai", "0.9");
   const context = { sessionId: session, memory: `Working on the ${session} note.`, goal: "Keep the list current." };
   const use = (id: number, tool: string, extra: Record<string, unknown> = {}) =>
     client.request(id, "tools/call", { name: "toolManager_useTools", arguments: { ...context, tool, ...extra } });
@@ -57,12 +51,7 @@ describe("a Nexus 5.20.1 session through the tap", () => {
         const client = new ScriptedClient([
           process.execPath,
           buildTap(),
-          "--spool",
-          join(daemon.dataDir, "spool"),
-          "--daemon",
-          daemon.url,
-          "--token-file",
-          daemon.daemon.tokenFile,
+          ...recordingFlags(daemon),
           "--",
           process.execPath,
           CLI,

@@ -9,7 +9,7 @@ import { expect, it } from "vitest";
 import { startTestDaemon } from "../../../daemon/test/daemon-harness";
 import { createSandboxServer } from "../../../daemon/src/vault-server/sandbox-server";
 import { fileURLToPath } from "node:url";
-import { buildTap } from "./tap-harness";
+import { buildTap, recordingFlags } from "./tap-harness";
 
 const CLI = fileURLToPath(new URL("../../../daemon/bin/vault-tuner.mjs", import.meta.url));
 
@@ -69,19 +69,7 @@ it("records the nexus shell command's calls through a relay on the plugin's sock
   try {
     const tap = spawn(
       process.execPath,
-      [
-        buildTap(),
-        "--spool",
-        join(daemon.dataDir, "spool"),
-        "--daemon",
-        daemon.url,
-        "--token-file",
-        daemon.daemon.tokenFile,
-        "--socket",
-        pluginPath,
-        "--listen",
-        listenPath,
-      ],
+      [buildTap(), ...recordingFlags(daemon), "--socket", pluginPath, "--listen", listenPath],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     for (let i = 0; i < 200 && !existsSync(listenPath); i++) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -5,7 +5,7 @@ import { MAX_JSON_DEPTH } from "@vault-tuner/shared";
 import { describe, expect, it } from "vitest";
 import { startTestDaemon, type TestDaemon } from "../../../daemon/test/daemon-harness";
 import { nestedObjectText } from "../../../daemon/test/nested-json";
-import { buildTap, filesystemServer, ScriptedClient } from "./tap-harness";
+import { buildTap, filesystemServer, ScriptedClient, recordingFlags } from "./tap-harness";
 
 const vault = mkdtempSync(join(tmpdir(), "vault-tuner-fs-"));
 mkdirSync(join(vault, "Notes"));
@@ -16,12 +16,7 @@ function tappedClient(daemon: TestDaemon): ScriptedClient {
   return new ScriptedClient([
     process.execPath,
     buildTap(),
-    "--spool",
-    join(daemon.dataDir, "spool"),
-    "--daemon",
-    daemon.url,
-    "--token-file",
-    daemon.daemon.tokenFile,
+    ...recordingFlags(daemon),
     "--",
     ...filesystemServer(vault),
   ]);

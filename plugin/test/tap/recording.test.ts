@@ -10,13 +10,7 @@ mkdirSync(join(vault, "Notes"));
 writeFileSync(join(vault, "Notes", "a.md"), "# A\nfirst note\n");
 
 async function session(client: ScriptedClient, calls: number): Promise<void> {
-  await client.request(1, "initialize", {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "claude-ai", version: "0.9" },
-  });
-  client.send({ jsonrpc: "2.0", method: "notifications/initialized" });
-  await client.request(2, "tools/list", {});
+  await client.open("claude-ai", "0.9");
   for (let i = 0; i < calls; i++) {
     const path = i % 3 === 2 ? join(vault, "missing.md") : join(vault, "Notes", "a.md");
     await client.request(10 + i, "tools/call", { name: "read_text_file", arguments: { path } });

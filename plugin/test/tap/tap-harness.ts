@@ -22,6 +22,11 @@ export function buildTap(): string {
   return out;
 }
 
+/** The tap's recording flags for a test daemon: its spool, its address and its token. */
+export function recordingFlags(daemon: { dataDir: string; url: string; daemon: { tokenFile: string } }): string[] {
+  return ["--spool", join(daemon.dataDir, "spool"), "--daemon", daemon.url, "--token-file", daemon.daemon.tokenFile];
+}
+
 /** The third-party MCP server used to show the tap knows nothing of Claudesidian. */
 export function filesystemServer(root: string): string[] {
   const require = createRequire(import.meta.url);
@@ -60,6 +65,17 @@ export class ScriptedClient {
     const answered = new Promise((resolve) => this.waiters.push({ id, resolve }));
     this.send({ jsonrpc: "2.0", id, method, ...(params === undefined ? {} : { params }) });
     return answered;
+  }
+
+  /** The start of every session: initialize as `client`, the initialized notification, tools/list (ids 1 and 2). */
+  async open(client: string, version = "1.0.0"): Promise<void> {
+    await this.request(1, "initialize", {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: client, version },
+    });
+    this.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    await this.request(2, "tools/list", {});
   }
 
   /** Writes the messages in one write. */

@@ -14,13 +14,7 @@ writeFileSync(join(vault, "Notes", "b.md"), `# B\n${"line\n".repeat(2000)}`);
 
 /** initialize, tools/list, calls (one failing, one cancelled), ping, resources and prompts. */
 async function scriptedSession(client: ScriptedClient): Promise<void> {
-  await client.request(1, "initialize", {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "scripted-client", version: "1.0.0" },
-  });
-  client.send({ jsonrpc: "2.0", method: "notifications/initialized" });
-  await client.request(2, "tools/list", {});
+  await client.open("scripted-client");
   await client.request(3, "tools/call", { name: "read_text_file", arguments: { path: join(vault, "Notes", "a.md") } });
   await client.request(4, "tools/call", { name: "read_text_file", arguments: { path: join(vault, "missing.md") } });
   await client.request(5, "ping");
