@@ -1,5 +1,5 @@
 /**
- * npm run bench:quality -- --base DIR [--toolset claudesidian-3|nexus-5] [--runs DIR] [--work DIR] [--docs DIR] [--sets a,b,c] [--labels 25,50,100,200] [--data-dir DIR]
+ * npm run bench:quality -- --base DIR [--toolset claudesidian-3|nexus-5] [--runs DIR] [--work DIR] [--docs DIR] [--sets a,b,c] [--stages base,sft,...] [--labels 25,50,100,200] [--data-dir DIR]
  *
  * Does training make a real model better at the vault's tools? From an imported base (`vault-tuner base
  * import`, with its `model.gguf`) this evaluates, on the built-in sets, in the embedded backend decoding
@@ -7,7 +7,7 @@
  * which no stage trained on (`vault-tuner eval recorded --all-sources` builds the same set):
  *   base -> SFT (starter + seed data) -> KTO on top (desirable, undesirable and correction rows), as each
  *   of its files (16-bit, Q8_0, Q4_K_M), the one the export's check chose last: the final model,
- * and the label-efficiency curve: full-coverage after KTO on the first 0, 25, 50, 100, 200 labelled calls.
+ * and the label-efficiency curve: the toolset's full-coverage set after KTO on the first 0, 25, 50, 100, 200 labelled calls.
  *
  * Training: `--runs DIR` takes the runs python/bench/quality_train.py wrote (on a GPU machine, say: bring back
  * `runs/`); without it that script runs here first, on this machine's device. The datasets are built here
@@ -47,6 +47,7 @@ const { values } = parseArgs({
     work: { type: "string" },
     docs: { type: "string" },
     sets: { type: "string" },
+    stages: { type: "string" },
     labels: { type: "string", default: "25,50,100,200" },
     seed: {
       type: "string",
@@ -65,20 +66,36 @@ if (!values.base)
 /**
  * What a run trains on and is judged by, per toolset: Claudesidian 3.x (the starter and the seed's copilot
  * file, the 3.x sets) or Nexus 5.20.1 (the Nexus starter, the Nexus sets). `recorded` is the KTO holdout's
- * approved calls either way.
+ * approved calls either way. The Nexus starter holds approved calls only, so its KTO dataset takes one
+ * mutation negative per call, as `dataset starter` builds it; the 3.x seed file brings its own negatives.
+ * `coverage` is the set the label-efficiency curve is drawn on.
  */
-const TOOLSETS: Record<string, { catalog: string; sources: string[]; sets: string; docs: string; work: string }> = {
+const TOOLSETS: Record<
+  string,
+  {
+    catalog: string;
+    sources: string[];
+    mutations?: { perRecord: number };
+    sets: string;
+    coverage: string;
+    docs: string;
+    work: string;
+  }
+> = {
   "claudesidian-3": {
     catalog: "claudesidian-3",
     sources: [join(ROOT, "datasets", "sources", "starter-claudesidian-3.jsonl"), values.seed as string],
     sets: "full-coverage,combos,irrelevance,recorded",
+    coverage: "full-coverage",
     docs: join(ROOT, "docs", "benchmarks", "quality"),
     work: "/tmp/vault-tuner-quality",
   },
   "nexus-5": {
     catalog: "nexus-5.20.1",
     sources: [join(ROOT, "datasets", "sources", "starter-nexus-5.jsonl")],
+    mutations: { perRecord: 1 },
     sets: "nexus-full-coverage,nexus-combos,nexus-discovery,nexus-irrelevance,recorded",
+    coverage: "nexus-full-coverage",
     docs: join(ROOT, "docs", "benchmarks", "quality-nexus"),
     work: "/tmp/vault-tuner-quality-nexus",
   },
@@ -101,7 +118,13 @@ for (const format of ["sft", "kto"] as const) {
   say(`building the ${format} dataset`);
   const files = toolset.sources;
   await buildDataset(
-    DatasetBuildRequestSchema.parse({ name: format, format, sources: { files }, catalog: toolset.catalog }),
+    DatasetBuildRequestSchema.parse({
+      name: format,
+      format,
+      sources: { files },
+      catalog: toolset.catalog,
+      ...(format === "kto" && toolset.mutations ? { mutations: toolset.mutations } : {}),
+    }),
     {
       outputRoot: datasets,
     },
@@ -225,12 +248,21 @@ const ktoFiles = [
   { stage: "kto", gguf: join(ktoExport, "model-f16.gguf") },
   ...QUANTIZED.map((kind) => ({ stage: kind, gguf: join(ktoExport, `model-${kind}.gguf`) })),
 ];
-const stages: { stage: string; gguf: string }[] = [
+const allStages: { stage: string; gguf: string }[] = [
   { stage: "base", gguf: join(base, "model.gguf") },
   { stage: "sft", gguf: join(sftExport, "model-f16.gguf") },
   ...ktoFiles.filter(({ stage }) => stage !== finalStage),
   ...ktoFiles.filter(({ stage }) => stage === finalStage),
 ];
+// `--stages` evaluates some stages first (a CPU evaluation of all of them takes hours); the base always,
+// since every other stage is compared with it. A later run without it adds the rest.
+const chosen = values.stages?.split(",").filter(Boolean);
+const unknownStage = chosen?.find((stage) => !allStages.some((known) => known.stage === stage));
+if (unknownStage)
+  throw new Error(
+    `--stages: ${unknownStage} is not a stage; the stages are ${allStages.map(({ stage }) => stage).join(", ")}`,
+  );
+const stages = allStages.filter(({ stage }) => !chosen || stage === "base" || chosen.includes(stage));
 const spec = (gguf: string): BackendSpec => ({
   kind: "embedded",
   model: gguf,
@@ -296,7 +328,11 @@ const curve: { labels: number; report: EvalReport }[] = [];
 for (const count of labelPoints)
   curve.push({
     labels: count,
-    report: await evaluate("full-coverage", `kto-${count}`, join(labelExports.get(count) as string, "model-q8_0.gguf")),
+    report: await evaluate(
+      toolset.coverage,
+      `kto-${count}`,
+      join(labelExports.get(count) as string, "model-q8_0.gguf"),
+    ),
   });
 
 // 6. The table, index.json and the label-efficiency chart.
@@ -347,13 +383,13 @@ const index = {
     tuned: stages.filter(({ stage }) => stage !== "base").map(({ stage }) => ({ stage, file: `${set}.${stage}.json` })),
   })),
   label_efficiency: [
-    { labels: 0, file: "full-coverage.sft.json" },
-    ...curve.map(({ labels }) => ({ labels, file: `full-coverage.kto-${labels}.json` })),
-    { labels: "all", file: "full-coverage.kto.json" },
+    { labels: 0, file: `${toolset.coverage}.sft.json` },
+    ...curve.map(({ labels }) => ({ labels, file: `${toolset.coverage}.kto-${labels}.json` })),
+    { labels: "all", file: `${toolset.coverage}.kto.json` },
   ],
 };
 writeFileSync(join(docs, "index.json"), `${JSON.stringify(index, null, 2)}\n`);
-const points = [{ labels: 0, report: reports.get("full-coverage.sft") }, ...curve].filter(
+const points = [{ labels: 0, report: reports.get(`${toolset.coverage}.sft`) }, ...curve].filter(
   (point): point is { labels: number; report: EvalReport } => !!point.report,
 );
 writeFileSync(
@@ -376,5 +412,5 @@ console.log(
 );
 for (const line of lines) console.log(line);
 console.log(
-  `label efficiency (full-coverage): ${points.map(({ labels, report }) => `${labels}: ${percent(report.summary.pass_rate)}`).join(", ")}`,
+  `label efficiency (${toolset.coverage}): ${points.map(({ labels, report }) => `${labels}: ${percent(report.summary.pass_rate)}`).join(", ")}`,
 );
