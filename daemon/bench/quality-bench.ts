@@ -254,15 +254,15 @@ const allStages: { stage: string; gguf: string }[] = [
   ...ktoFiles.filter(({ stage }) => stage !== finalStage),
   ...ktoFiles.filter(({ stage }) => stage === finalStage),
 ];
-// `--stages` evaluates some stages first (a CPU evaluation of all of them takes hours); the base always,
-// since every other stage is compared with it. A later run without it adds the rest.
+// `--stages` evaluates some stages only (a CPU evaluation of all of them takes hours, and an evaluation uses
+// one core of two: two invocations with different stages use both). A later run without it adds the rest.
 const chosen = values.stages?.split(",").filter(Boolean);
 const unknownStage = chosen?.find((stage) => !allStages.some((known) => known.stage === stage));
 if (unknownStage)
   throw new Error(
     `--stages: ${unknownStage} is not a stage; the stages are ${allStages.map(({ stage }) => stage).join(", ")}`,
   );
-const stages = allStages.filter(({ stage }) => !chosen || stage === "base" || chosen.includes(stage));
+const stages = allStages.filter(({ stage }) => !chosen || chosen.includes(stage));
 const spec = (gguf: string): BackendSpec => ({
   kind: "embedded",
   model: gguf,
@@ -346,12 +346,13 @@ const lines = [
   "|---|---|---|---|---|---|---|---|---|---|---|",
 ];
 for (const set of sets) {
-  const baseReport = reports.get(`${set}.base`) as EvalReport;
+  // Without the base's report (a run of some stages), no comparison.
+  const baseReport = reports.get(`${set}.base`);
   for (const { stage } of stages) {
     const report = reports.get(`${set}.${stage}`) as EvalReport;
     const summary = report.summary;
     const versus =
-      stage === "base"
+      stage === "base" || !baseReport
         ? ""
         : (() => {
             const c = compareReports(baseReport, report);
