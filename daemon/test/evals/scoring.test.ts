@@ -249,6 +249,8 @@ describe("scoring against scripted replies", () => {
     const { report } = await evaluate("full-coverage", "loops", ["vaultManager_listDirectory"], ["--turn-limit", "3"]);
     expect(report.records[0]).toMatchObject({ status: "failed", turns: 3 });
     expect(failing(report)).toEqual(["finished"]);
+    // The reason names the limit the run used, not the case's own (8 in the built-in sets).
+    expect(report.records[0]?.failure_reasons).toEqual(["finished: still calling tools after 3 turns"]);
   });
 
   it("counts a server error as a request error, not a failure, and exits 3", async () => {

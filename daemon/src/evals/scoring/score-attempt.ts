@@ -153,7 +153,8 @@ export function scoreAttempt(
           calls.map((call, index) => `call ${index + 1}: ${call.name} was called for a request that needs no tool`),
         )
       : notApplicable(),
-    finished: result(unfinishedReasons(transcript.stop, evalCase.turnLimit)),
+    // At the turn limit the turns taken are the limit the run used, which may be the caller's, not the case's.
+    finished: result(unfinishedReasons(transcript.stop, transcript.turns.length)),
   };
   const failureReasons = Object.entries(checks).flatMap(([name, check]) =>
     check.reasons.map((reason) => `${name}: ${reason}`),
@@ -170,8 +171,8 @@ function notApplicable(): CheckResult {
 }
 
 /** A model that runs away fails `finished`; it is a wrong answer, not a request error. */
-function unfinishedReasons(stop: TranscriptStop, turnLimit: number): string[] {
-  if (stop === "turn-limit") return [`still calling tools after ${turnLimit} turns`];
+function unfinishedReasons(stop: TranscriptStop, turns: number): string[] {
+  if (stop === "turn-limit") return [`still calling tools after ${turns} turns`];
   if (stop === "token-limit") return ["the reply was cut off at the token limit without a call or an end of turn"];
   if (stop === "context-full") return ["the conversation outgrew the model's context"];
   return [];
