@@ -27,6 +27,7 @@ import { DatasetBuildRequestSchema, type EvalReport, type TrainingInfo } from "@
 import { compareReports } from "../src/evals/scoring/compare-reports";
 import { main } from "../src/cli/main";
 import { buildDataset } from "../src/datasets/build-dataset";
+import { STARTER_MUTATIONS } from "../src/datasets/starter/starter-dataset";
 import { DEFAULT_SAMPLING, type BackendSpec } from "../src/evals/backends/eval-backend";
 import { openBackend } from "../src/evals/backends/open-backend";
 import { loadPromptSet } from "../src/evals/prompt-sets";
@@ -93,7 +94,7 @@ const TOOLSETS: Record<
   "nexus-5": {
     catalog: "nexus-5.20.1",
     sources: [join(ROOT, "datasets", "sources", "starter-nexus-5.jsonl")],
-    mutations: { perRecord: 1 },
+    mutations: STARTER_MUTATIONS,
     sets: "nexus-full-coverage,nexus-combos,nexus-discovery,nexus-irrelevance,recorded",
     coverage: "nexus-full-coverage",
     docs: join(ROOT, "docs", "benchmarks", "quality-nexus"),

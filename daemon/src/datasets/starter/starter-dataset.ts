@@ -87,6 +87,9 @@ export interface StarterSpec {
   builtAt: string;
 }
 
+/** One mutation negative per approved call: what a starter's KTO dataset contrasts each call with. */
+export const STARTER_MUTATIONS = { perRecord: 1 };
+
 /**
  * Writes a starter's source records under `root` and builds the KTO dataset from them: strict validation,
  * one mutation negative per request, 10 % of requests held out. Same records, same bytes.
@@ -108,7 +111,7 @@ export async function writeStarter(
     seed: spec.seed,
     profile: "strict",
     catalog: spec.catalog,
-    mutations: { perRecord: 1 },
+    mutations: STARTER_MUTATIONS,
     overwrite: true,
   });
   return buildDataset(options, { sourceRoots: [root], outputRoot: root, builtAt: spec.builtAt, onProgress });
