@@ -1,23 +1,30 @@
-"""KTO training throughput on one GPU: our trainer against plain TRL defaults, same data and hyperparameters.
+"""KTO training throughput on one GPU: our trainer against TRL's KTOTrainer, same data and hyperparameters.
 
-    python python/bench/kto_throughput.py [--sizes 0.5b,1.5b] [--steps 20] [--batch 32] [--workdir DIR]
+    python python/bench/kto_throughput.py [--sizes 0.5b,1.5b,3b] [--variants trl-defaults,trl-tuned,ours]
+        [--steps 20] [--batch 32] [--prefix-tokens 0] [--memory-gib N] [--workdir DIR] [--json FILE]
 
-For each size it makes a Qwen2-shaped model with random weights (no hub), a byte-level tokenizer and a
-KTO dataset in the builder's format (prompts of 150-400 tokens, completions of 50-200, about 400 in
-all, desirable and undesirable interleaved), then trains `--steps` optimizer steps of `--batch` examples twice, each in
-its own process so memory peaks do not mix:
+For each size it makes a Qwen2.5-shaped model with random weights (no hub), a byte-level tokenizer and a
+KTO dataset in the builder's format (prompts of 150-400 tokens, completions of 50-200, desirable and
+undesirable interleaved; with --prefix-tokens, every row's system prompt starts with the same text of
+that many tokens, as the tool schemas do in real data), then trains `--steps` optimizer steps of
+`--batch` examples with each variant, each in its own process so memory peaks do not mix:
 
-- "TRL defaults": KTOTrainer with KTOConfig's defaults (micro-batch 8 with gradient accumulation up to
+- "trl-defaults": KTOTrainer on KTOConfig's defaults (micro-batch 8 with gradient accumulation up to
   the batch, gradient checkpointing on, reference log-probs computed live every step);
-- "ours": `vault_tuner_train.train.train` with the default recipe and these settings: micro-batches as
-  large as fit without checkpointing (the whole batch of 32 at 0.5B, 16 at 1.5B), no gradient checkpointing, reference log-probs precomputed in one pass, and
-  FastKTOTrainer's head-on-completions-only loss.
+- "trl-tuned": KTOTrainer as a user who reads TRL's documentation runs it: our micro-batch, no gradient
+  checkpointing, reference log-probs precomputed with precompute_ref_batch_size twice the micro-batch;
+- "ours": `vault_tuner_train.train.train` with the default recipe and the same micro-batch, checkpointing
+  and reference settings: FastKTOTrainer, which on CUDA packs each micro-batch without padding (a shared
+  prefix once) and applies the head to completion tokens only.
 
-Both share the learning rate, schedule, warm-up, beta, class weights, LoRA (r 32 on every projection),
+All share the learning rate, schedule, warm-up, beta, class weights, LoRA (r 32 on every projection),
 bf16 and AdamW. Time counts from building the trainer (tokenizing; the reference pass where there is
-one) to the end of training; loading the model is left out of both. Model FLOPs per example are
+one) to the end of training; loading the model is left out of all. Model FLOPs per example are
 12 * N * T (policy forward and backward 6NT, the KL forward 2NT, two reference forwards 4NT; N counts
-every weight matrix including the output head, T the example's tokens), so MFU compares the same work.
+every weight matrix including the output head, T the example's tokens), so MFU compares the same work;
+with a shared prefix T counts every row whole, so MFU there is the work the rows stand for, not the
+work done. --memory-gib caps every run's CUDA memory (torch.cuda.set_per_process_memory_fraction), as a
+smaller card would; a run that does not fit is reported as out of memory.
 """
 
 from __future__ import annotations
@@ -57,6 +64,13 @@ SHAPES = {
         "num_attention_heads": 12,
         "num_key_value_heads": 2,
     },
+    "3b": {
+        "hidden_size": 2048,
+        "intermediate_size": 11008,
+        "num_hidden_layers": 36,
+        "num_attention_heads": 16,
+        "num_key_value_heads": 2,
+    },
 }
 VOCAB = 151936
 CHAT_TEMPLATE = (
@@ -73,8 +87,10 @@ SHARED = {
     "max_grad_norm": 0.5,
     "max_length": 1024,
 }
-# Our micro-batch per size: the whole batch where activations fit an 80 GB card without checkpointing.
-OUR_MICRO_BATCH = {"tiny": 32, "0.5b": 32, "1.5b": 16}
+# The micro-batch per size for ours and tuned TRL: the whole batch where activations fit an 80 GB card
+# without checkpointing.
+MICRO_BATCH = {"tiny": 32, "0.5b": 32, "1.5b": 16, "3b": 8}
+VARIANTS = ("trl-defaults", "trl-tuned", "ours")
 LORA = {
     "r": 32,
     "alpha": 64,
@@ -83,8 +99,8 @@ LORA = {
 }
 
 
-def make_model(folder: Path, size: str, device: str) -> int:
-    """A random Qwen2 in bf16 with a byte tokenizer; returns the weight-matrix parameter count N."""
+def make_model(folder: Path, size: str, device: str) -> None:
+    """A random Qwen2 in bf16 with a byte tokenizer."""
     import torch
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers
     from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
@@ -106,7 +122,7 @@ def make_model(folder: Path, size: str, device: str) -> int:
     tokenizer.chat_template = CHAT_TEMPLATE
     config = Qwen2Config(
         vocab_size=VOCAB,
-        max_position_embeddings=4096,
+        max_position_embeddings=32768,
         tie_word_embeddings=True,
         pad_token_id=0,
         eos_token_id=2,
@@ -118,26 +134,27 @@ def make_model(folder: Path, size: str, device: str) -> int:
         model = Qwen2ForCausalLM(config).to(torch.bfloat16)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
-    matrices = sum(p.numel() for name, p in model.named_parameters() if p.dim() == 2)
-    # The tied embedding is one tensor used twice: as a lookup (no FLOPs) and as the output head (counted).
-    return matrices
 
 
-def make_dataset(folder: Path, examples: int) -> None:
+def make_dataset(folder: Path, examples: int, prefix_tokens: int) -> None:
     rng = random.Random(0)
+
+    def words(low: int, high: int) -> str:
+        """Random lowercase words, `low` to `high` characters (= tokens) long."""
+        length = rng.randint(low, high)
+        text = ""
+        while len(text) < length:
+            text += "".join(rng.choice("etaoinshrdlucmfwypvbgk") for _ in range(rng.randint(2, 9))) + " "
+        return text[:length].strip() or "a"
+
+    shared = words(prefix_tokens, prefix_tokens) + "\n" if prefix_tokens else ""
     folder.mkdir(parents=True, exist_ok=True)
     lines = []
     for index in range(examples):
-
-        def words(low: int, high: int) -> str:
-            """Random lowercase words, `low` to `high` characters (= tokens) long."""
-            length = rng.randint(low, high)
-            text = ""
-            while len(text) < length:
-                text += "".join(rng.choice("etaoinshrdlucmfwypvbgk") for _ in range(rng.randint(2, 9))) + " "
-            return text[:length].strip() or "a"
-
-        prompt = [{"role": "system", "content": words(20, 40)}, {"role": "user", "content": words(130, 360)}]
+        prompt = [
+            {"role": "system", "content": shared + words(20, 40)},
+            {"role": "user", "content": words(130, 360)},
+        ]
         completion = [{"role": "assistant", "content": words(50, 200)}]
         lines.append(
             json.dumps(
@@ -150,28 +167,28 @@ def make_dataset(folder: Path, examples: int) -> None:
     )
 
 
-def run_ours(model: Path, dataset: Path, out: Path, steps: int, batch: int, device: str, micro: int) -> dict:
+def run_ours(model: Path, dataset: Path, out: Path, args: argparse.Namespace) -> dict:
     import yaml
 
     from vault_tuner_train.progress import Progress
     from vault_tuner_train.recipes import load_recipe
     from vault_tuner_train.train import train
 
-    recipe_file = out.parent / "ours.yaml"
+    recipe_file = out.parent / f"{out.name}.yaml"
     recipe_file.write_text(
         yaml.safe_dump(
             {
                 "base": "default",
                 "model": str(model),
-                "batch_size": min(batch, micro),
-                "gradient_accumulation": max(1, batch // micro),
+                "batch_size": min(args.batch, args.micro),
+                "gradient_accumulation": max(1, args.batch // args.micro),
                 "gradient_checkpointing": False,
                 "precompute_ref_log_probs": True,
                 "load_in_4bit": False,
                 "optimizer": "adamw_torch",
                 "precision": "bf16",
                 "learning_rate": SHARED["learning_rate"],
-                "max_length": SHARED["max_length"],
+                "max_length": args.max_length,
                 "warmup_ratio": SHARED["warmup_ratio"],
                 "scheduler": SHARED["scheduler"],
                 "max_grad_norm": SHARED["max_grad_norm"],
@@ -191,8 +208,8 @@ def run_ours(model: Path, dataset: Path, out: Path, steps: int, batch: int, devi
         load_recipe(str(recipe_file)),
         str(dataset),
         str(out),
-        device,
-        steps,
+        args.device,
+        args.steps,
         False,
         False,
         Progress(open(os.devnull, "w")),
@@ -200,7 +217,7 @@ def run_ours(model: Path, dataset: Path, out: Path, steps: int, batch: int, devi
     return {"setup_s": summary["setup_s"], "train_s": summary["runtime_s"], "loss": summary["train_loss"]}
 
 
-def run_trl_defaults(model: Path, dataset: Path, out: Path, steps: int, batch: int, device: str) -> dict:
+def run_trl(model: Path, dataset: Path, out: Path, args: argparse.Namespace, tuned: bool) -> dict:
     import torch
     from datasets import Dataset as HfDataset
     from peft import LoraConfig
@@ -212,29 +229,40 @@ def run_trl_defaults(model: Path, dataset: Path, out: Path, steps: int, batch: i
 
     tokenizer = load_tokenizer(str(model))
     rows = render(load_dataset(dataset, "kto"), tokenizer, "kto")
-    policy = AutoModelForCausalLM.from_pretrained(model, dtype=torch.bfloat16 if device == "cuda" else torch.float32)
-    micro = 8  # KTOConfig's default per_device_train_batch_size
+    cuda = args.device == "cuda"
+    policy = AutoModelForCausalLM.from_pretrained(model, dtype=torch.bfloat16 if cuda else torch.float32)
+    micro = args.micro if tuned else 8  # 8: KTOConfig's default per_device_train_batch_size
+    tuning = (
+        {
+            "gradient_checkpointing": False,
+            "precompute_ref_log_probs": True,
+            "precompute_ref_batch_size": 2 * micro,
+        }
+        if tuned
+        else {}
+    )
     config = KTOConfig(
         output_dir=str(out),
         per_device_train_batch_size=micro,
-        gradient_accumulation_steps=max(1, batch // micro),
-        max_steps=steps,
+        gradient_accumulation_steps=max(1, args.batch // micro),
+        max_steps=args.steps,
         learning_rate=SHARED["learning_rate"],
         lr_scheduler_type=SHARED["scheduler"],
-        warmup_steps=int(steps * SHARED["warmup_ratio"] + 0.999),
+        warmup_steps=int(args.steps * SHARED["warmup_ratio"] + 0.999),
         max_grad_norm=SHARED["max_grad_norm"],
-        max_length=SHARED["max_length"],
+        max_length=args.max_length,
         beta=SHARED["beta"],
         desirable_weight=SHARED["desirable_weight"],
         undesirable_weight=SHARED["undesirable_weight"],
         optim="adamw_torch",
-        use_cpu=device == "cpu",
-        bf16=device == "cuda",
+        use_cpu=not cuda,
+        bf16=cuda,
         report_to=[],
         save_strategy="no",
         logging_steps=1,
         disable_tqdm=True,
         seed=0,
+        **tuning,
     )
     lora = LoraConfig(
         r=LORA["r"],
@@ -261,13 +289,18 @@ def child(args: argparse.Namespace) -> None:
 
     cuda = args.device == "cuda"
     if cuda:
+        if args.memory_gib:
+            total = torch.cuda.get_device_properties(0).total_memory
+            torch.cuda.set_per_process_memory_fraction(min(1.0, args.memory_gib * 2**30 / total))
         torch.cuda.reset_peak_memory_stats()
     paths = (Path(args.model), Path(args.dataset), Path(args.out))
-    result = (
-        run_ours(*paths, args.steps, args.batch, args.device, args.micro)
-        if args.child == "ours"
-        else run_trl_defaults(*paths, args.steps, args.batch, args.device)
-    )
+    try:
+        if args.child == "ours":
+            result = run_ours(*paths, args)
+        else:
+            result = run_trl(*paths, args, tuned=args.child == "trl-tuned")
+    except torch.OutOfMemoryError:
+        result = {"oom": True}
     result["peak_gib"] = round(
         (torch.cuda.max_memory_allocated() if cuda else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
         / 2**30,
@@ -285,40 +318,46 @@ def peak_tflops(name: str) -> float:
     return float("nan")
 
 
-def measure(size: str, work: Path, steps: int, batch: int, device: str) -> list[dict]:
+def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
     import torch
 
     from vault_tuner_train.data import load_dataset, render
     from vault_tuner_train.tokenizer_files import load_tokenizer
 
-    model_dir, data_dir = work / f"model-{size}", work / f"data-{size}"
-    parameters = make_model(model_dir, size, device)
-    make_dataset(data_dir, steps * batch)
+    model_dir, data_dir = work / f"model-{size}", work / f"data-{args.prefix_tokens}"
+    if not (model_dir / "config.json").is_file():
+        make_model(model_dir, size, args.device)
+    parameters = model_parameters(model_dir)
+    make_dataset(data_dir, args.steps * args.batch, args.prefix_tokens)
     tokenizer = load_tokenizer(str(model_dir))
     rows = render(load_dataset(data_dir, "kto"), tokenizer, "kto")
     tokens = sum(len(tokenizer(row["prompt"] + row["completion"]).input_ids) for row in rows)
-    card = torch.cuda.get_device_name() if device == "cuda" else "CPU"
+    card = torch.cuda.get_device_name() if args.device == "cuda" else "CPU"
     results = []
-    for name in ("trl-defaults", "ours"):
+    for name in args.variants.split(","):
         command = [
             sys.executable,
             __file__,
             "--child",
-            "ours" if name == "ours" else "trl",
+            name,
             "--model",
             str(model_dir),
             "--dataset",
             str(data_dir),
             "--out",
-            str(work / f"run-{size}-{name}"),
+            str(work / f"run-{size}-{name}-{args.prefix_tokens}-{args.memory_gib}"),
             "--steps",
-            str(steps),
+            str(args.steps),
             "--batch",
-            str(batch),
+            str(args.batch),
             "--device",
-            device,
+            args.device,
             "--micro",
-            str(OUR_MICRO_BATCH[size]),
+            str(MICRO_BATCH[size] if args.micro is None else args.micro),
+            "--max-length",
+            str(SHARED["max_length"] + args.prefix_tokens),
+            "--memory-gib",
+            str(args.memory_gib),
         ]
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "TQDM_DISABLE": "1"})
         line = next((line for line in done.stdout.splitlines() if line.startswith("RESULT ")), None)
@@ -326,68 +365,99 @@ def measure(size: str, work: Path, steps: int, batch: int, device: str) -> list[
             print(done.stdout[-3000:], done.stderr[-6000:], file=sys.stderr)
             raise SystemExit(f"{name} on {size} failed (exit {done.returncode})")
         result = json.loads(line[len("RESULT ") :])
-        seconds = result["setup_s"] + result["train_s"]
-        flops = 12 * parameters * tokens
-        results.append(
-            {
-                "size": size,
-                "trainer": name,
-                "device": card,
-                "examples": len(rows),
-                "tokens": tokens,
-                "params": parameters,
+        row = {
+            "size": size,
+            "trainer": name,
+            "device": card,
+            "prefix_tokens": args.prefix_tokens,
+            "memory_gib": args.memory_gib or None,
+            "examples": len(rows),
+            "tokens": tokens,
+            "params": parameters,
+            "peak_gib": result["peak_gib"],
+        }
+        if result.get("oom"):
+            row["oom"] = True
+        else:
+            seconds = result["setup_s"] + result["train_s"]
+            row |= {
                 "examples_per_s": round(len(rows) / seconds, 2),
                 "tokens_per_s": round(tokens / seconds),
                 "seconds": round(seconds, 2),
                 "setup_s": result["setup_s"],
                 "train_s": result["train_s"],
-                "peak_gib": result["peak_gib"],
-                "mfu_pct": round(100 * flops / seconds / (peak_tflops(card) * 1e12), 1),
+                "mfu_pct": round(100 * 12 * parameters * tokens / seconds / (peak_tflops(card) * 1e12), 1),
                 "loss": round(result["loss"], 5),
             }
-        )
-        print(json.dumps(results[-1]), flush=True)
+        results.append(row)
+        print(json.dumps(row), flush=True)
     return results
+
+
+def model_parameters(folder: Path) -> int:
+    """N: every weight matrix, the tied embedding counted once (as the output head; its lookup costs no FLOPs)."""
+    from safetensors import safe_open
+
+    with safe_open(str(folder / "model.safetensors"), "pt") as weights:
+        return sum(
+            weights.get_slice(name).get_shape()[0] * weights.get_slice(name).get_shape()[1]
+            for name in weights.keys()
+            if len(weights.get_slice(name).get_shape()) == 2
+        )
+
+
+def print_table(rows: list[dict]) -> None:
+    print(
+        "| model | trainer | prefix | cap GiB | examples/s | tokens/s | peak GiB | MFU % | setup s | train s | mean loss |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        cells = [row["size"], row["trainer"], row["prefix_tokens"] or "-", row["memory_gib"] or "-"]
+        if row.get("oom"):
+            cells += ["out of memory", "", row["peak_gib"], "", "", "", ""]
+        else:
+            cells += [row["examples_per_s"], f"{row['tokens_per_s']:,}", row["peak_gib"], row["mfu_pct"]]
+            cells += [row["setup_s"], row["train_s"], row["loss"]]
+        print("| " + " | ".join(str(cell) for cell in cells) + " |")
+    for size in dict.fromkeys(row["size"] for row in rows):
+        measured = {row["trainer"]: row for row in rows if row["size"] == size and not row.get("oom")}
+        ours = measured.get("ours")
+        for other in ("trl-tuned", "trl-defaults"):
+            if ours and other in measured:
+                ratio = ours["examples_per_s"] / measured[other]["examples_per_s"]
+                print(f"{size}: ours {ratio:.2f}x the examples/s of {other}")
 
 
 def main() -> None:
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     arguments.add_argument("--sizes", default="0.5b,1.5b")
+    arguments.add_argument("--variants", default=",".join(VARIANTS))
     arguments.add_argument("--steps", type=int, default=20)
     arguments.add_argument("--batch", type=int, default=32, help="examples per optimizer step (the effective batch)")
+    arguments.add_argument("--micro", type=int, help="micro-batch for ours and trl-tuned (default: per size)")
+    arguments.add_argument("--prefix-tokens", type=int, default=0, help="a common system-prompt prefix in every row")
+    arguments.add_argument("--memory-gib", type=float, default=0, help="cap each run's CUDA memory (0: no cap)")
     arguments.add_argument("--workdir", default="/tmp/kto-throughput")
+    arguments.add_argument("--json", help="also write the rows to this file")
     arguments.add_argument(
         "--device", choices=["cuda", "cpu"], default="cuda", help="cpu only checks the script (with --sizes tiny)"
     )
-    arguments.add_argument("--child", choices=["ours", "trl"], help=argparse.SUPPRESS)
+    arguments.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
     arguments.add_argument("--model", help=argparse.SUPPRESS)
     arguments.add_argument("--dataset", help=argparse.SUPPRESS)
     arguments.add_argument("--out", help=argparse.SUPPRESS)
-    arguments.add_argument("--micro", type=int, help=argparse.SUPPRESS)
+    arguments.add_argument("--max-length", type=int, help=argparse.SUPPRESS)
     given = arguments.parse_args()
     if given.child:
         child(given)
         return
     work = Path(given.workdir)
     work.mkdir(parents=True, exist_ok=True)
-    rows = [
-        result
-        for size in given.sizes.split(",")
-        for result in measure(size, work, given.steps, given.batch, given.device)
-    ]
+    rows = [result for size in given.sizes.split(",") for result in measure(size, work, given)]
+    if given.json:
+        Path(given.json).write_text(json.dumps(rows, indent=2) + "\n")
     print(f"\n{rows[0]['device']}, {given.steps} steps of {given.batch} examples\n")
-    print("| model | trainer | examples/s | tokens/s | peak GiB | MFU % | setup s | train s | mean loss |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for row in rows:
-        print(
-            f"| {row['size']} | {row['trainer']} | {row['examples_per_s']} | {row['tokens_per_s']:,} | {row['peak_gib']} | {row['mfu_pct']} | {row['setup_s']} | {row['train_s']} | {row['loss']} |"
-        )
-    for size in dict.fromkeys(row["size"] for row in rows):
-        base, ours = (
-            next(row for row in rows if row["size"] == size and row["trainer"] == name)
-            for name in ("trl-defaults", "ours")
-        )
-        print(f"{size}: ours {ours['examples_per_s'] / base['examples_per_s']:.2f}x the examples/s of TRL defaults")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 
-def build_trainers(tiny_model, starter_dataset, tmp_path, precompute: bool):
+def build_trainers(tiny_model, starter_dataset, tmp_path, precompute: bool, packed: bool = False):
     """KTOTrainer and FastKTOTrainer over two copies of one PEFT model. TRL keeps the adapter it is given
     as the reference ("ref"); the trained adapter is then moved away from it, identically in both, so
     the log-ratios, the rewards and the KL term are all in play."""
@@ -47,6 +47,7 @@ def build_trainers(tiny_model, starter_dataset, tmp_path, precompute: bool):
     twin = copy.deepcopy(model)
     trl = KTOTrainer(model=model, args=config("trl"), train_dataset=data, processing_class=tokenizer)
     ours = FastKTOTrainer(
+        packed=packed,
         model=twin,
         args=config("ours", precompute_ref_log_probs=precompute, precompute_ref_batch_size=8),
         train_dataset=data,
@@ -72,17 +73,48 @@ def loss_and_grads(trainer, batch):
     }
 
 
-@pytest.mark.parametrize("precompute", [True, False], ids=["precomputed-reference", "live-reference"])
+@pytest.mark.parametrize(
+    ("precompute", "packing"),
+    [
+        (True, None),
+        (False, None),
+        (True, "rows"),
+        (False, "rows"),
+        (True, "shared-prefix"),
+        (False, "shared-prefix"),
+    ],
+    ids=[
+        "precomputed-reference",
+        "live-reference",
+        "packed-precomputed-reference",
+        "packed-live-reference",
+        "packed-shared-prefix-precomputed-reference",
+        "packed-shared-prefix-live-reference",
+    ],
+)
 def test_fast_kto_gives_trls_loss_gradients_and_metrics_on_the_same_batch(
-    tiny_model, starter_dataset, tmp_path, precompute
+    tiny_model, starter_dataset, tmp_path, precompute, packing
 ):
     import torch
 
-    trl, ours = build_trainers(tiny_model, starter_dataset, tmp_path, precompute)
-    assert ours._fast, "the test model must take the fast path"
+    trl, ours = build_trainers(tiny_model, starter_dataset, tmp_path, precompute, packing is not None)
+    assert ours._fast and ours._packed == (packing is not None), "the test model must take the fast path"
+    if packing == "shared-prefix":
+        # The starter's rows share a tools prompt far shorter than the default threshold for holding it once.
+        ours.data_collator.min_shared_prefix = 1
     trl_batch = next(iter(trl.get_train_dataloader()))
     our_batch = next(iter(ours.get_train_dataloader()))
-    assert torch.equal(trl_batch["input_ids"], our_batch["input_ids"]) and ("ref_logps" in our_batch) == precompute
+    assert ("ref_logps" in our_batch) == precompute
+    if packing:
+        # The same rows without padding; with a shared prefix, the tools prompt they all begin with held once.
+        rows = [ids[mask.bool()] for ids, mask in zip(trl_batch["input_ids"], trl_batch["attention_mask"], strict=True)]
+        shared = int((our_batch["segments"] == 0).sum())
+        assert (shared > 20) == (packing == "shared-prefix")
+        assert len(our_batch["packed_ids"]) == sum(len(row) for row in rows) - 3 * shared
+        assert torch.equal(our_batch["packed_ids"][: shared + len(rows[0]) - shared], rows[0])
+        assert int(our_batch["row_tokens"]) == sum(len(row) for row in rows)
+    else:
+        assert torch.equal(trl_batch["input_ids"], our_batch["input_ids"])
     assert trl_batch["label"].tolist() == [True, False, True, False]
 
     trl_loss, trl_grads = loss_and_grads(trl, trl_batch)

@@ -2,8 +2,10 @@
 
 TRL's KTOTrainer runs the whole model on every padded position, materialises logits for the prompt
 too (vocabulary-wide: 150k columns for Qwen) and then masks them away. Here the head, the
-log-softmax and the metrics only see the completion positions, for the policy, the KL pass and the
-reference (live or precomputed). Two more savings:
+log-softmax and the metrics only see the completion positions, a chunk at a time (head_logps.py), for
+the policy, the KL pass and the reference (live or precomputed). On CUDA the rows of a micro-batch are
+packed end to end without padding, their shared prefix once (packing.py, packed_attention.py). Elsewhere
+the batch stays padded, and two more savings apply:
 - TRL's collator pads on the right only, and under a causal mask no real token can see a pad to its
   right, so such batches run without an attention mask: PyTorch's SDPA then takes its flash kernel
   instead of a masked one. The outputs at real positions are the same.
@@ -11,7 +13,7 @@ reference (live or precomputed). Two more savings:
   weight copied to the CPU (about as long as the pass itself on a 1.5B model), and runs in batches
   of its own size.
 The loss and every logged metric are TRL's own formulas; tests/test_fast_kto.py checks loss and
-gradients against KTOTrainer on one batch.
+gradients against KTOTrainer on one batch, packed and padded, with and without a shared prefix.
 
 Used where it is exact: one process, the plain "kto" loss, a text-only model whose head is a plain
 linear map (no logit soft-capping or scaling). Anything else takes KTOTrainer's own path.
@@ -19,6 +21,7 @@ linear map (no logit soft-capping or scaling). Anything else takes KTOTrainer's 
 
 from __future__ import annotations
 
+import os
 from contextlib import nullcontext
 from typing import Any
 
@@ -26,17 +29,34 @@ import torch
 import torch.nn.functional as F
 from trl import KTOTrainer
 
-TEXT_KEYS = {
+from .head_logps import head_logps
+from .packed_attention import packed_hidden_states
+from .packing import SEQUENCES, PackingCollator
+
+PADDED_KEYS = {
     "input_ids",
     "attention_mask",
     "completion_mask",
     "KL_input_ids",
     "KL_attention_mask",
     "KL_completion_mask",
-    "label",
-    "ref_logps",
-    "ref_KL_logps",
 }
+PACKED_KEYS = {
+    prefix + name
+    for prefix, _ in SEQUENCES
+    for name in (
+        "packed_ids",
+        "positions",
+        "segments",
+        "roots",
+        "predict_at",
+        "targets",
+        "target_rows",
+        "row_index",
+        "unpad_index",
+    )
+} | {"row_tokens"}
+COMMON_KEYS = {"label", "ref_logps", "ref_KL_logps"}
 
 
 def _causal_lm(model: Any) -> Any:
@@ -51,6 +71,25 @@ def head_is_plain(model: Any) -> bool:
     return not any(getattr(text, name, None) for name in ("final_logit_softcapping", "logit_scale", "logits_scaling"))
 
 
+def _per_row(token_logps: torch.Tensor, rows: torch.Tensor, count: int, extra: tuple | None):
+    """Sums token values into their rows; with `extra` (entropy, mean logit), also those and token counts."""
+    zeros = torch.zeros(count, dtype=token_logps.dtype, device=token_logps.device)
+    per_row = zeros.index_add(0, rows, token_logps)
+    if extra is None:
+        return per_row
+    entropy, mean_logit = extra
+    return per_row, {
+        "entropy": zeros.index_add(0, rows, entropy),
+        "mean_logit": zeros.index_add(0, rows, mean_logit),
+        "tokens": zeros.index_add(0, rows, torch.ones_like(entropy)),
+    }
+
+
+def _head(lm: Any, hidden: torch.Tensor, targets: torch.Tensor, rows: torch.Tensor, count: int, stats: bool):
+    out = head_logps(lm, hidden, targets, stats)
+    return _per_row(out[0], rows, count, out[1:]) if stats else _per_row(out, rows, count, None)
+
+
 def completion_logps(
     model: Any,
     input_ids: torch.Tensor,
@@ -58,44 +97,51 @@ def completion_logps(
     completion_mask: torch.Tensor,
     stats: bool = False,
 ):
-    """Summed log-probabilities of each row's completion tokens; with `stats`, also per-row sums of the
-    token entropies and of the mean logit (TRL's entropy and logits/* metrics) and the token counts."""
+    """Summed log-probabilities of each padded row's completion tokens; with `stats`, also per-row sums of
+    the token entropies and of the mean logit (TRL's entropy and logits/* metrics) and the token counts."""
     lm = _causal_lm(model)
     right_padded = bool((attention_mask[:, 1:] <= attention_mask[:, :-1]).all())
     hidden = lm.get_decoder()(
-        input_ids=input_ids, attention_mask=None if right_padded else attention_mask
+        input_ids=input_ids, attention_mask=None if right_padded else attention_mask, use_cache=False
     ).last_hidden_state
     where = completion_mask[:, 1:].bool()
     rows = where.nonzero()[:, 0]
-    logits = lm.get_output_embeddings()(hidden[:, :-1][where]).float()
-    targets = input_ids[:, 1:][where]
-    token_logps = logits.gather(-1, targets[:, None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)
-    per_row = torch.zeros(input_ids.shape[0], dtype=token_logps.dtype, device=token_logps.device).index_add(
-        0, rows, token_logps
+    return _head(lm, hidden[:, :-1][where], input_ids[:, 1:][where], rows, input_ids.shape[0], stats)
+
+
+def packed_completion_logps(model: Any, batch: dict[str, torch.Tensor], prefix: str = "", stats: bool = False):
+    """completion_logps for a packed batch (packing.py): the policy sequence, or with prefix "KL_" the KL one."""
+    lm = _causal_lm(model)
+    hidden = packed_hidden_states(lm, batch, prefix)
+    return _head(
+        lm,
+        hidden[batch[prefix + "predict_at"]],
+        batch[prefix + "targets"],
+        batch[prefix + "target_rows"],
+        batch["label"].shape[0],
+        stats,
     )
-    if not stats:
-        return per_row
-    with torch.no_grad():
-        detached = logits.detach()
-        entropy = torch.logsumexp(detached, dim=-1) - (F.softmax(detached, dim=-1) * detached).sum(-1)
-        zeros = torch.zeros_like(per_row)
-        extra = {
-            "entropy": zeros.index_add(0, rows, entropy),
-            "mean_logit": zeros.index_add(0, rows, detached.mean(-1)),
-            "tokens": zeros.index_add(0, rows, torch.ones_like(entropy)),
-        }
-    return per_row, extra
+
+
+def fast_path_applies(args: Any, model: Any) -> bool:
+    """Where FastKTOTrainer's loss is exactly KTOTrainer's: see the module's last paragraph."""
+    return (
+        args.loss_type == "kto"
+        and not getattr(args, "use_liger_kernel", False)
+        and int(os.environ.get("WORLD_SIZE", "1")) == 1
+        and head_is_plain(model)
+    )
 
 
 class FastKTOTrainer(KTOTrainer):
-    @property
-    def _fast(self) -> bool:
-        return (
-            self.loss_type == "kto"
-            and not self.use_liger_kernel
-            and self.accelerator.num_processes == 1
-            and head_is_plain(self.model)
-        )
+    def __init__(self, *args: Any, packed: bool = False, **kwargs: Any) -> None:
+        """`packed`: lay each micro-batch's rows end to end (packing.py) where the fast path applies."""
+        config, model = kwargs.get("args"), kwargs.get("model")
+        self._fast = fast_path_applies(config, model)
+        self._packed = packed and self._fast
+        if self._packed:
+            kwargs["data_collator"] = PackingCollator(config.max_length)
+        super().__init__(*args, **kwargs)
 
     def _reference(self):
         """The frozen reference: a separate model, or the policy with its LoRA adapter switched off."""
@@ -111,6 +157,21 @@ class FastKTOTrainer(KTOTrainer):
             use_adapter(unwrapped, adapter_name="ref" if "ref" in unwrapped.peft_config else None),
             no_checkpointing,
         )
+
+    def _logps(self, model: Any, batch: dict, prefix: str = "", stats: bool = False):
+        # The decoder is called directly, not through the model's forward that accelerate wraps in the
+        # mixed-precision autocast, so the autocast is entered here: without it the LoRA layers, which PEFT
+        # keeps in fp32, would run their matmuls in fp32.
+        with self.accelerator.autocast():
+            if self._packed:
+                return packed_completion_logps(model, batch, prefix, stats)
+            return completion_logps(
+                model,
+                batch[prefix + "input_ids"],
+                batch[prefix + "attention_mask"],
+                batch[prefix + "completion_mask"],
+                stats,
+            )
 
     def _precompute_ref_logps(self, dataset, name: str, batch_size: int):
         from datasets import IterableDataset
@@ -139,20 +200,13 @@ class FastKTOTrainer(KTOTrainer):
             return super().compute_ref_log_probs(model, inputs)
         reference, adapter_off, no_checkpointing = self._reference()
         with torch.no_grad(), no_checkpointing, adapter_off:
-            logps = completion_logps(
-                reference, inputs["input_ids"], inputs["attention_mask"], inputs["completion_mask"]
-            )
-            kl_logps = (
-                completion_logps(
-                    reference, inputs["KL_input_ids"], inputs["KL_attention_mask"], inputs["KL_completion_mask"]
-                )
-                if self.calculate_KL
-                else None
-            )
+            logps = self._logps(reference, inputs)
+            kl_logps = self._logps(reference, inputs, "KL_") if self.calculate_KL else None
         return logps, kl_logps
 
     def _compute_loss(self, model, inputs, return_outputs):
-        if not self._fast or set(inputs) - TEXT_KEYS:
+        known = (PACKED_KEYS if self._packed else PADDED_KEYS) | COMMON_KEYS
+        if not self._fast or set(inputs) - known:
             return super()._compute_loss(model, inputs, return_outputs)
         mode = "train" if self.model.training else "eval"
         batch = {
@@ -163,12 +217,8 @@ class FastKTOTrainer(KTOTrainer):
 
         if self.calculate_KL:
             with torch.no_grad():
-                kl_logps = completion_logps(
-                    model, batch["KL_input_ids"], batch["KL_attention_mask"], batch["KL_completion_mask"]
-                )
-        logps, stats = completion_logps(
-            model, batch["input_ids"], batch["attention_mask"], batch["completion_mask"], stats=True
-        )
+                kl_logps = self._logps(model, batch, "KL_")
+        logps, stats = self._logps(model, batch, stats=True)
         if self.precompute_ref_logps:
             ref_logps = batch["ref_logps"].to(logps.dtype)
             ref_kl_logps = batch["ref_KL_logps"].to(logps.dtype) if self.calculate_KL else None
@@ -201,7 +251,8 @@ class FastKTOTrainer(KTOTrainer):
         tokens = stats["tokens"].sum()
         metrics["entropy"].append((stats["entropy"].sum() / tokens).item() if tokens > 0 else 0.0)
         if mode == "train":
-            self._total_train_tokens += int(batch["attention_mask"].sum().item())
+            tokens_in_rows = batch["row_tokens"] if self._packed else batch["attention_mask"].sum()
+            self._total_train_tokens += int(tokens_in_rows.item())
         metrics["num_tokens"] = [self._total_train_tokens]
         for name, rows in (("chosen", desirable), ("rejected", ~desirable)):
             count = int(rows.sum().item())

@@ -1,6 +1,7 @@
 """KTO and SFT training with TRL and PEFT LoRA (Unsloth's loader when it is installed on CUDA).
 
-KTO runs through FastKTOTrainer (fast_kto.py): TRL's loss with the head applied to completion tokens only."""
+KTO runs through FastKTOTrainer (fast_kto.py): TRL's loss with the head applied to completion tokens only,
+and on CUDA each micro-batch packed without padding, a prefix its rows share held once."""
 
 from __future__ import annotations
 
@@ -262,7 +263,13 @@ def train(
             precompute_ref_batch_size=2 * batch_size,
         )
         trainer = FastKTOTrainer(
-            model=model, args=config, train_dataset=train_data, processing_class=tokenizer, peft_config=peft_config
+            # Packed batches need FlexAttention's fused kernel, which is CUDA's (packed_attention.py).
+            packed=device == "cuda",
+            model=model,
+            args=config,
+            train_dataset=train_data,
+            processing_class=tokenizer,
+            peft_config=peft_config,
         )
     else:
         from trl import SFTConfig, SFTTrainer

@@ -1,0 +1,213 @@
+"""Packed batches (packing.py, packed_attention.py) give each row exactly what the row computed whole gives."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_pack_rows_lays_rows_end_to_end_with_their_shared_prefix_once():
+    from vault_tuner_train.packing import pack_rows
+
+    # Two rows that start with the same three tokens; prompts of 4 and 5 tokens.
+    packed = pack_rows([([7, 8, 9, 1, 2, 3], 4), ([7, 8, 9, 4, 5, 6, 7], 5)])
+    assert packed["packed_ids"].tolist() == [7, 8, 9, 1, 2, 3, 4, 5, 6, 7]
+    assert packed["positions"].tolist() == [0, 1, 2, 3, 4, 5, 3, 4, 5, 6]
+    assert packed["segments"].tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2, 2]
+    assert packed["roots"].tolist() == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    # Row 1's completion (tokens 4 and 5 of the row: 2, 3) is predicted at packed 3 and 4; row 2's (6, 7) at 7, 8.
+    assert packed["targets"].tolist() == [2, 3, 6, 7]
+    assert packed["predict_at"].tolist() == [3, 4, 7, 8]
+    assert packed["target_rows"].tolist() == [0, 0, 1, 1]
+    # The rows' own tokens as a padded grid of packed indices (pads at token 0), and the way back.
+    assert packed["row_index"].tolist() == [[3, 4, 5, 0], [6, 7, 8, 9]]
+    assert packed["unpad_index"].tolist() == [0, 1, 2, 4, 5, 6, 7]
+
+
+def test_the_shared_prefix_stops_before_the_shortest_prompt_ends():
+    from vault_tuner_train.packing import pack_rows, shared_prefix_length
+
+    # Identical rows: all but the last prompt token is shared, so each row predicts its completion itself.
+    assert shared_prefix_length([([1, 2, 3, 4], 3), ([1, 2, 3, 4], 3)]) == 2
+    assert shared_prefix_length([([1, 2, 3], 2)]) == 0
+    assert shared_prefix_length([([1, 2, 3, 4], 3), ([1, 2, 3, 4], 3)], minimum=3) == 0
+    unshared = pack_rows([([1, 2, 3], 2), ([5, 2, 3], 2)])
+    assert unshared["segments"].tolist() == [1, 1, 1, 2, 2, 2]
+    assert unshared["roots"].tolist() == unshared["segments"].tolist()
+    assert unshared["positions"].tolist() == [0, 1, 2, 0, 1, 2]
+
+
+def test_the_collator_truncates_rows_as_trls_does_and_counts_their_tokens_whole():
+    from vault_tuner_train.packing import PackingCollator
+
+    examples = [
+        {"prompt_ids": [1, 2, 3], "completion_ids": [4, 5, 6], "KL_completion_ids": [9], "label": True},
+        {"prompt_ids": [1, 2, 8], "completion_ids": [4], "KL_completion_ids": [4, 5, 6], "label": False},
+    ]
+    batch = PackingCollator(max_length=5, min_shared_prefix=1)(examples)
+    assert batch["segments"].tolist() == [0, 0, 1, 1, 1, 2, 2]
+    assert batch["targets"].tolist() == [4, 5, 4]
+    assert batch["KL_targets"].tolist() == [9, 4, 5]
+    assert int(batch["row_tokens"]) == 5 + 4
+    assert batch["label"].tolist() == [True, False]
+
+
+def _rows(tiny_model, starter_dataset, count: int, distinct_starts: bool):
+    """Tokenized (ids, prompt length) rows of the starter; with distinct_starts, each row gets its own first
+    token so that no prefix is shared."""
+    from transformers import AutoTokenizer
+
+    from vault_tuner_train.data import load_dataset, render
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
+    rows = []
+    for index, row in enumerate(render(load_dataset(starter_dataset, "kto"), tokenizer, "kto")[:count]):
+        prompt = tokenizer(row["prompt"], add_special_tokens=False).input_ids
+        full = tokenizer(row["prompt"] + row["completion"], add_special_tokens=False).input_ids
+        if distinct_starts:
+            prompt, full = [10 + index, *prompt], [10 + index, *full]
+        rows.append((full, len(prompt)))
+    return rows
+
+
+def _padded(rows):
+    import torch
+
+    width = max(len(ids) for ids, _ in rows)
+    input_ids = torch.zeros(len(rows), width, dtype=torch.int64)
+    attention = torch.zeros_like(input_ids)
+    completion = torch.zeros_like(input_ids)
+    for index, (ids, prompt) in enumerate(rows):
+        input_ids[index, : len(ids)] = torch.tensor(ids)
+        attention[index, : len(ids)] = 1
+        completion[index, prompt : len(ids)] = 1
+    return input_ids, attention, completion
+
+
+def _lora_model(tiny_model):
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    torch.manual_seed(0)
+    model = get_peft_model(
+        AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32),
+        LoraConfig(r=8, lora_alpha=16, lora_dropout=0.0, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM"),
+    )
+    generator = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        for name, parameter in sorted(model.named_parameters()):
+            if "lora_B" in name:
+                parameter.copy_(torch.randn(parameter.shape, generator=generator) * 0.5)
+    return model
+
+
+def _cuda_available() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+DEVICES = [
+    "cpu",
+    # CUDA runs FlexAttention's compiled kernel, forward and backward (the GPU machine runs these tests).
+    pytest.param("cuda", marks=pytest.mark.skipif(not _cuda_available(), reason="needs a CUDA GPU")),
+]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("distinct_starts", [False, True], ids=["shared-prefix", "no-shared-prefix"])
+def test_packed_log_probs_and_gradients_equal_the_padded_rows_computed_whole(
+    tiny_model, starter_dataset, distinct_starts, device
+):
+    import torch
+
+    from vault_tuner_train.fast_kto import completion_logps, packed_completion_logps
+    from vault_tuner_train.packing import pack_rows
+
+    rows = _rows(tiny_model, starter_dataset, 5, distinct_starts)
+    packed = {**pack_rows(rows), "label": torch.ones(len(rows), dtype=torch.bool)}
+    packed = {key: value.to(device) for key, value in packed.items()}
+    assert packed["row_index"].shape[0] == len(rows)
+    shared = int((packed["segments"] == 0).sum())
+    assert (shared > 20) != distinct_starts
+    model = _lora_model(tiny_model).to(device)
+    # Unequal weights per row, so that a gradient sent to the wrong row would show.
+    weights = torch.arange(1.0, len(rows) + 1, device=device)
+
+    def logps_and_grads(compute):
+        model.zero_grad()
+        logps = compute()
+        (logps * weights).sum().backward()
+        return logps.detach(), {n: p.grad.clone() for n, p in model.named_parameters() if p.requires_grad}
+
+    padded = [tensor.to(device) for tensor in _padded(rows)]
+    whole, whole_grads = logps_and_grads(lambda: completion_logps(model, *padded))
+    ours, our_grads = logps_and_grads(lambda: packed_completion_logps(model, packed))
+    assert torch.allclose(ours, whole, rtol=1e-5, atol=1e-4)
+    for name, grad in whole_grads.items():
+        assert torch.allclose(our_grads[name], grad, rtol=1e-3, atol=1e-6), name
+
+
+def test_flex_attentions_block_mask_gives_the_dense_masks_outputs(tiny_model, starter_dataset, monkeypatch):
+    """FlexAttention (CUDA's path) runs forward only on the CPU: its block mask must see what the dense one does."""
+    import torch
+
+    from vault_tuner_train import packed_attention
+    from vault_tuner_train.fast_kto import packed_completion_logps
+    from vault_tuner_train.packing import pack_rows
+
+    rows = _rows(tiny_model, starter_dataset, 4, False)
+    packed = {**pack_rows(rows), "label": torch.ones(len(rows), dtype=torch.bool)}
+    model = _lora_model(tiny_model)
+
+    class FlexMasks(packed_attention.PackedMasks):
+        def __init__(self, *args):
+            super().__init__(*args)
+            self.flex = True
+
+    with torch.no_grad():
+        dense = packed_completion_logps(model, packed)
+        monkeypatch.setattr(packed_attention, "PackedMasks", FlexMasks)
+        flex = packed_completion_logps(model, packed)
+    assert torch.allclose(flex, dense, rtol=1e-5, atol=1e-4)
+
+
+def _tiny_sliding_window_model(family: str):
+    """A random model whose layers alternate full and sliding-window (8 tokens) attention."""
+    import torch
+    from transformers import Gemma3ForCausalLM, Gemma3TextConfig, Qwen2Config, Qwen2ForCausalLM
+
+    shape = {"vocab_size": 100, "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2}
+    shape |= {"num_attention_heads": 4, "num_key_value_heads": 2, "sliding_window": 8}
+    torch.manual_seed(0)
+    if family == "qwen2":
+        config = Qwen2Config(**shape, use_sliding_window=True, max_window_layers=1)
+        return Qwen2ForCausalLM(config).float().eval()
+    config = Gemma3TextConfig(**shape, head_dim=8, layer_types=["sliding_attention", "full_attention"])
+    return Gemma3ForCausalLM(config).float().eval()
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared-prefix", "rows-only"])
+@pytest.mark.parametrize("family", ["qwen2", "gemma3"])
+def test_packing_keeps_each_rows_sliding_window_at_its_own_positions(family, shared):
+    import random
+
+    import torch
+
+    from vault_tuner_train.fast_kto import completion_logps, packed_completion_logps
+    from vault_tuner_train.packing import pack_rows
+
+    model = _tiny_sliding_window_model(family)
+    assert len(set(model.config.layer_types)) == 2
+    generator = random.Random(0)
+    prefix = [generator.randrange(3, 100) for _ in range(20)]
+    rows = []
+    for _ in range(3):
+        prompt = prefix + [generator.randrange(3, 100) for _ in range(generator.randint(5, 15))]
+        rows.append((prompt + [generator.randrange(3, 100) for _ in range(generator.randint(3, 12))], len(prompt)))
+    packed = {**pack_rows(rows, 1 if shared else 1000), "label": torch.ones(len(rows), dtype=torch.bool)}
+    assert int((packed["segments"] == 0).sum()) == (20 if shared else 0)
+    with torch.no_grad():
+        whole = completion_logps(model, *_padded(rows))
+        ours = packed_completion_logps(model, packed)
+    assert torch.allclose(ours, whole, rtol=1e-5, atol=1e-4)
