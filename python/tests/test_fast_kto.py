@@ -74,44 +74,26 @@ def loss_and_grads(trainer, batch):
 
 
 @pytest.mark.parametrize(
-    ("precompute", "packing"),
-    [
-        (True, None),
-        (False, None),
-        (True, "rows"),
-        (False, "rows"),
-        (True, "shared-prefix"),
-        (False, "shared-prefix"),
-    ],
-    ids=[
-        "precomputed-reference",
-        "live-reference",
-        "packed-precomputed-reference",
-        "packed-live-reference",
-        "packed-shared-prefix-precomputed-reference",
-        "packed-shared-prefix-live-reference",
-    ],
+    ("precompute", "packed"),
+    [(True, False), (False, False), (True, True), (False, True)],
+    ids=["precomputed-reference", "live-reference", "packed-precomputed-reference", "packed-live-reference"],
 )
 def test_fast_kto_gives_trls_loss_gradients_and_metrics_on_the_same_batch(
-    tiny_model, starter_dataset, tmp_path, precompute, packing
+    tiny_model, starter_dataset, tmp_path, precompute, packed
 ):
     import torch
 
-    trl, ours = build_trainers(tiny_model, starter_dataset, tmp_path, precompute, packing is not None)
-    assert ours._fast and ours._packed == (packing is not None), "the test model must take the fast path"
-    if packing == "shared-prefix":
-        # The starter's rows share a tools prompt far shorter than the default threshold for holding it once.
-        ours.data_collator.min_shared_prefix = 1
+    trl, ours = build_trainers(tiny_model, starter_dataset, tmp_path, precompute, packed)
+    assert ours._fast and ours._packed == packed, "the test model must take the fast path"
     trl_batch = next(iter(trl.get_train_dataloader()))
     our_batch = next(iter(ours.get_train_dataloader()))
     assert ("ref_logps" in our_batch) == precompute
-    if packing:
-        # The same rows without padding; with a shared prefix, the tools prompt they all begin with held once.
+    if packed:
+        # The same rows without padding, and the tools prompt they all begin with held once.
         rows = [ids[mask.bool()] for ids, mask in zip(trl_batch["input_ids"], trl_batch["attention_mask"], strict=True)]
-        shared = int((our_batch["segments"] == 0).sum())
-        assert (shared > 20) == (packing == "shared-prefix")
-        assert len(our_batch["packed_ids"]) == sum(len(row) for row in rows) - 3 * shared
-        assert torch.equal(our_batch["packed_ids"][: shared + len(rows[0]) - shared], rows[0])
+        shared = our_batch["shared"]
+        assert shared > 20 and len(our_batch["packed_ids"]) == sum(len(row) for row in rows) - 3 * shared
+        assert torch.equal(our_batch["packed_ids"][: len(rows[0])], rows[0])
         assert int(our_batch["row_tokens"]) == sum(len(row) for row in rows)
     else:
         assert torch.equal(trl_batch["input_ids"], our_batch["input_ids"])

@@ -12,15 +12,16 @@ def test_pack_rows_lays_rows_end_to_end_with_their_shared_prefix_once():
     packed = pack_rows([([7, 8, 9, 1, 2, 3], 4), ([7, 8, 9, 4, 5, 6, 7], 5)])
     assert packed["packed_ids"].tolist() == [7, 8, 9, 1, 2, 3, 4, 5, 6, 7]
     assert packed["positions"].tolist() == [0, 1, 2, 3, 4, 5, 3, 4, 5, 6]
-    assert packed["segments"].tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2, 2]
-    assert packed["roots"].tolist() == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
     # Row 1's completion (tokens 4 and 5 of the row: 2, 3) is predicted at packed 3 and 4; row 2's (6, 7) at 7, 8.
     assert packed["targets"].tolist() == [2, 3, 6, 7]
     assert packed["predict_at"].tolist() == [3, 4, 7, 8]
     assert packed["target_rows"].tolist() == [0, 0, 1, 1]
-    # The rows' own tokens as a padded grid of packed indices (pads at token 0), and the way back.
-    assert packed["row_index"].tolist() == [[3, 4, 5, 0], [6, 7, 8, 9]]
-    assert packed["unpad_index"].tolist() == [0, 1, 2, 4, 5, 6, 7]
+    # Attention sequences: the prefix alone, then each row seeing the prefix's keys before its own.
+    assert packed["shared"] == 3
+    assert packed["query_starts"].tolist() == [0, 3, 6, 10]
+    assert packed["key_starts"].tolist() == [0, 3, 9, 16]
+    assert packed["key_index"].tolist() == [0, 1, 2, 0, 1, 2, 3, 4, 5, 0, 1, 2, 6, 7, 8, 9]
+    assert (packed["longest_query"], packed["longest_key"]) == (4, 7)
 
 
 def test_the_shared_prefix_stops_before_the_shortest_prompt_ends():
@@ -29,11 +30,10 @@ def test_the_shared_prefix_stops_before_the_shortest_prompt_ends():
     # Identical rows: all but the last prompt token is shared, so each row predicts its completion itself.
     assert shared_prefix_length([([1, 2, 3, 4], 3), ([1, 2, 3, 4], 3)]) == 2
     assert shared_prefix_length([([1, 2, 3], 2)]) == 0
-    assert shared_prefix_length([([1, 2, 3, 4], 3), ([1, 2, 3, 4], 3)], minimum=3) == 0
     unshared = pack_rows([([1, 2, 3], 2), ([5, 2, 3], 2)])
-    assert unshared["segments"].tolist() == [1, 1, 1, 2, 2, 2]
-    assert unshared["roots"].tolist() == unshared["segments"].tolist()
+    assert unshared["shared"] == 0
     assert unshared["positions"].tolist() == [0, 1, 2, 0, 1, 2]
+    assert unshared["query_starts"].tolist() == unshared["key_starts"].tolist() == [0, 3, 6]
 
 
 def test_the_collator_truncates_rows_as_trls_does_and_counts_their_tokens_whole():
@@ -43,8 +43,8 @@ def test_the_collator_truncates_rows_as_trls_does_and_counts_their_tokens_whole(
         {"prompt_ids": [1, 2, 3], "completion_ids": [4, 5, 6], "KL_completion_ids": [9], "label": True},
         {"prompt_ids": [1, 2, 8], "completion_ids": [4], "KL_completion_ids": [4, 5, 6], "label": False},
     ]
-    batch = PackingCollator(max_length=5, min_shared_prefix=1)(examples)
-    assert batch["segments"].tolist() == [0, 0, 1, 1, 1, 2, 2]
+    batch = PackingCollator(max_length=5)(examples)
+    assert batch["packed_ids"].tolist() == [1, 2, 3, 4, 5, 8, 4]
     assert batch["targets"].tolist() == [4, 5, 4]
     assert batch["KL_targets"].tolist() == [9, 4, 5]
     assert int(batch["row_tokens"]) == 5 + 4
@@ -126,11 +126,12 @@ def test_packed_log_probs_and_gradients_equal_the_padded_rows_computed_whole(
 
     rows = _rows(tiny_model, starter_dataset, 5, distinct_starts)
     packed = {**pack_rows(rows), "label": torch.ones(len(rows), dtype=torch.bool)}
-    packed = {key: value.to(device) for key, value in packed.items()}
-    assert packed["row_index"].shape[0] == len(rows)
-    shared = int((packed["segments"] == 0).sum())
-    assert (shared > 20) != distinct_starts
-    model = _lora_model(tiny_model).to(device)
+    packed = {key: value.to(device) if isinstance(value, torch.Tensor) else value for key, value in packed.items()}
+    assert (packed["shared"] > 20) != distinct_starts
+    # On CUDA the flash kernel takes 16-bit inputs only: the model runs in bf16 there, against the padded
+    # rows in bf16 through SDPA, so the comparison allows bf16's rounding.
+    dtype = torch.bfloat16 if device == "cuda" else torch.float32
+    model = _lora_model(tiny_model).to(device, dtype)
     # Unequal weights per row, so that a gradient sent to the wrong row would show.
     weights = torch.arange(1.0, len(rows) + 1, device=device)
 
@@ -143,33 +144,17 @@ def test_packed_log_probs_and_gradients_equal_the_padded_rows_computed_whole(
     padded = [tensor.to(device) for tensor in _padded(rows)]
     whole, whole_grads = logps_and_grads(lambda: completion_logps(model, *padded))
     ours, our_grads = logps_and_grads(lambda: packed_completion_logps(model, packed))
-    assert torch.allclose(ours, whole, rtol=1e-5, atol=1e-4)
-    for name, grad in whole_grads.items():
-        assert torch.allclose(our_grads[name], grad, rtol=1e-3, atol=1e-6), name
-
-
-def test_flex_attentions_block_mask_gives_the_dense_masks_outputs(tiny_model, starter_dataset, monkeypatch):
-    """FlexAttention (CUDA's path) runs forward only on the CPU: its block mask must see what the dense one does."""
-    import torch
-
-    from vault_tuner_train import packed_attention
-    from vault_tuner_train.fast_kto import packed_completion_logps
-    from vault_tuner_train.packing import pack_rows
-
-    rows = _rows(tiny_model, starter_dataset, 4, False)
-    packed = {**pack_rows(rows), "label": torch.ones(len(rows), dtype=torch.bool)}
-    model = _lora_model(tiny_model)
-
-    class FlexMasks(packed_attention.PackedMasks):
-        def __init__(self, *args):
-            super().__init__(*args)
-            self.flex = True
-
-    with torch.no_grad():
-        dense = packed_completion_logps(model, packed)
-        monkeypatch.setattr(packed_attention, "PackedMasks", FlexMasks)
-        flex = packed_completion_logps(model, packed)
-    assert torch.allclose(flex, dense, rtol=1e-5, atol=1e-4)
+    if device == "cpu":
+        assert torch.allclose(ours, whole, rtol=1e-5, atol=1e-4)
+        for name, grad in whole_grads.items():
+            assert torch.allclose(our_grads[name], grad, rtol=1e-3, atol=1e-6), name
+    else:
+        assert torch.allclose(ours.float(), whole.float(), rtol=2e-2, atol=0.5), (ours, whole)
+        for name, grad in whole_grads.items():
+            similarity = torch.nn.functional.cosine_similarity(
+                our_grads[name].flatten().float(), grad.flatten().float(), 0
+            )
+            assert similarity > 0.99, (name, float(similarity))
 
 
 def _tiny_sliding_window_model(family: str):
@@ -190,6 +175,7 @@ def _tiny_sliding_window_model(family: str):
 @pytest.mark.parametrize("shared", [True, False], ids=["shared-prefix", "rows-only"])
 @pytest.mark.parametrize("family", ["qwen2", "gemma3"])
 def test_packing_keeps_each_rows_sliding_window_at_its_own_positions(family, shared):
+    """The windows count positions: a row's window reaches back into the shared prefix it sits after."""
     import random
 
     import torch
@@ -202,12 +188,27 @@ def test_packing_keeps_each_rows_sliding_window_at_its_own_positions(family, sha
     generator = random.Random(0)
     prefix = [generator.randrange(3, 100) for _ in range(20)]
     rows = []
-    for _ in range(3):
-        prompt = prefix + [generator.randrange(3, 100) for _ in range(generator.randint(5, 15))]
+    for index in range(3):
+        start = prefix if shared else [3 + index, *prefix[1:]]
+        prompt = start + [generator.randrange(3, 100) for _ in range(generator.randint(5, 15))]
         rows.append((prompt + [generator.randrange(3, 100) for _ in range(generator.randint(3, 12))], len(prompt)))
-    packed = {**pack_rows(rows, 1 if shared else 1000), "label": torch.ones(len(rows), dtype=torch.bool)}
-    assert int((packed["segments"] == 0).sum()) == (20 if shared else 0)
+    packed = {**pack_rows(rows), "label": torch.ones(len(rows), dtype=torch.bool)}
+    assert packed["shared"] == (20 if shared else 0)
     with torch.no_grad():
         whole = completion_logps(model, *_padded(rows))
         ours = packed_completion_logps(model, packed)
     assert torch.allclose(ours, whole, rtol=1e-5, atol=1e-4)
+
+
+def test_the_flash_kernel_probe_says_why_not_where_it_cannot_run():
+    import torch
+
+    from vault_tuner_train.packed_attention import flash_unavailable_reason
+
+    if not torch.cuda.is_available():
+        assert flash_unavailable_reason(14, 2, 64, torch.bfloat16) == "no CUDA device"
+    else:
+        assert "16-bit" in flash_unavailable_reason(14, 2, 64, torch.float32)
+        # The bench's 0.5B and 3B shapes, and Gemma 3 270M's (4 heads, 1 key-value head, 256 wide).
+        for shape in ((14, 2, 64), (16, 2, 128), (4, 1, 256)):
+            assert flash_unavailable_reason(*shape, torch.bfloat16) is None, shape

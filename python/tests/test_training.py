@@ -242,3 +242,34 @@ def test_kto_with_precomputed_reference_log_probs(tiny_model, starter_dataset, t
     steps = [event for event in events if event["event"] == "step"]
     assert [step["step"] for step in steps] == [1, 2, 3]
     assert abs(steps[0]["loss"] - 0.5) < 1e-4, "at step 1 the policy is its own reference"
+
+
+def test_an_epoch_run_announces_the_steps_it_takes(tiny_model, starter_dataset, tmp_path):
+    """10 rows in micro-batches of 4 with 2 accumulated: 3 micro-batches make 2 optimizer steps, not 10 // 8."""
+    rows = (starter_dataset / "train.jsonl").read_text().splitlines()[:10]
+    small = tmp_path / "ten"
+    (small / "toolsets").mkdir(parents=True)
+    (small / "train.jsonl").write_text("\n".join(rows) + "\n")
+    (small / "toolsets" / "claudesidian-3.json").write_text(
+        (starter_dataset / "toolsets" / "claudesidian-3.json").read_text()
+    )
+    recipe = tmp_path / "epoch.yaml"
+    recipe.write_text("base: tiny\nbatch_size: 4\ngradient_accumulation: 2\nepochs: 1\nmax_steps: null\n")
+    code, events, stderr = run(
+        "kto",
+        "--config",
+        str(recipe),
+        "--dataset",
+        str(small),
+        "--model",
+        str(tiny_model),
+        "--output",
+        str(tmp_path / "out"),
+        "--device",
+        "cpu",
+    )
+    assert code == 0, stderr[-2000:]
+    start = next(event for event in events if event["event"] == "start")
+    steps = [event for event in events if event["event"] == "step"]
+    assert start["total"] == 2 and [step["step"] for step in steps] == [1, 2]
+    assert all(step["total"] == 2 for step in steps)

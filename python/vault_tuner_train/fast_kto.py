@@ -4,8 +4,8 @@ TRL's KTOTrainer runs the whole model on every padded position, materialises log
 too (vocabulary-wide: 150k columns for Qwen) and then masks them away. Here the head, the
 log-softmax and the metrics only see the completion positions, a chunk at a time (head_logps.py), for
 the policy, the KL pass and the reference (live or precomputed). On CUDA the rows of a micro-batch are
-packed end to end without padding, their shared prefix once (packing.py, packed_attention.py). Elsewhere
-the batch stays padded, and two more savings apply:
+packed end to end without padding, their shared prefix once, through FlashAttention's variable-length
+kernel (packing.py, packed_attention.py). Elsewhere the batch stays padded, and two more savings apply:
 - TRL's collator pads on the right only, and under a causal mask no real token can see a pad to its
   right, so such batches run without an attention mask: PyTorch's SDPA then takes its flash kernel
   instead of a masked one. The outputs at real positions are the same.
@@ -30,7 +30,7 @@ import torch.nn.functional as F
 from trl import KTOTrainer
 
 from .head_logps import head_logps
-from .packed_attention import packed_hidden_states
+from .packed_attention import LAYOUT_KEYS, flash_unavailable_reason, packed_hidden_states
 from .packing import SEQUENCES, PackingCollator
 
 PADDED_KEYS = {
@@ -44,17 +44,7 @@ PADDED_KEYS = {
 PACKED_KEYS = {
     prefix + name
     for prefix, _ in SEQUENCES
-    for name in (
-        "packed_ids",
-        "positions",
-        "segments",
-        "roots",
-        "predict_at",
-        "targets",
-        "target_rows",
-        "row_index",
-        "unpad_index",
-    )
+    for name in ("packed_ids", "positions", "predict_at", "targets", "target_rows", *LAYOUT_KEYS)
 } | {"row_tokens"}
 COMMON_KEYS = {"label", "ref_logps", "ref_KL_logps"}
 
@@ -123,6 +113,14 @@ def packed_completion_logps(model: Any, batch: dict[str, torch.Tensor], prefix: 
     )
 
 
+def packing_available(model: Any, dtype: torch.dtype) -> str | None:
+    """None when packed batches can train this model on this machine's GPU in `dtype`, else why not."""
+    text = getattr(_causal_lm(model).config, "text_config", None) or _causal_lm(model).config
+    heads = text.num_attention_heads
+    head_dim = getattr(text, "head_dim", None) or text.hidden_size // heads
+    return flash_unavailable_reason(heads, getattr(text, "num_key_value_heads", None) or heads, head_dim, dtype)
+
+
 def fast_path_applies(args: Any, model: Any) -> bool:
     """Where FastKTOTrainer's loss is exactly KTOTrainer's: see the module's last paragraph."""
     return (
@@ -135,7 +133,8 @@ def fast_path_applies(args: Any, model: Any) -> bool:
 
 class FastKTOTrainer(KTOTrainer):
     def __init__(self, *args: Any, packed: bool = False, **kwargs: Any) -> None:
-        """`packed`: lay each micro-batch's rows end to end (packing.py) where the fast path applies."""
+        """`packed`: lay each micro-batch's rows end to end (packing.py) where the fast path applies. On CUDA
+        that needs FlashAttention's variable-length kernel: ask packing_available first."""
         config, model = kwargs.get("args"), kwargs.get("model")
         self._fast = fast_path_applies(config, model)
         self._packed = packed and self._fast
@@ -231,12 +230,12 @@ class FastKTOTrainer(KTOTrainer):
             else torch.zeros((), device=logps.device)
         )
         logratios = logps - ref_logps
-        chosen, rejected = logratios[desirable], logratios[~desirable]
-        losses = torch.cat(
-            (
-                self.desirable_weight * (1 - F.sigmoid(self.beta * (chosen - kl))),
-                self.undesirable_weight * (1 - F.sigmoid(self.beta * (kl - rejected))),
-            )
+        # TRL's losses, per row in place rather than chosen and rejected rows gathered apart: the same values
+        # and the same mean, without the device-to-host synchronisation that boolean indexing costs.
+        losses = torch.where(
+            desirable,
+            self.desirable_weight * (1 - F.sigmoid(self.beta * (logratios - kl))),
+            self.undesirable_weight * (1 - F.sigmoid(self.beta * (kl - logratios))),
         )
         self._record_metrics(mode, batch, desirable, logps, logratios, kl, stats)
         loss = losses.nanmean()
@@ -245,21 +244,33 @@ class FastKTOTrainer(KTOTrainer):
     def _record_metrics(
         self, mode: str, batch: dict, desirable: torch.Tensor, logps, logratios, kl, stats: dict
     ) -> None:
-        """The metrics KTOTrainer logs, from completion positions only (where TRL's masks leave them)."""
+        """The metrics KTOTrainer logs, from completion positions only (where TRL's masks leave them). Every
+        sum is taken on the device and read back in one transfer: one synchronisation per micro-batch."""
+        rewards, logps = (self.beta * logratios).detach(), logps.detach()
+        tokens_in_rows = batch["row_tokens"] if self._packed else batch["attention_mask"].sum()
+        sums = [kl, stats["entropy"].sum(), stats["tokens"].sum(), tokens_in_rows]
+        for rows in (desirable, ~desirable):
+            weight = rows.to(logps.dtype)
+            sums += [
+                weight.sum(),
+                (stats["tokens"] * weight).sum(),
+                (stats["mean_logit"] * weight).sum(),
+                (rewards * weight).nansum(),
+                (logps * weight).nansum(),
+            ]
+        kl_value, entropy, tokens, row_tokens, *by_label = torch.stack([value.float() for value in sums]).tolist()
         metrics = self._metrics[mode]
-        metrics["kl"].append(kl.item())
-        tokens = stats["tokens"].sum()
-        metrics["entropy"].append((stats["entropy"].sum() / tokens).item() if tokens > 0 else 0.0)
+        metrics["kl"].append(kl_value)
+        metrics["entropy"].append(entropy / tokens if tokens > 0 else 0.0)
         if mode == "train":
-            tokens_in_rows = batch["row_tokens"] if self._packed else batch["attention_mask"].sum()
-            self._total_train_tokens += int(tokens_in_rows.item())
+            self._total_train_tokens += int(row_tokens)
         metrics["num_tokens"] = [self._total_train_tokens]
-        for name, rows in (("chosen", desirable), ("rejected", ~desirable)):
-            count = int(rows.sum().item())
-            if stats["tokens"][rows].sum() > 0:
-                metrics[f"logits/{name}"].append((stats["mean_logit"][rows].sum() / stats["tokens"][rows].sum()).item())
+        for index, name in enumerate(("chosen", "rejected")):
+            count, label_tokens, mean_logit, reward, logp = by_label[5 * index : 5 * index + 5]
+            if label_tokens > 0:
+                metrics[f"logits/{name}"].append(mean_logit / label_tokens)
             if count > 0:
-                metrics[f"rewards/{name}"].append((self.beta * logratios.detach()[rows]).nansum().item() / count)
-                metrics[f"logps/{name}"].append(logps.detach()[rows].nansum().item() / count)
-        if desirable.any() and (~desirable).any():
+                metrics[f"rewards/{name}"].append(reward / count)
+                metrics[f"logps/{name}"].append(logp / count)
+        if by_label[0] > 0 and by_label[5] > 0:
             metrics["rewards/margins"].append(metrics["rewards/chosen"][-1] - metrics["rewards/rejected"][-1])

@@ -30,7 +30,8 @@ class _HeadLogps(torch.autograd.Function):
         entropy = torch.empty_like(logps) if stats else None
         mean_logit = torch.empty_like(logps) if stats else None
         for start, end in _chunks(tokens, weight.shape[0]):
-            logits = (hidden[start:end] @ weight.T).float()
+            # In the head's own dtype, as the model's forward computes it (the backward runs outside any autocast).
+            logits = (hidden[start:end].to(weight.dtype) @ weight.T).float()
             normaliser = torch.logsumexp(logits, dim=-1)
             logps[start:end] = logits.gather(-1, targets[start:end, None]).squeeze(-1) - normaliser
             if stats:
@@ -49,12 +50,12 @@ class _HeadLogps(torch.autograd.Function):
             raise RuntimeError("head_logps expects a frozen language-model head")
         grad_hidden = torch.empty_like(hidden)
         for start, end in _chunks(hidden.shape[0], weight.shape[0]):
-            logits = (hidden[start:end] @ weight.T).float()
+            logits = (hidden[start:end].to(weight.dtype) @ weight.T).float()
             # d log p(target) / d logits = onehot(target) - softmax(logits)
             grad_logits = torch.softmax(logits, dim=-1).neg_()
             grad_logits.scatter_add_(-1, targets[start:end, None], torch.ones_like(logits[:, :1]))
             grad_logits.mul_(grad_logps[start:end, None])
-            grad_hidden[start:end] = (grad_logits.to(hidden.dtype) @ weight).to(hidden.dtype)
+            grad_hidden[start:end] = (grad_logits.to(weight.dtype) @ weight).to(hidden.dtype)
         return grad_hidden, None, None, None
 
 

@@ -1,118 +1,94 @@
 """Attention over a packed sequence (packing.py): each token sees the earlier tokens of its own row and of
 the shared prefix the row belongs to, and nothing else.
 
-Without a shared prefix, the rows' queries, keys and values are gathered into a right-padded (rows,
-longest) grid and go through PyTorch's SDPA with a causal mask (its flash kernel on CUDA), and the outputs
-are scattered back: the padding costs only attention, a small share of the work, while every matmul of
-the model runs on real tokens alone.
-
-With a shared prefix, a row's queries see keys outside the row, which no causal kernel expresses. On CUDA,
-FlexAttention takes the rule as a block mask and skips the blocks it rules out (compiled once per run).
-FlexAttention has no backward pass on the CPU, so there the same rule is written out as a dense boolean
-mask for SDPA: exact, but quadratic in memory, fit for tests and small packs.
+The packed tokens are split into variable-length attention sequences: each row, and, when the rows share
+a prefix, the prefix on its own. A row's keys are the prefix's keys followed by its own, gathered once
+per layer (grouped-query attention keeps that copy small), and its queries line up with the end of its
+keys, so that the row's first token sees the whole prefix and itself. On CUDA this is FlashAttention's
+variable-length kernel (PyTorch's `_flash_attention_forward`, differentiable, with sliding windows), so
+no token is padded and no mask is built. Elsewhere, and for fp32 inputs the kernel does not take, each
+sequence goes through SDPA with the same rule written out as a mask: exact, fit for tests.
 
 transformers calls the attention function its config names, with the layer's sliding window, and passes
-on the model's keyword arguments: the layout travels as `packed`, and the decoder gets a 4-D
+on the model's keyword arguments: the layout travels as `packed_layout`, and the decoder gets a 4-D
 attention_mask so that no model builds a mask of its own.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import torch
 
 IMPLEMENTATION = "vault_tuner_packed"
+FLASH_DTYPES = (torch.float16, torch.bfloat16)
 
 
-@cache
-def _flex(device_type: str):
-    from torch.nn.attention.flex_attention import flex_attention
+@dataclass
+class PackedLayout:
+    """One packed sequence's attention sequences (packing.py's tensors): query and key boundaries, the packed
+    index of every key in key order, the longest query and key runs, and the shared prefix's length."""
 
-    # Uncompiled, FlexAttention falls back to materialising the scores (as the CPU tests use it, forward
-    # only); compiled, it is a fused kernel. Pack lengths differ from batch to batch: dynamic shapes
-    # compile it once, not once per length.
-    return torch.compile(flex_attention, dynamic=True) if device_type == "cuda" else flex_attention
+    query_starts: torch.Tensor
+    key_starts: torch.Tensor
+    key_index: torch.Tensor
+    longest_query: int
+    longest_key: int
+    shared: int
 
-
-class PackedMasks:
-    """One packed sequence's layout (packing.py's tensors) and the masks made from it: for a shared prefix,
-    FlexAttention block masks on CUDA and dense boolean masks elsewhere, the causal one and one per
-    sliding-window width asked for."""
-
-    def __init__(self, batch: dict[str, torch.Tensor], prefix: str = "") -> None:
-        self.segments, self.roots, self.positions = (batch[prefix + key] for key in ("segments", "roots", "positions"))
-        self.row_index, self.unpad_index = batch[prefix + "row_index"], batch[prefix + "unpad_index"]
-        self.length = self.segments.shape[0]
-        # Shapes only (no device synchronisation): the tokens that are not the rows' own are the prefix.
-        self.shared = self.length > self.unpad_index.shape[0]
-        self.flex = self.segments.device.type == "cuda"
-        self._by_window: dict[int | None, Any] = {}
-
-    def visible(self, query: torch.Tensor, key: torch.Tensor, window: int | None) -> torch.Tensor:
-        """The rule: an earlier (or the same) token of the query's own segment or of its shared prefix,
-        within the sliding window when the layer has one."""
-        segments, positions = self.segments, self.positions
-        seen = (key <= query) & ((segments[key] == segments[query]) | (segments[key] == self.roots[query]))
-        return seen if window is None else seen & (positions[query] - positions[key] < window)
-
-    def mask(self, window: int | None = None):
-        if window not in self._by_window:
-            if self.flex:
-                from torch.nn.attention.flex_attention import create_block_mask
-
-                self._by_window[window] = create_block_mask(
-                    lambda batch, head, query, key: self.visible(query, key, window),
-                    None,
-                    None,
-                    self.length,
-                    self.length,
-                    device=self.segments.device,
-                    _compile=self.segments.device.type == "cuda",
-                )
-            else:
-                index = torch.arange(self.length, device=self.segments.device)
-                self._by_window[window] = self.visible(index[:, None], index[None, :], window)[None, None]
-        return self._by_window[window]
+    @classmethod
+    def of(cls, batch: dict[str, Any], prefix: str = "") -> PackedLayout:
+        return cls(*(batch[prefix + name] for name in LAYOUT_KEYS))
 
 
-def _rows_attention(
-    query: torch.Tensor,
-    key: torch.Tensor,
-    value: torch.Tensor,
-    layout: PackedMasks,
-    scaling: float | None,
-    window: int | None,
-) -> torch.Tensor:
-    """Attention of rows that share nothing: gathered into the padded grid, through SDPA, scattered back.
-    Pads sit after each row's last token, so under the causal mask no real query sees one."""
-    rows, longest = layout.row_index.shape
-    heads, head_dim = query.shape[1], query.shape[3]
+LAYOUT_KEYS = ("query_starts", "key_starts", "key_index", "longest_query", "longest_key", "shared")
 
-    def grid(states: torch.Tensor) -> torch.Tensor:  # (1, heads, tokens, dim) -> (rows, heads, longest, dim)
-        return states[0][:, layout.row_index].transpose(0, 1)
 
-    query, key, value = grid(query), grid(key), grid(value)
-    mask = None
-    if window is not None:
-        index = torch.arange(longest, device=query.device)
-        mask = (index[None, :] <= index[:, None]) & (index[:, None] - index[None, :] < window)
-    if key.shape[1] != heads and mask is not None:
-        # SDPA's grouped-query mode takes no explicit mask; the masked kernel gets the heads repeated.
-        key, value = (states.repeat_interleave(heads // key.shape[1], dim=1) for states in (key, value))
-    output = torch.nn.functional.scaled_dot_product_attention(
-        query,
-        key,
-        value,
-        attn_mask=mask,
-        is_causal=mask is None,
+def _reference_attention(query, key, value, layout: PackedLayout, scaling, window):
+    """Each attention sequence through SDPA with its mask written out: what the flash kernel computes."""
+    outputs = []
+    bounds = zip(layout.query_starts.tolist(), layout.key_starts.tolist(), strict=True)
+    (query_start, key_start), *rest = bounds
+    for query_end, key_end in rest:
+        queries, keys = query_end - query_start, key_end - key_start
+        # Queries line up with the last keys: query i sits at key position i + (keys - queries).
+        at = torch.arange(queries, device=query.device)[:, None] + (keys - queries)
+        seen = torch.arange(keys, device=query.device)[None, :] <= at
+        if window is not None:
+            seen &= at - torch.arange(keys, device=query.device)[None, :] < window
+        part = torch.nn.functional.scaled_dot_product_attention(
+            query[query_start:query_end].transpose(0, 1)[None],
+            key[key_start:key_end].transpose(0, 1)[None],
+            value[key_start:key_end].transpose(0, 1)[None],
+            attn_mask=seen,
+            scale=scaling,
+            enable_gqa=True,
+        )
+        outputs.append(part[0].transpose(0, 1))
+        query_start, key_start = query_end, key_end
+    return torch.cat(outputs)
+
+
+def _flash_attention(query, key, value, layout: PackedLayout, scaling, window):
+    return torch.ops.aten._flash_attention_forward(
+        query.contiguous(),
+        key.contiguous(),
+        value.contiguous(),
+        layout.query_starts,
+        layout.key_starts,
+        layout.longest_query,
+        layout.longest_key,
+        0.0,
+        True,  # causal, aligned to the end of each key sequence
+        False,
         scale=scaling,
-        enable_gqa=key.shape[1] != heads,
-    )
-    # (rows, heads, longest, dim) -> (1, tokens, heads, dim), the real tokens in packed order
-    return output.transpose(1, 2).reshape(rows * longest, heads, head_dim)[layout.unpad_index][None]
+        # transformers' window w lets a query see the w - 1 keys before it; the kernel counts those.
+        window_size_left=None if window is None else window - 1,
+        window_size_right=None if window is None else 0,
+    )[0]
 
 
 def packed_attention_forward(
@@ -125,38 +101,62 @@ def packed_attention_forward(
     dropout: float = 0.0,
     sliding_window: int | None = None,
     softcap: float | None = None,
-    packed_masks: PackedMasks | None = None,
+    packed_layout: PackedLayout | None = None,
     **kwargs: Any,
 ) -> tuple[torch.Tensor, None]:
-    if packed_masks is None:
-        raise RuntimeError("the packed attention was called without packed_masks")
-    if dropout:
-        raise RuntimeError("the packed attention has no attention dropout; this model's config asks for it")
-    if not packed_masks.shared and not softcap:
-        return _rows_attention(query, key, value, packed_masks, scaling, sliding_window), None
+    if packed_layout is None:
+        raise RuntimeError("the packed attention was called without packed_layout")
+    if dropout or softcap:
+        raise RuntimeError("the packed attention has no attention dropout or soft-capping; this model asks for it")
+    # (1, heads, tokens, dim) -> (tokens, heads, dim); keys in key order (the prefix again before each row)
+    query, key, value = (states[0].transpose(0, 1) for states in (query, key, value))
+    if packed_layout.shared:
+        key, value = key[packed_layout.key_index], value[packed_layout.key_index]
+    flash = query.is_cuda and query.dtype in FLASH_DTYPES
+    attend = _flash_attention if flash else _reference_attention
+    return attend(query, key, value, packed_layout, scaling, sliding_window)[None], None
 
-    def capped(score, batch, head, query_index, key_index):
-        return softcap * torch.tanh(score / softcap)
 
-    grouped = query.shape[1] != key.shape[1]
-    if packed_masks.flex:
-        output = _flex(query.device.type)(
-            query,
-            key,
-            value,
-            score_mod=capped if softcap else None,
-            block_mask=packed_masks.mask(sliding_window),
-            scale=scaling,
-            enable_gqa=grouped,
-        )
-    elif softcap:
-        raise RuntimeError("the packed attention supports soft-capped attention scores on CUDA only")
-    else:
-        output = torch.nn.functional.scaled_dot_product_attention(
-            query, key, value, attn_mask=packed_masks.mask(sliding_window), scale=scaling, enable_gqa=grouped
-        )
-    # transformers' attention functions return (batch, tokens, heads, head_dim).
-    return output.transpose(1, 2).contiguous(), None
+@cache
+def flash_unavailable_reason(heads: int, kv_heads: int, head_dim: int, dtype: torch.dtype) -> str | None:
+    """None when FlashAttention's variable-length kernel runs here for these shapes and gives, forward and
+    backward, what the written-out rule gives; otherwise why not (no CUDA, a GPU older than the kernel
+    supports, a PyTorch build without it or with another signature). The trainer asks once per run and
+    trains on padded batches when the answer is a reason."""
+    if not torch.cuda.is_available():
+        return "no CUDA device"
+    if dtype not in FLASH_DTYPES:
+        return f"the kernel takes 16-bit inputs, not {dtype}"
+    generator = torch.Generator(device="cuda").manual_seed(0)
+    # A 5-token shared prefix and two rows of 3 and 4 tokens, as packing.py lays them out.
+    layout = PackedLayout(
+        torch.tensor([0, 5, 8, 12], dtype=torch.int32, device="cuda"),
+        torch.tensor([0, 5, 13, 22], dtype=torch.int32, device="cuda"),
+        torch.tensor([*range(5), *range(5), 5, 6, 7, *range(5), 8, 9, 10, 11], device="cuda"),
+        5,
+        9,
+        5,
+    )
+
+    def inputs(count: int) -> torch.Tensor:
+        values = torch.randn(12, count, head_dim, generator=generator, device="cuda", dtype=dtype)
+        return values.requires_grad_()
+
+    try:
+        query, key, value = inputs(heads), inputs(kv_heads), inputs(kv_heads)
+        results = []
+        for attend in (_flash_attention, _reference_attention):
+            for window in (None, 4):
+                output = attend(query, key[layout.key_index], value[layout.key_index], layout, None, window)
+                grads = torch.autograd.grad(output.float().square().sum(), (query, key, value))
+                results.append([output, *grads])
+        for flash, reference in zip(results[:2], results[2:], strict=True):
+            for ours, expected in zip(flash, reference, strict=True):
+                if not torch.allclose(ours.float(), expected.float(), rtol=0.05, atol=0.05):
+                    return "the kernel's output differs from the written-out rule"
+    except (RuntimeError, AttributeError, TypeError) as error:  # unsupported GPU, missing op, other signature
+        return f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}"
+    return None
 
 
 @cache
@@ -179,16 +179,16 @@ def packed_attention(causal_lm: Any):
         config._attn_implementation = before
 
 
-def packed_hidden_states(causal_lm: Any, batch: dict[str, torch.Tensor], prefix: str = "") -> torch.Tensor:
+def packed_hidden_states(causal_lm: Any, batch: dict[str, Any], prefix: str = "") -> torch.Tensor:
     """The decoder's last hidden states for one packed sequence, (tokens, hidden)."""
-    masks = PackedMasks(batch, prefix)
-    # Any 4-D tensor makes the decoder skip building a mask; the attention above reads `packed_masks`.
-    no_mask = masks.mask() if masks.shared else torch.ones(1, 1, 1, 1, dtype=torch.bool, device=masks.segments.device)
+    ids = batch[prefix + "packed_ids"]
+    # Any 4-D tensor makes the decoder skip building a mask; the attention above reads the layout.
+    no_mask = torch.ones(1, 1, 1, 1, dtype=torch.bool, device=ids.device)
     with packed_attention(causal_lm):
         return causal_lm.get_decoder()(
-            input_ids=batch[prefix + "packed_ids"][None],
+            input_ids=ids[None],
             position_ids=batch[prefix + "positions"][None],
             attention_mask=no_mask,
-            packed_masks=masks,
+            packed_layout=PackedLayout.of(batch, prefix),
             use_cache=False,
         ).last_hidden_state[0]

@@ -173,6 +173,13 @@ def _progress_callback(progress: Progress, device: str, total_ref: dict[str, int
     return ProgressCallback()
 
 
+def planned_steps(rows: int, batch_size: int, accumulation: int, epochs: float) -> int:
+    """The optimizer steps transformers' Trainer takes over `epochs`: the last, short micro-batch of an epoch
+    still counts, and so does a last step with fewer micro-batches than the accumulation."""
+    micro_batches = math.ceil(rows / batch_size)
+    return math.ceil(epochs * max(1, math.ceil(micro_batches / accumulation)))
+
+
 def step_budget(asked: int | None, recipe: Recipe) -> int | None:
     """The steps to train: what the command line asked for, else the recipe's budget, else None (whole epochs)."""
     return asked or recipe.max_steps
@@ -195,8 +202,7 @@ def train(
     device = pick_device(device)
     model_name, dataset, tokenizer, rows, settings = run.model_name, run.dataset, run.tokenizer, run.rows, run.settings
     batch_size, epochs, accumulation = settings.batch_size, settings.epochs, settings.gradient_accumulation
-    steps_per_epoch = max(1, len(rows) // (batch_size * accumulation))
-    total = max_steps or int(steps_per_epoch * epochs)
+    total = max_steps or planned_steps(len(rows), batch_size, accumulation, epochs)
     progress.emit(
         "start",
         mode=mode,
@@ -249,7 +255,7 @@ def train(
     if mode == "kto":
         from trl import KTOConfig
 
-        from .fast_kto import FastKTOTrainer
+        from .fast_kto import FastKTOTrainer, packing_available
 
         weights = (dataset.card or {}).get("weights", {})
         kto = recipe.kto
@@ -262,9 +268,12 @@ def train(
             # The reference pass keeps no activations for a backward pass: twice the training micro-batch fits.
             precompute_ref_batch_size=2 * batch_size,
         )
+        # Packed batches need FlashAttention's variable-length kernel: CUDA's, on recent GPUs, in 16 bits.
+        unpacked = packing_available(model, model.dtype) if device == "cuda" else "no CUDA device"
+        if device == "cuda" and unpacked:
+            print(f"packed batches are not available here ({unpacked}); training on padded batches", file=sys.stderr)
         trainer = FastKTOTrainer(
-            # Packed batches need FlexAttention's fused kernel, which is CUDA's (packed_attention.py).
-            packed=device == "cuda",
+            packed=unpacked is None,
             model=model,
             args=config,
             train_dataset=train_data,
