@@ -273,3 +273,75 @@ def test_an_epoch_run_announces_the_steps_it_takes(tiny_model, starter_dataset, 
     steps = [event for event in events if event["event"] == "step"]
     assert start["total"] == 2 and [step["step"] for step in steps] == [1, 2]
     assert all(step["total"] == 2 for step in steps)
+
+
+def test_two_processes_train_data_parallel_and_stay_in_step(tiny_model, starter_dataset, tmp_path):
+    """torchrun with two CPU processes (gloo): each trains on its own shard of every step's batch, the
+    gradients are averaged, and the run ends by checking that both hold the same adapter (it fails
+    otherwise). The reference pass is shared out and gathered back in row order. Only the first process
+    reports."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from test_cli import PYTHON_DIR, check_event
+
+    rows = (starter_dataset / "train.jsonl").read_text().splitlines()[:24]
+    small = tmp_path / "small"
+    (small / "toolsets").mkdir(parents=True)
+    (small / "train.jsonl").write_text("\n".join(rows) + "\n")
+    (small / "toolsets" / "claudesidian-3.json").write_text(
+        (starter_dataset / "toolsets" / "claudesidian-3.json").read_text()
+    )
+    recipe = tmp_path / "precompute.yaml"
+    recipe.write_text("base: tiny\nprecompute_ref_log_probs: true\n")
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    out = tmp_path / "two"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--nproc-per-node",
+            "2",
+            "--master-addr",
+            "127.0.0.1",
+            "--master-port",
+            str(port),
+            "-m",
+            "vault_tuner_train",
+            "kto",
+            "--config",
+            str(recipe),
+            "--dataset",
+            str(small),
+            "--model",
+            str(tiny_model),
+            "--output",
+            str(out),
+            "--max-steps",
+            "3",
+            "--device",
+            "cpu",
+        ],
+        cwd=PYTHON_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    events = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    for event in events:
+        check_event(event)
+    steps = [event for event in events if event["event"] == "step"]
+    assert [step["step"] for step in steps] == [1, 2, 3]
+    # At step 1 the policy is its own reference: 0.5 only if each row met its own precomputed log-probs.
+    assert abs(steps[0]["loss"] - 0.5) < 1e-4
+    summary = json.loads((out / "training.json").read_text())
+    assert summary["processes"] == 2 and summary["steps"] == 3
+    assert (out / "adapter" / "adapter_model.safetensors").is_file()

@@ -15,13 +15,14 @@ kernel (packing.py, packed_attention.py). Elsewhere the batch stays padded, and 
 The loss and every logged metric are TRL's own formulas; tests/test_fast_kto.py checks loss and
 gradients against KTOTrainer on one batch, packed and padded, with and without a shared prefix.
 
-Used where it is exact: one process, the plain "kto" loss, a text-only model whose head is a plain
-linear map (no logit soft-capping or scaling). Anything else takes KTOTrainer's own path.
+Used where it is exact: the plain "kto" loss, a text-only model whose head is a plain linear map (no logit
+soft-capping or scaling). Anything else takes KTOTrainer's own path. Several processes (torchrun, one per
+GPU) train data-parallel: every forward goes through the model's own (DDP's gradient all-reduce hangs on
+it), and the reference pass is shared out between them.
 """
 
 from __future__ import annotations
 
-import os
 from contextlib import nullcontext
 from typing import Any
 
@@ -30,7 +31,7 @@ import torch.nn.functional as F
 from trl import KTOTrainer
 
 from .head_logps import head_logps
-from .packed_attention import LAYOUT_KEYS, flash_unavailable_reason, packed_hidden_states
+from .packed_attention import LAYOUT_KEYS, flash_unavailable_reason, packed_attention, packed_inputs
 from .packing import SEQUENCES, PackingCollator
 
 PADDED_KEYS = {
@@ -80,6 +81,22 @@ def _head(lm: Any, hidden: torch.Tensor, targets: torch.Tensor, rows: torch.Tens
     return _per_row(out[0], rows, count, out[1:]) if stats else _per_row(out, rows, count, None)
 
 
+def last_hidden_state(model: Any, **inputs: Any) -> torch.Tensor:
+    """The decoder's output, reached through the model's own forward, with the head given no positions.
+
+    The forward is what data-parallel training hangs on: DistributedDataParallel arms its gradient
+    all-reduce there, and accelerate wraps the mixed-precision autocast around it. Calling the decoder
+    directly skips both, and each process then steps on its own gradients alone."""
+    decoder = _causal_lm(model).get_decoder()
+    captured: list[torch.Tensor] = []
+    hook = decoder.register_forward_hook(lambda module, args, output: captured.append(output.last_hidden_state))
+    try:
+        model(**inputs, logits_to_keep=torch.empty(0, dtype=torch.long, device=inputs["input_ids"].device))
+    finally:
+        hook.remove()
+    return captured[0]
+
+
 def completion_logps(
     model: Any,
     input_ids: torch.Tensor,
@@ -91,9 +108,9 @@ def completion_logps(
     the token entropies and of the mean logit (TRL's entropy and logits/* metrics) and the token counts."""
     lm = _causal_lm(model)
     right_padded = bool((attention_mask[:, 1:] <= attention_mask[:, :-1]).all())
-    hidden = lm.get_decoder()(
-        input_ids=input_ids, attention_mask=None if right_padded else attention_mask, use_cache=False
-    ).last_hidden_state
+    hidden = last_hidden_state(
+        model, input_ids=input_ids, attention_mask=None if right_padded else attention_mask, use_cache=False
+    )
     where = completion_mask[:, 1:].bool()
     rows = where.nonzero()[:, 0]
     return _head(lm, hidden[:, :-1][where], input_ids[:, 1:][where], rows, input_ids.shape[0], stats)
@@ -102,7 +119,8 @@ def completion_logps(
 def packed_completion_logps(model: Any, batch: dict[str, torch.Tensor], prefix: str = "", stats: bool = False):
     """completion_logps for a packed batch (packing.py): the policy sequence, or with prefix "KL_" the KL one."""
     lm = _causal_lm(model)
-    hidden = packed_hidden_states(lm, batch, prefix)
+    with packed_attention(lm):
+        hidden = last_hidden_state(model, **packed_inputs(batch, prefix))[0]
     return _head(
         lm,
         hidden[batch[prefix + "predict_at"]],
@@ -123,12 +141,7 @@ def packing_available(model: Any, dtype: torch.dtype) -> str | None:
 
 def fast_path_applies(args: Any, model: Any) -> bool:
     """Where FastKTOTrainer's loss is exactly KTOTrainer's: see the module's last paragraph."""
-    return (
-        args.loss_type == "kto"
-        and not getattr(args, "use_liger_kernel", False)
-        and int(os.environ.get("WORLD_SIZE", "1")) == 1
-        and head_is_plain(model)
-    )
+    return args.loss_type == "kto" and not getattr(args, "use_liger_kernel", False) and head_is_plain(model)
 
 
 class FastKTOTrainer(KTOTrainer):
@@ -178,17 +191,21 @@ class FastKTOTrainer(KTOTrainer):
 
         if not self._fast or isinstance(dataset, IterableDataset):
             return super()._precompute_ref_logps(dataset, name, batch_size)
-        loader = DataLoader(dataset, batch_size=batch_size, collate_fn=self.data_collator, shuffle=False)
+        # Each process takes every n-th batch; gathering in step order puts the rows back in dataset order
+        # (and drops the rows accelerate repeats to even out the last step), so every process ends with
+        # the whole column, as KTOTrainer's own pass does.
+        loader = self.accelerator.prepare(
+            DataLoader(dataset, batch_size=batch_size, collate_fn=self.data_collator, shuffle=False)
+        )
         logps, kl_logps = [], []
         for batch in loader:
-            batch = {
-                key: (value.to(self.accelerator.device) if isinstance(value, torch.Tensor) else value)
-                for key, value in batch.items()
-            }
             row_logps, row_kl_logps = self.compute_ref_log_probs(self.model, batch)
-            logps.append(row_logps.float().cpu())
-            if row_kl_logps is not None:
-                kl_logps.append(row_kl_logps.float().cpu())
+            if row_kl_logps is None:
+                logps.append(self.accelerator.gather_for_metrics(row_logps.float()).cpu())
+            else:
+                row_logps, row_kl_logps = self.accelerator.gather_for_metrics((row_logps.float(), row_kl_logps.float()))
+                logps.append(row_logps.cpu())
+                kl_logps.append(row_kl_logps.cpu())
         dataset = dataset.add_column("ref_logps", torch.cat(logps).tolist())
         if self.calculate_KL:
             dataset = dataset.add_column("ref_KL_logps", torch.cat(kl_logps).tolist())

@@ -179,16 +179,14 @@ def packed_attention(causal_lm: Any):
         config._attn_implementation = before
 
 
-def packed_hidden_states(causal_lm: Any, batch: dict[str, Any], prefix: str = "") -> torch.Tensor:
-    """The decoder's last hidden states for one packed sequence, (tokens, hidden)."""
+def packed_inputs(batch: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """The model's forward arguments for one packed sequence (run them under packed_attention)."""
     ids = batch[prefix + "packed_ids"]
-    # Any 4-D tensor makes the decoder skip building a mask; the attention above reads the layout.
-    no_mask = torch.ones(1, 1, 1, 1, dtype=torch.bool, device=ids.device)
-    with packed_attention(causal_lm):
-        return causal_lm.get_decoder()(
-            input_ids=ids[None],
-            position_ids=batch[prefix + "positions"][None],
-            attention_mask=no_mask,
-            packed_layout=PackedLayout.of(batch, prefix),
-            use_cache=False,
-        ).last_hidden_state[0]
+    return {
+        "input_ids": ids[None],
+        "position_ids": batch[prefix + "positions"][None],
+        # Any 4-D tensor makes the decoder skip building a mask; the attention above reads the layout.
+        "attention_mask": torch.ones(1, 1, 1, 1, dtype=torch.bool, device=ids.device),
+        "packed_layout": PackedLayout.of(batch, prefix),
+        "use_cache": False,
+    }

@@ -12,13 +12,19 @@ import sys
 import time
 from typing import Any, TextIO
 
+from .data_parallel import is_main_process
+
 
 class Progress:
     def __init__(self, stream: TextIO):
         self.stream = stream
         self.started = time.monotonic()
+        # Of several data-parallel processes only the first reports: the others take the same steps.
+        self.quiet = not is_main_process()
 
     def emit(self, event: str, **fields: Any) -> None:
+        if self.quiet:
+            return
         plain = {key: _plain(value) for key, value in fields.items()}
         # Missing and non-finite values are left out: JSON has no NaN, and the schema marks them optional.
         record = {

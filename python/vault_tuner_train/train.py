@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .data_parallel import is_main_process, weight_spread
 from .errors import TrainError
 from .progress import Progress
 from .recipes import Recipe
@@ -293,9 +294,18 @@ def train(
     checkpoint = last_checkpoint(Path(output)) if resume else None
     started = time.monotonic()
     result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    processes = trainer.accelerator.num_processes
+    if processes > 1:
+        spread = weight_spread(trainer.model, trainer.accelerator)
+        if spread > 1e-6:
+            raise TrainError(
+                f"the {processes} training processes ended with different adapters (relative spread {spread:.2e}):"
+                " their gradients were not averaged",
+                "train on one GPU (CUDA_VISIBLE_DEVICES=0) and report this with the trainer's log",
+                "processes-diverged",
+            )
     adapter = Path(output) / "adapter"
     trainer.save_model(str(adapter))
-    save_tokenizer(tokenizer, model_name, adapter)
     summary = {
         "mode": mode,
         "model": model_name,
@@ -310,6 +320,10 @@ def train(
         "setup_s": setup_s,
         "runtime_s": round(time.monotonic() - started, 2),
         "adapter": str(adapter),
+        # Data-parallel processes (one per GPU); their adapters were checked identical above.
+        "processes": processes,
     }
-    (Path(output) / "training.json").write_text(json.dumps(summary, indent=2) + "\n")
+    if is_main_process():
+        save_tokenizer(tokenizer, model_name, adapter)
+        (Path(output) / "training.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary
