@@ -92,3 +92,29 @@ def test_unknown_recipe_settings_and_missing_recipes_are_refused(tiny_model, sta
     assert code == 1 and "batch_sise" in events[-1]["message"]
     code, events, _ = run("kto", "--config", "70b", "--dataset", str(starter_dataset), "--dry-run")
     assert code == 1 and events[-1]["code"] == "recipe-missing" and "tiny" in events[-1]["hint"]
+
+
+def test_the_trainer_stops_when_the_daemon_that_started_it_is_gone(tiny_model, starter_dataset, tmp_path):
+    """Under torchrun the daemon is not the trainer's parent: the trainer watches the daemon's pid too."""
+    import os
+
+    daemon = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    trainer = subprocess.Popen(
+        [sys.executable, "-m", "vault_tuner_train", "kto", "--config", "tiny", "--dataset", str(starter_dataset)]
+        + ["--model", str(tiny_model), "--output", str(tmp_path / "out"), "--max-steps", "1000", "--device", "cpu"],
+        cwd=PYTHON_DIR,
+        env={**os.environ, "VAULT_TUNER_PARENT_PID": str(daemon.pid)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(3)
+        assert trainer.poll() is None, "the trainer stopped while its daemon lived"
+        daemon.kill()
+        daemon.wait()
+        _, stderr = trainer.communicate(timeout=60)
+        assert trainer.returncode == 143 and "the daemon that started this trainer is gone" in stderr
+    finally:
+        trainer.kill()
+        daemon.kill()

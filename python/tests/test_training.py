@@ -338,6 +338,8 @@ def test_two_processes_train_data_parallel_and_stay_in_step(tiny_model, starter_
     events = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     for event in events:
         check_event(event)
+    start = next(event for event in events if event["event"] == "start")
+    assert start["processes"] == 2 and start["batch_size"] == 4
     steps = [event for event in events if event["event"] == "step"]
     assert [step["step"] for step in steps] == [1, 2, 3]
     # At step 1 the policy is its own reference: 0.5 only if each row met its own precomputed log-probs.

@@ -122,9 +122,24 @@ def exit_with_parent() -> None:
     parent = os.environ.get("VAULT_TUNER_PARENT_PID")
     if not parent or not parent.isdigit():
         return
+    # The daemon is the parent, or, with several data-parallel processes, torchrun's parent. A process
+    # whose parent dies is handed to another, so a changed parent means the daemon is gone too; the
+    # daemon's own pid is looked up as well, for the torchrun case.
+    first_parent, daemon = os.getppid(), int(parent)
+
+    def daemon_alive() -> bool:
+        if os.getppid() != first_parent:
+            return False
+        try:
+            os.kill(daemon, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass  # it exists, under another user
+        return True
 
     def watch() -> None:
-        while os.getppid() == int(parent):
+        while daemon_alive():
             time.sleep(1.0)
         print("the daemon that started this trainer is gone; stopping", file=sys.stderr, flush=True)
         os._exit(143)

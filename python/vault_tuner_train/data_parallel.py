@@ -12,6 +12,18 @@ import os
 from typing import Any
 
 
+def process_count() -> int:
+    """Data-parallel processes in this run (torchrun's WORLD_SIZE; 1 when run plainly)."""
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def shared_accumulation(accumulation: int, processes: int) -> int:
+    """The recipe's gradient accumulation split among the processes, which each add a micro-batch to every
+    step: the effective batch stays the recipe's where the accumulation divides among them, and grows to
+    one micro-batch per process where it does not."""
+    return max(1, accumulation // processes)
+
+
 def is_main_process() -> bool:
     """Rank 0, or the only process: the one that writes progress events and files."""
     return os.environ.get("RANK", "0") == "0"

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .data_parallel import is_main_process, weight_spread
+from .data_parallel import is_main_process, process_count, shared_accumulation, weight_spread
 from .errors import TrainError
 from .progress import Progress
 from .recipes import Recipe
@@ -202,8 +202,10 @@ def train(
     max_steps = step_budget(max_steps, recipe)
     device = pick_device(device)
     model_name, dataset, tokenizer, rows, settings = run.model_name, run.dataset, run.tokenizer, run.rows, run.settings
-    batch_size, epochs, accumulation = settings.batch_size, settings.epochs, settings.gradient_accumulation
-    total = max_steps or planned_steps(len(rows), batch_size, accumulation, epochs)
+    processes = process_count()
+    batch_size, epochs = settings.batch_size, settings.epochs
+    accumulation = shared_accumulation(settings.gradient_accumulation, processes)
+    total = max_steps or planned_steps(len(rows), batch_size * processes, accumulation, epochs)
     progress.emit(
         "start",
         mode=mode,
@@ -213,6 +215,7 @@ def train(
         total=total,
         batch_size=batch_size,
         gradient_accumulation=accumulation,
+        processes=processes,
     )
 
     from datasets import Dataset as HfDataset
@@ -294,7 +297,6 @@ def train(
     checkpoint = last_checkpoint(Path(output)) if resume else None
     started = time.monotonic()
     result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
-    processes = trainer.accelerator.num_processes
     if processes > 1:
         spread = weight_spread(trainer.model, trainer.accelerator)
         if spread > 1e-6:

@@ -2,7 +2,7 @@ import type { JobProgress, TrainEvent } from "@vault-tuner/shared";
 import type { JobContext } from "../jobs/job-kind";
 import { eventLogLine } from "./metrics-log";
 import { ensurePythonEnv } from "./python-env";
-import { runTrainer, TrainerError } from "./run-trainer";
+import { runTrainer, TrainerError, trainerLaunch } from "./run-trainer";
 import { progressOf } from "./trainer-progress";
 
 /** What a trainer child process (training or export) does for a job. */
@@ -10,6 +10,8 @@ export interface TrainerJobStep {
   /** The trainer's command line once its environment is ready; `setup` reports what setting up takes. */
   args: (setup: (line: string) => void) => Promise<string[]>;
   graceMs?: number;
+  /** Data-parallel trainer processes (training on several GPUs); 1 when absent. */
+  processes?: number;
 }
 
 /**
@@ -31,7 +33,9 @@ export async function runTrainerJob(
   const { done } = await runTrainer(env.python, args, {
     signal: context.signal,
     graceMs: step.graceMs,
-    onStart: (pid) => context.log(`--- trainer pid ${pid ?? "unknown"}: python -m vault_tuner_train ${args.join(" ")}`),
+    processes: step.processes,
+    onStart: (pid) =>
+      context.log(`--- trainer pid ${pid ?? "unknown"}: python ${trainerLaunch(args, step.processes).join(" ")}`),
     onLog: context.log,
     onEvent: (event) => {
       context.log(eventLogLine(event));

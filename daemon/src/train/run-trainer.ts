@@ -44,6 +44,16 @@ export interface TrainerRun {
  * checked against the shared schema and handed to `onEvent`; stderr (library logs) goes to `onLog`.
  * Resolves with the done event; rejects with a TrainerError carrying the trainer's own cause.
  */
+/**
+ * The Python arguments that start the trainer: `-m vault_tuner_train ...`, or, for several data-parallel
+ * processes, the same through torchrun (`torch.distributed.run`) on this machine alone.
+ */
+export function trainerLaunch(args: string[], processes = 1): string[] {
+  const trainer = ["-m", "vault_tuner_train", ...args];
+  if (processes <= 1) return trainer;
+  return ["-m", "torch.distributed.run", "--standalone", "--nproc-per-node", String(processes), ...trainer];
+}
+
 export interface TrainerHooks {
   onEvent?: (event: TrainEvent) => void;
   onLog?: (line: string) => void;
@@ -51,10 +61,12 @@ export interface TrainerHooks {
   /** Aborting sends SIGTERM (the trainer saves nothing more and exits), then SIGKILL after `graceMs`. */
   signal?: AbortSignal;
   graceMs?: number;
+  /** Data-parallel processes, one per GPU (see data-parallel.ts); only the first reports. */
+  processes?: number;
 }
 
 export async function runTrainer(python: string, args: string[], hooks: TrainerHooks = {}): Promise<TrainerRun> {
-  const child = execa(python, ["-m", "vault_tuner_train", ...args], {
+  const child = execa(python, trainerLaunch(args, hooks.processes), {
     cwd: PYTHON_DIR,
     reject: false,
     cancelSignal: hooks.signal,

@@ -5,6 +5,7 @@ import { resolveBaseModel } from "../bases/base-store";
 import type { DataDir } from "../config/data-dir";
 import { JobRequestError, type JobKind } from "../jobs/job-kind";
 import type { Platform } from "../platform/detect-platform";
+import { dataParallelProcesses } from "./data-parallel";
 import { recipeModel } from "./recipe-model";
 import { runTrainerJob, trainerFailure } from "./run-trainer-job";
 import { trainArgs } from "./trainer-args";
@@ -52,6 +53,8 @@ export function trainJob(deps: TrainJobDeps): JobKind<"train"> {
         {
           args: async () => trainArgs(request, join(deps.dataDir.datasets, request.dataset), run, context.resumed),
           graceMs: deps.graceMs,
+          // Every GPU the trainer can see, each running a process on its share of every step's batch.
+          processes: dataParallelProcesses(request, deps.platform),
         },
         context,
       );

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE_MANIFEST, basesDir } from "../../src/bases/base-store";
 import { prepareDataDir, type DataDir } from "../../src/config/data-dir";
 import { describePlatform } from "../../src/platform/detect-platform";
+import { dataParallelProcesses } from "../../src/train/data-parallel";
 import { trainJob } from "../../src/train/train-job";
 import { fakeJobContext } from "../jobs/fake-job-context";
 import { placeStarterDataset } from "../jobs/job-fixtures";
@@ -15,6 +16,7 @@ let dataDir: DataDir;
 const probes = { platform: "linux" as const, arch: "x64", totalMemoryBytes: 64 * 2 ** 30 };
 const onGpu = () => trainJob({ dataDir, platform: describePlatform({ ...probes, nvidiaSmi: "NVIDIA H200, 143771" }) });
 const onCpu = () => trainJob({ dataDir, platform: describePlatform({ ...probes, nvidiaSmi: undefined }) });
+const twoGpus = describePlatform({ ...probes, nvidiaSmi: "NVIDIA H200, 143771\nNVIDIA H200, 143771" });
 const request = (fields: Record<string, unknown>) =>
   TrainJobRequestSchema.parse({ kind: "train", dataset: "starter", ...fields });
 
@@ -72,4 +74,26 @@ describe("the training stage's job", () => {
     expect(onCpu().failure(new Error("other"))).toBeUndefined();
     expect(onCpu().resumable).toBe(true);
   }, 120_000);
+
+  it("trains on every GPU the trainer can see: one process each, through torchrun", async () => {
+    const torch = { device: "auto", backend: "auto" } as const;
+    expect(dataParallelProcesses(torch, twoGpus, {})).toBe(2);
+    expect(dataParallelProcesses(torch, twoGpus, { CUDA_VISIBLE_DEVICES: "1" })).toBe(1);
+    expect(dataParallelProcesses(torch, twoGpus, { CUDA_VISIBLE_DEVICES: "" })).toBe(1);
+    expect(dataParallelProcesses({ ...torch, device: "cpu" }, twoGpus, {})).toBe(1);
+    expect(dataParallelProcesses({ ...torch, backend: "mlx" }, twoGpus, {})).toBe(1);
+    expect(dataParallelProcesses(torch, describePlatform({ ...probes, nvidiaSmi: undefined }), {})).toBe(1);
+
+    // On this machine (no GPU) the two processes start on the CPU and report the missing model once.
+    const { context, logs } = fakeJobContext(dataDir.jobs, "job_t2");
+    const job = trainJob({ dataDir, platform: twoGpus });
+    const error = await job
+      .run(request({ recipe: "tiny", model: join(work, "no-such-model"), maxSteps: 1 }), context)
+      .catch((thrown: unknown) => thrown);
+    expect(logs.find((line) => line.startsWith("--- trainer pid"))).toMatch(
+      /python -m torch\.distributed\.run --standalone --nproc-per-node 2 -m vault_tuner_train kto --config tiny /,
+    );
+    expect(logs.filter((line) => line.startsWith("[event]") && line.includes('"event":"error"'))).toHaveLength(1);
+    expect(job.failure(error)?.error.message).toContain("no-such-model");
+  }, 180_000);
 });

@@ -60,6 +60,8 @@ export const TrainEventSchema = z.discriminatedUnion("event", [
     total: z.number().int(),
     batch_size: z.number().int(),
     gradient_accumulation: z.number().int(),
+    /** Data-parallel processes, one per GPU, each taking batch_size rows per micro-batch. */
+    processes: z.number().int().optional(),
   }),
   StepEventSchema,
   EvalEventSchema,
