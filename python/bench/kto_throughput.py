@@ -25,6 +25,11 @@ every weight matrix including the output head, T the example's tokens), so MFU c
 with a shared prefix T counts every row whole, so MFU there is the work the rows stand for, not the
 work done. --memory-gib caps every run's CUDA memory (torch.cuda.set_per_process_memory_fraction), as a
 smaller card would; a run that does not fit is reported as out of memory.
+
+--gpus N runs ours data-parallel through torchrun: each GPU takes the micro-batches one GPU takes alone,
+so a step covers N times the examples and the data is N times as long; examples/s over the same
+command with --gpus 1 is the scaling, MFU counts N cards' peak, and peak memory is the first GPU's.
+The trainer itself fails a run whose processes end with different adapters.
 """
 
 from __future__ import annotations
@@ -181,7 +186,9 @@ def run_ours(model: Path, dataset: Path, out: Path, args: argparse.Namespace) ->
                 "base": "default",
                 "model": str(model),
                 "batch_size": min(args.batch, args.micro),
-                "gradient_accumulation": max(1, args.batch // args.micro),
+                # train() splits the accumulation among the processes: ask for gpus times as much, so that
+                # each GPU takes the micro-batches one GPU takes alone.
+                "gradient_accumulation": max(1, args.batch // args.micro) * args.gpus,
                 "gradient_checkpointing": False,
                 "precompute_ref_log_probs": True,
                 "load_in_4bit": False,
@@ -306,7 +313,8 @@ def child(args: argparse.Namespace) -> None:
         / 2**30,
         2,
     )
-    print("RESULT " + json.dumps(result), flush=True)
+    if os.environ.get("RANK", "0") == "0":  # with several GPUs, the first process reports (its own peak)
+        print("RESULT " + json.dumps(result), flush=True)
 
 
 def peak_tflops(name: str) -> float:
@@ -324,19 +332,23 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
     from vault_tuner_train.data import load_dataset, render
     from vault_tuner_train.tokenizer_files import load_tokenizer
 
-    model_dir, data_dir = work / f"model-{size}", work / f"data-{args.prefix_tokens}"
+    examples = args.steps * args.batch * args.gpus
+    model_dir, data_dir = work / f"model-{size}", work / f"data-{args.prefix_tokens}-{examples}"
     if not (model_dir / "config.json").is_file():
         make_model(model_dir, size, args.device)
     parameters = model_parameters(model_dir)
-    make_dataset(data_dir, args.steps * args.batch, args.prefix_tokens)
+    make_dataset(data_dir, examples, args.prefix_tokens)
     tokenizer = load_tokenizer(str(model_dir))
     rows = render(load_dataset(data_dir, "kto"), tokenizer, "kto")
     tokens = sum(len(tokenizer(row["prompt"] + row["completion"]).input_ids) for row in rows)
     card = torch.cuda.get_device_name() if args.device == "cuda" else "CPU"
     results = []
     for name in args.variants.split(","):
+        several = name == "ours" and args.gpus > 1
+        launcher = ["-m", "torch.distributed.run", "--standalone", "--nproc-per-node", str(args.gpus)]
         command = [
             sys.executable,
+            *(launcher if several else []),
             __file__,
             "--child",
             name,
@@ -358,6 +370,8 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
             str(SHARED["max_length"] + args.prefix_tokens),
             "--memory-gib",
             str(args.memory_gib),
+            "--gpus",
+            str(args.gpus if several else 1),
         ]
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "TQDM_DISABLE": "1"})
         line = next((line for line in done.stdout.splitlines() if line.startswith("RESULT ")), None)
@@ -370,6 +384,7 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
             "trainer": name,
             "device": card,
             "prefix_tokens": args.prefix_tokens,
+            "gpus": args.gpus if name == "ours" else 1,
             "memory_gib": args.memory_gib or None,
             "examples": len(rows),
             "tokens": tokens,
@@ -386,7 +401,9 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
                 "seconds": round(seconds, 2),
                 "setup_s": result["setup_s"],
                 "train_s": result["train_s"],
-                "mfu_pct": round(100 * 12 * parameters * tokens / seconds / (peak_tflops(card) * 1e12), 1),
+                "mfu_pct": round(
+                    100 * 12 * parameters * tokens / seconds / (peak_tflops(card) * 1e12 * row["gpus"]), 1
+                ),
                 "loss": round(result["loss"], 5),
             }
         results.append(row)
@@ -408,11 +425,12 @@ def model_parameters(folder: Path) -> int:
 
 def print_table(rows: list[dict]) -> None:
     print(
-        "| model | trainer | prefix | cap GiB | examples/s | tokens/s | peak GiB | MFU % | setup s | train s | mean loss |"
+        "| model | trainer | GPUs | prefix | cap GiB | examples/s | tokens/s | peak GiB | MFU % | setup s | train s"
+        " | mean loss |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
-        cells = [row["size"], row["trainer"], row["prefix_tokens"] or "-", row["memory_gib"] or "-"]
+        cells = [row["size"], row["trainer"], row["gpus"], row["prefix_tokens"] or "-", row["memory_gib"] or "-"]
         if row.get("oom"):
             cells += ["out of memory", "", row["peak_gib"], "", "", "", ""]
         else:
@@ -437,6 +455,12 @@ def main() -> None:
     arguments.add_argument("--micro", type=int, help="micro-batch for ours and trl-tuned (default: per size)")
     arguments.add_argument("--prefix-tokens", type=int, default=0, help="a common system-prompt prefix in every row")
     arguments.add_argument("--memory-gib", type=float, default=0, help="cap each run's CUDA memory (0: no cap)")
+    arguments.add_argument(
+        "--gpus",
+        type=int,
+        default=1,
+        help="run ours data-parallel on this many GPUs (torchrun), each with --batch examples a step; TRL runs on one",
+    )
     arguments.add_argument("--workdir", default="/tmp/kto-throughput")
     arguments.add_argument("--json", help="also write the rows to this file")
     arguments.add_argument(
@@ -451,6 +475,10 @@ def main() -> None:
     if given.child:
         child(given)
         return
+    if given.gpus > 1 and given.variants != "ours":
+        # Each GPU takes --batch examples a step, so the run covers gpus times the examples: compare it
+        # with a run of ours on one GPU (--gpus 1), not with TRL's on the same command.
+        raise SystemExit("--gpus above 1 measures ours alone: give --variants ours")
     work = Path(given.workdir)
     work.mkdir(parents=True, exist_ok=True)
     rows = [result for size in given.sizes.split(",") for result in measure(size, work, given)]
