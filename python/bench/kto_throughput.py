@@ -7,7 +7,8 @@ For each size it makes a Qwen2.5-shaped model with random weights (no hub), a by
 KTO dataset in the builder's format (prompts of 150-400 tokens, completions of 50-200, desirable and
 undesirable interleaved; with --prefix-tokens, every row's system prompt starts with the same text of
 that many tokens, as the tool schemas do in real data), then trains `--steps` optimizer steps of
-`--batch` examples with each variant, each in its own process so memory peaks do not mix:
+`--batch` examples with each variant, each in its own process so memory peaks do not mix (7b is
+Qwen2.5-7B's shape; --load-in-4bit loads every variant's weights in 4 bits, as QLoRA does):
 
 - "trl-defaults": KTOTrainer on KTOConfig's defaults (micro-batch 8 with gradient accumulation up to
   the batch, gradient checkpointing on, reference log-probs computed live every step);
@@ -76,6 +77,15 @@ SHAPES = {
         "num_attention_heads": 16,
         "num_key_value_heads": 2,
     },
+    # Qwen2.5-7B: the one size whose embeddings are not tied to the head.
+    "7b": {
+        "hidden_size": 3584,
+        "intermediate_size": 18944,
+        "num_hidden_layers": 28,
+        "num_attention_heads": 28,
+        "num_key_value_heads": 4,
+        "tie_word_embeddings": False,
+    },
 }
 VOCAB = 151936
 CHAT_TEMPLATE = (
@@ -94,7 +104,7 @@ SHARED = {
 }
 # The micro-batch per size for ours and tuned TRL: the whole batch where activations fit an 80 GB card
 # without checkpointing.
-MICRO_BATCH = {"tiny": 32, "0.5b": 32, "1.5b": 16, "3b": 8}
+MICRO_BATCH = {"tiny": 32, "0.5b": 32, "1.5b": 16, "3b": 8, "7b": 4}
 VARIANTS = ("trl-defaults", "trl-tuned", "ours")
 LORA = {
     "r": 32,
@@ -128,11 +138,10 @@ def make_model(folder: Path, size: str, device: str) -> None:
     config = Qwen2Config(
         vocab_size=VOCAB,
         max_position_embeddings=32768,
-        tie_word_embeddings=True,
         pad_token_id=0,
         eos_token_id=2,
         bos_token_id=None,
-        **SHAPES[size],
+        **{"tie_word_embeddings": True, **SHAPES[size]},
     )
     torch.manual_seed(0)
     with torch.device(device):
@@ -191,7 +200,7 @@ def run_ours(model: Path, dataset: Path, out: Path, args: argparse.Namespace) ->
                 "gradient_accumulation": max(1, args.batch // args.micro) * args.gpus,
                 "gradient_checkpointing": False,
                 "precompute_ref_log_probs": True,
-                "load_in_4bit": False,
+                "load_in_4bit": args.load_in_4bit,
                 "optimizer": "adamw_torch",
                 "precision": "bf16",
                 "learning_rate": SHARED["learning_rate"],
@@ -237,7 +246,15 @@ def run_trl(model: Path, dataset: Path, out: Path, args: argparse.Namespace, tun
     tokenizer = load_tokenizer(str(model))
     rows = render(load_dataset(dataset, "kto"), tokenizer, "kto")
     cuda = args.device == "cuda"
-    policy = AutoModelForCausalLM.from_pretrained(model, dtype=torch.bfloat16 if cuda else torch.float32)
+    quantized = {}
+    if args.load_in_4bit:
+        from transformers import BitsAndBytesConfig
+
+        # The same 4-bit loading as our trainer's recipe (train._load_model).
+        quantized["quantization_config"] = BitsAndBytesConfig(
+            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16
+        )
+    policy = AutoModelForCausalLM.from_pretrained(model, dtype=torch.bfloat16 if cuda else torch.float32, **quantized)
     micro = args.micro if tuned else 8  # 8: KTOConfig's default per_device_train_batch_size
     tuning = (
         {
@@ -372,6 +389,7 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
             str(args.memory_gib),
             "--gpus",
             str(args.gpus if several else 1),
+            *(["--load-in-4bit"] if args.load_in_4bit else []),
         ]
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "TQDM_DISABLE": "1"})
         line = next((line for line in done.stdout.splitlines() if line.startswith("RESULT ")), None)
@@ -386,6 +404,7 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
             "prefix_tokens": args.prefix_tokens,
             "gpus": args.gpus if name == "ours" else 1,
             "memory_gib": args.memory_gib or None,
+            "weights": "4-bit" if args.load_in_4bit else "bf16",
             "examples": len(rows),
             "tokens": tokens,
             "params": parameters,
@@ -412,15 +431,19 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
 
 
 def model_parameters(folder: Path) -> int:
-    """N: every weight matrix, the tied embedding counted once (as the output head; its lookup costs no FLOPs)."""
+    """N: every weight matrix that multiplies: the input embedding is a lookup, so it counts only where it
+    is tied to the output head (as the head)."""
     from safetensors import safe_open
 
     with safe_open(str(folder / "model.safetensors"), "pt") as weights:
-        return sum(
-            weights.get_slice(name).get_shape()[0] * weights.get_slice(name).get_shape()[1]
-            for name in weights.keys()
-            if len(weights.get_slice(name).get_shape()) == 2
-        )
+        names = list(weights.keys())
+        untied = "lm_head.weight" in names
+        total = 0
+        for name in names:
+            shape = weights.get_slice(name).get_shape()
+            if len(shape) == 2 and not (untied and name.endswith("embed_tokens.weight")):
+                total += shape[0] * shape[1]
+        return total
 
 
 def print_table(rows: list[dict]) -> None:
@@ -430,7 +453,8 @@ def print_table(rows: list[dict]) -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
-        cells = [row["size"], row["trainer"], row["gpus"], row["prefix_tokens"] or "-", row["memory_gib"] or "-"]
+        trainer = row["trainer"] + (" (4-bit)" if row["weights"] == "4-bit" else "")
+        cells = [row["size"], trainer, row["gpus"], row["prefix_tokens"] or "-", row["memory_gib"] or "-"]
         if row.get("oom"):
             cells += ["out of memory", "", row["peak_gib"], "", "", "", ""]
         else:
@@ -455,6 +479,11 @@ def main() -> None:
     arguments.add_argument("--micro", type=int, help="micro-batch for ours and trl-tuned (default: per size)")
     arguments.add_argument("--prefix-tokens", type=int, default=0, help="a common system-prompt prefix in every row")
     arguments.add_argument("--memory-gib", type=float, default=0, help="cap each run's CUDA memory (0: no cap)")
+    arguments.add_argument(
+        "--load-in-4bit",
+        action="store_true",
+        help="load the weights in 4 bits (QLoRA, needs bitsandbytes) in every run",
+    )
     arguments.add_argument(
         "--gpus",
         type=int,
