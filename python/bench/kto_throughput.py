@@ -42,6 +42,7 @@ import random
 import subprocess
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 PYTHON_DIR = Path(__file__).resolve().parents[1]
@@ -359,6 +360,7 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
     rows = render(load_dataset(data_dir, "kto"), tokenizer, "kto")
     tokens = sum(len(tokenizer(row["prompt"] + row["completion"]).input_ids) for row in rows)
     card = torch.cuda.get_device_name() if args.device == "cuda" else "CPU"
+    trl_version = version("trl")
     results = []
     for name in args.variants.split(","):
         several = name == "ours" and args.gpus > 1
@@ -401,6 +403,7 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
             "size": size,
             "trainer": name,
             "device": card,
+            "trl": trl_version,
             "prefix_tokens": args.prefix_tokens,
             "gpus": args.gpus if name == "ours" else 1,
             "memory_gib": args.memory_gib or None,
@@ -513,7 +516,7 @@ def main() -> None:
     rows = [result for size in given.sizes.split(",") for result in measure(size, work, given)]
     if given.json:
         Path(given.json).write_text(json.dumps(rows, indent=2) + "\n")
-    print(f"\n{rows[0]['device']}, {given.steps} steps of {given.batch} examples\n")
+    print(f"\n{rows[0]['device']}, TRL {rows[0]['trl']}, {given.steps} steps of {given.batch} examples a GPU\n")
     print_table(rows)
 
 
