@@ -212,3 +212,16 @@ def test_the_flash_kernel_probe_says_why_not_where_it_cannot_run():
         # The bench's 0.5B and 3B shapes, and Gemma 3 270M's (4 heads, 1 key-value head, 256 wide).
         for shape in ((14, 2, 64), (16, 2, 128), (4, 1, 256)):
             assert flash_unavailable_reason(*shape, torch.bfloat16) is None, shape
+
+
+def test_packing_is_refused_for_a_model_whose_attention_it_cannot_route(monkeypatch):
+    """A model whose attention skips transformers' interface would let packed rows see each other."""
+    import torch
+
+    from vault_tuner_train.fast_kto import packing_available
+
+    model = _tiny_sliding_window_model("qwen2")
+    reason = packing_available(model, torch.bfloat16)
+    assert reason is None or "CUDA" in reason  # routed: only the kernel can say no
+    monkeypatch.setattr(type(model), "_supports_attention_backend", False)
+    assert "attention interface" in packing_available(model, torch.bfloat16)

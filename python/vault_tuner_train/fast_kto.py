@@ -132,7 +132,11 @@ def packed_completion_logps(model: Any, batch: dict[str, torch.Tensor], prefix: 
 
 
 def packing_available(model: Any, dtype: torch.dtype) -> str | None:
-    """None when packed batches can train this model on this machine's GPU in `dtype`, else why not."""
+    """None when packed batches can train this model on this machine's GPU in `dtype`, else why not.
+    Packing needs the model's attention to go through transformers' attention interface: one that does
+    not (remote code, a loader that patches the attention) would attend across the packed rows."""
+    if not getattr(_causal_lm(model), "_supports_attention_backend", False):
+        return "this model's attention does not go through transformers' attention interface"
     text = getattr(_causal_lm(model).config, "text_config", None) or _causal_lm(model).config
     heads = text.num_attention_heads
     head_dim = getattr(text, "head_dim", None) or text.hidden_size // heads

@@ -273,7 +273,13 @@ def train(
             precompute_ref_batch_size=2 * batch_size,
         )
         # Packed batches need FlashAttention's variable-length kernel: CUDA's, on recent GPUs, in 16 bits.
-        unpacked = packing_available(model, model.dtype) if device == "cuda" else "no CUDA device"
+        unpacked = (
+            "no CUDA device"
+            if device != "cuda"
+            else "Unsloth's loader replaces the attention"
+            if loader == "unsloth"
+            else packing_available(model, model.dtype)
+        )
         if device == "cuda" and unpacked:
             print(f"packed batches are not available here ({unpacked}); training on padded batches", file=sys.stderr)
         trainer = FastKTOTrainer(
