@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The runs behind the README's training-speed table, a part at a time (each fits one 10-minute call on a
+# GPU machine): bash python/bench/kto_throughput_table.sh PART OUT_DIR
+#   sizes     0.5B, 1.5B and 3B: tuned TRL against ours on one GPU
+#   defaults  TRL's defaults at 0.5B and 1.5B
+#   prefix    0.5B rows that share a 16,000-token prefix (the tool schemas), against the same rows without it
+#   capped    3B in bf16 and 7B in 4 bits, every run held to 24 GiB as on a 24 GB card
+#   gpus      ours on two GPUs at 1.5B and 3B (the one-GPU figures come from "sizes")
+# Each run writes OUT_DIR/<part>-<what>.json; the tables print on stdout.
+set -euo pipefail
+part=${1:?which part: sizes, defaults, prefix, capped or gpus}
+out=${2:?where the JSON goes}
+mkdir -p "$out"
+bench() { python "$(dirname "$0")/kto_throughput.py" "$@"; }
+case "$part" in
+  sizes) bench --sizes 0.5b,1.5b,3b --variants trl-tuned,ours --json "$out/sizes.json" ;;
+  defaults) bench --sizes 0.5b,1.5b --variants trl-defaults --json "$out/defaults.json" ;;
+  prefix)
+    bench --sizes 0.5b --variants ours --prefix-tokens 16000 --json "$out/prefix-16k.json"
+    bench --sizes 0.5b --variants trl-tuned --micro 2 --prefix-tokens 16000 --json "$out/prefix-16k-trl.json"
+    ;;
+  capped)
+    bench --sizes 3b --variants trl-tuned,ours --memory-gib 24 --json "$out/capped-3b.json"
+    bench --sizes 7b --variants trl-tuned,ours --memory-gib 24 --load-in-4bit --json "$out/capped-7b-4bit.json"
+    ;;
+  gpus) bench --sizes 1.5b,3b --variants ours --gpus 2 --json "$out/gpus-2.json" ;;
+  *)
+    echo "unknown part $part" >&2
+    exit 2
+    ;;
+esac
