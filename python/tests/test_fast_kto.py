@@ -120,3 +120,18 @@ def test_fast_kto_gives_trls_loss_gradients_and_metrics_on_the_same_batch(
     ):
         assert ours._metrics["train"][key][-1] == pytest.approx(trl._metrics["train"][key][-1], rel=1e-4, abs=1e-4), key
     assert ours._metrics["train"]["num_tokens"] == trl._metrics["train"]["num_tokens"]
+
+
+def test_packed_batches_train_through_the_trainers_own_loop(tiny_model, starter_dataset, tmp_path):
+    """The packed batch (with its plain-integer layout fields) through Trainer.train: input preparation,
+    accumulation, the optimizer step, logging."""
+    import torch
+
+    _, ours = build_trainers(tiny_model, starter_dataset, tmp_path, precompute=True, packed=True)
+    ours.args.max_steps, ours.args.logging_steps = 2, 1
+    before = {name: p.detach().clone() for name, p in ours.model.named_parameters() if p.requires_grad}
+    result = ours.train()
+    after = dict(ours.model.named_parameters())
+    assert ours.state.global_step == 2 and 0 < result.training_loss < 1
+    assert any(not torch.equal(after[name], weight) for name, weight in before.items())
+    assert [entry["step"] for entry in ours.state.log_history if "loss" in entry] == [1, 2]
