@@ -175,9 +175,9 @@ class FastKTOTrainer(KTOTrainer):
         )
 
     def _logps(self, model: Any, batch: dict, prefix: str = "", stats: bool = False):
-        # The decoder is called directly, not through the model's forward that accelerate wraps in the
-        # mixed-precision autocast, so the autocast is entered here: without it the LoRA layers, which PEFT
-        # keeps in fp32, would run their matmuls in fp32.
+        # accelerate wraps the model's forward in the mixed-precision autocast only once the Trainer has
+        # prepared it, which the reference pass in __init__ comes before: entered here it covers every
+        # pass. Without it the LoRA layers, which PEFT keeps in fp32, run their matmuls in fp32.
         with self.accelerator.autocast():
             if self._packed:
                 return packed_completion_logps(model, batch, prefix, stats)

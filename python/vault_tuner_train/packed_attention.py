@@ -16,6 +16,7 @@ attention_mask so that no model builds a mask of its own.
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -127,19 +128,21 @@ def flash_unavailable_reason(heads: int, kv_heads: int, head_dim: int, dtype: to
         return "no CUDA device"
     if dtype not in FLASH_DTYPES:
         return f"the kernel takes 16-bit inputs, not {dtype}"
-    generator = torch.Generator(device="cuda").manual_seed(0)
+    # This process's GPU: under torchrun each process has its own, before accelerate has selected it.
+    device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+    generator = torch.Generator(device=device).manual_seed(0)
     # A 5-token shared prefix and two rows of 3 and 4 tokens, as packing.py lays them out.
     layout = PackedLayout(
-        torch.tensor([0, 5, 8, 12], dtype=torch.int32, device="cuda"),
-        torch.tensor([0, 5, 13, 22], dtype=torch.int32, device="cuda"),
-        torch.tensor([*range(5), *range(5), 5, 6, 7, *range(5), 8, 9, 10, 11], device="cuda"),
+        torch.tensor([0, 5, 8, 12], dtype=torch.int32, device=device),
+        torch.tensor([0, 5, 13, 22], dtype=torch.int32, device=device),
+        torch.tensor([*range(5), *range(5), 5, 6, 7, *range(5), 8, 9, 10, 11], device=device),
         5,
         9,
         5,
     )
 
     def inputs(count: int) -> torch.Tensor:
-        values = torch.randn(12, count, head_dim, generator=generator, device="cuda", dtype=dtype)
+        values = torch.randn(12, count, head_dim, generator=generator, device=device, dtype=dtype)
         return values.requires_grad_()
 
     try:
