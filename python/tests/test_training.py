@@ -5,6 +5,17 @@ import json
 from test_cli import run
 
 
+def first_rows(starter_dataset, count: int, folder):
+    """A dataset folder holding the starter's first `count` rows and the toolset they use."""
+    rows = (starter_dataset / "train.jsonl").read_text().splitlines()[:count]
+    (folder / "toolsets").mkdir(parents=True)
+    (folder / "train.jsonl").write_text("\n".join(rows) + "\n")
+    (folder / "toolsets" / "claudesidian-3.json").write_text(
+        (starter_dataset / "toolsets" / "claudesidian-3.json").read_text()
+    )
+    return folder
+
+
 def test_kto_trains_a_few_steps_with_progress_and_saves_the_adapter(tiny_model, starter_dataset, tmp_path):
     out = tmp_path / "kto"
     code, events, stderr = run(
@@ -214,13 +225,7 @@ def test_mlx_sft_trains_and_resumes(tiny_model, starter_dataset, tmp_path):
 
 
 def test_kto_with_precomputed_reference_log_probs(tiny_model, starter_dataset, tmp_path):
-    rows = (starter_dataset / "train.jsonl").read_text().splitlines()[:24]
-    small = tmp_path / "small"
-    (small / "toolsets").mkdir(parents=True)
-    (small / "train.jsonl").write_text("\n".join(rows) + "\n")
-    (small / "toolsets" / "claudesidian-3.json").write_text(
-        (starter_dataset / "toolsets" / "claudesidian-3.json").read_text()
-    )
+    small = first_rows(starter_dataset, 24, tmp_path / "small")
     recipe = tmp_path / "precompute.yaml"
     recipe.write_text("base: tiny\nprecompute_ref_log_probs: true\n")
     code, events, stderr = run(
@@ -246,13 +251,7 @@ def test_kto_with_precomputed_reference_log_probs(tiny_model, starter_dataset, t
 
 def test_an_epoch_run_announces_the_steps_it_takes(tiny_model, starter_dataset, tmp_path):
     """10 rows in micro-batches of 4 with 2 accumulated: 3 micro-batches make 2 optimizer steps, not 10 // 8."""
-    rows = (starter_dataset / "train.jsonl").read_text().splitlines()[:10]
-    small = tmp_path / "ten"
-    (small / "toolsets").mkdir(parents=True)
-    (small / "train.jsonl").write_text("\n".join(rows) + "\n")
-    (small / "toolsets" / "claudesidian-3.json").write_text(
-        (starter_dataset / "toolsets" / "claudesidian-3.json").read_text()
-    )
+    small = first_rows(starter_dataset, 10, tmp_path / "ten")
     recipe = tmp_path / "epoch.yaml"
     recipe.write_text("base: tiny\nbatch_size: 4\ngradient_accumulation: 2\nepochs: 1\nmax_steps: null\n")
     code, events, stderr = run(
@@ -287,13 +286,7 @@ def test_two_processes_train_data_parallel_and_stay_in_step(tiny_model, starter_
 
     from test_cli import PYTHON_DIR, check_event
 
-    rows = (starter_dataset / "train.jsonl").read_text().splitlines()[:24]
-    small = tmp_path / "small"
-    (small / "toolsets").mkdir(parents=True)
-    (small / "train.jsonl").write_text("\n".join(rows) + "\n")
-    (small / "toolsets" / "claudesidian-3.json").write_text(
-        (starter_dataset / "toolsets" / "claudesidian-3.json").read_text()
-    )
+    small = first_rows(starter_dataset, 24, tmp_path / "small")
     recipe = tmp_path / "precompute.yaml"
     recipe.write_text("base: tiny\nprecompute_ref_log_probs: true\n")
 
