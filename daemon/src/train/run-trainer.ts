@@ -40,11 +40,6 @@ export interface TrainerRun {
 }
 
 /**
- * Runs `python -m vault_tuner_train <args>` and reads its progress protocol: each stdout line is
- * checked against the shared schema and handed to `onEvent`; stderr (library logs) goes to `onLog`.
- * Resolves with the done event; rejects with a TrainerError carrying the trainer's own cause.
- */
-/**
  * The Python arguments that start the trainer: `-m vault_tuner_train ...`, or, for several data-parallel
  * processes, the same through torchrun (`torch.distributed.run`) on this machine alone.
  */
@@ -65,6 +60,12 @@ export interface TrainerHooks {
   processes?: number;
 }
 
+/**
+ * Runs `python -m vault_tuner_train <args>` (through torchrun for several processes) and reads its
+ * progress protocol: each stdout line is checked against the shared schema and handed to `onEvent`;
+ * stderr (library logs) goes to `onLog`. Resolves with the done event; rejects with a TrainerError
+ * carrying the trainer's own cause.
+ */
 export async function runTrainer(python: string, args: string[], hooks: TrainerHooks = {}): Promise<TrainerRun> {
   const child = execa(python, trainerLaunch(args, hooks.processes), {
     cwd: PYTHON_DIR,
