@@ -340,3 +340,26 @@ def test_two_processes_train_data_parallel_and_stay_in_step(tiny_model, starter_
     summary = json.loads((out / "training.json").read_text())
     assert summary["processes"] == 2 and summary["steps"] == 3
     assert (out / "adapter" / "adapter_model.safetensors").is_file()
+
+
+def test_a_run_says_how_many_rows_max_length_cuts(tiny_model, starter_dataset, tmp_path):
+    small = first_rows(starter_dataset, 8, tmp_path / "eight")
+    recipe = tmp_path / "short.yaml"
+    recipe.write_text("base: tiny\nmax_length: 64\n")
+    code, _, stderr = run(
+        "kto",
+        "--config",
+        str(recipe),
+        "--dataset",
+        str(small),
+        "--model",
+        str(tiny_model),
+        "--output",
+        str(tmp_path / "out"),
+        "--max-steps",
+        "1",
+        "--device",
+        "cpu",
+    )
+    assert code == 0, stderr[-2000:]
+    assert "8 of 8 rows are longer than max_length 64" in stderr

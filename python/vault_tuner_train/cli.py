@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
 
             run = prepare_run(args.command, recipe, args.dataset)
             tokenizer, rows = run.tokenizer, run.rows
-            lengths = [len(tokenizer(row["prompt"] + row["completion"]).input_ids) for row in rows]
+            lengths = run.token_lengths()
             too_long = sum(length > recipe.max_length for length in lengths)
             progress.emit(
                 "done",

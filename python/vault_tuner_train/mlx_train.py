@@ -18,7 +18,7 @@ from typing import Any
 from .errors import TrainError
 from .progress import Progress
 from .recipes import Recipe
-from .run_inputs import prepare_run
+from .run_inputs import prepare_run, warn_of_long_rows
 from .tokenizer_files import save_tokenizer, template_hash
 from .train import prune_checkpoints, step_budget
 
@@ -118,6 +118,7 @@ def train_mlx(
         ) from error
 
     run = prepare_run(mode, recipe, dataset_path)
+    warn_of_long_rows(run, recipe.max_length, "at the prompt's start, keeping the completion")
     max_steps = step_budget(max_steps, recipe)
     model_name, dataset, tokenizer, rows, batch_size = (
         run.model_name,

@@ -3,6 +3,7 @@ rendered dataset, and the batch settings of the mode."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,23 @@ class RunInputs:
     rows: list[dict[str, Any]]
     #: The recipe's batch and schedule settings for this mode (SFT has its own section; KTO uses the top level).
     settings: ModeSettings
+
+    def token_lengths(self) -> list[int]:
+        """Each rendered row's length in tokens, prompt and completion together."""
+        return [len(self.tokenizer(row["prompt"] + row["completion"]).input_ids) for row in self.rows]
+
+
+def warn_of_long_rows(run: RunInputs, max_length: int, cut: str) -> None:
+    """Training cuts a row longer than max_length (`cut` says where, for the backend): a cut row loses part
+    of what it teaches. Say so before training, where the daemon's job log shows it."""
+    lengths = run.token_lengths()
+    long_rows = sum(length > max_length for length in lengths)
+    if long_rows:
+        print(
+            f"{long_rows} of {len(lengths)} rows are longer than max_length {max_length} (the longest has"
+            f" {max(lengths)} tokens): training cuts them {cut}; raise max_length to keep them whole",
+            file=sys.stderr,
+        )
 
 
 def model_name_of(recipe: Recipe) -> str:

@@ -19,7 +19,7 @@ from .data_parallel import is_main_process, process_count, shared_accumulation, 
 from .errors import TrainError
 from .progress import Progress
 from .recipes import Recipe
-from .run_inputs import prepare_run
+from .run_inputs import prepare_run, warn_of_long_rows
 from .tokenizer_files import save_tokenizer, template_hash
 
 KTO_METRICS = (
@@ -199,6 +199,7 @@ def train(
 ) -> dict[str, Any]:
     """Trains a LoRA adapter and saves it with the tokenizer and what it was made from."""
     run = prepare_run(mode, recipe, dataset_path)
+    warn_of_long_rows(run, recipe.max_length, "at the end, the completion first (TRL's truncation)")
     max_steps = step_budget(max_steps, recipe)
     device = pick_device(device)
     model_name, dataset, tokenizer, rows, settings = run.model_name, run.dataset, run.tokenizer, run.rows, run.settings
