@@ -5,6 +5,22 @@ import json
 from test_cli import run
 
 
+def kto_on_cpu(recipe, dataset, model, output, *extra: str) -> list[str]:
+    """The kto command's arguments on the CPU with a recipe file, a dataset folder and a model."""
+    return ["kto", "--config", str(recipe), "--dataset", str(dataset), "--model", str(model)] + [
+        "--output",
+        str(output),
+        "--device",
+        "cpu",
+        *extra,
+    ]
+
+
+def train_on_cpu(recipe, dataset, model, output, *extra: str):
+    """kto_on_cpu through the command line: the exit code, the events and stderr."""
+    return run(*kto_on_cpu(recipe, dataset, model, output, *extra))
+
+
 def first_rows(starter_dataset, count: int, folder):
     """A dataset folder holding the starter's first `count` rows and the toolset they use."""
     rows = (starter_dataset / "train.jsonl").read_text().splitlines()[:count]
@@ -228,21 +244,7 @@ def test_kto_with_precomputed_reference_log_probs(tiny_model, starter_dataset, t
     small = first_rows(starter_dataset, 24, tmp_path / "small")
     recipe = tmp_path / "precompute.yaml"
     recipe.write_text("base: tiny\nprecompute_ref_log_probs: true\n")
-    code, events, stderr = run(
-        "kto",
-        "--config",
-        str(recipe),
-        "--dataset",
-        str(small),
-        "--model",
-        str(tiny_model),
-        "--output",
-        str(tmp_path / "out"),
-        "--max-steps",
-        "3",
-        "--device",
-        "cpu",
-    )
+    code, events, stderr = train_on_cpu(recipe, small, tiny_model, tmp_path / "out", "--max-steps", "3")
     assert code == 0, stderr[-2000:]
     steps = [event for event in events if event["event"] == "step"]
     assert [step["step"] for step in steps] == [1, 2, 3]
@@ -254,19 +256,7 @@ def test_an_epoch_run_announces_the_steps_it_takes(tiny_model, starter_dataset, 
     small = first_rows(starter_dataset, 10, tmp_path / "ten")
     recipe = tmp_path / "epoch.yaml"
     recipe.write_text("base: tiny\nbatch_size: 4\ngradient_accumulation: 2\nepochs: 1\nmax_steps: null\n")
-    code, events, stderr = run(
-        "kto",
-        "--config",
-        str(recipe),
-        "--dataset",
-        str(small),
-        "--model",
-        str(tiny_model),
-        "--output",
-        str(tmp_path / "out"),
-        "--device",
-        "cpu",
-    )
+    code, events, stderr = train_on_cpu(recipe, small, tiny_model, tmp_path / "out")
     assert code == 0, stderr[-2000:]
     start = next(event for event in events if event["event"] == "start")
     steps = [event for event in events if event["event"] == "step"]
@@ -280,7 +270,6 @@ def test_two_processes_train_data_parallel_and_stay_in_step(tiny_model, starter_
     otherwise). The reference pass is shared out and gathered back in row order. Only the first process
     reports."""
     import os
-    import socket
     import subprocess
     import sys
 
@@ -290,36 +279,19 @@ def test_two_processes_train_data_parallel_and_stay_in_step(tiny_model, starter_
     recipe = tmp_path / "precompute.yaml"
     recipe.write_text("base: tiny\nprecompute_ref_log_probs: true\n")
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     out = tmp_path / "two"
     done = subprocess.run(
         [
             sys.executable,
             "-m",
             "torch.distributed.run",
+            # --standalone: a rendezvous on this machine at a port torchrun picks free, as the daemon runs it.
+            "--standalone",
             "--nproc-per-node",
             "2",
-            "--master-addr",
-            "127.0.0.1",
-            "--master-port",
-            str(port),
             "-m",
             "vault_tuner_train",
-            "kto",
-            "--config",
-            str(recipe),
-            "--dataset",
-            str(small),
-            "--model",
-            str(tiny_model),
-            "--output",
-            str(out),
-            "--max-steps",
-            "3",
-            "--device",
-            "cpu",
+            *kto_on_cpu(recipe, small, tiny_model, out, "--max-steps", "3"),
         ],
         cwd=PYTHON_DIR,
         capture_output=True,
@@ -346,20 +318,6 @@ def test_a_run_says_how_many_rows_max_length_cuts(tiny_model, starter_dataset, t
     small = first_rows(starter_dataset, 8, tmp_path / "eight")
     recipe = tmp_path / "short.yaml"
     recipe.write_text("base: tiny\nmax_length: 64\n")
-    code, _, stderr = run(
-        "kto",
-        "--config",
-        str(recipe),
-        "--dataset",
-        str(small),
-        "--model",
-        str(tiny_model),
-        "--output",
-        str(tmp_path / "out"),
-        "--max-steps",
-        "1",
-        "--device",
-        "cpu",
-    )
+    code, _, stderr = train_on_cpu(recipe, small, tiny_model, tmp_path / "out", "--max-steps", "1")
     assert code == 0, stderr[-2000:]
     assert "8 of 8 rows are longer than max_length 64" in stderr

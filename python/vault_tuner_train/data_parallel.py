@@ -41,7 +41,6 @@ def weight_checksums(model: Any):
 
 def weight_spread(model: Any, accelerator: Any) -> float:
     """The largest relative difference between the processes' checksums (0.0 with one process)."""
-
     gathered = accelerator.gather(weight_checksums(model)[None]).cpu()
     scale = gathered.abs().amax(dim=0).clamp(min=1.0)
     return float(((gathered - gathered[0]).abs() / scale).max())

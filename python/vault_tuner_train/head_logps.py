@@ -22,6 +22,11 @@ def _chunks(tokens: int, vocabulary: int):
     return ((start, min(start + size, tokens)) for start in range(0, tokens, size))
 
 
+def _entropy(logits: torch.Tensor, normaliser: torch.Tensor) -> torch.Tensor:
+    """Each row's entropy, from its logits and their logsumexp."""
+    return normaliser - (torch.softmax(logits, dim=-1) * logits).sum(-1)
+
+
 class _HeadLogps(torch.autograd.Function):
     @staticmethod
     def forward(ctx, hidden: torch.Tensor, weight: torch.Tensor, targets: torch.Tensor, stats: bool):
@@ -35,7 +40,7 @@ class _HeadLogps(torch.autograd.Function):
             normaliser = torch.logsumexp(logits, dim=-1)
             logps[start:end] = logits.gather(-1, targets[start:end, None]).squeeze(-1) - normaliser
             if stats:
-                entropy[start:end] = normaliser - (torch.softmax(logits, dim=-1) * logits).sum(-1)
+                entropy[start:end] = _entropy(logits, normaliser)
                 mean_logit[start:end] = logits.mean(-1)
         ctx.save_for_backward(hidden, weight, targets)
         if stats:
@@ -74,10 +79,10 @@ def head_logps(causal_lm, hidden: torch.Tensor, targets: torch.Tensor, stats: bo
         return _HeadLogps.apply(hidden, weight, targets, stats)
     # A head that is trained or is not a plain linear map goes through autograd whole.
     logits = causal_lm.get_output_embeddings()(hidden).float()
-    logps = logits.gather(-1, targets[:, None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)
+    normaliser = torch.logsumexp(logits, dim=-1)
+    logps = logits.gather(-1, targets[:, None]).squeeze(-1) - normaliser
     if not stats:
         return logps
     with torch.no_grad():
         detached = logits.detach()
-        entropy = torch.logsumexp(detached, dim=-1) - (torch.softmax(detached, dim=-1) * detached).sum(-1)
-        return logps, entropy, detached.mean(-1)
+        return logps, _entropy(detached, normaliser.detach()), detached.mean(-1)
