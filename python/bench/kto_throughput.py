@@ -42,6 +42,7 @@ import random
 import subprocess
 import sys
 import time
+from contextlib import contextmanager, nullcontext
 from importlib.metadata import version
 from pathlib import Path
 
@@ -319,11 +320,13 @@ def child(args: argparse.Namespace) -> None:
             torch.cuda.set_per_process_memory_fraction(min(1.0, args.memory_gib * 2**30 / total))
         torch.cuda.reset_peak_memory_stats()
     paths = (Path(args.model), Path(args.dataset), Path(args.out))
+    profiler = profiled(args.profile_to) if args.profile_to else nullcontext()
     try:
-        if args.child == "ours":
-            result = run_ours(*paths, args)
-        else:
-            result = run_trl(*paths, args, tuned=args.child == "trl-tuned")
+        with profiler:
+            if args.child == "ours":
+                result = run_ours(*paths, args)
+            else:
+                result = run_trl(*paths, args, tuned=args.child == "trl-tuned")
     except torch.OutOfMemoryError:
         result = {"oom": True}
     result["peak_gib"] = round(
@@ -333,6 +336,36 @@ def child(args: argparse.Namespace) -> None:
     )
     if os.environ.get("RANK", "0") == "0":  # with several GPUs, the first process reports (its own peak)
         print("RESULT " + json.dumps(result), flush=True)
+
+
+@contextmanager
+def profiled(report: str):
+    """The whole run under PyTorch's profiler and Python's: writes where the GPU's time went, how much of the
+    run it was busy, where the host's time went, and which Python calls it went to, to `report`."""
+    import cProfile
+    import io
+    import pstats
+
+    from torch.profiler import ProfilerActivity, profile
+
+    calls = cProfile.Profile()
+    started = time.monotonic()
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as profiler:
+        calls.enable()
+        yield
+        calls.disable()
+    wall = time.monotonic() - started
+    events = profiler.key_averages()
+    # Kernels only: a PyTorch operator's device time is its kernels' again.
+    kernels = sum(event.self_device_time_total for event in events if not event.key.startswith("aten::")) / 1e6
+    python = io.StringIO()
+    pstats.Stats(calls, stream=python).sort_stats("cumulative").print_stats(70)
+    with open(report, "w") as out:
+        out.write(f"wall {wall:.2f} s, GPU busy about {kernels:.2f} s ({100 * kernels / wall:.0f}%)\n\n")
+        out.write(events.table(sort_by="self_device_time_total", row_limit=30, max_name_column_width=90))
+        out.write("\n")
+        out.write(events.table(sort_by="self_cpu_time_total", row_limit=30, max_name_column_width=90))
+        out.write("\n" + python.getvalue())
 
 
 def peak_tflops(name: str) -> float:
@@ -392,6 +425,7 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
             "--gpus",
             str(args.gpus if several else 1),
             *(["--load-in-4bit"] if args.load_in_4bit else []),
+            *(["--profile-to", str(work / f"profile-{size}-{name}.txt")] if args.profile else []),
         ]
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "TQDM_DISABLE": "1"})
         line = next((line for line in done.stdout.splitlines() if line.startswith("RESULT ")), None)
@@ -493,6 +527,11 @@ def main() -> None:
         default=1,
         help="run ours data-parallel on this many GPUs (torchrun), each with --batch examples a step; TRL runs on one",
     )
+    arguments.add_argument(
+        "--profile",
+        action="store_true",
+        help="run each variant under PyTorch's profiler (slower): WORKDIR/profile-SIZE-VARIANT.txt",
+    )
     arguments.add_argument("--workdir", default="/tmp/kto-throughput")
     arguments.add_argument("--json", help="also write the rows to this file")
     arguments.add_argument(
@@ -502,6 +541,7 @@ def main() -> None:
     arguments.add_argument("--model", help=argparse.SUPPRESS)
     arguments.add_argument("--dataset", help=argparse.SUPPRESS)
     arguments.add_argument("--out", help=argparse.SUPPRESS)
+    arguments.add_argument("--profile-to", help=argparse.SUPPRESS)
     arguments.add_argument("--max-length", type=int, help=argparse.SUPPRESS)
     given = arguments.parse_args()
     if given.child:

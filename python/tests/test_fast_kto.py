@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 
 
-def build_trainers(tiny_model, starter_dataset, tmp_path, precompute: bool, packed: bool = False):
+def build_trainers(
+    tiny_model, starter_dataset, tmp_path, precompute: bool, packed: bool = False, trl_precompute=False, **our_config
+):
     """KTOTrainer and FastKTOTrainer over two copies of one PEFT model. TRL keeps the adapter it is given
     as the reference ("ref"); the trained adapter is then moved away from it, identically in both, so
     the log-ratios, the rewards and the KL term are all in play."""
@@ -34,7 +36,7 @@ def build_trainers(tiny_model, starter_dataset, tmp_path, precompute: bool, pack
             per_device_train_batch_size=4,
             report_to=[],
             use_cpu=True,
-            bf16=False,
+            bf16=extra.pop("bf16", False),
             max_length=512,
             beta=0.3,
             desirable_weight=1.3,
@@ -45,11 +47,16 @@ def build_trainers(tiny_model, starter_dataset, tmp_path, precompute: bool, pack
 
     data = HfDataset.from_list(rows)
     twin = copy.deepcopy(model)
-    trl = KTOTrainer(model=model, args=config("trl"), train_dataset=data, processing_class=tokenizer)
+    trl = KTOTrainer(
+        model=model,
+        args=config("trl", precompute_ref_log_probs=trl_precompute),
+        train_dataset=data,
+        processing_class=tokenizer,
+    )
     ours = FastKTOTrainer(
         packed=packed,
         model=twin,
-        args=config("ours", precompute_ref_log_probs=precompute, precompute_ref_batch_size=8),
+        args=config("ours", precompute_ref_log_probs=precompute, precompute_ref_batch_size=8, **our_config),
         train_dataset=data,
         processing_class=tokenizer,
     )
@@ -135,3 +142,44 @@ def test_packed_batches_train_through_the_trainers_own_loop(tiny_model, starter_
     assert ours.state.global_step == 2 and 0 < result.training_loss < 1
     assert any(not torch.equal(after[name], weight) for name, weight in before.items())
     assert [entry["step"] for entry in ours.state.log_history if "loss" in entry] == [1, 2]
+
+
+def test_the_fast_path_skips_trls_weight_hash(tiny_model, starter_dataset, tmp_path, monkeypatch):
+    """KTOTrainer hashes every weight to name a cache the fast path's reference pass does not keep."""
+    from trl.trainer import kto_trainer
+
+    hashed = []
+    real = kto_trainer.hash_module
+    monkeypatch.setattr(kto_trainer, "hash_module", lambda module: hashed.append(module) or real(module))
+    trl, ours = build_trainers(tiny_model, starter_dataset, tmp_path, precompute=True, trl_precompute=True)
+    assert ours._fast and "ref_logps" in ours.train_dataset.column_names
+    # KTOTrainer's own hash, seen by the spy; none for ours, and the spy back in place after it.
+    assert hashed == [trl.model]
+    assert kto_trainer.hash_module is not real and "ref_logps" in trl.train_dataset.column_names
+
+
+def test_lora_inputs_stay_16_bit_under_autocast_with_the_same_loss_and_gradients(tiny_model, starter_dataset, tmp_path):
+    _, ours = build_trainers(tiny_model, starter_dataset, tmp_path, precompute=True, bf16=True)
+    layers = [module for module in ours.model.modules() if hasattr(module, "cast_input_dtype_enabled")]
+    assert layers and not any(layer.cast_input_dtype_enabled for layer in layers)
+    batch = next(iter(ours.get_train_dataloader()))
+    uncast_loss, uncast_grads = loss_and_grads(ours, batch)
+    for layer in layers:
+        layer.cast_input_dtype_enabled = True
+    cast_loss, cast_grads = loss_and_grads(ours, batch)
+    assert uncast_loss == pytest.approx(cast_loss, abs=1e-6)
+    for name, grad in cast_grads.items():
+        assert torch_equal(uncast_grads[name], grad), name
+
+    _, fp32 = build_trainers(tiny_model, starter_dataset, tmp_path / "fp32", precompute=True)
+    assert all(
+        module.cast_input_dtype_enabled
+        for module in fp32.model.modules()
+        if hasattr(module, "cast_input_dtype_enabled")
+    )
+
+
+def torch_equal(first, second) -> bool:
+    import torch
+
+    return torch.allclose(first, second, rtol=1e-5, atol=1e-7)

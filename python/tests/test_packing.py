@@ -214,6 +214,35 @@ def test_the_flash_kernel_probe_says_why_not_where_it_cannot_run():
             assert flash_unavailable_reason(*shape, torch.bfloat16) is None, shape
 
 
+def test_the_probe_tells_16_bit_rounding_from_a_wrong_mask():
+    """The probe's bar: the rule computed in bf16 passes against itself in fp32 (3B's head shape: 8 query
+    heads to a key head, 128 wide), while a dropped window or keys from the wrong row fail it."""
+    import torch
+
+    from vault_tuner_train.packed_attention import (
+        _reference_attention,
+        agrees,
+        attention_and_grads,
+        probe_layout,
+    )
+
+    layout = probe_layout(torch.device("cpu"))
+    generator = torch.Generator().manual_seed(0)
+    inputs = [torch.randn(12, count, 128, generator=generator).bfloat16() for count in (16, 2, 2)]
+
+    def attention(dtype, window, key_layout=layout):
+        return attention_and_grads(_reference_attention, inputs, key_layout, dtype, window)
+
+    exact = attention(torch.float32, 4)
+    assert all(agrees(ours, expected) for ours, expected in zip(attention(torch.bfloat16, 4), exact, strict=True))
+    assert not agrees(attention(torch.float32, None)[0], exact[0])
+    # The second row reading the first row's keys where its own should be.
+    wrong_keys = layout.key_index.clone()
+    wrong_keys[-4:-1] = wrong_keys[10:13]
+    crossed = type(layout)(**{**vars(layout), "key_index": wrong_keys})
+    assert not agrees(attention(torch.float32, 4, crossed)[0], exact[0])
+
+
 def test_packing_is_refused_for_a_model_whose_attention_it_cannot_route(monkeypatch):
     """A model whose attention skips transformers' interface would let packed rows see each other."""
     import torch

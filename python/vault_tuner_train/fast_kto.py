@@ -23,8 +23,9 @@ it), and the reference pass is shared out between them.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from typing import Any
+from unittest import mock
 
 import torch
 import torch.nn.functional as F
@@ -148,6 +149,27 @@ def fast_path_applies(args: Any, model: Any) -> bool:
     return args.loss_type == "kto" and not getattr(args, "use_liger_kernel", False) and head_is_plain(model)
 
 
+@contextmanager
+def _reference_cache_unhashed():
+    """KTOTrainer's __init__ hashes every weight, copied to the CPU, to name its on-disk cache of reference
+    log-probs: seconds per billion parameters, more than the reference pass itself. The fast path's pass
+    keeps no such cache, so the hash is skipped. (Patching a name TRL no longer has fails loudly.)"""
+    from trl.trainer import kto_trainer
+
+    with mock.patch.object(kto_trainer, "hash_module", lambda module: "unused: the fast path keeps no cache"):
+        yield
+
+
+def lora_inputs_stay_16_bit(model: Any) -> None:
+    """PEFT casts each LoRA layer's input to the adapter's fp32 before the adapter's matmuls, which the
+    mixed-precision autocast then casts back to 16 bits: two copies of every projection's input, each
+    step. Under autocast the result is the same without them (a 16-bit input times the dropout mask
+    rounds once either way), so, for runs under autocast only, the input stays as it comes."""
+    for module in model.modules():
+        if hasattr(module, "cast_input_dtype_enabled"):
+            module.cast_input_dtype_enabled = False
+
+
 class FastKTOTrainer(KTOTrainer):
     def __init__(self, *args: Any, packed: bool = False, **kwargs: Any) -> None:
         """`packed`: lay each micro-batch's rows end to end (packing.py) where the fast path applies. On CUDA
@@ -157,7 +179,10 @@ class FastKTOTrainer(KTOTrainer):
         self._packed = packed and self._fast
         if self._packed:
             kwargs["data_collator"] = PackingCollator(config.max_length)
-        super().__init__(*args, **kwargs)
+        with _reference_cache_unhashed() if self._fast else nullcontext():
+            super().__init__(*args, **kwargs)
+        if self._fast and (self.args.bf16 or self.args.fp16):
+            lora_inputs_stay_16_bit(self.model)
 
     def _reference(self):
         """The frozen reference: a separate model, or the policy with its LoRA adapter switched off."""
