@@ -1,4 +1,5 @@
-"""python -m vault_tuner_train {kto|sft|merge|export|base-import} ...: what the daemon runs to train and export.
+"""python -m vault_tuner_train {kto|sft|merge|export|base-import|publish} ...: what the daemon runs to train, export
+and publish.
 
 Only the standard library is imported until a command needs more, so --help and argument errors
 answer at once.
@@ -99,6 +100,19 @@ def parser() -> argparse.ArgumentParser:
         "--base",
         help="the base model to merge into (default: the one the run trained; give it when the run was trained on another machine)",
     )
+    publish = commands.add_parser(
+        "publish",
+        help="upload a folder to a Hugging Face Hub model repo in one commit (the repo is created if missing)",
+    )
+    publish.add_argument(
+        "--folder", required=True, help="the folder to upload, every file in it (hidden ones left out)"
+    )
+    publish.add_argument("--repo", required=True, help="the model repo, OWNER/NAME")
+    publish.add_argument(
+        "--private", action="store_true", help="create the repo private (an existing repo keeps its own)"
+    )
+    publish.add_argument("--message", default="Publish from Vault Tuner", help="the commit message")
+    publish.add_argument("--endpoint", help="the Hub's address (default: $HF_ENDPOINT, else https://huggingface.co)")
     return top
 
 
@@ -165,6 +179,12 @@ def main(argv: list[str] | None = None) -> int:
 
             summary = merge(args.run, args.output, args.base, args.dtype)
             progress.emit("done", output=summary["output"], chat_template_sha256=summary["chat_template_sha256"])
+            return 0
+        if args.command == "publish":
+            from .hub_publish import publish_folder
+
+            summary = publish_folder(args.folder, args.repo, args.private, args.message, progress, args.endpoint)
+            progress.emit("done", output=summary["url"], commit=summary["commit"], published=summary["published"])
             return 0
         if args.command == "base-import":
             from .base_import import import_gguf

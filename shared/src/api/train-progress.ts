@@ -89,11 +89,14 @@ export const TrainEventSchema = z.discriminatedUnion("event", [
     train_loss: z.number().optional(),
     runtime_s: z.number().optional(),
     adapter: z.string().optional(),
-    /** merge and export: the folder written. */
+    /** merge and export: the folder written; publish: the repo's URL. */
     output: z.string().optional(),
     chat_template_sha256: z.string().optional(),
     /** export: the GGUF files written, with what Ollama's blob upload needs. */
     files: z.array(ExportedFileSchema).optional(),
+    /** publish: the Hub commit made (`output` is the repo's URL) and each file sent, with its size. */
+    commit: z.string().optional(),
+    published: z.array(z.object({ path: z.string(), bytes: z.number().int() })).optional(),
   }),
   /** `code` is stable (out-of-memory, cuda-missing, dataset-invalid, recipe-invalid...); `hint` says what to change. */
   z.object({ ...base, event: z.literal("error"), code: z.string(), message: z.string(), hint: z.string().optional() }),
