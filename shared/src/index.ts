@@ -303,4 +303,5 @@ export { JobDetailSchema, JobMetricsReplySchema, type JobMetricsReply } from "./
 export { RecordedSetReplySchema, ReportComparisonSchema, type ReportComparison } from "./api/evals-api";
 export { EvalEventSchema, StepEventSchema } from "./api/train-progress";
 export { formatRate } from "./eval/format-rate";
+export { formatBytes } from "./format-bytes";
 export { describeError } from "./describe-error";
