@@ -92,7 +92,10 @@ def publish_folder(
             sent += size
         progress.emit("stage", stage="commit", index=len(operations) + 1, total=len(operations) + 1, eta_s=0.0)
         commit = api.create_commit(repo, operations, commit_message=message, repo_type="model")
-    except ValueError as error:  # the client's check of README.md's metadata header, before the commit
+    except ValueError as error:
+        # The client's check of README.md's metadata header, before the commit; any other ValueError is not that.
+        if "README.md" not in str(error):
+            raise
         raise TrainError(
             f"the Hub refused README.md's metadata: {error}",
             "fix the YAML between the --- lines at the top of README.md",
@@ -107,6 +110,5 @@ def publish_folder(
     return {
         "url": str(url),
         "commit": commit.oid,
-        "commit_url": commit.commit_url,
         "published": [{"path": name, "bytes": size} for (name, _), size in zip(files, sizes, strict=True)],
     }

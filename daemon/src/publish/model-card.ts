@@ -146,7 +146,6 @@ function runLines(gguf: PublishedFile[]): string[] {
     "ollama run vault-tools",
     "```",
     "",
-    "",
     "With Vault Tuner, embedded in its daemon (node-llama-cpp), measured on your own machine with the same prompt sets:",
     "",
     "```",
