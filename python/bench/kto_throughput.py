@@ -31,6 +31,9 @@ smaller card would; a run that does not fit is reported as out of memory.
 so a step covers N times the examples and the data is N times as long; examples/s over the same
 command with --gpus 1 is the scaling, MFU counts N cards' peak, and peak memory is the first GPU's.
 The trainer itself fails a run whose processes end with different adapters.
+
+--liger swaps Qwen2's RMSNorm, rotary embedding and SwiGLU for Liger's Triton kernels in ours (needs
+liger-kernel): a measured alternative the trainer does not use (docs/benchmarks.md says why).
 """
 
 from __future__ import annotations
@@ -323,6 +326,13 @@ def child(args: argparse.Namespace) -> None:
     profiler = profiled(args.profile_to) if args.profile_to else nullcontext()
     try:
         with profiler:
+            if args.liger and args.child == "ours":
+                from liger_kernel.transformers import apply_liger_kernel_to_qwen2
+
+                # Class-level swaps, before the model loads; the head stays ours (no fused cross-entropy).
+                apply_liger_kernel_to_qwen2(
+                    rope=True, rms_norm=True, swiglu=True, cross_entropy=False, fused_linear_cross_entropy=False
+                )
             if args.child == "ours":
                 result = run_ours(*paths, args)
             else:
@@ -425,6 +435,7 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
             "--gpus",
             str(args.gpus if several else 1),
             *(["--load-in-4bit"] if args.load_in_4bit else []),
+            *(["--liger"] if args.liger else []),
             *(["--profile-to", str(work / f"profile-{size}-{name}.txt")] if args.profile else []),
         ]
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "TQDM_DISABLE": "1"})
@@ -442,6 +453,7 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
             "gpus": args.gpus if name == "ours" else 1,
             "memory_gib": args.memory_gib or None,
             "weights": "4-bit" if args.load_in_4bit else "bf16",
+            "kernels": "liger" if args.liger and name == "ours" else "transformers",
             "examples": len(rows),
             "tokens": tokens,
             "params": parameters,
@@ -491,6 +503,7 @@ def print_table(rows: list[dict]) -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         trainer = row["trainer"] + (" (4-bit)" if row["weights"] == "4-bit" else "")
+        trainer += " (Liger)" if row.get("kernels") == "liger" else ""
         cells = [row["size"], trainer, row["gpus"], row["prefix_tokens"] or "-", row["memory_gib"] or "-"]
         if row.get("oom"):
             cells += ["out of memory", "", row["peak_gib"], "", "", "", ""]
@@ -526,6 +539,9 @@ def main() -> None:
         type=int,
         default=1,
         help="run ours data-parallel on this many GPUs (torchrun), each with --batch examples a step; TRL runs on one",
+    )
+    arguments.add_argument(
+        "--liger", action="store_true", help="ours with Liger's RMSNorm, RoPE and SwiGLU kernels (needs liger-kernel)"
     )
     arguments.add_argument(
         "--profile",

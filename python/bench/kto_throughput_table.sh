@@ -16,8 +16,9 @@ case "$part" in
   sizes) bench --sizes 0.5b,1.5b,3b --variants trl-tuned,ours --json "$out/sizes.json" ;;
   defaults) bench --sizes 0.5b,1.5b --variants trl-defaults --json "$out/defaults.json" ;;
   prefix)
-    # Against ours on the same rows without the prefix (the "sizes" part). TRL pads every row to its full
+    # Against ours on the same rows without the prefix, in the same call. TRL pads every row to its full
     # 16k tokens: 4 steps of it already take minutes.
+    bench --sizes 0.5b --variants ours --json "$out/prefix-none.json"
     bench --sizes 0.5b --variants ours --prefix-tokens 16000 --json "$out/prefix-16k.json"
     bench --sizes 0.5b --variants trl-tuned --micro 2 --steps 4 --prefix-tokens 16000 --json "$out/prefix-16k-trl.json"
     ;;
