@@ -8,6 +8,9 @@ preupload_lfs_files and create_commit call, as the Hub documents and the client 
 - PUT /lfs/{oid}: stores the bytes, refused unless their sha256 is the oid.
 - POST /api/models/{repo}/commit/{revision}: the NDJSON commit (header, inline files, LFS pointers).
 - POST /api/validate-yaml: the client checks README.md's metadata header there before committing.
+- GET /standin/state: what the repos hold (per file its size and sha256), for tests in other languages.
+
+`python tests/hub_standin.py TOKEN` serves until its standard input closes, after printing its address.
 
 Every API request needs `Authorization: Bearer <token>`; uploads to storage need the ticket the batch
 answer put in their URL instead, as pre-signed URLs work. The server records each request (method, path,
@@ -143,7 +146,17 @@ class HubStandin:
             repo.commits.append(summary)
             oid = hashlib.sha1(json.dumps(sorted(repo.files)).encode() + summary.encode()).hexdigest()
             return 200, {"success": True, "commitOid": oid, "commitUrl": f"{self.endpoint}/{matched[1]}/commit/{oid}"}
+        if method == "GET" and path == "/standin/state":
+            return 200, {name: self._state(repo) for name, repo in self.repos.items()}
         return 404, {"error": f"the stand-in has no {method} {path}"}
+
+    @staticmethod
+    def _state(repo: Repo) -> dict:
+        files = {
+            path: {"bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+            for path, content in repo.files.items()
+        }
+        return {"private": repo.private, "commits": repo.commits, "files": files}
 
     @staticmethod
     def _validate_card(content: str) -> tuple[int, dict]:
@@ -172,3 +185,12 @@ class HubStandin:
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
         handler.wfile.write(data)
+
+
+if __name__ == "__main__":
+    import sys
+
+    standin = HubStandin(sys.argv[1])
+    print(standin.endpoint, flush=True)
+    sys.stdin.read()
+    standin.close()

@@ -186,6 +186,7 @@ export {
   JobSchema,
   JobStateSchema,
   PipelineJobRequestSchema,
+  PublishJobRequestSchema,
   QUANT_CHECK_ROWS,
   TrainJobRequestSchema,
   type DeployJobRequest,
@@ -196,8 +197,21 @@ export {
   type JobRequest,
   type JobState,
   type PipelineJobRequest,
+  type PublishJobRequest,
   type TrainJobRequest,
 } from "./api/jobs-api";
+export {
+  DEFAULT_PUBLISH_PARTS,
+  HubRepoSchema,
+  PUBLISH_PARTS,
+  PublishFileSchema,
+  PublishOptionsSchema,
+  PublishPlanSchema,
+  type PublishFile,
+  type PublishOptions,
+  type PublishPart,
+  type PublishPlan,
+} from "./api/publish-api";
 export {
   DEFAULT_EXPORT_QUANTS,
   DTYPE_FILES,

@@ -174,6 +174,33 @@ export const COMMANDS: Record<string, Command> = {
     example: "vault-tuner deploy --export job_20261201_5e6f7a8b",
     load: () => import("./commands/jobs").then((module) => module.runDeploy),
   },
+  publish: {
+    summary:
+      "upload a trained model to a Hugging Face Hub repo with a model card (base, training, evaluation), after listing every file that leaves the machine",
+    options: {
+      model: {
+        value: "ID",
+        help: "the trained model, by its training job's id (required; vault-tuner models lists them)",
+      },
+      repo: { value: "OWNER/NAME", help: "the Hub model repo, created if missing (required)" },
+      private: { help: "create the repo private (default: the Hub's default for the owner)" },
+      what: {
+        value: "PARTS",
+        multiple: true,
+        help: "adapter, merged and/or gguf, comma-separated (default adapter,gguf; merged and gguf need an export)",
+      },
+      dataset: { help: "also upload the training dataset: the text of your recorded calls (default: counts only)" },
+      "dry-run": { help: "send nothing: write README.md and files.json to --out" },
+      out: { value: "DIR", help: "with --dry-run: where (default ./publish-<model id>)" },
+      detach: DETACH,
+      daemon: DAEMON,
+      "data-dir": DATA_DIR,
+    },
+    example: "vault-tuner publish --model job_20261201_1a2b3c4d --repo alice/vault-tools-gemma --dry-run",
+    notes:
+      "The token comes from HF_TOKEN or the file `hf auth login` writes, in the daemon's environment; it is never logged or stored. HF_ENDPOINT points at another Hub.",
+    load: () => import("./commands/publish").then((module) => module.runPublish),
+  },
   models: {
     summary: "the trained models by name (base, method, dataset, labels, date), with their ids and files; rename one",
     args: "[list | show ID | rename ID NAME]",

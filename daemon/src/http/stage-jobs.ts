@@ -7,6 +7,7 @@ import { readExportCheck } from "../export/export-check";
 import { exportJob } from "../export/export-job";
 import type { JobKinds } from "../jobs/job-kind";
 import { trainingOfModel } from "../models/model-registry";
+import { publishJob } from "../publish/publish-job";
 import type { Platform } from "../platform/detect-platform";
 import type { Store } from "../store/store";
 import { trainJob } from "../train/train-job";
@@ -34,6 +35,7 @@ export function stageJobs(deps: StageJobDeps): JobKinds {
       serving: deps.serving,
       trainingOf: (model) => trainingOfModel(store.jobs, dataDir.datasets, model),
     }),
+    publish: publishJob({ jobs: store.jobs, dataDir, names: () => store.modelNames.names(), graceMs }),
   };
 }
 

@@ -11,6 +11,7 @@ import {
 } from "./job-options";
 import { DatasetBuildRequestSchema, DatasetNameSchema } from "./datasets-api";
 import { EVAL_SAMPLING } from "./eval-defaults";
+import { PublishOptionsSchema } from "./publish-api";
 import { EvalEventSchema, StepEventSchema } from "./train-progress";
 
 /** A job's id, as the daemon makes them: how requests name a run to export or an export to deploy, too. */
@@ -20,7 +21,7 @@ export const JobIdSchema = z.string().regex(/^job_[A-Za-z0-9_-]{1,64}$/, "a job 
  * Jobs: long work the daemon runs one at a time (training and export in a trainer child process; deploys
  * and evaluations in the daemon), with its state persisted so a daemon restart knows what was cut off.
  */
-export const JOB_KINDS = ["train", "export", "deploy", "eval", "pipeline"] as const;
+export const JOB_KINDS = ["train", "export", "deploy", "eval", "publish", "pipeline"] as const;
 export const JOB_STATES = ["queued", "running", "succeeded", "failed", "cancelled", "interrupted"] as const;
 export const JobStateSchema = z.enum(JOB_STATES);
 export type JobState = z.infer<typeof JobStateSchema>;
@@ -93,6 +94,12 @@ export const DeployJobRequestSchema = z.object({
   /** Ollama's address (default http://127.0.0.1:11434). */
   host: z.string().url().optional(),
   pipeline: z.string().optional(),
+});
+
+/** Uploads a trained model (the training job's id) to a Hugging Face Hub repo: the publish plan's files, in one commit. */
+export const PublishJobRequestSchema = PublishOptionsSchema.extend({
+  kind: z.literal("publish"),
+  model: JobIdSchema,
 });
 
 /** A gate on an evaluation: the job fails (its report kept) when the model does not clear it. */
@@ -194,6 +201,7 @@ export const JobRequestSchema = z.discriminatedUnion("kind", [
   ExportJobRequestSchema,
   DeployJobRequestSchema,
   EvalJobRequestSchema,
+  PublishJobRequestSchema,
   PipelineJobRequestSchema,
 ]);
 export type JobRequest = z.infer<typeof JobRequestSchema>;
@@ -202,6 +210,7 @@ export type ExportJobRequest = z.infer<typeof ExportJobRequestSchema>;
 export type DeployJobRequest = z.infer<typeof DeployJobRequestSchema>;
 export type PipelineJobRequest = z.infer<typeof PipelineJobRequestSchema>;
 export type EvalJobRequest = z.infer<typeof EvalJobRequestSchema>;
+export type PublishJobRequest = z.infer<typeof PublishJobRequestSchema>;
 
 /**
  * Where a job stands, the same shape for every kind: what it does now, how many of how many units

@@ -28,6 +28,7 @@ import {
 } from "./jobs-api";
 import { ModelIdParamsSchema, ModelNameSchema, ModelsReplySchema, RegisteredModelSchema } from "./models-api";
 import { PlatformSchema } from "./platform-api";
+import { PublishOptionsSchema, PublishPlanSchema } from "./publish-api";
 import { RecorderReplySchema, RecorderRequestSchema } from "./recorder-api";
 import {
   PostToolsetReplySchema,
@@ -271,6 +272,16 @@ export const ROUTES = {
     body: ModelNameSchema,
     statuses: [200],
     reply: RegisteredModelSchema,
+  }),
+  planPublish: route({
+    method: "POST",
+    path: "/v1/models/:id/publish-plan",
+    summary:
+      "`{repo, private, what, dataset}` -> every file a publish job with these options would upload (path in the repo, local file, bytes, kind), the model card's text, and whether any recorded call text is among them. Nothing is sent; 404 for an unknown model, 400 when a part asked for does not exist yet (no export for gguf or merged).",
+    params: ModelIdParamsSchema,
+    body: PublishOptionsSchema,
+    statuses: [200],
+    reply: PublishPlanSchema,
   }),
   chat: route({
     method: "POST",

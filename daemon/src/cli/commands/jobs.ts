@@ -73,7 +73,7 @@ export async function runExportJob(args: { values: Record<string, unknown> }, ou
   return queueAndFollow(daemonClient(v), request, v.detach === true, output);
 }
 
-async function queueAndFollow(
+export async function queueAndFollow(
   client: DaemonClient,
   request: Record<string, unknown>,
   detach: boolean,

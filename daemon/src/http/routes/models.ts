@@ -2,6 +2,7 @@ import { ROUTES } from "@vault-tuner/shared";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { schemaOf } from "../route-schema";
 import { listModels } from "../../models/model-registry";
+import { planPublish, PublishPlanError } from "../../publish/publish-plan";
 import type { AppContext } from "../app-context";
 import { HttpError } from "../error-replies";
 
@@ -29,6 +30,20 @@ export function modelRoutes(context: AppContext): FastifyPluginAsyncZod {
       model(request.params.id);
       context.store.modelNames.rename(request.params.id, request.body.name, new Date().toISOString());
       return model(request.params.id);
+    });
+    app.post(ROUTES.planPublish.path, { schema: schemaOf(ROUTES.planPublish) }, async (request) => {
+      try {
+        return planPublish(request.params.id, request.body, {
+          jobs: context.store.jobs,
+          dataDir: context.dataDir,
+          names: () => context.store.modelNames.names(),
+        });
+      } catch (error) {
+        if (!(error instanceof PublishPlanError)) throw error;
+        throw error.status === 404
+          ? new HttpError(404, "not-found", error.message)
+          : new HttpError(400, "invalid-body", error.message, [{ path: error.path, message: error.message }]);
+      }
     });
   };
 }
