@@ -4,6 +4,7 @@ import { labelLastCall } from "./labels/label-last-call";
 import type { PluginServices } from "./services";
 import { EVAL_VIEW_TYPE } from "./evals/eval-view";
 import { buildDataset, cancelRunningJob, deployLastModel, startTraining } from "./jobs/job-commands";
+import { publishModel } from "./publish/publish-command";
 import { installRecorder, uninstallRecorder } from "./recorder/recorder-commands";
 import { REVIEW_VIEW_TYPE } from "./review/review-view";
 import { validateDatasetText } from "./validate-dataset";
@@ -57,6 +58,7 @@ export function registerCommands(plugin: Plugin, services: PluginServices): void
     ["start-training", "Start training", startTraining],
     ["cancel-running-job", "Cancel the running job", cancelRunningJob],
     ["deploy-last-model", "Deploy the last trained model", deployLastModel],
+    ["publish-model", "Publish a model to Hugging Face", publishModel],
     ["install-recorder", "Install the recorder for this vault", installRecorder],
     ["uninstall-recorder", "Uninstall the recorder for this vault", uninstallRecorder],
   ] as const) {

@@ -1,109 +1,33 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { prepareDataDir } from "../../src/config/data-dir";
-import { Store } from "../../src/store/store";
-import { ensurePythonEnv, PYTHON_DIR } from "../../src/train/python-env";
 import { startTestDaemon, type TestDaemon } from "../daemon-harness";
-import { storedJob } from "../jobs/fake-job-context";
 import { runCli } from "../run-cli";
+import { type HubStandin, seedPublishableModels, startHubStandin } from "./publish-fixture";
 
 /**
  * Publishing end to end: a real daemon plans and runs the publish job, whose trainer process uploads
- * through huggingface_hub to the Hub stand-in (python/tests/hub_standin.py) on 127.0.0.1. The model's
- * files are the ones its training and export jobs would leave (an adapter folder, GGUF files of which one
- * is over the stand-in's 1 MiB LFS threshold); their bytes are random, since only their transfer is tested.
+ * through huggingface_hub to the Hub stand-in on 127.0.0.1 (publish-fixture.ts).
  */
-const TOKEN = "hf_standin_token";
-const STARTER = join(__dirname, "../../../datasets/starter-claudesidian-3");
-const HUB_ENV = ["HF_ENDPOINT", "HF_TOKEN", "HF_HOME", "HF_HUB_DISABLE_XET"] as const;
-
 let work: string;
 let daemon: TestDaemon;
-let hub: ChildProcess;
-let endpoint: string;
+let hub: HubStandin;
 let model: string;
 let untrained: string;
-const savedEnv: Record<string, string | undefined> = {};
-
-function writeFile(path: string, content: string | Buffer): void {
-  mkdirSync(join(path, ".."), { recursive: true });
-  writeFileSync(path, content);
-}
-
-async function hubState(): Promise<Record<string, any>> {
-  const reply = await fetch(`${endpoint}/standin/state`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  return (await reply.json()) as Record<string, any>;
-}
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "vt-publish-"));
-  const { python } = await ensurePythonEnv();
-  hub = spawn(python, [join(PYTHON_DIR, "tests", "hub_standin.py"), TOKEN], { stdio: ["pipe", "pipe", "inherit"] });
-  endpoint = await new Promise<string>((resolve) =>
-    createInterface({ input: hub.stdout as NodeJS.ReadableStream }).once("line", resolve),
-  );
-  for (const name of HUB_ENV) savedEnv[name] = process.env[name];
-  Object.assign(process.env, {
-    HF_ENDPOINT: endpoint,
-    HF_TOKEN: TOKEN,
-    HF_HOME: join(work, "hf-home"),
-    HF_HUB_DISABLE_XET: "1",
-  });
-
-  const dataDir = prepareDataDir(join(work, "data"));
-  cpSync(STARTER, join(dataDir.datasets, "starter"), { recursive: true });
-  const run = join(work, "run");
-  writeFile(join(run, "adapter", "adapter_config.json"), JSON.stringify({ r: 8, peft_type: "LORA" }));
-  writeFile(join(run, "adapter", "adapter_model.safetensors"), randomBytes(40_000));
-  writeFile(join(run, "training.json"), JSON.stringify({ model: "google/gemma-3-270m-it", steps: 40 }));
-  const gguf = join(work, "export");
-  const files = [
-    { name: "model-f16.gguf", kind: "f16", bytes: 3000 },
-    { name: "model-q4_k_m.gguf", kind: "q4_k_m", bytes: 1_500_000 },
-    { name: "adapter-f16.gguf", kind: "adapter", bytes: 5000 },
-  ];
-  const exported = files.map(({ name, kind, bytes }) => {
-    const content = randomBytes(bytes);
-    writeFile(join(gguf, name), content);
-    return { name, kind, bytes, sha256: createHash("sha256").update(content).digest("hex") };
-  });
-  writeFile(join(gguf, "export.json"), JSON.stringify({ files: exported }));
-  const store = Store.open(dataDir.database);
-  const train = {
-    kind: "train",
-    dataset: "starter",
-    mode: "kto",
-    recipe: "tiny",
-    device: "cpu",
-    backend: "auto",
-  } as const;
-  model = storedJob(store.jobs, train, "succeeded", { run }).id;
-  storedJob(
-    store.jobs,
-    { kind: "export", run: model, quant: ["q4_k_m"], dtype: "float16", checkRows: 0 },
-    "succeeded",
-    {
-      gguf,
-    },
-  );
-  untrained = storedJob(store.jobs, train, "succeeded", { run }).id;
-  store.close();
-  daemon = await startTestDaemon({ dataDir: dataDir.root });
+  hub = await startHubStandin(work);
+  ({ model, unexported: untrained } = seedPublishableModels(join(work, "data")));
+  daemon = await startTestDaemon({ dataDir: join(work, "data") });
 }, 300_000);
 
 afterAll(async () => {
   await daemon?.stop();
-  hub?.stdin?.end();
-  for (const name of HUB_ENV) {
-    if (savedEnv[name] === undefined) delete process.env[name];
-    else process.env[name] = savedEnv[name];
-  }
+  hub?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -130,7 +54,7 @@ describe("publish", () => {
       base_model: "google/gemma-3-270m-it",
       library_name: "peft",
     });
-    expect(await hubState()).toEqual({});
+    expect(await hub.state()).toEqual({});
   });
 
   it("uploads exactly the dry run's files, the card included, in one commit to a private repo", async () => {
@@ -144,8 +68,8 @@ describe("publish", () => {
     const result = await cli("--model", model, "--repo", "alice/vault-tools", "--private");
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toMatch(/succeeded/);
-    expect(result.stdout).toContain(`${endpoint}/alice/vault-tools`);
-    const repo = (await hubState())["alice/vault-tools"];
+    expect(result.stdout).toContain(`${hub.endpoint}/alice/vault-tools`);
+    const repo = (await hub.state())["alice/vault-tools"];
     expect(repo.private).toBe(true);
     expect(repo.commits).toHaveLength(1);
     expect(Object.keys(repo.files).sort()).toEqual(planned.map((file) => file.path).sort());
