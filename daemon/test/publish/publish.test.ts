@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { startTestDaemon, type TestDaemon } from "../daemon-harness";
 import { runCli } from "../run-cli";
-import { type HubStandin, seedPublishableModels, startHubStandin } from "./publish-fixture";
+import { HUB_TOKEN, type HubStandin, seedPublishableModels, startHubStandin } from "./publish-fixture";
 
 /**
  * Publishing end to end: a real daemon plans and runs the publish job, whose trainer process uploads
@@ -80,6 +80,14 @@ describe("publish", () => {
         sha256: createHash("sha256").update(content).digest("hex"),
       });
     }
+    // The token reached the Hub from the daemon's environment and was written nowhere on the way.
+    const written = readdirSync(daemon.dataDir, { recursive: true, encoding: "utf8" })
+      .map((entry) => join(daemon.dataDir, entry))
+      .filter((path) => statSync(path).isFile() && readFileSync(path).includes(HUB_TOKEN));
+    expect(written).toEqual([]);
+    expect(result.stdout + result.stderr).not.toContain(HUB_TOKEN);
+    // The upload's progress, file by file, as the terminal shows it.
+    expect(result.stdout + result.stderr).toMatch(/upload model-q4_k_m\.gguf/);
   }, 120_000);
 
   it("sends the dataset only when asked, and says whether recorded call text goes with it", async () => {

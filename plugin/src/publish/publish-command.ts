@@ -41,7 +41,9 @@ export async function publishModel(services: PublishServices): Promise<void> {
     const job = await services.daemon.call(ROUTES.submitJob, {
       body: { kind: "publish", model: choice.model.id, ...choice.options },
     });
-    await followJob(services.daemon, services.feed, job, `Publishing to ${plan.repo}`);
+    const finished = await followJob(services.daemon, services.feed, job, `Publishing to ${plan.repo}`);
+    const url = finished.artefacts.url;
+    if (finished.state === "succeeded" && url) new Notice(`Published: ${url}`, NOTICE_MS);
   } catch (error) {
     new Notice(`Vault Tuner could not publish: ${describeError(error)}`, NOTICE_MS);
   }
