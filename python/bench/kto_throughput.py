@@ -34,6 +34,9 @@ The trainer itself fails a run whose processes end with different adapters.
 
 --liger swaps Qwen2's RMSNorm, rotary embedding and SwiGLU for Liger's Triton kernels in ours (needs
 liger-kernel): a measured alternative the trainer does not use (docs/benchmarks.md says why).
+
+--peft-lora runs ours with PEFT's own LoRA forward in place of the trainer's fused one (lora_forward.py):
+what the fused forward gains.
 """
 
 from __future__ import annotations
@@ -107,9 +110,10 @@ SHARED = {
     "max_grad_norm": 0.5,
     "max_length": 1024,
 }
-# The micro-batch per size for ours and tuned TRL: the whole batch where activations fit an 80 GB card
-# without checkpointing.
-MICRO_BATCH = {"tiny": 32, "0.5b": 32, "1.5b": 16, "3b": 8, "7b": 4}
+# The micro-batch per size for ours and tuned TRL: the largest power of two up to the whole batch whose
+# activations, without checkpointing, fit an 80 GB card under tuned TRL (measured on an H200: 64 GiB at
+# 1.5B with 32 rows, 56 GiB at 3B with 16).
+MICRO_BATCH = {"tiny": 32, "0.5b": 32, "1.5b": 32, "3b": 16, "7b": 4}
 VARIANTS = ("trl-defaults", "trl-tuned", "ours")
 LORA = {
     "r": 32,
@@ -333,7 +337,12 @@ def child(args: argparse.Namespace) -> None:
                 apply_liger_kernel_to_qwen2(
                     rope=True, rms_norm=True, swiglu=True, cross_entropy=False, fused_linear_cross_entropy=False
                 )
-            if args.child == "ours":
+            if args.child == "ours" and args.peft_lora:
+                from unittest import mock
+
+                with mock.patch("vault_tuner_train.fast_kto.fuse_lora_updates", lambda model: 0):
+                    result = run_ours(*paths, args)
+            elif args.child == "ours":
                 result = run_ours(*paths, args)
             else:
                 result = run_trl(*paths, args, tuned=args.child == "trl-tuned")
@@ -404,6 +413,7 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
     tokens = sum(len(tokenizer(row["prompt"] + row["completion"]).input_ids) for row in rows)
     card = torch.cuda.get_device_name() if args.device == "cuda" else "CPU"
     trl_version = version("trl")
+    kernels = "liger" if args.liger else "peft-lora" if args.peft_lora else "transformers"
     results = []
     for name in args.variants.split(","):
         several = name == "ours" and args.gpus > 1
@@ -436,6 +446,7 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
             str(args.gpus if several else 1),
             *(["--load-in-4bit"] if args.load_in_4bit else []),
             *(["--liger"] if args.liger else []),
+            *(["--peft-lora"] if args.peft_lora else []),
             *(["--profile-to", str(work / f"profile-{size}-{name}.txt")] if args.profile else []),
         ]
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "TQDM_DISABLE": "1"})
@@ -453,7 +464,7 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
             "gpus": args.gpus if name == "ours" else 1,
             "memory_gib": args.memory_gib or None,
             "weights": "4-bit" if args.load_in_4bit else "bf16",
-            "kernels": "liger" if args.liger and name == "ours" else "transformers",
+            "kernels": kernels if name == "ours" else "transformers",
             "examples": len(rows),
             "tokens": tokens,
             "params": parameters,
@@ -503,7 +514,7 @@ def print_table(rows: list[dict]) -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         trainer = row["trainer"] + (" (4-bit)" if row["weights"] == "4-bit" else "")
-        trainer += " (Liger)" if row.get("kernels") == "liger" else ""
+        trainer += {"liger": " (Liger)", "peft-lora": " (PEFT's LoRA forward)"}.get(row.get("kernels", ""), "")
         cells = [row["size"], trainer, row["gpus"], row["prefix_tokens"] or "-", row["memory_gib"] or "-"]
         if row.get("oom"):
             cells += ["out of memory", "", row["peak_gib"], "", "", "", ""]
@@ -542,6 +553,9 @@ def main() -> None:
     )
     arguments.add_argument(
         "--liger", action="store_true", help="ours with Liger's RMSNorm, RoPE and SwiGLU kernels (needs liger-kernel)"
+    )
+    arguments.add_argument(
+        "--peft-lora", action="store_true", help="ours with PEFT's own LoRA forward (what the fused one gains)"
     )
     arguments.add_argument(
         "--profile",

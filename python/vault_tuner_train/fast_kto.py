@@ -32,6 +32,7 @@ import torch.nn.functional as F
 from trl import KTOTrainer
 
 from .head_logps import head_logps
+from .lora_forward import fuse_lora_updates
 from .packed_attention import LAYOUT_KEYS, flash_unavailable_reason, packed_attention, packed_inputs
 from .packing import SEQUENCES, PackingCollator
 
@@ -183,6 +184,8 @@ class FastKTOTrainer(KTOTrainer):
             super().__init__(*args, **kwargs)
         if self._fast and (self.args.bf16 or self.args.fp16):
             lora_inputs_stay_16_bit(self.model)
+        if self._fast:
+            fuse_lora_updates(self.model)
 
     def _reference(self):
         """The frozen reference: a separate model, or the policy with its LoRA adapter switched off."""
