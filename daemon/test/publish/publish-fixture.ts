@@ -30,9 +30,10 @@ export async function startHubStandin(home: string): Promise<HubStandin> {
   const hub: ChildProcess = spawn(python, [join(PYTHON_DIR, "tests", "hub_standin.py"), HUB_TOKEN], {
     stdio: ["pipe", "pipe", "inherit"],
   });
-  const endpoint = await new Promise<string>((resolve) =>
-    createInterface({ input: hub.stdout as NodeJS.ReadableStream }).once("line", resolve),
-  );
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: hub.stdout as NodeJS.ReadableStream }).once("line", resolve);
+    hub.once("exit", (code) => reject(new Error(`the Hub stand-in exited (${code}) before printing its address`)));
+  });
   const saved = Object.fromEntries(HUB_ENV.map((name) => [name, process.env[name]]));
   Object.assign(process.env, {
     HF_ENDPOINT: endpoint,
