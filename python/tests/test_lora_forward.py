@@ -81,3 +81,25 @@ def test_fused_lora_forward_leaves_the_switched_off_adapter_and_other_layers_to_
         want = plain(input_ids=ids).logits
     assert torch.allclose(switched_off, want, atol=1e-6)
     assert not torch.allclose(adapted, switched_off, atol=1e-3), "the adapter must change the output"
+
+
+def test_a_copied_model_falls_back_to_peft_on_its_own_layers(tiny_model):
+    import copy
+
+    import torch
+
+    from vault_tuner_train.lora_forward import fuse_lora_updates
+
+    model = peft_model(tiny_model, 0.0)
+    fuse_lora_updates(model)
+    copied = copy.deepcopy(model)
+    ids = torch.randint(0, model.config.vocab_size, (1, 16))
+    model.eval()
+    copied.eval()
+    with torch.no_grad():
+        with model.disable_adapter():
+            base = model(input_ids=ids).logits
+        # The copy's adapter switched off, the original's on: the copy must answer as the base does.
+        with copied.disable_adapter():
+            assert torch.allclose(copied(input_ids=ids).logits, base, atol=1e-6)
+        assert not torch.allclose(model(input_ids=ids).logits, base, atol=1e-3)

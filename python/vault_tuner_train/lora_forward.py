@@ -20,25 +20,24 @@ from typing import Any
 import torch
 
 
-def _fused_forward(original):
-    def forward(self, x: torch.Tensor, *args: Any, **kwargs: Any) -> torch.Tensor:
-        active = self.active_adapters
-        if args or kwargs or self.disable_adapters or self.merged or len(active) != 1:
-            return original(x, *args, **kwargs)
-        name = active[0]
-        if name not in self.lora_A or name in self.lora_variant or self.lora_B[name].bias is not None:
-            return original(x, *args, **kwargs)
-        lora_a, lora_b = self.lora_A[name], self.lora_B[name]
-        # PEFT casts x to the adapter's dtype where autocast does not match them up; that case stays PEFT's.
-        if x.dtype != lora_a.weight.dtype and not torch.is_autocast_enabled(x.device.type):
-            return original(x, *args, **kwargs)
-        result = self.base_layer(x)
-        low_rank = lora_a(self.lora_dropout[name](x)) * self.scaling[name]
-        width = result.shape[-1]
-        summed = torch.addmm(result.reshape(-1, width), low_rank.reshape(-1, low_rank.shape[-1]), lora_b.weight.t())
-        return summed.view(result.shape)
-
-    return forward
+def _fused_forward(self, x: torch.Tensor, *args: Any, **kwargs: Any) -> torch.Tensor:
+    # PEFT's own forward, looked up on the class (a copied model's layers then fall back to themselves).
+    peft_forward = type(self).forward
+    active = self.active_adapters
+    if args or kwargs or self.disable_adapters or self.merged or len(active) != 1:
+        return peft_forward(self, x, *args, **kwargs)
+    name = active[0]
+    if name not in self.lora_A or name in self.lora_variant or self.lora_B[name].bias is not None:
+        return peft_forward(self, x, *args, **kwargs)
+    lora_a, lora_b = self.lora_A[name], self.lora_B[name]
+    # PEFT casts x to the adapter's dtype where autocast does not match them up; that case stays PEFT's.
+    if x.dtype != lora_a.weight.dtype and not torch.is_autocast_enabled(x.device.type):
+        return peft_forward(self, x, *args, **kwargs)
+    result = self.base_layer(x)
+    low_rank = lora_a(self.lora_dropout[name](x)) * self.scaling[name]
+    width = result.shape[-1]
+    summed = torch.addmm(result.reshape(-1, width), low_rank.reshape(-1, low_rank.shape[-1]), lora_b.weight.t())
+    return summed.view(result.shape)
 
 
 def fuse_lora_updates(model: Any) -> int:
@@ -49,6 +48,6 @@ def fuse_lora_updates(model: Any) -> int:
     for module in model.modules():
         # The exact class: LoRA on quantized bases (bitsandbytes' layers) and subclasses keep their forward.
         if type(module) is Linear and "forward" not in vars(module):
-            module.forward = types.MethodType(_fused_forward(module.forward), module)
+            module.forward = types.MethodType(_fused_forward, module)
             fused += 1
     return fused
