@@ -183,3 +183,21 @@ def torch_equal(first, second) -> bool:
     import torch
 
     return torch.allclose(first, second, rtol=1e-5, atol=1e-7)
+
+
+def test_batches_collated_in_a_worker_process_give_the_same_reference_and_step(tiny_model, starter_dataset, tmp_path):
+    """dataloader_num_workers holds for the fast reference pass as for the training loop (as in KTOTrainer's
+    own pass): with the collator in a worker process, the reference column and the first step are those of
+    collating in the trainer's own process."""
+    _, inline = build_trainers(tiny_model, starter_dataset, tmp_path / "inline", precompute=True, packed=True)
+    _, worker = build_trainers(
+        tiny_model, starter_dataset, tmp_path / "worker", precompute=True, packed=True, dataloader_num_workers=1
+    )
+    assert worker.get_train_dataloader().base_dataloader.num_workers == 1
+    assert worker.train_dataset["ref_logps"] == pytest.approx(inline.train_dataset["ref_logps"], abs=1e-6)
+    assert worker.train_dataset["ref_KL_logps"] == pytest.approx(inline.train_dataset["ref_KL_logps"], abs=1e-6)
+    losses = []
+    for trainer in (inline, worker):
+        trainer.args.max_steps, trainer.args.logging_steps = 1, 1
+        losses.append(trainer.train().training_loss)
+    assert losses[1] == pytest.approx(losses[0], abs=1e-6)

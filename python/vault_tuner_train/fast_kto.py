@@ -225,22 +225,29 @@ class FastKTOTrainer(KTOTrainer):
             return super()._precompute_ref_logps(dataset, name, batch_size)
         # Each process takes every n-th batch; gathering in step order puts the rows back in dataset order
         # (and drops the rows accelerate repeats to even out the last step), so every process ends with
-        # the whole column, as KTOTrainer's own pass does.
+        # the whole column, as KTOTrainer's own pass does. The results stay on the GPU until the end:
+        # reading each batch's back would leave the GPU idle while the next one is collated.
         loader = self.accelerator.prepare(
-            DataLoader(dataset, batch_size=batch_size, collate_fn=self.data_collator, shuffle=False)
+            DataLoader(
+                dataset,
+                batch_size=batch_size,
+                collate_fn=self.data_collator,
+                shuffle=False,
+                num_workers=self.args.dataloader_num_workers,
+            )
         )
         logps, kl_logps = [], []
         for batch in loader:
             row_logps, row_kl_logps = self.compute_ref_log_probs(self.model, batch)
             if row_kl_logps is None:
-                logps.append(self.accelerator.gather_for_metrics(row_logps.float()).cpu())
+                logps.append(self.accelerator.gather_for_metrics(row_logps.float()))
             else:
                 row_logps, row_kl_logps = self.accelerator.gather_for_metrics((row_logps.float(), row_kl_logps.float()))
-                logps.append(row_logps.cpu())
-                kl_logps.append(row_kl_logps.cpu())
-        dataset = dataset.add_column("ref_logps", torch.cat(logps).tolist())
+                logps.append(row_logps)
+                kl_logps.append(row_kl_logps)
+        dataset = dataset.add_column("ref_logps", torch.cat(logps).cpu().tolist())
         if self.calculate_KL:
-            dataset = dataset.add_column("ref_KL_logps", torch.cat(kl_logps).tolist())
+            dataset = dataset.add_column("ref_KL_logps", torch.cat(kl_logps).cpu().tolist())
         return dataset
 
     def compute_ref_log_probs(self, model, inputs):
