@@ -20,7 +20,10 @@ Qwen2.5-7B's shape; --load-in-4bit loads every variant's weights in 4 bits, as Q
 
 All share the learning rate, schedule, warm-up, beta, class weights, LoRA (r 32 on every projection),
 bf16 and AdamW. Time counts from building the trainer (tokenizing; the reference pass where there is
-one) to the end of training; loading the model is left out of all. Model FLOPs per example are
+one) to the end of training; loading the model is left out of all. Beside that end-to-end time each row
+gives the training loop's steady pace: step_s, the median time between optimizer steps after the first
+five, and the loop's MFU from it (8NT an example, 12NT for trl-defaults, whose reference runs live),
+which vary far less between runs on one machine than the end-to-end figures. Model FLOPs per example are
 12 * N * T (policy forward and backward 6NT, the KL forward 2NT, two reference forwards 4NT; N counts
 every weight matrix including the output head, T the example's tokens), so MFU compares the same work;
 with a shared prefix T counts every row whole, so MFU there is the work the rows stand for, not the
@@ -45,6 +48,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -96,6 +100,8 @@ SHAPES = {
     },
 }
 VOCAB = 151936
+# Steps left out of the steady pace (step_s): the first ones load kernels and warm the allocator.
+WARM_STEPS = 5
 CHAT_TEMPLATE = (
     "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
     "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
@@ -198,6 +204,7 @@ def run_ours(model: Path, dataset: Path, out: Path, args: argparse.Namespace) ->
     from vault_tuner_train.train import train
 
     recipe_file = out.parent / f"{out.name}.yaml"
+    events = out.parent / f"{out.name}.events.jsonl"
     recipe_file.write_text(
         yaml.safe_dump(
             {
@@ -237,16 +244,30 @@ def run_ours(model: Path, dataset: Path, out: Path, args: argparse.Namespace) ->
         args.steps,
         False,
         False,
-        Progress(open(os.devnull, "w")),
+        Progress(events.open("w")),
     )
-    return {"setup_s": summary["setup_s"], "train_s": summary["runtime_s"], "loss": summary["train_loss"]}
+    steps = [json.loads(line) for line in events.read_text().splitlines()]
+    return {
+        "setup_s": summary["setup_s"],
+        "train_s": summary["runtime_s"],
+        "loss": summary["train_loss"],
+        "step_s": steady_step_s([event["time"] for event in steps if event["event"] == "step"]),
+    }
+
+
+def steady_step_s(step_times: list[float]) -> float | None:
+    """The median time between optimizer steps after the first few (first kernels loaded, caches warm): the
+    training loop's pace, far less noisy from one run to the next than the end-to-end time."""
+    settled = step_times[WARM_STEPS:]
+    gaps = [later - earlier for earlier, later in zip(settled, settled[1:], strict=False)]
+    return round(statistics.median(gaps), 4) if gaps else None
 
 
 def run_trl(model: Path, dataset: Path, out: Path, args: argparse.Namespace, tuned: bool) -> dict:
     import torch
     from datasets import Dataset as HfDataset
     from peft import LoraConfig
-    from transformers import AutoModelForCausalLM
+    from transformers import AutoModelForCausalLM, TrainerCallback
     from trl import KTOConfig, KTOTrainer
 
     from vault_tuner_train.data import load_dataset, render
@@ -309,9 +330,23 @@ def run_trl(model: Path, dataset: Path, out: Path, args: argparse.Namespace, tun
         model=policy, args=config, train_dataset=HfDataset.from_list(rows), processing_class=tokenizer, peft_config=lora
     )
     setup_s = time.monotonic() - started
+    step_times: list[float] = []
+
+    class StepTimes(TrainerCallback):
+        # When each step's loss is logged, as our trainer's progress events are (logging_steps=1 in both).
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            if "loss" in (logs or {}):
+                step_times.append(time.monotonic())
+
+    trainer.add_callback(StepTimes())
     started = time.monotonic()
     result = trainer.train()
-    return {"setup_s": round(setup_s, 2), "train_s": round(time.monotonic() - started, 2), "loss": result.training_loss}
+    return {
+        "setup_s": round(setup_s, 2),
+        "train_s": round(time.monotonic() - started, 2),
+        "loss": result.training_loss,
+        "step_s": steady_step_s(step_times),
+    }
 
 
 def child(args: argparse.Namespace) -> None:
@@ -485,6 +520,16 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
                 ),
                 "loss": round(result["loss"], 5),
             }
+            if result.get("step_s"):
+                # The training loop at its steady pace: 8NT an example (policy forward and backward, the KL
+                # forward), 12NT where the reference runs live every step (trl-defaults).
+                per_example = (12 if name == "trl-defaults" else 8) * parameters * tokens / len(rows)
+                loop = args.batch * row["gpus"] / result["step_s"]
+                row |= {
+                    "step_s": result["step_s"],
+                    "loop_examples_per_s": round(loop, 2),
+                    "loop_mfu_pct": round(100 * per_example * loop / (peak_tflops(card) * 1e12 * row["gpus"]), 1),
+                }
         results.append(row)
         print(json.dumps(row), flush=True)
     return results
@@ -509,18 +554,18 @@ def model_parameters(folder: Path) -> int:
 def print_table(rows: list[dict]) -> None:
     print(
         "| model | trainer | GPUs | prefix | cap GiB | examples/s | tokens/s | peak GiB | MFU % | setup s | train s"
-        " | mean loss |"
+        " | step s | loop MFU % | mean loss |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         trainer = row["trainer"] + (" (4-bit)" if row["weights"] == "4-bit" else "")
         trainer += {"liger": " (Liger)", "peft-lora": " (PEFT's LoRA forward)"}.get(row.get("kernels", ""), "")
         cells = [row["size"], trainer, row["gpus"], row["prefix_tokens"] or "-", row["memory_gib"] or "-"]
         if row.get("oom"):
-            cells += ["out of memory", "", row["peak_gib"], "", "", "", ""]
+            cells += ["out of memory", "", row["peak_gib"], "", "", "", "", "", ""]
         else:
             cells += [row["examples_per_s"], f"{row['tokens_per_s']:,}", row["peak_gib"], row["mfu_pct"]]
-            cells += [row["setup_s"], row["train_s"], row["loss"]]
+            cells += [row["setup_s"], row["train_s"], row.get("step_s", "-"), row.get("loop_mfu_pct", "-"), row["loss"]]
         print("| " + " | ".join(str(cell) for cell in cells) + " |")
     for size in dict.fromkeys(row["size"] for row in rows):
         measured = {row["trainer"]: row for row in rows if row["size"] == size and not row.get("oom")}
