@@ -40,6 +40,13 @@ liger-kernel): a measured alternative the trainer does not use (docs/benchmarks.
 
 --peft-lora runs ours with PEFT's own LoRA forward in place of the trainer's fused one (lora_forward.py):
 what the fused forward gains.
+
+Where the loop's time goes: --gpu-busy traces the GPU's kernels through each training loop and adds
+loop_gpu_busy_pct, the share of the loop's wall time in which a kernel ran (the tracer slows the loop by
+about a tenth), and the idle time in gaps of a millisecond or more; far below 100% the host, launching
+kernels, sets the pace. --trace writes a Chrome trace (Python calls, operators and kernels) of three
+steady steps to WORKDIR/trace-SIZE-VARIANT.json.gz, for chrome://tracing or Perfetto. --optimizer names
+transformers' optimizer for every variant (default adamw_torch).
 """
 
 from __future__ import annotations
@@ -115,6 +122,7 @@ SHARED = {
     "scheduler": "cosine",
     "max_grad_norm": 0.5,
     "max_length": 1024,
+    "optimizer": "adamw_torch",
 }
 # The micro-batch per size for ours and tuned TRL: the largest power of two up to the whole batch whose
 # activations, without checkpointing, fit an 80 GB card under tuned TRL (measured on an H200: 64 GiB at
@@ -217,7 +225,7 @@ def run_ours(model: Path, dataset: Path, out: Path, args: argparse.Namespace) ->
                 "gradient_checkpointing": False,
                 "precompute_ref_log_probs": True,
                 "load_in_4bit": args.load_in_4bit,
-                "optimizer": "adamw_torch",
+                "optimizer": args.optimizer,
                 "precision": "bf16",
                 "learning_rate": SHARED["learning_rate"],
                 "max_length": args.max_length,
@@ -308,7 +316,7 @@ def run_trl(model: Path, dataset: Path, out: Path, args: argparse.Namespace, tun
         beta=SHARED["beta"],
         desirable_weight=SHARED["desirable_weight"],
         undesirable_weight=SHARED["undesirable_weight"],
-        optim="adamw_torch",
+        optim=args.optimizer,
         use_cpu=not cuda,
         bf16=cuda,
         report_to=[],
@@ -363,8 +371,10 @@ def child(args: argparse.Namespace) -> None:
         torch.cuda.reset_peak_memory_stats()
     paths = (Path(args.model), Path(args.dataset), Path(args.out))
     profiler = profiled(args.profile_to) if args.profile_to else nullcontext()
+    busy: dict[str, float] = {}
+    watched = loop_gpu_busy(busy) if args.gpu_busy else traced_steps(args.trace_to) if args.trace_to else nullcontext()
     try:
-        with profiler:
+        with profiler, watched:
             if args.liger and args.child == "ours":
                 from liger_kernel.transformers import apply_liger_kernel_to_qwen2
 
@@ -383,6 +393,7 @@ def child(args: argparse.Namespace) -> None:
                 result = run_trl(*paths, args, tuned=args.child == "trl-tuned")
     except torch.OutOfMemoryError:
         result = {"oom": True}
+    result |= busy
     result["peak_gib"] = round(
         (torch.cuda.max_memory_allocated() if cuda else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
         / 2**30,
@@ -420,6 +431,82 @@ def profiled(report: str):
         out.write("\n")
         out.write(events.table(sort_by="self_cpu_time_total", row_limit=30, max_name_column_width=90))
         out.write("\n" + python.getvalue())
+
+
+@contextmanager
+def loop_gpu_busy(into: dict):
+    """Times the training loop (Trainer.train) with the GPU's kernels traced, and puts in `into` the share
+    of the loop's wall time in which some kernel ran, and the idle time in gaps of a millisecond or more.
+    Below about 90% the host, not the GPU, sets the pace. Only the kernels are traced (no host-side
+    operator records), which keeps the tracer's own cost on the host small."""
+    from unittest import mock
+
+    import torch
+    from torch.autograd import DeviceType
+    from torch.profiler import ProfilerActivity, profile
+    from transformers import Trainer
+
+    untraced = Trainer.train
+
+    def traced(self, *args, **kwargs):
+        torch.cuda.synchronize()
+        with profile(activities=[ProfilerActivity.CUDA]) as tracer:
+            started = time.monotonic()
+            result = untraced(self, *args, **kwargs)
+            torch.cuda.synchronize()
+            wall = time.monotonic() - started
+        spans = sorted(
+            (event.time_range.start, event.time_range.end)
+            for event in tracer.events()
+            # Kernels, copies and fills: not the ranges that annotate them.
+            if event.device_type == DeviceType.CUDA
+            and not event.is_user_annotation
+            and event.time_range.end > event.time_range.start
+        )
+        busy_us = idle_gaps_us = 0.0
+        reach = spans[0][0] if spans else 0.0
+        for start, end in spans:
+            if start > reach and start - reach >= 1000:
+                idle_gaps_us += start - reach
+            busy_us += max(0.0, end - max(start, reach))
+            reach = max(reach, end)
+        into["loop_gpu_busy_pct"] = round(100 * busy_us / 1e6 / wall, 1)
+        into["loop_idle_in_gaps_over_1ms_s"] = round(idle_gaps_us / 1e6, 2)
+        return result
+
+    with mock.patch.object(Trainer, "train", traced):
+        yield
+
+
+@contextmanager
+def traced_steps(path: str, skip: int = WARM_STEPS + 3, steps: int = 3):
+    """Writes a Chrome trace (gzipped) of `steps` optimizer steps after the first `skip`: the host's Python
+    calls and operators beside the GPU's kernels, to see what the host does while the GPU waits."""
+    from unittest import mock
+
+    from torch.profiler import ProfilerActivity, profile, schedule
+    from transformers import Trainer, TrainerCallback
+
+    tracer = profile(
+        activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA],
+        schedule=schedule(wait=skip, warmup=1, active=steps, repeat=1),
+        with_stack=True,
+        on_trace_ready=lambda done: done.export_chrome_trace(path),
+    )
+
+    class Stepper(TrainerCallback):
+        def on_step_end(self, args, state, control, **kwargs):
+            tracer.step()
+
+    untraced = Trainer.train
+
+    def train(self, *args, **kwargs):
+        self.add_callback(Stepper())
+        with tracer:
+            return untraced(self, *args, **kwargs)
+
+    with mock.patch.object(Trainer, "train", train):
+        yield
 
 
 def peak_tflops(name: str) -> float:
@@ -483,6 +570,10 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
             *(["--liger"] if args.liger else []),
             *(["--peft-lora"] if args.peft_lora else []),
             *(["--profile-to", str(work / f"profile-{size}-{name}.txt")] if args.profile else []),
+            *(["--gpu-busy"] if args.gpu_busy else []),
+            *(["--trace-to", str(work / f"trace-{size}-{name}.json.gz")] if args.trace else []),
+            "--optimizer",
+            args.optimizer,
         ]
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "TQDM_DISABLE": "1"})
         line = next((line for line in done.stdout.splitlines() if line.startswith("RESULT ")), None)
@@ -520,6 +611,7 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
                 ),
                 "loss": round(result["loss"], 5),
             }
+            row |= {key: result[key] for key in ("loop_gpu_busy_pct", "loop_idle_in_gaps_over_1ms_s") if key in result}
             if result.get("step_s"):
                 # The training loop at its steady pace: 8NT an example (policy forward and backward, the KL
                 # forward), 12NT where the reference runs live every step (trl-defaults).
@@ -554,18 +646,19 @@ def model_parameters(folder: Path) -> int:
 def print_table(rows: list[dict]) -> None:
     print(
         "| model | trainer | GPUs | prefix | cap GiB | examples/s | tokens/s | peak GiB | MFU % | setup s | train s"
-        " | step s | loop MFU % | mean loss |"
+        " | step s | loop MFU % | loop GPU busy % | mean loss |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         trainer = row["trainer"] + (" (4-bit)" if row["weights"] == "4-bit" else "")
         trainer += {"liger": " (Liger)", "peft-lora": " (PEFT's LoRA forward)"}.get(row.get("kernels", ""), "")
         cells = [row["size"], trainer, row["gpus"], row["prefix_tokens"] or "-", row["memory_gib"] or "-"]
         if row.get("oom"):
-            cells += ["out of memory", "", row["peak_gib"], "", "", "", "", "", ""]
+            cells += ["out of memory", "", row["peak_gib"], "", "", "", "", "", "", ""]
         else:
             cells += [row["examples_per_s"], f"{row['tokens_per_s']:,}", row["peak_gib"], row["mfu_pct"]]
-            cells += [row["setup_s"], row["train_s"], row.get("step_s", "-"), row.get("loop_mfu_pct", "-"), row["loss"]]
+            cells += [row["setup_s"], row["train_s"], row.get("step_s", "-"), row.get("loop_mfu_pct", "-")]
+            cells += [row.get("loop_gpu_busy_pct", "-"), row["loss"]]
         print("| " + " | ".join(str(cell) for cell in cells) + " |")
     for size in dict.fromkeys(row["size"] for row in rows):
         measured = {row["trainer"]: row for row in rows if row["size"] == size and not row.get("oom")}
@@ -607,6 +700,19 @@ def main() -> None:
         action="store_true",
         help="run each variant under PyTorch's profiler (slower): WORKDIR/profile-SIZE-VARIANT.txt",
     )
+    arguments.add_argument(
+        "--gpu-busy",
+        action="store_true",
+        help="trace the GPU's kernels in the training loop: the share of it the GPU was busy (loop_gpu_busy_pct)",
+    )
+    arguments.add_argument(
+        "--trace",
+        action="store_true",
+        help="write a Chrome trace of three steady training steps: WORKDIR/trace-SIZE-VARIANT.json.gz",
+    )
+    arguments.add_argument(
+        "--optimizer", default=SHARED["optimizer"], help="transformers' optim name, the same for every variant"
+    )
     arguments.add_argument("--workdir", default="/tmp/kto-throughput")
     arguments.add_argument("--json", help="also write the rows to this file")
     arguments.add_argument(
@@ -617,6 +723,7 @@ def main() -> None:
     arguments.add_argument("--dataset", help=argparse.SUPPRESS)
     arguments.add_argument("--out", help=argparse.SUPPRESS)
     arguments.add_argument("--profile-to", help=argparse.SUPPRESS)
+    arguments.add_argument("--trace-to", help=argparse.SUPPRESS)
     arguments.add_argument("--max-length", type=int, help=argparse.SUPPRESS)
     given = arguments.parse_args()
     if given.child:

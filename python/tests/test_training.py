@@ -309,6 +309,8 @@ def test_two_processes_train_data_parallel_and_stay_in_step(tiny_model, starter_
     assert [step["step"] for step in steps] == [1, 2, 3]
     # At step 1 the policy is its own reference: 0.5 only if each row met its own precomputed log-probs.
     assert abs(steps[0]["loss"] - 0.5) < 1e-4
+    # The metrics are summed over both processes' rows when the trainer logs (a collective at each step).
+    assert all({"kl", "rewards_chosen", "rewards_rejected", "rewards_margins"} <= set(step) for step in steps)
     summary = json.loads((out / "training.json").read_text())
     assert summary["processes"] == 2 and summary["steps"] == 3
     assert (out / "adapter" / "adapter_model.safetensors").is_file()

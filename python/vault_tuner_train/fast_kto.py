@@ -180,6 +180,8 @@ class FastKTOTrainer(KTOTrainer):
         self._packed = packed and self._fast
         if self._packed:
             kwargs["data_collator"] = PackingCollator(config.max_length)
+        # Each micro-batch's metric sums, on the device, until the trainer next logs (read_metrics).
+        self._unread_metrics: list[tuple[str, torch.Tensor]] = []
         with _reference_cache_unhashed() if self._fast else nullcontext():
             super().__init__(*args, **kwargs)
         if self._fast and (self.args.bf16 or self.args.fp16):
@@ -280,8 +282,9 @@ class FastKTOTrainer(KTOTrainer):
         else:
             ref_logps, ref_kl_logps = self.compute_ref_log_probs(model, batch)
 
+        # TRL's KL estimate: this micro-batch's mean, averaged over the data-parallel processes.
         kl = (
-            (kl_logps - ref_kl_logps).mean().detach().clamp(min=0)
+            self.accelerator.gather_for_metrics((kl_logps - ref_kl_logps).mean().detach()).mean().clamp(min=0)
             if self.calculate_KL
             else torch.zeros((), device=logps.device)
         )
@@ -300,8 +303,9 @@ class FastKTOTrainer(KTOTrainer):
     def _record_metrics(
         self, mode: str, batch: dict, desirable: torch.Tensor, logps, logratios, kl, stats: dict
     ) -> None:
-        """The metrics KTOTrainer logs, from completion positions only (where TRL's masks leave them). Every
-        sum is taken on the device and read back in one transfer: one synchronisation per micro-batch."""
+        """Keeps the sums behind the metrics KTOTrainer logs, from completion positions only (where TRL's masks
+        leave them), on the device: they are read back when the trainer logs, all micro-batches' at once, so
+        that the training loop does not wait for the GPU between the forward and backward passes."""
         rewards, logps = (self.beta * logratios).detach(), logps.detach()
         tokens_in_rows = batch["row_tokens"] if self._packed else batch["attention_mask"].sum()
         sums = [kl, stats["entropy"].sum(), stats["tokens"].sum(), tokens_in_rows]
@@ -314,7 +318,28 @@ class FastKTOTrainer(KTOTrainer):
                 (rewards * weight).nansum(),
                 (logps * weight).nansum(),
             ]
-        kl_value, entropy, tokens, row_tokens, *by_label = torch.stack([value.float() for value in sums]).tolist()
+        self._unread_metrics.append((mode, torch.stack([value.float() for value in sums])))
+
+    def read_metrics(self) -> None:
+        """Moves the recorded sums into KTOTrainer's metrics in one transfer, summed over the data-parallel
+        processes as TRL's are (the KL, already averaged over them, stays as it is)."""
+        if not self._unread_metrics:
+            return
+        modes = [mode for mode, _ in self._unread_metrics]
+        # (processes, micro-batches, sums): every process has recorded the same micro-batches.
+        gathered = self.accelerator.gather(torch.stack([sums for _, sums in self._unread_metrics])[None])
+        self._unread_metrics.clear()
+        totals = gathered.sum(0)
+        totals[:, 0] = gathered[0, :, 0]
+        for mode, values in zip(modes, totals.tolist(), strict=True):
+            self._add_metrics(mode, values)
+
+    def log(self, logs: dict[str, float], start_time: float | None = None) -> None:
+        self.read_metrics()
+        super().log(logs, start_time)
+
+    def _add_metrics(self, mode: str, values: list[float]) -> None:
+        kl_value, entropy, tokens, row_tokens, *by_label = values
         metrics = self._metrics[mode]
         metrics["kl"].append(kl_value)
         metrics["entropy"].append(entropy / tokens if tokens > 0 else 0.0)
