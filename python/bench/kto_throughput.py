@@ -41,6 +41,10 @@ liger-kernel): a measured alternative the trainer does not use (docs/benchmarks.
 --peft-lora runs ours with PEFT's own LoRA forward in place of the trainer's fused one (lora_forward.py):
 what the fused forward gains.
 
+--compile runs ours with each decoder layer under torch.compile (dynamic shapes), a measured alternative
+the trainer does not use yet: fewer, fused kernels for the host to issue. The layers compile at the first
+training step, so compiling counts in train s and step s shows the compiled pace.
+
 Where the loop's time goes: --gpu-busy traces the GPU's kernels through each training loop and adds
 loop_gpu_busy_pct, the share of the loop's wall time in which a kernel ran (the tracer slows the loop by
 about a tenth), and the idle time in gaps of a millisecond or more; far below 100% the host, launching
@@ -382,10 +386,10 @@ def child(args: argparse.Namespace) -> None:
                 apply_liger_kernel_to_qwen2(
                     rope=True, rms_norm=True, swiglu=True, cross_entropy=False, fused_linear_cross_entropy=False
                 )
-            if args.child == "ours" and args.peft_lora:
+            if args.child == "ours" and (args.peft_lora or args.compile):
                 from unittest import mock
 
-                with mock.patch("vault_tuner_train.fast_kto.fuse_lora_updates", lambda model: 0):
+                with mock.patch("vault_tuner_train.fast_kto.fuse_lora_updates", model_setup(args)):
                     result = run_ours(*paths, args)
             elif args.child == "ours":
                 result = run_ours(*paths, args)
@@ -401,6 +405,22 @@ def child(args: argparse.Namespace) -> None:
     )
     if os.environ.get("RANK", "0") == "0":  # with several GPUs, the first process reports (its own peak)
         print("RESULT " + json.dumps(result), flush=True)
+
+
+def model_setup(args: argparse.Namespace):
+    """The trainer's last step on its model (fuse_lora_updates), as --peft-lora and --compile change it."""
+    from vault_tuner_train.fast_kto import fuse_lora_updates
+
+    def setup(model) -> int:
+        fused = 0 if args.peft_lora else fuse_lora_updates(model)
+        if args.compile:
+            # Each decoder layer on its own: one compiled graph serves every layer, and the packed length,
+            # which changes with every micro-batch, is a dynamic dimension rather than a recompile.
+            for layer in model.get_base_model().get_decoder().layers:
+                layer.compile(dynamic=True)
+        return fused
+
+    return setup
 
 
 @contextmanager
@@ -536,6 +556,7 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
     card = torch.cuda.get_device_name() if args.device == "cuda" else "CPU"
     trl_version = version("trl")
     kernels = "liger" if args.liger else "peft-lora" if args.peft_lora else "transformers"
+    kernels += "+compiled" if args.compile else ""
     results = []
     for name in args.variants.split(","):
         several = name == "ours" and args.gpus > 1
@@ -569,6 +590,7 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
             *(["--load-in-4bit"] if args.load_in_4bit else []),
             *(["--liger"] if args.liger else []),
             *(["--peft-lora"] if args.peft_lora else []),
+            *(["--compile"] if args.compile else []),
             *(["--profile-to", str(work / f"profile-{size}-{name}.txt")] if args.profile else []),
             *(["--gpu-busy"] if args.gpu_busy else []),
             *(["--trace-to", str(work / f"trace-{size}-{name}.json.gz")] if args.trace else []),
@@ -651,7 +673,9 @@ def print_table(rows: list[dict]) -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         trainer = row["trainer"] + (" (4-bit)" if row["weights"] == "4-bit" else "")
-        trainer += {"liger": " (Liger)", "peft-lora": " (PEFT's LoRA forward)"}.get(row.get("kernels", ""), "")
+        kernels = row.get("kernels", "").removesuffix("+compiled")
+        trainer += {"liger": " (Liger)", "peft-lora": " (PEFT's LoRA forward)"}.get(kernels, "")
+        trainer += " (compiled layers)" if row.get("kernels", "").endswith("+compiled") else ""
         cells = [row["size"], trainer, row["gpus"], row["prefix_tokens"] or "-", row["memory_gib"] or "-"]
         if row.get("oom"):
             cells += ["out of memory", "", row["peak_gib"], "", "", "", "", "", "", ""]
@@ -694,6 +718,11 @@ def main() -> None:
     )
     arguments.add_argument(
         "--peft-lora", action="store_true", help="ours with PEFT's own LoRA forward (what the fused one gains)"
+    )
+    arguments.add_argument(
+        "--compile",
+        action="store_true",
+        help="ours with each decoder layer under torch.compile (dynamic shapes); compiling counts in train s",
     )
     arguments.add_argument(
         "--profile",
