@@ -425,8 +425,9 @@ def model_setup(args: argparse.Namespace):
 
 @contextmanager
 def profiled(report: str):
-    """The whole run under PyTorch's profiler and Python's: writes where the GPU's time went, how much of the
-    run it was busy, where the host's time went, and which Python calls it went to, to `report`."""
+    """The whole run under PyTorch's profiler and Python's: writes where the GPU's time went, how long its
+    kernels ran against the run's wall time, where the host's time went, and which Python calls it went
+    to, to `report`."""
     import cProfile
     import io
     import pstats
@@ -446,7 +447,8 @@ def profiled(report: str):
     python = io.StringIO()
     pstats.Stats(calls, stream=python).sort_stats("cumulative").print_stats(70)
     with open(report, "w") as out:
-        out.write(f"wall {wall:.2f} s, GPU busy about {kernels:.2f} s ({100 * kernels / wall:.0f}%)\n\n")
+        # Over the whole run, setup included and slowed by the profilers: --gpu-busy gives the loop's share.
+        out.write(f"wall {wall:.2f} s (profiled), kernels {kernels:.2f} s of it ({100 * kernels / wall:.0f}%)\n\n")
         out.write(events.table(sort_by="self_device_time_total", row_limit=30, max_name_column_width=90))
         out.write("\n")
         out.write(events.table(sort_by="self_cpu_time_total", row_limit=30, max_name_column_width=90))
