@@ -6,9 +6,11 @@
 #   prefix    0.5B rows that share a 16,000-token prefix (the tool schemas), against the same rows without it
 #   capped    3B in bf16 and 7B in 4 bits, every run held to 24 GiB as on a 24 GB card, at micro-batches that fit it
 #   gpus      ours on two GPUs at 1.5B and 3B (the one-GPU figures come from "sizes")
+#   host      where the training loop waits for the host: ours at 0.5B and 3B with the GPU's busy share, eager
+#             and with compiled decoder layers, alternating
 # Each run writes OUT_DIR/<part>-<what>.json; the tables print on stdout.
 set -euo pipefail
-part=${1:?which part: sizes, defaults, prefix, capped or gpus}
+part=${1:?which part: sizes, defaults, prefix, capped, gpus or host}
 out=${2:?where the JSON goes}
 mkdir -p "$out"
 bench() { python "$(dirname "$0")/kto_throughput.py" "$@"; }
@@ -28,6 +30,12 @@ case "$part" in
     bench --sizes 7b --variants trl-tuned,ours --micro 2 --memory-gib 24 --load-in-4bit --json "$out/capped-7b-4bit.json"
     ;;
   gpus) bench --sizes 1.5b,3b --variants ours --gpus 2 --json "$out/gpus-2.json" ;;
+  host)
+    for size in 0.5b 3b; do
+      bench --sizes "$size" --variants ours --gpu-busy --json "$out/host-$size-eager.json"
+      bench --sizes "$size" --variants ours --gpu-busy --compile --json "$out/host-$size-compiled.json"
+    done
+    ;;
   *)
     echo "unknown part $part" >&2
     exit 2
