@@ -203,3 +203,47 @@ def test_batches_collated_in_a_worker_process_give_the_same_reference_and_step(t
         trainer.args.max_steps, trainer.args.logging_steps = 1, 1
         losses.append(trainer.train().training_loss)
     assert losses[1] == pytest.approx(losses[0], abs=1e-6)
+
+
+def test_data_parallel_processes_average_the_kl_estimate_as_trl_does(tiny_model, starter_dataset, tmp_path):
+    """Two processes under torchrun (gloo, CPU), each on its own share of the batch: KTOTrainer's loss uses
+    the KL estimate averaged over the processes, and the fast path's must equal it on each process."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tests = Path(__file__).parent
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            "--nproc-per-node",
+            "2",
+            str(tests / "data_parallel_kto_worker.py"),
+            str(tiny_model),
+            str(starter_dataset),
+            str(tmp_path),
+        ],
+        cwd=tests.parent,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = sorted(
+        (json.loads(line[len("RESULT ") :]) for line in done.stdout.splitlines() if line.startswith("RESULT ")),
+        key=lambda result: result["rank"],
+    )
+    assert [result["rank"] for result in results] == [0, 1] and results[0]["processes"] == 2
+    assert results[0]["first_row"] != results[1]["first_row"], "each process must train on its own rows"
+    # Equal up to fp32 rounding (the two compute the KL pass's log-probs in different orders), where
+    # each process keeping its own KL moves the loss by some 1e-3 (the last check: this one can fail).
+    for result in results:
+        assert result["same_rows"]
+        assert result["our_loss"] == pytest.approx(result["trl_loss"], abs=5e-5)
+    assert any(abs(result["local_kl_loss"] - result["trl_loss"]) > 1e-3 for result in results)

@@ -1,0 +1,48 @@
+"""One process of tests/test_fast_kto.py's data-parallel check, run under torchrun (two CPU processes).
+
+Each process builds KTOTrainer and FastKTOTrainer over the same model, takes its own share of the first
+batch, and computes both losses: KTOTrainer averages the KL estimate over the processes, and so must the
+fast path. It also computes the fast path's loss with each process's KL left as its own, to show the
+check can tell the two apart. Prints one JSON line: python data_parallel_kto_worker.py MODEL DATASET TMP
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from unittest import mock
+
+import torch
+from test_fast_kto import build_trainers, loss_and_grads
+
+
+def main() -> None:
+    model, dataset, tmp = (Path(argument) for argument in sys.argv[1:4])
+    trl, ours = build_trainers(model, dataset, tmp, precompute=False)
+    trl_batch = next(iter(trl.get_train_dataloader()))
+    our_batch = next(iter(ours.get_train_dataloader()))
+    same_rows = torch.equal(trl_batch["input_ids"], our_batch["input_ids"])
+    trl_loss, _ = loss_and_grads(trl, trl_batch)
+    our_loss, _ = loss_and_grads(ours, our_batch)
+    with mock.patch.object(ours.accelerator, "gather_for_metrics", lambda value: value):
+        local_kl_loss, _ = loss_and_grads(ours, our_batch)
+    print(
+        "RESULT "
+        + json.dumps(
+            {
+                "rank": ours.accelerator.process_index,
+                "processes": ours.accelerator.num_processes,
+                "same_rows": same_rows,
+                "first_row": our_batch["input_ids"][0].tolist(),
+                "trl_loss": trl_loss,
+                "our_loss": our_loss,
+                "local_kl_loss": local_kl_loss,
+            }
+        ),
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
