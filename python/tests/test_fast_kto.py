@@ -209,31 +209,13 @@ def test_data_parallel_processes_average_the_kl_estimate_as_trl_does(tiny_model,
     """Two processes under torchrun (gloo, CPU), each on its own share of the batch: KTOTrainer's loss uses
     the KL estimate averaged over the processes, and the fast path's must equal it on each process."""
     import json
-    import os
-    import subprocess
-    import sys
     from pathlib import Path
 
+    from two_processes import torchrun_two
+
     tests = Path(__file__).parent
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "torch.distributed.run",
-            "--standalone",
-            "--nproc-per-node",
-            "2",
-            str(tests / "data_parallel_kto_worker.py"),
-            str(tiny_model),
-            str(starter_dataset),
-            str(tmp_path),
-        ],
-        cwd=tests.parent,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "OMP_NUM_THREADS": "1"},
-    )
+    worker = tests / "data_parallel_kto_worker.py"
+    done = torchrun_two(str(worker), str(tiny_model), str(starter_dataset), str(tmp_path), cwd=tests.parent)
     assert done.returncode == 0, done.stderr[-3000:]
     results = sorted(
         (json.loads(line[len("RESULT ") :]) for line in done.stdout.splitlines() if line.startswith("RESULT ")),

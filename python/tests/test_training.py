@@ -269,35 +269,16 @@ def test_two_processes_train_data_parallel_and_stay_in_step(tiny_model, starter_
     gradients are averaged, and the run ends by checking that both hold the same adapter (it fails
     otherwise). The reference pass is shared out and gathered back in row order. Only the first process
     reports."""
-    import os
-    import subprocess
-    import sys
-
     from test_cli import PYTHON_DIR, check_event
+    from two_processes import torchrun_two
 
     small = first_rows(starter_dataset, 24, tmp_path / "small")
     recipe = tmp_path / "precompute.yaml"
     recipe.write_text("base: tiny\nprecompute_ref_log_probs: true\n")
 
     out = tmp_path / "two"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "torch.distributed.run",
-            # --standalone: a rendezvous on this machine at a port torchrun picks free, as the daemon runs it.
-            "--standalone",
-            "--nproc-per-node",
-            "2",
-            "-m",
-            "vault_tuner_train",
-            *kto_on_cpu(recipe, small, tiny_model, out, "--max-steps", "3"),
-        ],
-        cwd=PYTHON_DIR,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    done = torchrun_two(
+        "-m", "vault_tuner_train", *kto_on_cpu(recipe, small, tiny_model, out, "--max-steps", "3"), cwd=PYTHON_DIR
     )
     assert done.returncode == 0, done.stderr[-3000:]
     events = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
