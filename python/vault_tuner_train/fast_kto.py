@@ -12,7 +12,8 @@ kernel (packing.py, packed_attention.py). Elsewhere the batch stays padded, and 
 - The precomputed reference pass skips KTOTrainer's on-disk cache, whose key is a hash of every
   weight copied to the CPU (about as long as the pass itself on a 1.5B model), and runs in batches
   of its own size.
-The loss and every logged metric are TRL's own formulas; tests/test_fast_kto.py checks loss and
+On every device the rows are tokenized many to a tokenizer call (batched_tokenizing.py), not one
+at a time. The loss and every logged metric are TRL's own formulas; tests/test_fast_kto.py checks loss and
 gradients against KTOTrainer on one batch, packed and padded, with and without a shared prefix.
 
 Used where it is exact: the plain "kto" loss, a text-only model whose head is a plain linear map (no logit
@@ -31,6 +32,7 @@ import torch
 import torch.nn.functional as F
 from trl import KTOTrainer
 
+from . import batched_tokenizing
 from .head_logps import head_logps
 from .lora_forward import fuse_lora_updates
 from .packed_attention import LAYOUT_KEYS, flash_unavailable_reason, packed_attention, packed_inputs
@@ -188,6 +190,12 @@ class FastKTOTrainer(KTOTrainer):
             lora_inputs_stay_16_bit(self.model)
         if self._fast:
             fuse_lora_updates(self.model)
+
+    def _prepare_dataset(self, dataset, processing_class, args, dataset_name):
+        if not (self._fast and batched_tokenizing.applies(dataset, processing_class)):
+            return super()._prepare_dataset(dataset, processing_class, args, dataset_name)
+        kl_batch = args.per_device_train_batch_size if self.calculate_KL else None
+        return batched_tokenizing.prepare_text_rows(dataset, processing_class, args.max_length, kl_batch)
 
     def _reference(self):
         """The frozen reference: a separate model, or the policy with its LoRA adapter switched off."""

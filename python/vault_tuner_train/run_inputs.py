@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from .batched_tokenizing import CHUNK_ROWS
 from .data import Dataset, load_dataset, render
 from .errors import TrainError
 from .recipes import ModeSettings, Recipe
@@ -22,8 +23,15 @@ class RunInputs:
     settings: ModeSettings
 
     def token_lengths(self) -> list[int]:
-        """Each rendered row's length in tokens, prompt and completion together."""
-        return [len(self.tokenizer(row["prompt"] + row["completion"]).input_ids) for row in self.rows]
+        """Each rendered row's length in tokens, prompt and completion together: the tokenizer takes
+        CHUNK_ROWS rows a call (its threads share them out), not all at once (rows of the tool schemas are
+        17,000 tokens each)."""
+        texts = [row["prompt"] + row["completion"] for row in self.rows]
+        return [
+            len(ids)
+            for start in range(0, len(texts), CHUNK_ROWS)
+            for ids in self.tokenizer(texts[start : start + CHUNK_ROWS]).input_ids
+        ]
 
 
 def warn_of_long_rows(run: RunInputs, max_length: int, cut: str) -> None:
