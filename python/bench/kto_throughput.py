@@ -42,8 +42,9 @@ liger-kernel): a measured alternative the trainer does not use (docs/benchmarks.
 what the fused forward gains.
 
 --compile runs ours with each decoder layer under torch.compile (dynamic shapes), a measured alternative
-the trainer does not use yet: fewer, fused kernels for the host to issue. The layers compile at the first
-training step, so compiling counts in train s and step s shows the compiled pace.
+the trainer does not use: fewer, fused kernels for the host to issue, but at 0.5B the compile (about 85 s
+on an H200's host, docs/benchmarks.md) outlasts a whole run. The layers compile at the first training
+step, so compiling counts in train s and step s shows the compiled pace.
 
 Where the loop's time goes: --gpu-busy traces the GPU's kernels through each training loop and adds
 loop_gpu_busy_pct, the share of the loop's wall time in which a kernel ran (the tracer slows the loop by
