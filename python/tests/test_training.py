@@ -249,6 +249,22 @@ def test_kto_with_precomputed_reference_log_probs(tiny_model, starter_dataset, t
     steps = [event for event in events if event["event"] == "step"]
     assert [step["step"] for step in steps] == [1, 2, 3]
     assert abs(steps[0]["loss"] - 0.5) < 1e-4, "at step 1 the policy is its own reference"
+    # Before the first step the run says what it is doing: loading (no count), tokenizing the 24 rows (one
+    # chunk) and the reference pass over them in batches of 8 (twice the micro-batch of 4), with the time
+    # left once a batch is done.
+    first_step = next(index for index, event in enumerate(events) if event["event"] == "step")
+    stages = [
+        (event["stage"], event["index"], event["total"]) for event in events[:first_step] if event["event"] == "stage"
+    ]
+    assert stages == [
+        ("loading the model", 0, 0),
+        ("tokenizing", 1, 1),
+        ("reference pass", 1, 3),
+        ("reference pass", 2, 3),
+        ("reference pass", 3, 3),
+    ]
+    reference = [event for event in events if event["event"] == "stage" and event["stage"] == "reference pass"]
+    assert "eta_s" not in reference[0] and all(event["eta_s"] >= 0 for event in reference[1:])
 
 
 def test_an_epoch_run_announces_the_steps_it_takes(tiny_model, starter_dataset, tmp_path):

@@ -15,7 +15,9 @@ them from the counts).
 
 from __future__ import annotations
 
+import math
 import sys
+from collections.abc import Callable
 from typing import Any
 
 # Rows a tokenizer call takes: enough to keep its threads busy, few enough that a chunk of 17k-token rows
@@ -61,13 +63,19 @@ class _Split:
     """The batched map's function, on Arrow tables (no conversion of the token lists through Python objects
     on the way back): tokenizes a chunk of rows and splits each into prompt and completion."""
 
-    def __init__(self, tokenizer: Any, max_length: int | None) -> None:
+    def __init__(self, tokenizer: Any, max_length: int | None, report: Callable[[int], None] | None) -> None:
         self.tokenizer = tokenizer
         self.max_length = max_length
+        self.report = report
+        self.chunks = 0
         self.warned = False
 
     def __call__(self, rows: Any) -> Any:
         import pyarrow as pa
+
+        self.chunks += 1
+        if self.report:
+            self.report(self.chunks)
 
         eos = self.tokenizer.eos_token
         prompts = rows["prompt"].to_pylist()
@@ -116,11 +124,19 @@ def _rotate_completions(rows: Any) -> Any:
     return rows.append_column("KL_completion_ids", rotated)
 
 
-def prepare_text_rows(dataset: Any, tokenizer: Any, max_length: int | None, kl_batch: int | None) -> Any:
+def prepare_text_rows(
+    dataset: Any,
+    tokenizer: Any,
+    max_length: int | None,
+    kl_batch: int | None,
+    stages: Callable[[str, int], Callable[[int], None]] | None = None,
+) -> Any:
     """KTOTrainer._prepare_dataset's result for `applies` datasets; `kl_batch`: the micro-batch the KL
-    pairs rotate within, None when the loss takes no KL term."""
+    pairs rotate within, None when the loss takes no KL term. `stages` (Progress.counted) hears of each
+    chunk as it starts."""
+    report = stages("tokenizing", math.ceil(len(dataset) / CHUNK_ROWS)) if stages else None
     dataset = dataset.with_format("arrow").map(
-        _Split(tokenizer, max_length), batched=True, batch_size=CHUNK_ROWS, desc="Tokenizing"
+        _Split(tokenizer, max_length, report), batched=True, batch_size=CHUNK_ROWS, desc="Tokenizing"
     )
     if kl_batch is not None:
         dataset = dataset.map(_rotate_completions, batched=True, batch_size=kl_batch, desc="Pairing KL completions")

@@ -24,6 +24,7 @@ it), and the reference pass is shared out between them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from typing import Any
 from unittest import mock
@@ -174,10 +175,19 @@ def lora_inputs_stay_16_bit(model: Any) -> None:
 
 
 class FastKTOTrainer(KTOTrainer):
-    def __init__(self, *args: Any, packed: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        packed: bool = False,
+        stages: Callable[[str, int], Callable[[int], None]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         """`packed`: lay each micro-batch's rows end to end (packing.py) where the fast path applies. On CUDA
-        that needs FlashAttention's variable-length kernel: ask packing_available first."""
+        that needs FlashAttention's variable-length kernel: ask packing_available first. `stages`
+        (Progress.counted) hears how the work before the first step goes: tokenizing, a chunk of rows at a
+        time, and the reference pass, a batch at a time."""
         config, model = kwargs.get("args"), kwargs.get("model")
+        self._stages = stages
         self._fast = fast_path_applies(config, model)
         self._packed = packed and self._fast
         if self._packed:
@@ -195,7 +205,7 @@ class FastKTOTrainer(KTOTrainer):
         if not (self._fast and batched_tokenizing.applies(dataset, processing_class)):
             return super()._prepare_dataset(dataset, processing_class, args, dataset_name)
         kl_batch = args.per_device_train_batch_size if self.calculate_KL else None
-        return batched_tokenizing.prepare_text_rows(dataset, processing_class, args.max_length, kl_batch)
+        return batched_tokenizing.prepare_text_rows(dataset, processing_class, args.max_length, kl_batch, self._stages)
 
     def _reference(self):
         """The frozen reference: a separate model, or the policy with its LoRA adapter switched off."""
@@ -247,7 +257,10 @@ class FastKTOTrainer(KTOTrainer):
             )
         )
         logps, kl_logps = [], []
-        for batch in loader:
+        report = self._stages("reference pass", len(loader)) if self._stages else None
+        for index, batch in enumerate(loader, start=1):
+            if report:
+                report(index)
             row_logps, row_kl_logps = self.compute_ref_log_probs(self.model, batch)
             if row_kl_logps is None:
                 logps.append(self.accelerator.gather_for_metrics(row_logps.float()))

@@ -10,6 +10,7 @@ import json
 import math
 import sys
 import time
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from .data_parallel import is_main_process
@@ -34,6 +35,18 @@ class Progress:
         }
         self.stream.write(json.dumps(record, allow_nan=False) + "\n")
         self.stream.flush()
+
+    def counted(self, stage: str, total: int) -> Callable[[int], None]:
+        """A stage of `total` parts (batches, chunks): the function it returns reports that part `index`
+        (from 1) starts, with the time left at the stage's own pace so far."""
+        started = time.monotonic()
+
+        def part(index: int) -> None:
+            done = index - 1
+            left = round((time.monotonic() - started) / done * (total - done), 1) if done > 0 else None
+            self.emit("stage", stage=stage, index=index, total=total, eta_s=left)
+
+        return part
 
     def eta(self, step: int, total: int) -> float | None:
         """Seconds left, from the pace so far."""

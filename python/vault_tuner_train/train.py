@@ -222,6 +222,8 @@ def train(
     from datasets import Dataset as HfDataset
     from peft import LoraConfig
 
+    # A stage of no count (total 0): loading takes from seconds to minutes, and says nothing as it goes.
+    progress.emit("stage", stage="loading the model", index=0, total=0)
     model, loader = _load_model(recipe, model_name, device)
     lora = recipe.lora
     peft_config = LoraConfig(
@@ -288,6 +290,7 @@ def train(
             print(f"packed batches are not available here ({unpacked}); training on padded batches", file=sys.stderr)
         trainer = FastKTOTrainer(
             packed=unpacked is None,
+            stages=progress.counted,
             model=model,
             args=config,
             train_dataset=train_data,
