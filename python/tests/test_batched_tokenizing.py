@@ -5,8 +5,9 @@ import random
 import pytest
 
 
-def prepared(trainer_class, tiny_model, rows, tmp_path, **config):
-    """The train dataset a KTO trainer prepares from `rows` (no reference pass, LoRA so no second model)."""
+def prepared(trainer_class, tiny_model, rows, tmp_path, extra=None, **config):
+    """The train dataset a KTO trainer prepares from `rows` (no reference pass, LoRA so no second model);
+    `extra`: more of the trainer's own arguments."""
     import torch
     from datasets import Dataset as HfDataset
     from peft import LoraConfig
@@ -25,6 +26,7 @@ def prepared(trainer_class, tiny_model, rows, tmp_path, **config):
         train_dataset=HfDataset.from_list(rows),
         processing_class=AutoTokenizer.from_pretrained(tiny_model),
         peft_config=LoraConfig(r=4, target_modules=["q_proj"], task_type="CAUSAL_LM"),
+        **(extra or {}),
     )
     return trainer.train_dataset
 
@@ -51,8 +53,15 @@ def test_batched_preparation_gives_ktotrainers_columns_row_for_row(
     monkeypatch.setattr(batched_tokenizing, "CHUNK_ROWS", 5)
     config = {"max_length": max_length, "per_device_train_batch_size": 3}
 
-    ours = prepared(FastKTOTrainer, tiny_model, rows, tmp_path, **config)
-    assert "prompt is not a prefix" in capsys.readouterr().err
+    # The stages it reports prove the batched path ran (were TRL's method renamed, KTOTrainer's would).
+    reported = []
+
+    def stages(stage, total):
+        return lambda index: reported.append((stage, index, total))
+
+    ours = prepared(FastKTOTrainer, tiny_model, rows, tmp_path, {"stages": stages}, **config)
+    assert reported == [("tokenizing", index, 8) for index in range(1, 9)], "40 rows in chunks of 5"
+    assert "prompt and completion (the chat template" in capsys.readouterr().err
     theirs = prepared(KTOTrainer, tiny_model, rows, tmp_path, **config)
 
     assert 0 < len(ours) < len(rows), "some rows should be dropped and some kept"
