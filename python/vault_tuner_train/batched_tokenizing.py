@@ -29,7 +29,8 @@ OTHER_SHAPES = {"chosen", "rejected", "tools", "chat_template_kwargs", "image", 
 
 
 def applies(dataset: Any, processing_class: Any) -> bool:
-    """True for an in-memory dataset of text prompt/completion/label rows and a fast (Rust) tokenizer."""
+    """True for a map-style (not streamed) dataset of text prompt/completion/label rows and a fast (Rust)
+    tokenizer."""
     from datasets import Dataset, Value
     from transformers import PreTrainedTokenizerBase
 
