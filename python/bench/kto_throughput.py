@@ -23,7 +23,8 @@ bf16 and AdamW. Time counts from building the trainer (tokenizing; the reference
 one) to the end of training; loading the model is left out of all. Beside that end-to-end time each row
 gives the training loop's steady pace: step_s, the median time between optimizer steps after the first
 five, and the loop's MFU from it (8NT an example, 12NT for trl-defaults, whose reference runs live),
-which vary far less between runs on one machine than the end-to-end figures. Model FLOPs per example are
+which vary far less between runs on one machine than the end-to-end figures. For ours the JSON also
+splits setup into tokenize_s and reference_s (from the trainer's stage events). Model FLOPs per example are
 12 * N * T (policy forward and backward 6NT, the KL forward 2NT, two reference forwards 4NT; N counts
 every weight matrix including the output head, T the example's tokens), so MFU compares the same work;
 with a shared prefix T counts every row whole, so MFU there is the work the rows stand for, not the
@@ -265,7 +266,24 @@ def run_ours(model: Path, dataset: Path, out: Path, args: argparse.Namespace) ->
         "train_s": summary["runtime_s"],
         "loss": summary["train_loss"],
         "step_s": steady_step_s([event["time"] for event in steps if event["event"] == "step"]),
+        **setup_parts(steps),
     }
+
+
+def setup_parts(events: list[dict]) -> dict:
+    """Setup's parts, from the trainer's stage events: tokenize_s from the first tokenizing chunk to the
+    reference pass (or training), reference_s from the reference pass's first batch to training."""
+    began = {}
+    for event in events:
+        if event["event"] == "stage":
+            began.setdefault(event["stage"], event["time"])
+    parts = {}
+    after_tokenizing = began.get("reference pass", began.get("training"))
+    if "tokenizing" in began and after_tokenizing is not None:
+        parts["tokenize_s"] = round(after_tokenizing - began["tokenizing"], 2)
+    if "reference pass" in began and "training" in began:
+        parts["reference_s"] = round(began["training"] - began["reference pass"], 2)
+    return parts
 
 
 def steady_step_s(step_times: list[float]) -> float | None:

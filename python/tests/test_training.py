@@ -250,8 +250,8 @@ def test_kto_with_precomputed_reference_log_probs(tiny_model, starter_dataset, t
     assert [step["step"] for step in steps] == [1, 2, 3]
     assert abs(steps[0]["loss"] - 0.5) < 1e-4, "at step 1 the policy is its own reference"
     # Before the first step the run says what it is doing: loading (no count), tokenizing the 24 rows (one
-    # chunk) and the reference pass over them in batches of 8 (twice the micro-batch of 4), with the time
-    # left once a batch is done.
+    # chunk), the reference pass over them in batches of 8 (twice the micro-batch of 4), with the time
+    # left once a batch is done, and then training.
     first_step = next(index for index, event in enumerate(events) if event["event"] == "step")
     stages = [
         (event["stage"], event["index"], event["total"]) for event in events[:first_step] if event["event"] == "stage"
@@ -262,6 +262,7 @@ def test_kto_with_precomputed_reference_log_probs(tiny_model, starter_dataset, t
         ("reference pass", 1, 3),
         ("reference pass", 2, 3),
         ("reference pass", 3, 3),
+        ("training", 0, 0),
     ]
     reference = [event for event in events if event["event"] == "stage" and event["stage"] == "reference pass"]
     assert "eta_s" not in reference[0] and all(event["eta_s"] >= 0 for event in reference[1:])

@@ -305,6 +305,9 @@ def train(
     # Tokenizing and, with precompute_ref_log_probs, the reference pass happen while the trainer is built.
     setup_s = round(time.monotonic() - setup_started, 2)
     trainer.add_callback(_progress_callback(progress, device, {"total": total}))
+    # Until the first step's event (a first step can take long: kernels load, the optimizer's state forms),
+    # and the end of the stages before it.
+    progress.emit("stage", stage="training", index=0, total=0)
     checkpoint = last_checkpoint(Path(output)) if resume else None
     started = time.monotonic()
     result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
