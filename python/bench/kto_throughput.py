@@ -654,7 +654,11 @@ def measure(size: str, work: Path, args: argparse.Namespace) -> list[dict]:
                 ),
                 "loss": round(result["loss"], 5),
             }
-            row |= {key: result[key] for key in ("loop_gpu_busy_pct", "loop_idle_in_gaps_over_1ms_s") if key in result}
+            row |= {
+                key: result[key]
+                for key in ("tokenize_s", "reference_s", "loop_gpu_busy_pct", "loop_idle_in_gaps_over_1ms_s")
+                if key in result
+            }
             if result.get("step_s"):
                 # The training loop at its steady pace: 8NT an example (policy forward and backward, the KL
                 # forward), 12NT where the reference runs live every step (trl-defaults).
