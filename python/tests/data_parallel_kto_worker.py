@@ -42,6 +42,9 @@ def main() -> None:
         ),
         flush=True,
     )
+    # Both processes leave together, the process group closed (as train() does).
+    ours.accelerator.wait_for_everyone()
+    ours.accelerator.end_training()
 
 
 if __name__ == "__main__":

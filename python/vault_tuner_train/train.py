@@ -342,4 +342,9 @@ def train(
     if is_main_process():
         save_tokenizer(tokenizer, model_name, adapter)
         (Path(output) / "training.json").write_text(json.dumps(summary, indent=2) + "\n")
+    if processes > 1:
+        # The processes leave together and close their process group: one that exits while another still
+        # writes can abort on its way out ("terminate called without an active exception", from gloo).
+        trainer.accelerator.wait_for_everyone()
+        trainer.accelerator.end_training()
     return summary
