@@ -48,16 +48,11 @@ def applies(dataset: Any, processing_class: Any) -> bool:
 
 
 def common_prefix(ids: list[int], other: list[int]) -> int:
-    """How many leading tokens the two lists share (TRL's common_prefix_length), comparing whole lists at C
-    speed first: the prompt is nearly always a prefix of prompt and completion."""
-    if other[: len(ids)] == ids:
-        return len(ids)
-    shared = 0
-    for mine, theirs in zip(ids, other, strict=False):
-        if mine != theirs:
-            break
-        shared += 1
-    return shared
+    """How many leading tokens the two lists share: TRL's common_prefix_length, after comparing whole lists at
+    C speed (the prompt is nearly always a prefix of prompt and completion; TRL's walks them token by token)."""
+    from trl.data_utils import common_prefix_length
+
+    return len(ids) if other[: len(ids)] == ids else common_prefix_length(ids, other)
 
 
 class _Split:
@@ -77,7 +72,6 @@ class _Split:
         self.chunks += 1
         if self.report:
             self.report(self.chunks)
-
         eos = self.tokenizer.eos_token
         prompts = rows["prompt"].to_pylist()
         completions = [text if text.endswith(eos) else text + eos for text in rows["completion"].to_pylist()]
@@ -103,8 +97,10 @@ class _Split:
         return rows.filter(pa.array([split < self.max_length for split in splits]))
 
     def _warn_of_moved_split(self, prompt_ids: list[list[int]], splits: list[int]) -> None:
+        if self.warned:
+            return
         moved = next((index for index, split in enumerate(splits) if split < len(prompt_ids[index])), None)
-        if moved is None or self.warned:
+        if moved is None:
             return
         self.warned = True
         print(

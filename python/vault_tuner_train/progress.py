@@ -42,17 +42,15 @@ class Progress:
         started = time.monotonic()
 
         def part(index: int) -> None:
-            done = index - 1
-            left = round((time.monotonic() - started) / done * (total - done), 1) if done > 0 else None
-            self.emit("stage", stage=stage, index=index, total=total, eta_s=left)
+            self.emit("stage", stage=stage, index=index, total=total, eta_s=self.eta(index - 1, total, started))
 
         return part
 
-    def eta(self, step: int, total: int) -> float | None:
-        """Seconds left, from the pace so far."""
+    def eta(self, step: int, total: int, since: float | None = None) -> float | None:
+        """Seconds left, from the pace so far: since the run started, or since `since` (monotonic time)."""
         if step <= 0 or total <= step:
             return 0.0 if total <= step else None
-        elapsed = time.monotonic() - self.started
+        elapsed = time.monotonic() - (self.started if since is None else since)
         return round(elapsed / step * (total - step), 1)
 
 
