@@ -56,7 +56,7 @@ def build_trainers(
     ours = FastKTOTrainer(
         packed=packed,
         model=twin,
-        args=config("ours", precompute_ref_log_probs=precompute, precompute_ref_batch_size=8, **our_config),
+        args=config("ours", precompute_ref_log_probs=precompute, **{"precompute_ref_batch_size": 8, **our_config}),
         train_dataset=data,
         processing_class=tokenizer,
     )
@@ -86,9 +86,11 @@ def loss_and_grads(trainer, batch):
     ids=["precomputed-reference", "live-reference", "packed-precomputed-reference", "packed-live-reference"],
 )
 def test_fast_kto_gives_trls_loss_gradients_and_metrics_on_the_same_batch(
-    tiny_model, starter_dataset, tmp_path, precompute, packed
+    tiny_model, starter_dataset, tmp_path, monkeypatch, precompute, packed
 ):
     import torch
+
+    from vault_tuner_train import fast_kto
 
     trl, ours = build_trainers(tiny_model, starter_dataset, tmp_path, precompute, packed)
     assert ours._fast and ours._packed == packed, "the test model must take the fast path"
@@ -107,7 +109,20 @@ def test_fast_kto_gives_trls_loss_gradients_and_metrics_on_the_same_batch(
     assert trl_batch["label"].tolist() == [True, False, True, False]
 
     trl_loss, trl_grads = loss_and_grads(trl, trl_batch)
+    embedded: list[int] = []
+    real = fast_kto.last_hidden_state
+    monkeypatch.setattr(
+        fast_kto,
+        "last_hidden_state",
+        lambda model, **inputs: embedded.append(inputs["input_ids"].numel()) or real(model, **inputs),
+    )
     our_loss, our_grads = loss_and_grads(ours, our_batch)
+    if packed:
+        # The policy rows run their prefix; the KL rows (and a live reference's) read its keys and values.
+        kl_rows = len(our_batch["KL_packed_ids"]) - our_batch["KL_shared"]
+        live = [] if precompute else [len(our_batch["packed_ids"]), kl_rows]
+        assert our_batch["shared_ids"].startswith(our_batch["KL_shared_ids"])
+        assert embedded == [len(our_batch["packed_ids"]), kl_rows, *live]
     assert not ours._metrics["train"], "metrics are read back when the trainer logs, not each micro-batch"
     ours.read_metrics()
     assert trl_grads and set(trl_grads) == set(our_grads)
@@ -144,6 +159,42 @@ def test_packed_batches_train_through_the_trainers_own_loop(tiny_model, starter_
     assert ours.state.global_step == 2 and 0 < result.training_loss < 1
     assert any(not torch.equal(after[name], weight) for name, weight in before.items())
     assert [entry["step"] for entry in ours.state.log_history if "loss" in entry] == [1, 2]
+
+
+def test_the_packed_reference_pass_runs_the_shared_prefix_once_and_gives_trls_columns(
+    tiny_model, starter_dataset, tmp_path, monkeypatch
+):
+    """The reference pass over four batches of two rows (and their KL rows) that share the tools prompt: the
+    first pass runs the prefix, later ones read its keys and values where it covers theirs, and the columns
+    are KTOTrainer's own precomputed ones."""
+    from vault_tuner_train import fast_kto
+
+    embedded: list[int] = []
+    real = fast_kto.last_hidden_state
+
+    def counted(model, **inputs):
+        embedded.append(inputs["input_ids"].numel())
+        return real(model, **inputs)
+
+    monkeypatch.setattr(fast_kto, "last_hidden_state", counted)
+    trl, ours = build_trainers(
+        tiny_model, starter_dataset, tmp_path, True, True, trl_precompute=True, precompute_ref_batch_size=2
+    )
+    monkeypatch.undo()
+    for column in ("ref_logps", "ref_KL_logps"):
+        assert ours.train_dataset[column] == pytest.approx(trl.train_dataset[column], rel=1e-5, abs=1e-4), column
+    batches = [ours.data_collator([ours.train_dataset[i] for i in (start, start + 1)]) for start in range(0, 8, 2)]
+    # Each pass (a batch's rows, then its KL rows) runs its rows alone where the kept prefix begins with its
+    # own, and otherwise runs its prefix too and keeps that one: two rows can share more than the tools.
+    kept, expected, reads = b"", [], 0
+    for batch in batches:
+        for key in ("", "KL_"):
+            own = batch[key + "shared_ids"]
+            assert own, "every pass's rows share the tools prompt"
+            read = kept.startswith(own)
+            expected.append(len(batch[key + "packed_ids"]) - (batch[key + "shared"] if read else 0))
+            kept, reads = (kept if read else own), reads + read
+    assert embedded == expected and reads >= 5
 
 
 def test_the_fast_path_skips_trls_weight_hash(tiny_model, starter_dataset, tmp_path, monkeypatch):

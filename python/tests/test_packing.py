@@ -157,6 +157,66 @@ def test_packed_log_probs_and_gradients_equal_the_padded_rows_computed_whole(
             assert similarity > 0.99, (name, float(similarity))
 
 
+@pytest.mark.parametrize("device", DEVICES)
+def test_passes_without_gradients_read_a_kept_prefix_instead_of_running_it_again(tiny_model, starter_dataset, device):
+    """A pass keeps its shared prefix's keys and values (PrefixStates); a later pass without gradients over
+    rows whose prefix begins the kept one runs the rows' own tokens only and gives the rows' log-probs
+    computed whole. A pass with gradients, or over another prefix, runs its prefix and keeps that instead."""
+    import torch
+
+    from vault_tuner_train.fast_kto import completion_logps, packed_completion_logps
+    from vault_tuner_train.packed_attention import PrefixStates
+    from vault_tuner_train.packing import pack_rows
+
+    # On CUDA, the flash kernel in bf16 against the padded rows through SDPA, as in the test above.
+    model = _lora_model(tiny_model).to(device, torch.bfloat16 if device == "cuda" else torch.float32)
+    embedded: list[int] = []
+    model.get_input_embeddings().register_forward_hook(lambda module, args, out: embedded.append(args[0].numel()))
+
+    def batch_of(rows):
+        batch = {**pack_rows(rows), "label": torch.ones(len(rows), dtype=torch.bool)}
+        return {key: value.to(device) if isinstance(value, torch.Tensor) else value for key, value in batch.items()}
+
+    def equals_whole(logps, rows):
+        with torch.no_grad():
+            whole = completion_logps(model, *(tensor.to(device) for tensor in _padded(rows)))
+        if device == "cpu":
+            return torch.allclose(logps, whole, rtol=1e-5, atol=1e-4)
+        return torch.allclose(logps.float(), whole.float(), rtol=2e-2, atol=0.5)
+
+    rows = _rows(tiny_model, starter_dataset, 5, distinct_starts=False)
+    first = batch_of(rows[:3])
+    states = PrefixStates()
+    kept = packed_completion_logps(model, first, states=states)
+    assert states.tokens == first["shared_ids"] and first["shared"] > 20
+    assert len(states.keys) == len(states.values) == model.config.num_hidden_layers
+    assert equals_whole(kept.detach(), rows[:3])
+
+    # Other rows with the same prefix, and rows whose common start ends earlier inside it: neither runs it.
+    cut = first["shared"] // 2
+    earlier = [rows[3], ([*rows[4][0][:cut], 1, *rows[4][0][cut + 1 :]], rows[4][1])]
+    for later in (rows[3:], earlier):
+        batch = batch_of(later)
+        assert states.covers(batch["shared_ids"]) and 0 < batch["shared"] <= first["shared"]
+        embedded.clear()
+        with torch.no_grad():
+            read = packed_completion_logps(model, batch, states=states)
+        assert embedded == [len(batch["packed_ids"]) - batch["shared"]]
+        assert equals_whole(read, later)
+    assert states.tokens == first["shared_ids"]
+
+    # With gradients the prefix must run (it takes its share of them); another prefix replaces the kept one.
+    embedded.clear()
+    packed_completion_logps(model, batch_of(rows[3:]), states=states)
+    assert embedded == [len(batch_of(rows[3:])["packed_ids"])]
+    other = [([7, *ids[1:]], prompt) for ids, prompt in rows[:2]]
+    embedded.clear()
+    with torch.no_grad():
+        replaced = packed_completion_logps(model, batch_of(other), states=states)
+    assert embedded == [len(batch_of(other)["packed_ids"])] and states.tokens == batch_of(other)["shared_ids"]
+    assert equals_whole(replaced, other)
+
+
 def _tiny_sliding_window_model(family: str):
     """A random model whose layers alternate full and sliding-window (8 tokens) attention."""
     import torch

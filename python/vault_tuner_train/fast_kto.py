@@ -36,7 +36,7 @@ from trl import KTOTrainer
 from . import batched_tokenizing
 from .head_logps import head_logps
 from .lora_forward import fuse_lora_updates
-from .packed_attention import LAYOUT_KEYS, flash_unavailable_reason, packed_attention, packed_inputs
+from .packed_attention import LAYOUT_KEYS, PrefixStates, flash_unavailable_reason, packed_attention, packed_inputs
 from .packing import SEQUENCES, PackingCollator
 
 PADDED_KEYS = {
@@ -50,7 +50,16 @@ PADDED_KEYS = {
 PACKED_KEYS = {
     prefix + name
     for prefix, _ in SEQUENCES
-    for name in ("packed_ids", "positions", "predict_at", "targets", "target_rows", *LAYOUT_KEYS)
+    for name in (
+        "packed_ids",
+        "positions",
+        "predict_at",
+        "targets",
+        "target_rows",
+        "shared_ids",
+        "longest_row_query",
+        *LAYOUT_KEYS,
+    )
 } | {"row_tokens"}
 COMMON_KEYS = {"label", "ref_logps", "ref_KL_logps"}
 
@@ -121,14 +130,28 @@ def completion_logps(
     return _head(lm, hidden[:, :-1][where], input_ids[:, 1:][where], rows, input_ids.shape[0], stats)
 
 
-def packed_completion_logps(model: Any, batch: dict[str, torch.Tensor], prefix: str = "", stats: bool = False):
-    """completion_logps for a packed batch (packing.py): the policy sequence, or with prefix "KL_" the KL one."""
+def packed_completion_logps(
+    model: Any,
+    batch: dict[str, torch.Tensor],
+    prefix: str = "",
+    stats: bool = False,
+    states: PrefixStates | None = None,
+):
+    """completion_logps for a packed batch (packing.py): the policy sequence, or with prefix "KL_" the KL one.
+    `states`: the shared prefix's keys and values, read instead of running the prefix again by a pass without
+    gradients whose prefix they cover, and otherwise kept from this pass (packed_inputs)."""
     lm = _causal_lm(model)
+    inputs = packed_inputs(batch, prefix, states)
+    layout = inputs["packed_layout"]
     with packed_attention(lm):
-        hidden = last_hidden_state(model, **packed_inputs(batch, prefix))[0]
+        hidden = last_hidden_state(model, **inputs)[0]
+    if layout.keep is not None:
+        layout.keep.tokens = batch[prefix + "shared_ids"]  # every layer has kept its prefix's states
+    # Without the prefix's tokens, each packed index comes that many places earlier.
+    predict_at = batch[prefix + "predict_at"] - (layout.shared if layout.reuse is not None else 0)
     return _head(
         lm,
-        hidden[batch[prefix + "predict_at"]],
+        hidden[predict_at],
         batch[prefix + "targets"],
         batch[prefix + "target_rows"],
         batch["label"].shape[0],
@@ -194,6 +217,8 @@ class FastKTOTrainer(KTOTrainer):
             kwargs["data_collator"] = PackingCollator(config.max_length)
         # Each micro-batch's metric sums, on the device, until the trainer next logs (read_metrics).
         self._unread_metrics: list[tuple[str, torch.Tensor]] = []
+        # The reference's prefix keys and values while the reference pass before training runs.
+        self._reference_prefix: PrefixStates | None = None
         with _reference_cache_unhashed() if self._fast else nullcontext():
             super().__init__(*args, **kwargs)
         if self._fast and (self.args.bf16 or self.args.fp16):
@@ -222,13 +247,15 @@ class FastKTOTrainer(KTOTrainer):
             no_checkpointing,
         )
 
-    def _logps(self, model: Any, batch: dict, prefix: str = "", stats: bool = False):
+    def _logps(
+        self, model: Any, batch: dict, prefix: str = "", stats: bool = False, states: PrefixStates | None = None
+    ):
         # accelerate wraps the model's forward in the mixed-precision autocast only once the Trainer has
         # prepared it, which the reference pass in __init__ comes before: entered here it covers every
         # pass. Without it the LoRA layers, which PEFT keeps in fp32, run their matmuls in fp32.
         with self.accelerator.autocast():
             if self._packed:
-                return packed_completion_logps(model, batch, prefix, stats)
+                return packed_completion_logps(model, batch, prefix, stats, states)
             return completion_logps(
                 model,
                 batch[prefix + "input_ids"],
@@ -258,16 +285,23 @@ class FastKTOTrainer(KTOTrainer):
         )
         logps, kl_logps = [], []
         report = self._stages("reference pass", len(loader)) if self._stages else None
-        for index, batch in enumerate(loader, start=1):
-            if report:
-                report(index)
-            row_logps, row_kl_logps = self.compute_ref_log_probs(self.model, batch)
-            if row_kl_logps is None:
-                logps.append(self.accelerator.gather_for_metrics(row_logps.float()))
-            else:
-                row_logps, row_kl_logps = self.accelerator.gather_for_metrics((row_logps.float(), row_kl_logps.float()))
-                logps.append(row_logps)
-                kl_logps.append(row_kl_logps)
+        # The frozen reference's prefix states serve every batch whose rows begin with that prefix.
+        self._reference_prefix = PrefixStates()
+        try:
+            for index, batch in enumerate(loader, start=1):
+                if report:
+                    report(index)
+                row_logps, row_kl_logps = self.compute_ref_log_probs(self.model, batch)
+                if row_kl_logps is None:
+                    logps.append(self.accelerator.gather_for_metrics(row_logps.float()))
+                else:
+                    row_logps, row_kl_logps = self.accelerator.gather_for_metrics(
+                        (row_logps.float(), row_kl_logps.float())
+                    )
+                    logps.append(row_logps)
+                    kl_logps.append(row_kl_logps)
+        finally:
+            self._reference_prefix = None
         dataset = dataset.add_column("ref_logps", torch.cat(logps).cpu().tolist())
         if self.calculate_KL:
             dataset = dataset.add_column("ref_KL_logps", torch.cat(kl_logps).cpu().tolist())
@@ -277,9 +311,11 @@ class FastKTOTrainer(KTOTrainer):
         if not self._fast:
             return super().compute_ref_log_probs(model, inputs)
         reference, adapter_off, no_checkpointing = self._reference()
+        # The reference pass before training keeps one prefix for all its batches; a live reference, per step.
+        states = self._reference_prefix if self._reference_prefix is not None else PrefixStates()
         with torch.no_grad(), no_checkpointing, adapter_off:
-            logps = self._logps(reference, inputs)
-            kl_logps = self._logps(reference, inputs, "KL_") if self.calculate_KL else None
+            logps = self._logps(reference, inputs, states=states)
+            kl_logps = self._logps(reference, inputs, "KL_", states=states) if self.calculate_KL else None
         return logps, kl_logps
 
     def _compute_loss(self, model, inputs, return_outputs):
@@ -293,10 +329,15 @@ class FastKTOTrainer(KTOTrainer):
         }
         desirable = torch.as_tensor(batch["label"], dtype=torch.bool, device=self.accelerator.device)
 
+        # The policy pass keeps its prefix's keys and values, and the KL pass, whose rows begin with the same
+        # prefix, reads them instead of running it again. TRL runs the KL pass first; the order changes
+        # nothing but, with LoRA dropout, which draw the prefix gets: the KL estimate, which takes no
+        # gradient, sees the policy pass's draw there rather than one of its own.
+        states = PrefixStates() if self.calculate_KL else None
+        logps, stats = self._logps(model, batch, stats=True, states=states)
         if self.calculate_KL:
             with torch.no_grad():
-                kl_logps = self._logps(model, batch, "KL_")
-        logps, stats = self._logps(model, batch, stats=True)
+                kl_logps = self._logps(model, batch, "KL_", states=states)
         if self.precompute_ref_logps:
             ref_logps = batch["ref_logps"].to(logps.dtype)
             ref_kl_logps = batch["ref_KL_logps"].to(logps.dtype) if self.calculate_KL else None

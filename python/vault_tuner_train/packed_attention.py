@@ -12,6 +12,12 @@ sequence goes through SDPA with the same rule written out as a mask: exact, fit 
 transformers calls the attention function its config names, with the layer's sliding window, and passes
 on the model's keyword arguments: the layout travels as `packed_layout`, and the decoder gets a 4-D
 attention_mask so that no model builds a mask of its own.
+
+A pass without gradients can take the prefix's keys and values from an earlier pass of the same weights
+(PrefixStates) instead of running the prefix again: the rows' tokens alone go through the model, and each
+layer puts the kept keys and values before the rows' own. The KL rows of a micro-batch begin with the
+policy rows' prefix, and every batch of the reference pass with the same one: in real data that prefix
+(the system prompt and the tool schemas) is most of every row.
 """
 
 from __future__ import annotations
@@ -28,10 +34,33 @@ IMPLEMENTATION = "vault_tuner_packed"
 FLASH_DTYPES = (torch.float16, torch.bfloat16)
 
 
+class PrefixStates:
+    """A shared prefix's keys and values at every attention layer (after the rotary embedding), as one pass
+    computed them, for later passes of the same weights to read instead of running the prefix again. They
+    serve any prefix that begins the kept one: a layer's states for its first n tokens are those of those n
+    tokens alone, since attention is causal. Kept detached: a pass that reads them sends no gradient to
+    the prefix, so only passes without gradients read them."""
+
+    def __init__(self) -> None:
+        self.tokens = b""  # the kept prefix's token ids (int64 bytes), set once every layer has its states
+        self.keys: dict[int, torch.Tensor] = {}
+        self.values: dict[int, torch.Tensor] = {}
+
+    def covers(self, tokens: bytes) -> bool:
+        return bool(tokens) and self.tokens.startswith(tokens)
+
+    def clear(self) -> None:
+        self.tokens = b""
+        self.keys.clear()
+        self.values.clear()
+
+
 @dataclass
 class PackedLayout:
     """One packed sequence's attention sequences (packing.py's tensors): query and key boundaries, the packed
-    index of every key in key order, the longest query and key runs, and the shared prefix's length."""
+    index of every key in key order, the longest query and key runs, and the shared prefix's length.
+    `keep`: states for each layer to store its prefix keys and values in; `reuse`: states whose prefix keys
+    and values stand in for a prefix that is not among the packed tokens (see `without_prefix_queries`)."""
 
     query_starts: torch.Tensor
     key_starts: torch.Tensor
@@ -39,10 +68,26 @@ class PackedLayout:
     longest_query: int
     longest_key: int
     shared: int
+    keep: PrefixStates | None = None
+    reuse: PrefixStates | None = None
 
     @classmethod
     def of(cls, batch: dict[str, Any], prefix: str = "") -> PackedLayout:
         return cls(*(batch[prefix + name] for name in LAYOUT_KEYS))
+
+    def without_prefix_queries(self, longest_row_query: int, states: PrefixStates) -> PackedLayout:
+        """This layout with the prefix's tokens taken out of the packed sequence: the prefix's own attention
+        sequence goes, the rows' boundaries move back by its length, and the rows' keys are indexed as
+        before, in the prefix's keys (from `states`) followed by the rows' own."""
+        return PackedLayout(
+            self.query_starts[1:] - self.shared,
+            self.key_starts[1:] - self.shared,
+            self.key_index[self.shared :],
+            longest_row_query,
+            self.longest_key,
+            self.shared,
+            reuse=states,
+        )
 
 
 LAYOUT_KEYS = ("query_starts", "key_starts", "key_index", "longest_query", "longest_key", "shared")
@@ -111,7 +156,17 @@ def packed_attention_forward(
         raise RuntimeError("the packed attention has no attention dropout or soft-capping; this model asks for it")
     # (1, heads, tokens, dim) -> (tokens, heads, dim); keys in key order (the prefix again before each row)
     query, key, value = (states[0].transpose(0, 1) for states in (query, key, value))
-    if packed_layout.shared:
+    shared, reuse, keep = packed_layout.shared, packed_layout.reuse, packed_layout.keep
+    if reuse is not None:
+        key = torch.cat((reuse.keys[module.layer_idx][:shared], key))
+        value = torch.cat((reuse.values[module.layer_idx][:shared], value))
+    elif keep is not None:
+        # Copies of the prefix alone: a view would hold the whole sequence's keys for as long as they are kept.
+        keep.keys[module.layer_idx], keep.values[module.layer_idx] = (
+            key[:shared].detach().clone(),
+            value[:shared].detach().clone(),
+        )
+    if shared:
         key, value = key[packed_layout.key_index], value[packed_layout.key_index]
     flash = query.is_cuda and query.dtype in FLASH_DTYPES
     attend = _flash_attention if flash else _reference_attention
@@ -201,14 +256,25 @@ def packed_attention(causal_lm: Any):
         config._attn_implementation = before
 
 
-def packed_inputs(batch: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """The model's forward arguments for one packed sequence (run them under packed_attention)."""
-    ids = batch[prefix + "packed_ids"]
+def packed_inputs(batch: dict[str, Any], prefix: str = "", states: PrefixStates | None = None) -> dict[str, Any]:
+    """The model's forward arguments for one packed sequence (run them under packed_attention). With
+    `states`, a pass without gradients whose shared prefix they cover leaves the prefix's tokens out and
+    reads its keys and values from them (the layout's `reuse`); any other pass keeps its prefix's in them
+    (the layout's `keep`: they are emptied first, and the caller names the prefix once the pass is done)."""
+    ids, positions = batch[prefix + "packed_ids"], batch[prefix + "positions"]
+    layout = PackedLayout.of(batch, prefix)
+    if states is not None and layout.shared:
+        if not torch.is_grad_enabled() and states.covers(batch[prefix + "shared_ids"]):
+            layout = layout.without_prefix_queries(batch[prefix + "longest_row_query"], states)
+            ids, positions = ids[layout.shared :], positions[layout.shared :]
+        else:
+            states.clear()
+            layout.keep = states
     return {
         "input_ids": ids[None],
-        "position_ids": batch[prefix + "positions"][None],
+        "position_ids": positions[None],
         # Any 4-D tensor makes the decoder skip building a mask; the attention above reads the layout.
         "attention_mask": torch.ones(1, 1, 1, 1, dtype=torch.bool, device=ids.device),
-        "packed_layout": PackedLayout.of(batch, prefix),
+        "packed_layout": layout,
         "use_cache": False,
     }
