@@ -107,22 +107,34 @@ def _cuda_available() -> bool:
     return torch.cuda.is_available()
 
 
-DEVICES = [
-    "cpu",
-    # CUDA runs FlexAttention's compiled kernel, forward and backward (the GPU machine runs these tests).
-    pytest.param("cuda", marks=pytest.mark.skipif(not _cuda_available(), reason="needs a CUDA GPU")),
+NEEDS_CUDA = pytest.mark.skipif(not _cuda_available(), reason="needs a CUDA GPU")
+# CUDA runs FlashAttention's variable-length kernel, forward and backward (the GPU machine runs these tests),
+# a shared prefix one of two ways by its length (packed_attention.CASCADE_FROM): each test takes both.
+WAYS = [
+    pytest.param("cpu", None, id="cpu"),
+    pytest.param("cuda", False, id="cuda-gathered", marks=NEEDS_CUDA),
+    pytest.param("cuda", True, id="cuda-cascade", marks=NEEDS_CUDA),
 ]
 
 
-@pytest.mark.parametrize("device", DEVICES)
+def _kernel_way(monkeypatch, cascade: bool | None) -> None:
+    from vault_tuner_train import packed_attention
+
+    if cascade is not None:
+        monkeypatch.setattr(packed_attention, "CASCADE_FROM", 0 if cascade else 1 << 40)
+
+
+@pytest.mark.parametrize(("device", "cascade"), WAYS)
 @pytest.mark.parametrize("distinct_starts", [False, True], ids=["shared-prefix", "no-shared-prefix"])
 def test_packed_log_probs_and_gradients_equal_the_padded_rows_computed_whole(
-    tiny_model, starter_dataset, distinct_starts, device
+    tiny_model, starter_dataset, distinct_starts, device, cascade, monkeypatch
 ):
     import torch
 
     from vault_tuner_train.fast_kto import completion_logps, packed_completion_logps
     from vault_tuner_train.packing import pack_rows
+
+    _kernel_way(monkeypatch, cascade)
 
     rows = _rows(tiny_model, starter_dataset, 5, distinct_starts)
     packed = {**pack_rows(rows), "label": torch.ones(len(rows), dtype=torch.bool)}
@@ -157,8 +169,10 @@ def test_packed_log_probs_and_gradients_equal_the_padded_rows_computed_whole(
             assert similarity > 0.99, (name, float(similarity))
 
 
-@pytest.mark.parametrize("device", DEVICES)
-def test_passes_without_gradients_read_a_kept_prefix_instead_of_running_it_again(tiny_model, starter_dataset, device):
+@pytest.mark.parametrize(("device", "cascade"), WAYS)
+def test_passes_without_gradients_read_a_kept_prefix_instead_of_running_it_again(
+    tiny_model, starter_dataset, device, cascade, monkeypatch
+):
     """A pass keeps its shared prefix's keys and values (PrefixStates); a later pass without gradients over
     rows whose prefix begins the kept one runs the rows' own tokens only and gives the rows' log-probs
     computed whole. A pass with gradients, or over another prefix, runs its prefix and keeps that instead."""
@@ -167,6 +181,8 @@ def test_passes_without_gradients_read_a_kept_prefix_instead_of_running_it_again
     from vault_tuner_train.fast_kto import completion_logps, packed_completion_logps
     from vault_tuner_train.packed_attention import PrefixStates
     from vault_tuner_train.packing import pack_rows
+
+    _kernel_way(monkeypatch, cascade)
 
     # On CUDA, the flash kernel in bf16 against the padded rows through SDPA, as in the test above.
     model = _lora_model(tiny_model).to(device, torch.bfloat16 if device == "cuda" else torch.float32)
@@ -279,19 +295,14 @@ def test_the_probe_tells_16_bit_rounding_from_a_wrong_mask():
     heads to a key head, 128 wide), while a dropped window or keys from the wrong row fail it."""
     import torch
 
-    from vault_tuner_train.packed_attention import (
-        _reference_attention,
-        agrees,
-        attention_and_grads,
-        probe_layout,
-    )
+    from vault_tuner_train.packed_attention import agrees, attention_and_grads, probe_layout
 
     layout = probe_layout(torch.device("cpu"))
     generator = torch.Generator().manual_seed(0)
     inputs = [torch.randn(12, count, 128, generator=generator).bfloat16() for count in (16, 2, 2)]
 
     def attention(dtype, window, key_layout=layout):
-        return attention_and_grads(_reference_attention, inputs, key_layout, dtype, window)
+        return attention_and_grads(inputs, key_layout, dtype, window)
 
     exact = attention(torch.float32, 4)
     assert all(agrees(ours, expected) for ours, expected in zip(attention(torch.bfloat16, 4), exact, strict=True))
@@ -301,6 +312,113 @@ def test_the_probe_tells_16_bit_rounding_from_a_wrong_mask():
     wrong_keys[-4:-1] = wrong_keys[10:13]
     crossed = type(layout)(**{**vars(layout), "key_index": wrong_keys})
     assert not agrees(attention(torch.float32, 4, crossed)[0], exact[0])
+
+
+def _written_out_flash_forward(
+    query, key, value, starts_q, starts_k, longest_q, longest_k, dropout, causal, debug, *, scale=None
+):
+    """FlashAttention's variable-length forward as its documentation states it, in plain PyTorch: each
+    sequence's softmax attention (causal: queries aligned to the end of the keys), with each query's
+    log-sum-exp per head (heads x tokens)."""
+    import torch
+
+    outputs, sums = [], []
+    bounds = list(zip(starts_q.tolist(), starts_k.tolist(), strict=True))
+    for (q0, k0), (q1, k1) in zip(bounds, bounds[1:], strict=False):
+        scores = _scores(query[q0:q1], key[k0:k1], scale, causal)
+        sums.append(torch.logsumexp(scores, -1))
+        outputs.append(torch.einsum("hqk,khd->qhd", scores.softmax(-1), _per_head(value[k0:k1], query.shape[1])))
+    empty = torch.empty(0)
+    return torch.cat(outputs).to(query.dtype), torch.cat(sums, 1), empty, empty, empty
+
+
+def _written_out_flash_backward(
+    grad,
+    query,
+    key,
+    value,
+    out,
+    lse,
+    starts_q,
+    starts_k,
+    longest_q,
+    longest_k,
+    dropout,
+    causal,
+    rng,
+    unused,
+    *,
+    scale=None,
+):
+    """FlashAttention's backward from the output and log-sum-exp it is given (not recomputed): the
+    probabilities exp(scores - lse), D = rowsum(grad * out), dS = P * (grad V^T - D)."""
+    import torch
+
+    grads = ([], [], [])
+    bounds = list(zip(starts_q.tolist(), starts_k.tolist(), strict=True))
+    heads, group = query.shape[1], query.shape[1] // key.shape[1]
+    for (q0, k0), (q1, k1) in zip(bounds, bounds[1:], strict=False):
+        scores = _scores(query[q0:q1], key[k0:k1], scale, causal)
+        probs = torch.exp(scores - lse[:, q0:q1, None])
+        delta = (grad[q0:q1].float() * out[q0:q1].float()).sum(-1).T[..., None]
+        d_scores = probs * (torch.einsum("qhd,khd->hqk", grad[q0:q1].float(), _per_head(value[k0:k1], heads)) - delta)
+        d_scores = d_scores * (scale or query.shape[-1] ** -0.5)
+        grads[0].append(torch.einsum("hqk,khd->qhd", d_scores, _per_head(key[k0:k1], heads)))
+        for into, per_key in (
+            (grads[1], torch.einsum("hqk,qhd->khd", d_scores, query[q0:q1].float())),
+            (grads[2], torch.einsum("hqk,qhd->khd", probs, grad[q0:q1].float())),
+        ):
+            into.append(per_key.unflatten(1, (key.shape[1], group)).sum(2))
+    return tuple(torch.cat(parts).to(query.dtype) for parts in grads)
+
+
+def _per_head(states, heads):
+    return states.float().repeat_interleave(heads // states.shape[1], dim=1)
+
+
+def _scores(query, key, scale, causal):
+    import torch
+
+    scores = torch.einsum("qhd,khd->hqk", query.float(), _per_head(key, query.shape[1])) * (
+        scale or query.shape[-1] ** -0.5
+    )
+    if causal:
+        at = torch.arange(len(query))[:, None] + (len(key) - len(query))
+        scores = scores.masked_fill(torch.arange(len(key))[None, :] > at, float("-inf"))
+    return scores
+
+
+def test_the_prefix_cascade_merges_its_two_parts_into_the_gathered_rule(monkeypatch):
+    """The cascade (the rows' attention to the one prefix, and each sequence's to its own tokens, merged by
+    log-sum-exp; each part's backward from the merged output) against the rule on gathered keys, forward
+    and backward, with the kernel written out: the GPU runs the kernel itself (the probe and the CUDA
+    tests above). Also with the prefix's keys read from kept states and its tokens not packed."""
+    import torch
+
+    from vault_tuner_train import packed_attention
+    from vault_tuner_train.packed_attention import PrefixStates, _PrefixCascade, attention_and_grads, probe_layout
+
+    monkeypatch.setattr(torch.ops.aten, "_flash_attention_forward", _written_out_flash_forward)
+    monkeypatch.setattr(torch.ops.aten, "_flash_attention_backward", _written_out_flash_backward)
+    layout = probe_layout(torch.device("cpu"))
+    generator = torch.Generator().manual_seed(0)
+    inputs = [torch.randn(12, count, 16, generator=generator) for count in (4, 2, 2)]
+    rule = attention_and_grads(inputs, layout, torch.float32, None)
+    query, key, value = (values.clone().requires_grad_() for values in inputs)
+    cascade = _PrefixCascade.apply(query, key, value, key[:5], value[:5], layout, None)
+    grads = torch.autograd.grad(cascade.float().square().sum(), (query, key, value))
+    for ours, expected in zip((cascade, *grads), rule, strict=True):
+        assert torch.allclose(ours, expected, atol=1e-5), (ours - expected).abs().max()
+    assert grads[1][:5].abs().min() > 0, "every key of the prefix takes gradients"
+
+    states = PrefixStates()
+    states.keys[0], states.values[0] = inputs[1][:5], inputs[2][:5]
+    rows_only = layout.without_prefix_queries(4, states)
+    read = _PrefixCascade.apply(
+        inputs[0][5:], inputs[1][5:], inputs[2][5:], inputs[1][:5], inputs[2][:5], rows_only, None
+    )
+    assert torch.allclose(read, rule[0][5:], atol=1e-5)
+    assert packed_attention.FLASH_DTYPES, "the cascade serves the kernel's 16-bit types on CUDA"
 
 
 def test_packing_is_refused_for_a_model_whose_attention_it_cannot_route(monkeypatch):

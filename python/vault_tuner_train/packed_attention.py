@@ -2,12 +2,17 @@
 the shared prefix the row belongs to, and nothing else.
 
 The packed tokens are split into variable-length attention sequences: each row, and, when the rows share
-a prefix, the prefix on its own. A row's keys are the prefix's keys followed by its own, gathered once
-per layer (grouped-query attention keeps that copy small), and its queries line up with the end of its
-keys, so that the row's first token sees the whole prefix and itself. On CUDA this is FlashAttention's
-variable-length kernel (PyTorch's `_flash_attention_forward`, differentiable, with sliding windows), so
-no token is padded and no mask is built. Elsewhere, and for fp32 inputs the kernel does not take, each
-sequence goes through SDPA with the same rule written out as a mask: exact, fit for tests.
+a prefix, the prefix on its own. A row's keys are the prefix's keys followed by its own, and its queries
+line up with the end of its keys, so that the row's first token sees the whole prefix and itself. On CUDA
+this is FlashAttention's variable-length kernel (PyTorch's `_flash_attention_forward`), so no token is
+padded and no mask is built, in one of two ways:
+- for a long prefix without a sliding window, in two parts merged by their log-sum-exps (_PrefixCascade):
+  every row token's attention to the one copy of the prefix, and each sequence's causal attention to its
+  own tokens. No row gets a copy of the prefix's keys, in the forward or the backward;
+- otherwise (a short prefix, or a window, which the first part cannot apply), the prefix's keys gathered
+  again before each row's own, once per layer, through the kernel's differentiable op.
+Elsewhere, and for fp32 inputs the kernel does not take, each sequence goes through SDPA with the gathered
+keys and the rule written out as a mask: exact, fit for tests.
 
 transformers calls the attention function its config names, with the layer's sliding window, and passes
 on the model's keyword arguments: the layout travels as `packed_layout`, and the decoder gets a 4-D
@@ -68,6 +73,9 @@ class PackedLayout:
     longest_query: int
     longest_key: int
     shared: int
+    # [0, row tokens] and [0, shared]: the row tokens as one sequence of queries to the prefix's keys.
+    row_span: torch.Tensor
+    prefix_span: torch.Tensor
     keep: PrefixStates | None = None
     reuse: PrefixStates | None = None
 
@@ -86,11 +94,22 @@ class PackedLayout:
             longest_row_query,
             self.longest_key,
             self.shared,
+            self.row_span,
+            self.prefix_span,
             reuse=states,
         )
 
 
-LAYOUT_KEYS = ("query_starts", "key_starts", "key_index", "longest_query", "longest_key", "shared")
+LAYOUT_KEYS = (
+    "query_starts",
+    "key_starts",
+    "key_index",
+    "longest_query",
+    "longest_key",
+    "shared",
+    "row_span",
+    "prefix_span",
+)
 
 
 def _reference_attention(query, key, value, layout: PackedLayout, scaling, window):
@@ -137,6 +156,103 @@ def _flash_attention(query, key, value, layout: PackedLayout, scaling, window):
     )[0]
 
 
+def _flash_parts(query, key, value, starts_q, starts_k, longest_q, longest_k, causal, scaling):
+    """FlashAttention's variable-length forward, not differentiable: the output, each query's log-sum-exp per
+    head (heads x tokens, fp32) and the kernel's random state, which its backward takes back."""
+    out, lse, rng, unused, _ = torch.ops.aten._flash_attention_forward(
+        query, key, value, starts_q, starts_k, longest_q, longest_k, 0.0, causal, False, scale=scaling
+    )
+    if lse.shape != (query.shape[1], query.shape[0]):
+        raise RuntimeError(f"the kernel's log-sum-exp is {tuple(lse.shape)}, not heads x tokens")
+    return out, lse, rng, unused
+
+
+class _PrefixCascade(torch.autograd.Function):
+    """Attention for rows that share a prefix without a copy of its keys per row. The rows' tokens attend
+    to the prefix as one non-causal sequence of queries against the prefix's one set of keys; every
+    sequence (the prefix, when its tokens are packed, and each row) attends causally to its own tokens;
+    a row token's two results are merged by their log-sum-exps, as FlashAttention merges the blocks of one
+    softmax. Each part's backward kernel, given the merged output and log-sum-exp, gives that part's exact
+    share of the gradients: its keys' and values' whole, and a share of the queries' to be summed.
+
+    `prefix_key` and `prefix_value` are the prefix's (a view of `key`'s first tokens, or kept states when
+    the prefix's tokens are not packed: layout.reuse)."""
+
+    @staticmethod
+    def forward(ctx, query, key, value, prefix_key, prefix_value, layout: PackedLayout, scaling):
+        query, key, value, prefix_key, prefix_value = (
+            tensor.contiguous() for tensor in (query, key, value, prefix_key, prefix_value)
+        )
+        first_row = 0 if layout.reuse is not None else layout.shared  # the queries before it are the prefix's
+        own = _PrefixCascade.own(layout)
+        to_prefix = _PrefixCascade.to_prefix(layout, query, first_row)
+        own_out, own_lse, own_rng, own_unused = _flash_parts(query, key, value, *own, True, scaling)
+        prefix_out, prefix_lse, prefix_rng, prefix_unused = _flash_parts(
+            query[first_row:], prefix_key, prefix_value, *to_prefix, False, scaling
+        )
+        row_lse = torch.logaddexp(own_lse[:, first_row:], prefix_lse)
+        # Each part's share of a row token's softmax, per head: (heads, tokens) -> (tokens, heads, 1).
+        own_share = torch.exp(own_lse[:, first_row:] - row_lse).T[..., None]
+        prefix_share = torch.exp(prefix_lse - row_lse).T[..., None]
+        rows = (own_out[first_row:].float() * own_share + prefix_out.float() * prefix_share).to(query.dtype)
+        out = torch.cat((own_out[:first_row], rows))
+        lse = torch.cat((own_lse[:, :first_row], row_lse), dim=1)
+        ctx.save_for_backward(query, key, value, prefix_key, prefix_value, out, lse)
+        ctx.states = (own_rng, own_unused, prefix_rng, prefix_unused)
+        ctx.layout, ctx.scaling, ctx.first_row = layout, scaling, first_row
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        query, key, value, prefix_key, prefix_value, out, lse = ctx.saved_tensors
+        own_rng, own_unused, prefix_rng, prefix_unused = ctx.states
+        layout, first_row, grad = ctx.layout, ctx.first_row, grad.contiguous()
+        backward = torch.ops.aten._flash_attention_backward
+        grad_query, grad_key, grad_value = backward(
+            grad, query, key, value, out, lse, *_PrefixCascade.own(layout), 0.0, True, own_rng, own_unused,
+            scale=ctx.scaling,
+        )  # fmt: skip
+        to_prefix = _PrefixCascade.to_prefix(layout, query, first_row)
+        row_grad_query, grad_prefix_key, grad_prefix_value = backward(
+            grad[first_row:], query[first_row:], prefix_key, prefix_value, out[first_row:],
+            lse[:, first_row:].contiguous(), *to_prefix, 0.0, False, prefix_rng, prefix_unused, scale=ctx.scaling,
+        )  # fmt: skip
+        grad_query[first_row:] += row_grad_query
+        return grad_query, grad_key, grad_value, grad_prefix_key, grad_prefix_value, None, None
+
+    @staticmethod
+    def own(layout: PackedLayout) -> tuple:
+        """Each packed sequence's (causal) attention to its own tokens: boundaries and longest runs."""
+        return layout.query_starts, layout.query_starts, layout.longest_query, layout.longest_query
+
+    @staticmethod
+    def to_prefix(layout: PackedLayout, query: torch.Tensor, first_row: int) -> tuple:
+        """The row tokens' (non-causal) attention to the prefix, as one sequence: boundaries and lengths."""
+        return layout.row_span, layout.prefix_span, query.shape[0] - first_row, layout.shared
+
+
+# The shortest prefix the cascade takes: below it, a copy of the prefix's keys per row costs less than the
+# cascade's second kernel call and its merge, which add a fixed few kernels per layer to a loop whose pace
+# the host sets at small sizes. (Every chat row shares a template's first few tokens.)
+CASCADE_FROM = 512
+
+
+def attend(query, key, value, prefix_key, prefix_value, layout: PackedLayout, scaling, window, cascade=None):
+    """The packed attention over (tokens, heads, dim) queries and keys and values in packed order, with the
+    prefix's keys and values apart: among `key`'s first tokens, or kept states when the prefix's tokens are
+    not packed (layout.reuse). `cascade` forces the kernel's way for a shared prefix (None: by its length)."""
+    flash = query.is_cuda and query.dtype in FLASH_DTYPES
+    if cascade is None:
+        cascade = layout.shared >= CASCADE_FROM
+    if flash and layout.shared and window is None and cascade:
+        return _PrefixCascade.apply(query, key, value, prefix_key, prefix_value, layout, scaling)
+    if layout.shared:
+        if layout.reuse is not None:
+            key, value = torch.cat((prefix_key, key)), torch.cat((prefix_value, value))
+        key, value = key[layout.key_index], value[layout.key_index]
+    return (_flash_attention if flash else _reference_attention)(query, key, value, layout, scaling, window)
+
+
 def packed_attention_forward(
     module: torch.nn.Module,
     query: torch.Tensor,
@@ -154,23 +270,19 @@ def packed_attention_forward(
         raise RuntimeError("the packed attention was called without packed_layout")
     if dropout or softcap:
         raise RuntimeError("the packed attention has no attention dropout or soft-capping; this model asks for it")
-    # (1, heads, tokens, dim) -> (tokens, heads, dim); keys in key order (the prefix again before each row)
+    # (1, heads, tokens, dim) -> (tokens, heads, dim)
     query, key, value = (states[0].transpose(0, 1) for states in (query, key, value))
-    shared, reuse, keep = packed_layout.shared, packed_layout.reuse, packed_layout.keep
-    if reuse is not None:
-        key = torch.cat((reuse.keys[module.layer_idx][:shared], key))
-        value = torch.cat((reuse.values[module.layer_idx][:shared], value))
-    elif keep is not None:
-        # Copies of the prefix alone: a view would hold the whole sequence's keys for as long as they are kept.
-        keep.keys[module.layer_idx], keep.values[module.layer_idx] = (
-            key[:shared].detach().clone(),
-            value[:shared].detach().clone(),
-        )
-    if shared:
-        key, value = key[packed_layout.key_index], value[packed_layout.key_index]
-    flash = query.is_cuda and query.dtype in FLASH_DTYPES
-    attend = _flash_attention if flash else _reference_attention
-    return attend(query, key, value, packed_layout, scaling, sliding_window)[None], None
+    layout = packed_layout
+    if layout.reuse is not None:
+        prefix_key = layout.reuse.keys[module.layer_idx][: layout.shared]
+        prefix_value = layout.reuse.values[module.layer_idx][: layout.shared]
+    else:
+        prefix_key, prefix_value = key[: layout.shared], value[: layout.shared]
+        if layout.keep is not None:
+            # Copies of the prefix alone: a view would hold the whole sequence's keys for as long as they are kept.
+            layout.keep.keys[module.layer_idx] = prefix_key.detach().clone()
+            layout.keep.values[module.layer_idx] = prefix_value.detach().clone()
+    return attend(query, key, value, prefix_key, prefix_value, layout, scaling, sliding_window)[None], None
 
 
 # A correct 16-bit kernel stays within a few units in the last place of a tensor's largest value (bf16 keeps
@@ -195,14 +307,18 @@ def probe_layout(device: torch.device) -> PackedLayout:
         5,
         9,
         5,
+        torch.tensor([0, 7], dtype=torch.int32, device=device),
+        torch.tensor([0, 5], dtype=torch.int32, device=device),
     )
 
 
-def attention_and_grads(attend, inputs: list[torch.Tensor], layout: PackedLayout, dtype: torch.dtype, window):
-    """`attend`'s output over packed (query, key, value) `inputs` taken in `dtype`, and the gradients of its
-    sum of squares with respect to them."""
+def attention_and_grads(inputs: list[torch.Tensor], layout: PackedLayout, dtype: torch.dtype, window, cascade=None):
+    """The packed attention (`attend`) over packed (query, key, value) `inputs` taken in `dtype`, and the
+    gradients of its sum of squares with respect to them: on CUDA in 16 bits, the kernel's; otherwise,
+    the rule written out."""
     query, key, value = (values.detach().to(dtype).requires_grad_() for values in inputs)
-    output = attend(query, key[layout.key_index], value[layout.key_index], layout, None, window)
+    shared = layout.shared
+    output = attend(query, key, value, key[:shared], value[:shared], layout, None, window, cascade)
     return [output, *torch.autograd.grad(output.float().square().sum(), (query, key, value))]
 
 
@@ -226,9 +342,10 @@ def flash_unavailable_reason(heads: int, kv_heads: int, head_dim: int, dtype: to
         for count in (heads, kv_heads, kv_heads)
     ]
     try:
-        for window in (None, 4):
-            flash = attention_and_grads(_flash_attention, inputs, layout, dtype, window)
-            rule = attention_and_grads(_reference_attention, inputs, layout, torch.float32, window)
+        # Both ways the kernel runs: on gathered keys (with or without a window), and in two parts.
+        for window, cascade in ((None, False), (4, False), (None, True)):
+            flash = attention_and_grads(inputs, layout, dtype, window, cascade)
+            rule = attention_and_grads(inputs, layout, torch.float32, window)
             if not all(agrees(ours, expected) for ours, expected in zip(flash, rule, strict=True)):
                 return "the kernel's output differs from the written-out rule"
     except (RuntimeError, AttributeError, TypeError) as error:  # unsupported GPU, missing op, other signature

@@ -16,6 +16,8 @@ policy sequence and the KL sequence ("" and "KL_" keys) it gives:
   attention sequences (the prefix alone, then each row) in the packed queries and in the keys as the
   rows see them; key_index, the packed index of each of those keys (the prefix again before every row);
   longest_query, longest_key and shared, plain integers (the prefix's length, 0 when none is shared);
+  row_span and prefix_span, [0, the rows' own tokens] and [0, shared]: the rows' tokens as one sequence of
+  queries to the prefix's keys;
 - shared_ids, the prefix's token ids as bytes, and longest_row_query, the longest row without it: what a
   pass needs to read the prefix's keys and values from an earlier pass instead (PrefixStates).
 """
@@ -97,6 +99,8 @@ def pack_rows(rows: list[tuple[list[int], int]]) -> dict[str, Any]:
         "longest_query": int(np.diff(query_starts).max()),
         "longest_key": int(np.diff(key_starts).max()),
         "shared": shared,
+        "row_span": tensor(np.array([0, suffixes.sum()]), torch.int32),
+        "prefix_span": tensor(np.array([0, shared]), torch.int32),
         # Bytes rather than a tensor: they stay on the host, where comparing them costs no GPU round trip.
         "shared_ids": ids[:shared].tobytes(),
         "longest_row_query": int(suffixes.max()),
