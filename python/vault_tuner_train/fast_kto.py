@@ -5,7 +5,9 @@ too (vocabulary-wide: 150k columns for Qwen) and then masks them away. Here the 
 log-softmax and the metrics only see the completion positions, a chunk at a time (head_logps.py), for
 the policy, the KL pass and the reference (live or precomputed). On CUDA the rows of a micro-batch are
 packed end to end without padding, their shared prefix once, through FlashAttention's variable-length
-kernel (packing.py, packed_attention.py). Elsewhere the batch stays padded, and two more savings apply:
+kernel (packing.py, packed_attention.py); the passes without gradients (the KL rows, the reference) read
+the prefix's keys and values from an earlier pass instead of running it again (PrefixStates). Elsewhere
+the batch stays padded, and two more savings apply:
 - TRL's collator pads on the right only, and under a causal mask no real token can see a pad to its
   right, so such batches run without an attention mask: PyTorch's SDPA then takes its flash kernel
   instead of a masked one. The outputs at real positions are the same.
