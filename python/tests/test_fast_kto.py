@@ -280,3 +280,22 @@ def test_data_parallel_processes_average_the_kl_estimate_as_trl_does(tiny_model,
         assert result["same_rows"]
         assert result["our_loss"] == pytest.approx(result["trl_loss"], abs=5e-5)
     assert any(abs(result["local_kl_loss"] - result["trl_loss"]) > 1e-3 for result in results)
+
+
+def test_packed_batches_train_data_parallel_with_averaged_gradients(tiny_model, starter_dataset, tmp_path):
+    """Two processes under torchrun (gloo, CPU) train the packed path two steps through Trainer.train under
+    DistributedDataParallel, each on its own rows, the KL rows reading the policy rows' prefix states after
+    the policy's forward: both end with the same adapter, which has moved."""
+    import json
+    from pathlib import Path
+
+    from two_processes import torchrun_two
+
+    tests = Path(__file__).parent
+    worker = tests / "data_parallel_kto_worker.py"
+    done = torchrun_two(str(worker), str(tiny_model), str(starter_dataset), str(tmp_path), "train", cwd=tests.parent)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = [json.loads(line[len("RESULT ") :]) for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert sorted(result["rank"] for result in results) == [0, 1]
+    assert all(result["wrapper"] == "DistributedDataParallel" and result["moved"] > 1e-6 for result in results)
+    assert results[0]["checksum"] == results[1]["checksum"]
