@@ -3,11 +3,13 @@
 Each process builds KTOTrainer and FastKTOTrainer over the same model, takes its own share of the first
 batch, and computes both losses: KTOTrainer averages the KL estimate over the processes, and so must the
 fast path. It also computes the fast path's loss with each process's KL left as its own, to show the
-check can tell the two apart. Prints one JSON line: python data_parallel_kto_worker.py MODEL DATASET TMP
+check can tell the two apart. Writes TMP/result-RANK.json (a file per process: the two processes' printed
+lines can interleave in torchrun's output): python data_parallel_kto_worker.py MODEL DATASET TMP
 
 With a fourth argument, `train`: the fast path on packed batches with a shared prefix (the KL rows reading
 the policy rows' prefix states) trains two steps through Trainer.train, under DistributedDataParallel,
-and the process prints its adapter's checksum, which gradients averaged over the processes keep equal.
+and the process writes its adapter's checksum, which gradients averaged over the processes keep equal,
+to TMP/result-RANK.json.
 """
 
 from __future__ import annotations
@@ -28,17 +30,16 @@ def train_packed(model: Path, dataset: Path, tmp: Path) -> None:
     before = torch.cat([parameter.detach().flatten() for parameter in adapter]).double()
     ours.train()
     after = torch.cat([parameter.detach().flatten() for parameter in adapter]).double()
-    print(
-        "RESULT "
-        + json.dumps(
+    rank = ours.accelerator.process_index
+    (tmp / f"result-{rank}.json").write_text(
+        json.dumps(
             {
-                "rank": ours.accelerator.process_index,
+                "rank": rank,
                 "wrapper": type(ours.model_wrapped).__name__,
                 "moved": float((after - before).abs().max()),
                 "checksum": [float(after.sum()), float((after * torch.arange(len(after))).sum())],
             }
-        ),
-        flush=True,
+        )
     )
     ours.accelerator.wait_for_everyone()
     ours.accelerator.end_training()
@@ -57,9 +58,8 @@ def main() -> None:
     our_loss, _ = loss_and_grads(ours, our_batch)
     with mock.patch.object(ours.accelerator, "gather_for_metrics", lambda value: value):
         local_kl_loss, _ = loss_and_grads(ours, our_batch)
-    print(
-        "RESULT "
-        + json.dumps(
+    (tmp / f"result-{ours.accelerator.process_index}.json").write_text(
+        json.dumps(
             {
                 "rank": ours.accelerator.process_index,
                 "processes": ours.accelerator.num_processes,
@@ -69,8 +69,7 @@ def main() -> None:
                 "our_loss": our_loss,
                 "local_kl_loss": local_kl_loss,
             }
-        ),
-        flush=True,
+        )
     )
     # Both processes leave together, the process group closed (as train() does).
     ours.accelerator.wait_for_everyone()

@@ -268,10 +268,7 @@ def test_data_parallel_processes_average_the_kl_estimate_as_trl_does(tiny_model,
     worker = tests / "data_parallel_kto_worker.py"
     done = torchrun_two(str(worker), str(tiny_model), str(starter_dataset), str(tmp_path), cwd=tests.parent)
     assert done.returncode == 0, done.stderr[-3000:]
-    results = sorted(
-        (json.loads(line[len("RESULT ") :]) for line in done.stdout.splitlines() if line.startswith("RESULT ")),
-        key=lambda result: result["rank"],
-    )
+    results = [json.loads((tmp_path / f"result-{rank}.json").read_text()) for rank in (0, 1)]
     assert [result["rank"] for result in results] == [0, 1] and results[0]["processes"] == 2
     assert results[0]["first_row"] != results[1]["first_row"], "each process must train on its own rows"
     # Equal up to fp32 rounding (the two compute the KL pass's log-probs in different orders), where
@@ -295,7 +292,7 @@ def test_packed_batches_train_data_parallel_with_averaged_gradients(tiny_model, 
     worker = tests / "data_parallel_kto_worker.py"
     done = torchrun_two(str(worker), str(tiny_model), str(starter_dataset), str(tmp_path), "train", cwd=tests.parent)
     assert done.returncode == 0, done.stderr[-3000:]
-    results = [json.loads(line[len("RESULT ") :]) for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert sorted(result["rank"] for result in results) == [0, 1]
+    results = [json.loads((tmp_path / f"result-{rank}.json").read_text()) for rank in (0, 1)]
+    assert [result["rank"] for result in results] == [0, 1]
     assert all(result["wrapper"] == "DistributedDataParallel" and result["moved"] > 1e-6 for result in results)
     assert results[0]["checksum"] == results[1]["checksum"]
